@@ -1,0 +1,219 @@
+"""The nouns every stage shares: Place, Mention, Article, Event.
+
+Frozen, slotted dataclasses. Geometries are shapely objects in WGS84 with
+x = lon, y = lat; ``to_point`` is the one place that turns (lat, lon) into a
+shapely point.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+
+from geo.errors import InputError
+
+PLACE_KINDS = frozenset({
+    "city", "town", "village", "wadi", "oasis", "region", "country", "continent",
+    "district", "oilfield", "oil_terminal", "port", "airport", "base",
+    "border_crossing", "infrastructure", "road", "mountain", "desert", "lake",
+    "sea", "island", "reservoir", "wellfield", "neighbourhood",
+})
+QUALIFIERS = frozenset({
+    "none", "near", "north_of", "south_of", "east_of", "west_of",
+    "between", "distance", "along", "part_of",
+})
+EVENT_TYPES = ("movement", "base", "presence", "smuggling_route", "attack", "other")
+PLACE_ROLES = frozenset({"origin", "destination", "via", "location"})
+DATE_PRECISIONS = frozenset({"day", "week", "month", "year", "reported"})
+REVIEW_STATES = frozenset({"auto", "confirmed", "rejected"})
+SOURCE_TYPES = frozenset({
+    "named official", "named person", "unnamed official", "outlet",
+    "organisation statement", "witnesses/residents", "anonymous",
+})
+
+
+def to_point(lat: float, lon: float) -> Point:
+    """Return the shapely point for (lat, lon): x is the longitude."""
+    _check_lat_lon(lat, lon)
+    return Point(lon, lat)
+
+
+def _check_lat_lon(lat: float, lon: float) -> None:
+    """Raise InputError when lat or lon is out of range."""
+    if not -90.0 <= lat <= 90.0:
+        raise InputError(f"lat must be in [-90, 90], got {lat!r}")
+    if not -180.0 <= lon <= 180.0:
+        raise InputError(f"lon must be in [-180, 180], got {lon!r}")
+
+
+def _check_choice(name: str, value: str, allowed: frozenset[str]) -> None:
+    """Raise InputError when value is not one of allowed."""
+    if value not in allowed:
+        raise InputError(f"{name} must be one of {sorted(allowed)}, got {value!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A gazetteer entry; ``geometry`` is a Point, LineString or Polygon in WGS84."""
+
+    id: str
+    name_ar: str
+    name_en: str
+    kind: str
+    geometry: BaseGeometry
+    aliases: tuple[str, ...] = ()
+    country: str = ""
+    admin1: str = ""
+    population: int = 0
+    source: str = ""
+    source_ref: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise InputError(f"a place needs an id, got {self.id!r}")
+        _check_choice("kind", self.kind, PLACE_KINDS)
+        if self.geometry.is_empty:
+            raise InputError(f"place {self.id!r} has an empty geometry")
+        minx, miny, maxx, maxy = self.geometry.bounds
+        _check_lat_lon(miny, minx)
+        _check_lat_lon(maxy, maxx)
+
+    @property
+    def lat(self) -> float:
+        return _representative(self.geometry).y
+
+    @property
+    def lon(self) -> float:
+        return _representative(self.geometry).x
+
+
+def _representative(geometry: BaseGeometry) -> Point:
+    """A point for labels and distances: the point itself, else one on/in the shape."""
+    if isinstance(geometry, Point):
+        return geometry
+    return geometry.representative_point()
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A place found in a text.
+
+    ``start``/``end`` are offsets of the place name in the ORIGINAL text;
+    ``phrase_start``/``phrase_end`` widen that to the whole relative phrase
+    («جنوب مدينة بني وليد»). ``place`` is None when a name was recognised but
+    could not be placed; ``anchor`` is the place a relative phrase hangs on.
+    """
+
+    start: int
+    end: int
+    surface: str
+    place: Place | None
+    qualifier: str = "none"
+    anchor: Place | None = None
+    geometry: BaseGeometry | None = None
+    precision: int | None = None
+    confidence: float = 0.0
+    candidates: tuple[str, ...] = ()
+    phrase_start: int | None = None
+    phrase_end: int | None = None
+    direction: str | None = None
+    second_anchor: Place | None = None
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start < self.end:
+            raise InputError(f"a mention needs 0 <= start < end, got {self.start!r}, {self.end!r}")
+        _check_choice("qualifier", self.qualifier, QUALIFIERS)
+        if self.precision is not None and self.precision not in (1, 2, 3):
+            raise InputError(f"precision must be 1, 2 or 3, got {self.precision!r}")
+
+    @property
+    def lat(self) -> float | None:
+        return None if self.geometry is None else _representative(self.geometry).y
+
+    @property
+    def lon(self) -> float | None:
+        return None if self.geometry is None else _representative(self.geometry).x
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A report as ingested; ``id`` is the sha256 of its normalized text."""
+
+    id: str
+    text: str
+    title: str = ""
+    outlet: str = ""
+    url: str = ""
+    published: dt.date | None = None
+    language: str = "ar"
+    ingested_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceRole:
+    """A place an event names, with the part it plays in the event."""
+
+    role: str
+    place_id: str | None
+    name: str
+    precision: int | None
+    start: int
+    end: int
+    qualifier: str = "none"
+
+    def __post_init__(self) -> None:
+        _check_choice("role", self.role, PLACE_ROLES)
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Who said it, in what capacity, to whom, and who published it."""
+
+    speaker: str = ""
+    speaker_role: str = ""
+    source_type: str = "outlet"
+    cited_outlet: str = ""
+    publisher: str = ""
+    url: str = ""
+
+    def __post_init__(self) -> None:
+        _check_choice("source_type", self.source_type, SOURCE_TYPES)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One reported fact that belongs on the map."""
+
+    id: str
+    article_id: str
+    type: str
+    geometry: BaseGeometry | None
+    geo_precision: int | None
+    event_date: dt.date | None
+    date_precision: str
+    attribution: Attribution
+    quote: str
+    quote_start: int
+    quote_end: int
+    actors: tuple[str, ...] = ()
+    places: tuple[PlaceRole, ...] = ()
+    denied: bool = False
+    confidence: float = 0.5
+    review: str = "auto"
+    note: str = ""
+    extras: tuple[tuple[str, str], ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        _check_choice("type", self.type, frozenset(EVENT_TYPES))
+        _check_choice("date_precision", self.date_precision, DATE_PRECISIONS)
+        _check_choice("review", self.review, REVIEW_STATES)
+        if not 0 <= self.quote_start <= self.quote_end:
+            raise InputError(
+                f"quote span must satisfy 0 <= start <= end, got {self.quote_start!r}, {self.quote_end!r}")
+        if self.geo_precision is not None and self.geo_precision not in (1, 2, 3):
+            raise InputError(f"geo_precision must be 1, 2 or 3, got {self.geo_precision!r}")
+        if not 0.0 <= self.confidence <= 1.0:
+            raise InputError(f"confidence must be in [0, 1], got {self.confidence!r}")
