@@ -1,0 +1,520 @@
+"""Text -> Mentions: find names, refuse false friends, choose a place, read the qualifier.
+
+The pipeline for one text:
+
+1. ``PlaceMatcher.scan`` finds every gazetteer name (clitic-aware, longest match)
+   and every never-a-place phrase (القاعدة the group, ديلي تلغراف ...), which
+   blocks any name inside it.
+2. False friends are refused: a name after a person's first name or title
+   (مهدي البرغثي، العقيد محمد الغصري), and a name that is also a common word
+   (الخمس، درج) unless a cue word or a qualifier says it is a place.
+3. Disambiguation scores each candidate: the countries the text names (طرابلس is
+   Lebanese when the text speaks of لبنان), Libya as the default country,
+   distance to the text's unambiguous places, the cue word before the name
+   (مطار، حقل، ميناء ...), the kind and the population. When two far-apart
+   candidates score alike, the mention keeps a null place rather than a guess.
+4. The words before the name give the qualifier and the honest geometry:
+   جنوب X a sector beyond X, قرب X a buffer, على بعد N كم غرب X an offset circle,
+   بين X و Y a corridor, على طول X a band along a line, جنوب ليبيا the southern
+   part of the country. Precision follows ACLED: 1 the named place itself, 2 near /
+   a direction from / along / a line, 3 a region or a part of a country.
+
+The words the parser reads live in ``data/geoparse/lexicon.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+from geo import spatial
+from geo.errors import InputError
+from geo.gazetteer import Gazetteer, load_gazetteer
+from geo.matcher import Match, PlaceMatcher
+from geo.models import Mention, Place
+from geo.normalize import normalize, normalize_with_offsets, original_span
+
+LEXICON_PATH = Path(__file__).resolve().parent.parent / "data" / "geoparse" / "lexicon.json"
+
+POINT_KINDS = frozenset({
+    "city", "town", "village", "oasis", "oilfield", "oil_terminal", "port", "airport", "base",
+    "border_crossing", "neighbourhood", "reservoir", "wellfield",
+})
+AREA_KINDS = frozenset({"region", "country", "continent", "district", "desert"})
+# How far "near X" and "south of X" reach, by the anchor's kind (km): a city's
+# outskirts run further than a village's.
+_NEAR_KM = {"city": 25.0, "town": 15.0, "village": 10.0}
+_SECTOR_KM = {"city": 100.0, "town": 70.0, "village": 50.0, "wadi": 60.0, "mountain": 80.0}
+_ALONG_KM = 15.0
+_DEFAULT_COUNTRY = "LY"
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    """The lexicon, normalized once."""
+
+    cue_kinds: dict[str, frozenset[str]]
+    directions: dict[str, str]
+    near: re.Pattern
+    along: re.Pattern
+    inside: re.Pattern
+    direction: re.Pattern
+    distance: re.Pattern
+    between: re.Pattern
+    between_tail: re.Pattern
+    cue: re.Pattern
+    units: dict[str, float]
+    common_words: frozenset[str]
+    person_before: re.Pattern
+    not_places: tuple[str, ...]
+
+
+def _alternation(words) -> str:
+    """A regex alternation of normalized words, longest first."""
+    normed = sorted({normalize(w).strip() for w in words if w.strip()}, key=len, reverse=True)
+    return "|".join(re.escape(w) for w in normed)
+
+
+@cache
+def _lexicon(path: Path = LEXICON_PATH) -> _Lexicon:
+    """Load and compile the lexicon once per path."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    cue_kinds = {normalize(k).strip(): frozenset(v) for k, v in raw["cue_kinds"].items()}
+    directions = {normalize(k).strip(): v for k, v in raw["directions"].items()}
+    cue = _alternation(cue_kinds)
+    clitic = r"(?:[وف]?(?:ب|ل|ك)?)"
+    # Each qualifier regex is matched against the text that ends where the name begins.
+    opt_cue = rf"(?:(?:{clitic}(?:ال)?)?(?:{cue}) )?"
+    word_start = r"(?:^|(?<=[\s،,.:؛;«»\"'()\[\]-]))"
+    dir_word = rf"(?:ال)?(?:{_alternation(directions)})"
+    dir_phrase = rf"(?P<dir1>{dir_word})(?: (?P<dir2>{dir_word}))?"
+    units = {normalize(k).strip(): v for k, v in raw["distance_units"].items()}
+    unit_alt = _alternation(units)
+    return _Lexicon(
+        cue_kinds=cue_kinds,
+        directions=directions,
+        near=re.compile(rf"{word_start}{clitic}(?:في )?(?:{_alternation(raw['near'])}) {opt_cue}$"),
+        along=re.compile(rf"{word_start}{clitic}(?:في )?(?:{_alternation(raw['along'])}) {opt_cue}$"),
+        inside=re.compile(rf"{word_start}{clitic}(?:في )?(?:{_alternation(raw['inside'])}) {opt_cue}$"),
+        direction=re.compile(
+            rf"{word_start}(?:{clitic}|في |الى )?(?:ال)?{dir_phrase} (?:من )?{opt_cue}$"),
+        distance=re.compile(
+            rf"{word_start}(?:{clitic}(?:علي )?(?:بعد|مسافه) (?:نحو |حوالي |قرابه )?)?"
+            rf"(?P<num>\d+(?:[.,]\d+)?) ?(?P<unit>{unit_alt})"
+            rf"(?: (?:الى )?{dir_phrase})?(?: (?:من|عن))? {opt_cue}$"),
+        between=re.compile(rf"{word_start}{clitic}(?:ما )?بين {opt_cue}$"),
+        between_tail=re.compile(rf"^ ?(?:، ?)?و{opt_cue}"),
+        cue=re.compile(rf"{word_start}{clitic}(?:ال)?(?P<cue>{cue}) $"),
+        units=units,
+        common_words=frozenset(normalize(w).strip() for w in raw["common_words"]),
+        person_before=re.compile(
+            rf"{word_start}[وف]?(?:{_alternation(raw['person_titles'] + raw['first_names'])}) $"),
+        not_places=tuple(raw["not_places"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Qualified:
+    """What the words before a name say about it."""
+
+    qualifier: str = "none"
+    phrase_start: int = 0
+    direction: str | None = None
+    distance_km: float | None = None
+    cue_kinds: frozenset[str] = frozenset()
+
+
+class Geoparser:
+    """Finds and resolves the places in Arabic (and Latin) text.
+
+    Parameters
+    ----------
+    gazetteer : Gazetteer
+    lexicon_path : Path, optional
+        The qualifier and false-friend lexicon (``data/geoparse/lexicon.json``).
+
+    Examples
+    --------
+    >>> gp = Geoparser(load_gazetteer())
+    >>> [(m.surface, m.qualifier, m.precision) for m in gp.parse("يتمركزون جنوب مدينة بني وليد")]
+    [('بني وليد', 'south_of', 2)]
+    """
+
+    def __init__(self, gazetteer: Gazetteer, *, lexicon_path: Path = LEXICON_PATH):
+        self.gazetteer = gazetteer
+        self._lex = _lexicon(lexicon_path)
+        self.matcher = PlaceMatcher.from_gazetteer(gazetteer, blockers=self._lex.not_places)
+
+    def parse(self, text: str) -> list[Mention]:
+        """Every place mention in ``text``, in text order; see the module docstring."""
+        if not isinstance(text, str):
+            raise InputError(f"geoparse expects text as str, got {type(text).__name__}")
+        if not text.strip():
+            return []
+        normalized, offsets = normalize_with_offsets(text)
+        matches = [m for m in self.matcher.scan(normalized) if not m.blocker]
+        quals = [self._qualify(normalized, m) for m in matches]
+        kept = [(m, q) for m, q in zip(matches, quals) if self._is_place_name(normalized, m, q)]
+        context = self._context([m for m, _ in kept])
+        resolved: list[tuple[Match, _Qualified, Place | None, float]] = []
+        for m, q in kept:
+            place, confidence = self._choose(m, q, context)
+            resolved.append((m, q, place, confidence))
+        pairs = self._between_pairs(normalized, resolved)
+        return [self._mention(text, offsets, r, pairs.get(i)) for i, r in enumerate(resolved)]
+
+    # -- false friends -----------------------------------------------------
+
+    def _is_place_name(self, normalized: str, m: Match, q: _Qualified) -> bool:
+        """False for a person's name, and for a common word with no place cue."""
+        before = normalized[max(0, m.start - 30):m.start]
+        if self._lex.person_before.search(before):
+            return False
+        if m.name in self._lex.common_words and q.qualifier == "none" and not q.cue_kinds:
+            return False
+        return True
+
+    # -- disambiguation ----------------------------------------------------
+
+    def _context(self, matches: Sequence[Match]) -> tuple[set[str], list[Place]]:
+        """Countries the text names, and the places it names without ambiguity."""
+        countries: set[str] = set()
+        anchors: list[Place] = []
+        for m in matches:
+            places = [self.gazetteer.get(i) for i in m.ids]
+            places = [p for p in places if p is not None]
+            if len(places) == 1:
+                place = places[0]
+                if place.kind == "country":
+                    countries.add(place.country)
+                elif place.kind not in AREA_KINDS:
+                    anchors.append(place)
+        return countries, anchors
+
+    def _choose(self, m: Match, q: _Qualified, context) -> tuple[Place | None, float]:
+        """The best candidate and a confidence in [0, 1]; None when it is a coin toss."""
+        countries, anchors = context
+        places = [p for p in (self.gazetteer.get(i) for i in m.ids) if p is not None]
+        if not places:
+            return None, 0.0
+        if len(places) == 1:
+            return places[0], 0.9 if places[0].country in countries | {_DEFAULT_COUNTRY} else 0.75
+        scored = sorted(((self._score(p, q, countries, anchors), p) for p in places),
+                        key=lambda sp: sp[0], reverse=True)
+        (best, top), (second, runner) = scored[0], scored[1]
+        margin = best - second
+        apart = spatial.distance_km(top.lat, top.lon, runner.lat, runner.lon)
+        if margin < 0.25 and apart > 50 and top.kind == runner.kind:
+            return None, 0.2
+        if apart <= 50:
+            margin = max(margin, 1.0)  # same place in two sources: no real ambiguity
+        return top, round(min(0.95, 0.5 + 0.45 * (1 - math.exp(-margin))), 3)
+
+    @staticmethod
+    def _score(place: Place, q: _Qualified, countries: set[str], anchors: list[Place]) -> float:
+        """Evidence for one candidate; see the module docstring."""
+        score = 0.0
+        if place.country in countries:
+            score += 4.0
+        elif place.country == _DEFAULT_COUNTRY:
+            score += 2.0
+        if q.cue_kinds and place.kind in q.cue_kinds:
+            score += 3.0
+        if anchors:
+            nearest = min(spatial.distance_km(place.lat, place.lon, a.lat, a.lon)
+                          for a in anchors if a.id != place.id) if len(anchors) > 1 or anchors[0].id != place.id else 1e6
+            score += 2.0 * math.exp(-nearest / 200.0)
+        score += {"country": 1.5, "city": 1.2, "town": 0.9, "region": 0.8, "district": 0.2}.get(place.kind, 0.6)
+        score += math.log10(place.population + 1) / 3.0
+        if place.source.startswith("curated") or place.id.startswith("ly:"):
+            score += 0.3  # checked by us
+        return score
+
+    # -- qualifiers and geometry -------------------------------------------
+
+    def _qualify(self, normalized: str, m: Match) -> _Qualified:
+        """Read the qualifier from the words that end where the name begins."""
+        lex = self._lex
+        start = max(0, m.start - 80)
+        before = normalized[start:m.start]
+        cue = lex.cue.search(before)
+        cue_kinds = lex.cue_kinds.get(cue.group("cue"), frozenset()) if cue else frozenset()
+        if cue and not cue_kinds:
+            cue_kinds = frozenset({"__any__"})
+        for qualifier, pattern in (("distance", lex.distance), ("part_or_direction", lex.direction),
+                                   ("near", lex.near), ("along", lex.along), ("between", lex.between),
+                                   ("inside", lex.inside)):
+            found = pattern.search(before)
+            if not found:
+                continue
+            direction = None
+            distance = None
+            if "dir1" in pattern.groupindex and found.group("dir1"):
+                direction = self._direction(found.group("dir1"), found.group("dir2"))
+            if qualifier == "distance":
+                distance = float(found.group("num").replace(",", ".")) * lex.units[found.group("unit")]
+            if qualifier == "part_or_direction":
+                qualifier = "direction"
+            if qualifier == "inside":
+                qualifier = "none"
+            return _Qualified(qualifier, start + found.start(), direction, distance, cue_kinds)
+        return _Qualified("none", m.start - (cue.end() - cue.start()) if cue else m.start, None, None, cue_kinds)
+
+    def _direction(self, first: str, second: str | None) -> str:
+        """«جنوب غرب» -> 'south_west'."""
+        parts = [self._lex.directions[w[2:] if w.startswith("ال") and w not in self._lex.directions else w]
+                 for w in (first, second) if w]
+        if len(parts) == 2 and parts[0] in ("east", "west"):
+            parts.reverse()
+        return "_".join(dict.fromkeys(parts))
+
+    def _mention(self, text, offsets, resolved, pair) -> Mention:
+        """Build one mention, with the geometry its qualifier implies."""
+        m, q, place, confidence = resolved
+        start, end = original_span(text, offsets, m.start, m.end)
+        phrase_start = original_span(text, offsets, q.phrase_start, m.end)[0]
+        base = dict(start=start, end=end, surface=text[start:end], candidates=m.ids,
+                    phrase_start=phrase_start, phrase_end=end)
+        if place is None:
+            return Mention(place=None, confidence=confidence, **base)
+        qualifier, geometry, precision, direction, second = "none", place.geometry, _precision(place), None, None
+        if q.qualifier == "direction" and q.direction:
+            direction = q.direction
+            bearing = spatial.BEARINGS[direction]
+            if place.kind in AREA_KINDS:
+                qualifier, geometry, precision = "part_of", spatial.part_of(place.geometry, direction), 3
+            elif place.geometry.geom_type == "Point":
+                outer = _SECTOR_KM.get(place.kind, 50.0)
+                geometry = spatial.sector(place.lat, place.lon, bearing, inner_km=outer / 20, outer_km=outer)
+                qualifier, precision = _diag(direction), 2
+            else:
+                geometry = spatial.side_of(place.geometry, bearing, reach_km=_SECTOR_KM.get(place.kind, 60.0))
+                qualifier, precision = _diag(direction), 2
+        elif q.qualifier == "near":
+            if place.geometry.geom_type in ("LineString", "MultiLineString"):
+                qualifier, geometry = "along", spatial.buffer_km(place.geometry, _ALONG_KM)
+            else:
+                qualifier = "near"
+                geometry = spatial.buffer_km(place.geometry, _NEAR_KM.get(place.kind, 15.0))
+            precision = max(2, precision)
+        elif q.qualifier == "along":
+            qualifier, geometry, precision = "along", spatial.buffer_km(place.geometry, _ALONG_KM), max(2, precision)
+        elif q.qualifier == "distance" and q.distance_km is not None:
+            radius = max(10.0, 0.1 * q.distance_km)
+            if q.direction:
+                direction = q.direction
+                lat, lon = spatial.offset_point(place.lat, place.lon, spatial.BEARINGS[direction], q.distance_km)
+                geometry = spatial.circle(lat, lon, radius)
+            else:
+                ring = spatial.circle(place.lat, place.lon, q.distance_km + radius)
+                geometry = ring.difference(spatial.circle(place.lat, place.lon, max(q.distance_km - radius, 0.0)))
+            qualifier, precision = "distance", max(2, precision)
+        elif pair is not None:
+            first, second = pair
+            width = max(10.0, 0.15 * spatial.distance_km(first.lat, first.lon, second.lat, second.lon))
+            geometry = spatial.corridor(first.geometry, second.geometry, width_km=width)
+            return Mention(place=place, qualifier="between", anchor=first, geometry=geometry,
+                           precision=max(2, precision), confidence=confidence, second_anchor=second, **base)
+        return Mention(place=place, qualifier=qualifier, anchor=place if qualifier != "none" else None,
+                       geometry=geometry, precision=precision, confidence=confidence, direction=direction,
+                       second_anchor=second, **base)
+
+    def _between_pairs(self, normalized: str, resolved) -> dict[int, tuple[Place, Place]]:
+        """For «بين X و Y»: both X and Y map to the pair (X, Y)."""
+        pairs: dict[int, tuple[Place, Place]] = {}
+        for i in range(len(resolved) - 1):
+            (m, q, place, _), (m2, _, place2, _) = resolved[i], resolved[i + 1]
+            if q.qualifier != "between" or place is None or place2 is None:
+                continue
+            if self._lex.between_tail.fullmatch(normalized[m.end:m2.start]):
+                pairs[i] = pairs[i + 1] = (place, place2)
+        return pairs
+
+
+def _diag(direction: str) -> str:
+    """The qualifier for a direction: south_west -> 'south_of' (its first part), east -> 'east_of'."""
+    return f"{direction.split('_')[0]}_of"
+
+
+def _precision(place: Place) -> int:
+    """ACLED precision of a place named by itself."""
+    if place.kind in AREA_KINDS or place.kind == "continent":
+        return 3
+    if place.kind in POINT_KINDS and place.geometry.geom_type == "Point":
+        return 1
+    return 2
+
+
+@cache
+def _default_parser(path: Path | None) -> Geoparser:
+    """One parser per gazetteer file, built on first use."""
+    return Geoparser(load_gazetteer(path))
+
+
+def get_parser(gazetteer: Gazetteer | None = None) -> Geoparser:
+    """The parser for ``gazetteer`` (the shipped one by default), built once."""
+    if gazetteer is None:
+        return _default_parser(None)
+    return _parsers_for(gazetteer)
+
+
+_PARSERS: dict[int, Geoparser] = {}
+
+
+def _parsers_for(gazetteer: Gazetteer) -> Geoparser:
+    """Cache parsers per gazetteer object (Gazetteer is not hashable by value)."""
+    parser = _PARSERS.get(id(gazetteer))
+    if parser is None or parser.gazetteer is not gazetteer:
+        parser = _PARSERS[id(gazetteer)] = Geoparser(gazetteer)
+    return parser
+
+
+def find_places(text: str, *, gazetteer: Gazetteer | None = None) -> list[Mention]:
+    """Every place mention in ``text``, resolved.
+
+    Parameters
+    ----------
+    text : str
+        Arabic or Latin text.
+    gazetteer : Gazetteer, optional
+        Defaults to the shipped gazetteer.
+
+    Returns
+    -------
+    list of Mention
+        In text order. Empty for empty text. A mention whose name was recognised
+        but could not be placed has ``place=None``.
+
+    Examples
+    --------
+    >>> [m.surface for m in find_places("وصلوا إلى سرت قادمين من بني وليد")]
+    ['سرت', 'بني وليد']
+    """
+    return get_parser(gazetteer).parse(text)
+
+
+# -- output ------------------------------------------------------------------
+
+
+def mention_properties(m: Mention) -> dict:
+    """The flat properties of one mention, as the CLI and the events output give them."""
+    place = m.place
+    return {
+        "surface": m.surface,
+        "start": m.start,
+        "end": m.end,
+        "phrase_start": m.phrase_start,
+        "phrase_end": m.phrase_end,
+        "place_id": place.id if place else None,
+        "name_ar": place.name_ar if place else None,
+        "name_en": place.name_en if place else None,
+        "kind": place.kind if place else None,
+        "qualifier": m.qualifier,
+        "direction": m.direction,
+        "anchor_place_id": m.anchor.id if m.anchor else None,
+        "second_anchor_place_id": m.second_anchor.id if m.second_anchor else None,
+        "precision": m.precision,
+        "confidence": m.confidence,
+        "lat": None if m.lat is None else round(m.lat, 5),
+        "lon": None if m.lon is None else round(m.lon, 5),
+        "candidates": list(m.candidates),
+    }
+
+
+def geometry_json(geometry: BaseGeometry | None, *, digits: int = 5) -> dict | None:
+    """GeoJSON geometry with rounded coordinates, or None."""
+    if geometry is None:
+        return None
+    import shapely
+
+    return mapping(shapely.set_precision(geometry, 10 ** -digits))
+
+
+def mentions_to_geojson(mentions: Sequence[Mention]) -> dict:
+    """A FeatureCollection, one Feature per mention, geometry = the full geometry."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": geometry_json(m.geometry), "properties": mention_properties(m)}
+            for m in mentions
+        ],
+    }
+
+
+def read_text_arg(path: str) -> str:
+    """The UTF-8 text of ``path`` ('-' for stdin); InputError for missing, binary or non-UTF-8 input."""
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        name = "<stdin>"
+    else:
+        p = Path(path)
+        if not p.is_file():
+            raise InputError(f"no such file: {path!r}")
+        data = p.read_bytes()
+        name = path
+    if b"\x00" in data:
+        raise InputError(f"{name!r} looks binary (it has NUL bytes); expected UTF-8 text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name!r} is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
+    """``python -m geo.geoparse FILE|-`` or ``python -m geo.geoparse --jsonl``."""
+    ap = argparse.ArgumentParser(prog="python -m geo.geoparse",
+                                 description="Find and resolve the places in Arabic text; print GeoJSON.")
+    ap.add_argument("file", nargs="?", help="a UTF-8 text file, or - for stdin")
+    ap.add_argument("--jsonl", action="store_true",
+                    help='read JSON Lines {"id": ..., "text": ...} on stdin, write {"id", "mentions"} per line')
+    ap.add_argument("--gazetteer", help="a built gazetteer GeoJSON (default: data/gazetteer.geojson)")
+    args = ap.parse_args(argv)
+    if args.jsonl == bool(args.file):
+        ap.error("give either FILE (or -) or --jsonl")
+    try:
+        parser = get_parser(load_gazetteer(args.gazetteer) if args.gazetteer else None)
+        if args.jsonl:
+            return _run_jsonl(parser)
+        text = read_text_arg(args.file)
+    except InputError as exc:
+        print(f"geoparse: {exc}", file=sys.stderr)
+        return 2
+    json.dump(mentions_to_geojson(parser.parse(text)), sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _run_jsonl(parser: Geoparser) -> int:
+    """One output line per input line; a bad line gets an error line and a non-zero exit."""
+    status = 0
+    for n, line in enumerate(sys.stdin.buffer, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line.decode("utf-8"))
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                raise InputError('expected an object with a "text" string')
+        except (UnicodeDecodeError, json.JSONDecodeError, InputError) as exc:
+            print(f"geoparse: line {n}: {exc}", file=sys.stderr)
+            out = {"id": None, "line": n, "error": str(exc)}
+            status = 1
+        else:
+            mentions = parser.parse(record["text"])
+            out = {"id": record.get("id"),
+                   "mentions": [{**mention_properties(m), "geometry": geometry_json(m.geometry)} for m in mentions]}
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(_main())
