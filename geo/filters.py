@@ -1,0 +1,326 @@
+"""The dashboard's filter state: URL query parameters <-> ``Filters`` <-> store queries.
+
+Pure functions, so the app pages stay thin and the round trip through a link
+is unit-tested. Query parameters are user input: a value that does not parse is
+dropped with a warning, never raised, so a mangled link still opens a page.
+
+Parameter names (short, because they end up in links people paste):
+
+``place`` place id, ``r`` radius in km, ``from`` / ``to`` ISO dates,
+``type`` / ``actor`` / ``outlet`` / ``speaker`` / ``prec`` (repeated),
+``denied`` (``0`` hides denied claims), ``event`` the selected event id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from shapely.geometry import Point
+
+from geo.models import EVENT_TYPES, Place
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_RADIUS_KM = 50.0
+MAX_RADIUS_KM = 1000.0
+_MULTI = {"type": "event_types", "actor": "actors", "outlet": "outlets", "speaker": "speakers"}
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What the analyst asked to see; the empty tuple means "no restriction"."""
+
+    place_id: str | None = None
+    radius_km: float = DEFAULT_RADIUS_KM
+    since: dt.date | None = None
+    until: dt.date | None = None
+    event_types: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+    precision: tuple[int, ...] = ()
+    include_denied: bool = True
+    event_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FilterOptions:
+    """The choices the widgets offer, taken from what the store holds."""
+
+    first_date: dt.date | None = None
+    last_date: dt.date | None = None
+    actors: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+    event_types: tuple[str, ...] = field(default=EVENT_TYPES)
+
+
+def _as_list(value: str | Iterable[str] | None) -> list[str]:
+    """A query value as a list of non-empty strings (one key may repeat)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value else []
+    return [v for v in value if v]
+
+
+def _parse_date(value: str) -> dt.date | None:
+    """An ISO date, or None (logged) when it does not parse."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        logger.warning("ignoring a date query parameter that is not YYYY-MM-DD: %r", value)
+        return None
+
+
+def filters_from_query(params: Mapping[str, str | Iterable[str]]) -> Filters:
+    """Read ``Filters`` from URL query parameters.
+
+    Parameters
+    ----------
+    params : mapping
+        Key -> value or list of values (a key may repeat, e.g. ``type=base&type=movement``).
+
+    Returns
+    -------
+    Filters
+        Unknown keys and values that do not parse are ignored.
+
+    Examples
+    --------
+    >>> filters_from_query({"place": "gn:2210554", "r": "30", "actor": ["قوات الدعم السريع"]}).radius_km
+    30.0
+    """
+    get = {key: _as_list(value) for key, value in params.items()}
+    kwargs: dict = {}
+    if get.get("place"):
+        kwargs["place_id"] = get["place"][-1]
+    if get.get("r"):
+        try:
+            radius = float(get["r"][-1])
+        except ValueError:
+            logger.warning("ignoring a radius that is not a number: %r", get["r"][-1])
+        else:
+            if 0 < radius <= MAX_RADIUS_KM:
+                kwargs["radius_km"] = radius
+            else:
+                logger.warning("ignoring a radius outside (0, %s] km: %r", MAX_RADIUS_KM, radius)
+    for key, name in (("from", "since"), ("to", "until")):
+        if get.get(key):
+            kwargs[name] = _parse_date(get[key][-1])
+    for key, name in _MULTI.items():
+        values = tuple(dict.fromkeys(get.get(key, ())))
+        if key == "type":
+            values = tuple(v for v in values if v in EVENT_TYPES)
+        kwargs[name] = values
+    kwargs["precision"] = tuple(sorted({int(v) for v in get.get("prec", ()) if v in ("1", "2", "3")}))
+    if get.get("denied"):
+        kwargs["include_denied"] = get["denied"][-1] not in ("0", "false", "no")
+    if get.get("event"):
+        kwargs["event_id"] = get["event"][-1]
+    return Filters(**kwargs)
+
+
+def filters_to_query(filters: Filters) -> dict[str, str | list[str]]:
+    """The query parameters for ``filters``: only what differs from the defaults.
+
+    ``filters_from_query(filters_to_query(f)) == f`` for every valid ``f``.
+    """
+    out: dict[str, str | list[str]] = {}
+    if filters.place_id:
+        out["place"] = filters.place_id
+        out["r"] = f"{filters.radius_km:g}"
+    elif filters.radius_km != DEFAULT_RADIUS_KM:
+        out["r"] = f"{filters.radius_km:g}"
+    if filters.since:
+        out["from"] = filters.since.isoformat()
+    if filters.until:
+        out["to"] = filters.until.isoformat()
+    for key, name in _MULTI.items():
+        values = getattr(filters, name)
+        if values:
+            out[key] = list(values)
+    if filters.precision:
+        out["prec"] = [str(p) for p in filters.precision]
+    if not filters.include_denied:
+        out["denied"] = "0"
+    if filters.event_id:
+        out["event"] = filters.event_id
+    return out
+
+
+def read_kwargs(filters: Filters, place: Place | None = None) -> dict:
+    """Keyword arguments for ``EventStore.read`` that apply ``filters``.
+
+    ``place`` is the gazetteer entry for ``filters.place_id`` (the caller looks
+    it up); the circle of ``radius_km`` around its representative point is the
+    ``near`` filter. An unknown place means no place filter.
+    """
+    kwargs: dict = {"include_denied": filters.include_denied}
+    if filters.since:
+        kwargs["since"] = filters.since
+    if filters.until:
+        kwargs["until"] = filters.until
+    for name in ("event_types", "actors", "outlets", "speakers", "precision"):
+        values = getattr(filters, name)
+        if values:
+            kwargs[name] = list(values)
+    if place is not None:
+        kwargs["near"] = (place.lat, place.lon, filters.radius_km)
+    return kwargs
+
+
+def _json_list(text: object) -> list:
+    """A JSON list column value as a list ([] for empty or broken values)."""
+    if not isinstance(text, str) or not text:
+        return []
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        logger.warning("ignoring a list column that is not JSON: %r", text[:80])
+        return []
+    return value if isinstance(value, list) else []
+
+
+def _distinct(values: Iterable[object]) -> tuple[str, ...]:
+    """Sorted distinct non-empty strings."""
+    return tuple(sorted({str(v) for v in values if isinstance(v, str) and v.strip()}))
+
+
+def filter_options(frame: pd.DataFrame) -> FilterOptions:
+    """The widget choices for the events in ``frame`` (a store read without filters)."""
+    if frame.empty:
+        return FilterOptions()
+    dates = pd.to_datetime(frame["event_date"]).dropna()
+    actors = [a for value in frame["actors"] for a in _json_list(value)]
+    return FilterOptions(
+        first_date=dates.min().date() if len(dates) else None,
+        last_date=dates.max().date() if len(dates) else None,
+        actors=_distinct(actors),
+        outlets=_distinct([*frame["publisher"], *frame["cited_outlet"]]),
+        speakers=_distinct(frame["speaker"]),
+    )
+
+
+def clamp_dates(filters: Filters, options: FilterOptions) -> tuple[dt.date, dt.date] | None:
+    """The (since, until) a date slider can show: the filter's range inside the data's."""
+    if options.first_date is None or options.last_date is None:
+        return None
+    lo, hi = options.first_date, options.last_date
+    since = min(max(filters.since or lo, lo), hi)
+    until = max(min(filters.until or hi, hi), lo)
+    return (since, until) if since <= until else (lo, hi)
+
+
+def with_dates(filters: Filters, dates: tuple[dt.date, dt.date] | None,
+               options: FilterOptions) -> Filters:
+    """``filters`` with a slider's date range; the full data range means "no date filter"."""
+    if dates is None:
+        return replace(filters, since=None, until=None)
+    since, until = dates
+    return replace(
+        filters,
+        since=None if since == options.first_date else since,
+        until=None if until == options.last_date else until,
+    )
+
+
+def place_label(place: Place) -> str:
+    """How a gazetteer entry reads in a picker: Arabic, Latin, kind and country."""
+    names = " — ".join(n for n in (place.name_ar, place.name_en) if n)
+    return f"{names} ({place.kind}, {place.country})" if place.country else f"{names} ({place.kind})"
+
+
+def _place_names(text: object) -> str:
+    """The places of an event as one line: «origin → destination», names in order."""
+    names = [p.get("name", "") for p in _json_list(text) if isinstance(p, dict)]
+    return " → ".join(dict.fromkeys(n for n in names if n))
+
+
+TABLE_COLUMNS = ("id", "event_date", "type", "places", "actors", "speaker", "publisher",
+                 "geo_precision", "denied", "quote")
+
+
+def event_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The events as a table to read: one row per event, lists joined, newest first.
+
+    The index is the event id, so a table selection maps back to an event.
+    """
+    table = pd.DataFrame({
+        "id": frame["id"].astype(str),
+        "event_date": pd.to_datetime(frame["event_date"]).dt.date,
+        "type": frame["type"],
+        "places": [_place_names(v) for v in frame["places"]],
+        "actors": ["، ".join(_json_list(v)) for v in frame["actors"]],
+        "speaker": frame["speaker"],
+        "publisher": frame["publisher"],
+        "geo_precision": frame["geo_precision"],
+        "denied": frame["denied"].astype(bool),
+        "quote": frame["quote"],
+    }, columns=TABLE_COLUMNS)
+    table = table.sort_values(["event_date", "id"], ascending=[False, True], na_position="last")
+    return table.set_index("id", drop=False)
+
+
+def event_point(frame: gpd.GeoDataFrame, event_id: str | None) -> tuple[float, float] | None:
+    """(lat, lon) to centre the map on an event: its point, or a point on its line or area."""
+    if not event_id:
+        return None
+    rows = frame[frame["id"] == event_id]
+    if rows.empty or rows.geometry.iloc[0] is None or rows.geometry.iloc[0].is_empty:
+        return None
+    geometry = rows.geometry.iloc[0]
+    point = geometry if isinstance(geometry, Point) else geometry.representative_point()
+    return point.y, point.x
+
+
+def clicked_event(frame: gpd.GeoDataFrame, *, properties: Mapping | None = None,
+                  lat: float | None = None, lon: float | None = None) -> str | None:
+    """The id of the event a map click hit.
+
+    The clicked feature's properties carry the id when the map drew a GeoJSON
+    feature; otherwise the event whose geometry is nearest the click point wins.
+    """
+    ids = set(frame["id"].astype(str))
+    event_id = str((properties or {}).get("id", ""))
+    if event_id in ids:
+        return event_id
+    if lat is None or lon is None or frame.empty:
+        return None
+    located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    if located.empty:
+        return None
+    # Degrees are fine for picking the nearest of a handful of shapes on screen.
+    distances = shapely.distance(located.geometry.to_numpy(), Point(lon, lat))
+    return str(located["id"].iloc[int(distances.argmin())])
+
+
+def source_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Who said what: one row per (publisher, speaker), with counts and date range."""
+    columns = ["publisher", "cited_outlet", "speaker", "speaker_role", "source_type"]
+    if frame.empty:
+        return pd.DataFrame(columns=[*columns, "events", "denied", "first", "last"])
+    work = frame[columns].fillna("").copy()
+    work["denied"] = frame["denied"].astype(bool)
+    work["date"] = pd.to_datetime(frame["event_date"]).dt.date
+    grouped = work.groupby(columns, sort=False, dropna=False).agg(
+        events=("denied", "size"), denied=("denied", "sum"),
+        first=("date", "min"), last=("date", "max"))
+    return grouped.reset_index().sort_values(["events", "publisher"], ascending=[False, True],
+                                             ignore_index=True)
+
+
+def claims_of(frame: pd.DataFrame, source: Mapping[str, str]) -> pd.DataFrame:
+    """The events one source row of ``source_table`` stands for, newest first."""
+    mask = pd.Series(True, index=frame.index)
+    for column in ("publisher", "cited_outlet", "speaker", "speaker_role", "source_type"):
+        mask &= frame[column].fillna("") == (source.get(column) or "")
+    return event_table(frame[mask])
