@@ -134,7 +134,7 @@ def side_of(geometry: BaseGeometry, bearing_deg: float, *, reach_km: float) -> B
     return _from_km(grown.intersection(half).difference(local), ref.y, ref.x)
 
 
-def part_of(area: BaseGeometry, direction: str, *, share: float = 0.45) -> BaseGeometry:
+def part_of(area: BaseGeometry, direction: str, *, share: float = 0.5) -> BaseGeometry:
     """The ``direction`` part of an area (the south of Libya): a ``share`` of its extent.
 
     ``direction`` is one of the keys of ``BEARINGS`` (north_west etc. combine two cuts).
