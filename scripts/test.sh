@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Set up and run every test: unit, golden, the PostGIS store contract, and the browser (e2e) tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --browser --postgis
+# A private PostGIS cluster on 127.0.0.1 for the store contract tests; stopped on exit.
+eval "$(bash scripts/start_postgis.sh)"
+trap 'bash scripts/start_postgis.sh --stop >/dev/null 2>&1 || true' EXIT
+.venv/bin/python -m pytest "$@"
