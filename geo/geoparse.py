@@ -72,11 +72,11 @@ class _Lexicon:
     distance: re.Pattern
     between: re.Pattern
     between_tail: re.Pattern
-    cue: re.Pattern
     units: dict[str, float]
     common_words: frozenset[str]
     person_before: re.Pattern
     not_places: tuple[str, ...]
+    triggers: frozenset[str]
 
 
 def _alternation(words) -> str:
@@ -114,13 +114,35 @@ def _lexicon(path: Path = LEXICON_PATH) -> _Lexicon:
             rf"(?: (?:الى )?{dir_phrase})?(?: (?:من|عن))? {opt_cue}$"),
         between=re.compile(rf"{word_start}{clitic}(?:ما )?بين {opt_cue}$"),
         between_tail=re.compile(rf"^ ?(?:، ?)?و{opt_cue}"),
-        cue=re.compile(rf"{word_start}{clitic}(?:ال)?(?P<cue>{cue}) $"),
         units=units,
         common_words=frozenset(normalize(w).strip() for w in raw["common_words"]),
         person_before=re.compile(
             rf"{word_start}[وف]?(?:{_alternation(raw['person_titles'] + raw['first_names'])}) $"),
         not_places=tuple(raw["not_places"]),
+        triggers=frozenset(
+            normalize(phrase).split()[-1]
+            for phrase in (*raw["near"], *raw["along"], *raw["inside"], *raw["directions"],
+                           *raw["distance_units"], "بين", "من", "عن")
+        ),
     )
+
+
+_PUNCT = "«»\"'()[]،,.:؛;-"
+_CLITICS = "وفبلك"
+
+
+def _word_in(word: str, vocab) -> str | None:
+    """``word`` (or it without up to two proclitics and an article) if it is in ``vocab``."""
+    w = word.strip(_PUNCT)
+    for cut in range(3):
+        if cut and (len(w) < cut or w[cut - 1] not in _CLITICS):
+            break
+        c = w[cut:]
+        if c in vocab:
+            return c
+        if c.startswith("ال") and c[2:] in vocab:
+            return c[2:]
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +176,8 @@ class Geoparser:
         self.gazetteer = gazetteer
         self._lex = _lexicon(lexicon_path)
         self.matcher = PlaceMatcher.from_gazetteer(gazetteer, blockers=self._lex.not_places)
+        # Relative geometries depend only on (anchor, qualifier, direction, distance): reuse them.
+        self._geometries: dict[tuple, BaseGeometry] = {}
 
     def parse(self, text: str) -> list[Mention]:
         """Every place mention in ``text``, in text order; see the module docstring."""
@@ -247,28 +271,31 @@ class Geoparser:
         lex = self._lex
         start = max(0, m.start - 80)
         before = normalized[start:m.start]
-        cue = lex.cue.search(before)
-        cue_kinds = lex.cue_kinds.get(cue.group("cue"), frozenset()) if cue else frozenset()
-        if cue and not cue_kinds:
-            cue_kinds = frozenset({"__any__"})
-        for qualifier, pattern in (("distance", lex.distance), ("part_or_direction", lex.direction),
+        words = before.split() if before.endswith(" ") else []
+        cue_word = _word_in(words[-1], lex.cue_kinds) if words else None
+        cue_kinds = frozenset()
+        phrase_start = m.start
+        if cue_word is not None:
+            cue_kinds = lex.cue_kinds[cue_word] or frozenset({"__any__"})
+            phrase_start = start + before.rstrip().rfind(" ") + 1
+            words = words[:-1]
+        # Only words that can end a qualifier phrase are worth a regex.
+        if not words or _word_in(words[-1], lex.triggers) is None:
+            return _Qualified("none", phrase_start, None, None, cue_kinds)
+        for qualifier, pattern in (("distance", lex.distance), ("direction", lex.direction),
                                    ("near", lex.near), ("along", lex.along), ("between", lex.between),
                                    ("inside", lex.inside)):
             found = pattern.search(before)
             if not found:
                 continue
-            direction = None
-            distance = None
+            direction = distance = None
             if "dir1" in pattern.groupindex and found.group("dir1"):
                 direction = self._direction(found.group("dir1"), found.group("dir2"))
             if qualifier == "distance":
                 distance = float(found.group("num").replace(",", ".")) * lex.units[found.group("unit")]
-            if qualifier == "part_or_direction":
-                qualifier = "direction"
-            if qualifier == "inside":
-                qualifier = "none"
-            return _Qualified(qualifier, start + found.start(), direction, distance, cue_kinds)
-        return _Qualified("none", m.start - (cue.end() - cue.start()) if cue else m.start, None, None, cue_kinds)
+            return _Qualified("none" if qualifier == "inside" else qualifier, start + found.start(),
+                              direction, distance, cue_kinds)
+        return _Qualified("none", phrase_start, None, None, cue_kinds)
 
     def _direction(self, first: str, second: str | None) -> str:
         """«جنوب غرب» -> 'south_west'."""
@@ -284,50 +311,28 @@ class Geoparser:
         start, end = original_span(text, offsets, m.start, m.end)
         phrase_start = original_span(text, offsets, q.phrase_start, m.end)[0]
         base = dict(start=start, end=end, surface=text[start:end], candidates=m.ids,
-                    phrase_start=phrase_start, phrase_end=end)
+                    phrase_start=phrase_start, phrase_end=end, confidence=confidence)
         if place is None:
-            return Mention(place=None, confidence=confidence, **base)
-        qualifier, geometry, precision, direction, second = "none", place.geometry, _precision(place), None, None
-        if q.qualifier == "direction" and q.direction:
-            direction = q.direction
-            bearing = spatial.BEARINGS[direction]
-            if place.kind in AREA_KINDS:
-                qualifier, geometry, precision = "part_of", spatial.part_of(place.geometry, direction), 3
-            elif place.geometry.geom_type == "Point":
-                outer = _SECTOR_KM.get(place.kind, 50.0)
-                geometry = spatial.sector(place.lat, place.lon, bearing, inner_km=outer / 20, outer_km=outer)
-                qualifier, precision = _diag(direction), 2
-            else:
-                geometry = spatial.side_of(place.geometry, bearing, reach_km=_SECTOR_KM.get(place.kind, 60.0))
-                qualifier, precision = _diag(direction), 2
-        elif q.qualifier == "near":
-            if place.geometry.geom_type in ("LineString", "MultiLineString"):
-                qualifier, geometry = "along", spatial.buffer_km(place.geometry, _ALONG_KM)
-            else:
-                qualifier = "near"
-                geometry = spatial.buffer_km(place.geometry, _NEAR_KM.get(place.kind, 15.0))
-            precision = max(2, precision)
-        elif q.qualifier == "along":
-            qualifier, geometry, precision = "along", spatial.buffer_km(place.geometry, _ALONG_KM), max(2, precision)
-        elif q.qualifier == "distance" and q.distance_km is not None:
-            radius = max(10.0, 0.1 * q.distance_km)
-            if q.direction:
-                direction = q.direction
-                lat, lon = spatial.offset_point(place.lat, place.lon, spatial.BEARINGS[direction], q.distance_km)
-                geometry = spatial.circle(lat, lon, radius)
-            else:
-                ring = spatial.circle(place.lat, place.lon, q.distance_km + radius)
-                geometry = ring.difference(spatial.circle(place.lat, place.lon, max(q.distance_km - radius, 0.0)))
-            qualifier, precision = "distance", max(2, precision)
-        elif pair is not None:
+            return Mention(place=None, **base)
+        if pair is not None:
             first, second = pair
-            width = max(10.0, 0.15 * spatial.distance_km(first.lat, first.lon, second.lat, second.lon))
-            geometry = spatial.corridor(first.geometry, second.geometry, width_km=width)
-            return Mention(place=place, qualifier="between", anchor=first, geometry=geometry,
-                           precision=max(2, precision), confidence=confidence, second_anchor=second, **base)
-        return Mention(place=place, qualifier=qualifier, anchor=place if qualifier != "none" else None,
-                       geometry=geometry, precision=precision, confidence=confidence, direction=direction,
-                       second_anchor=second, **base)
+            key = ("between", first.id, second.id)
+            if key not in self._geometries:
+                width = max(10.0, 0.15 * spatial.distance_km(first.lat, first.lon, second.lat, second.lon))
+                self._geometries[key] = spatial.corridor(first.geometry, second.geometry, width_km=width)
+            return Mention(place=place, qualifier="between", anchor=first, second_anchor=second,
+                           geometry=self._geometries[key], precision=max(2, _precision(place)), **base)
+        qualifier, precision = _qualifier_and_precision(place, q)
+        if qualifier == "none":
+            return Mention(place=place, geometry=place.geometry, precision=precision, **base)
+        key = (place.id, qualifier, q.direction, q.distance_km)
+        geometry = self._geometries.get(key)
+        if geometry is None:
+            if len(self._geometries) > 50_000:
+                self._geometries.clear()
+            geometry = self._geometries[key] = _relative_geometry(place, qualifier, q)
+        return Mention(place=place, qualifier=qualifier, anchor=place, geometry=geometry,
+                       precision=precision, direction=q.direction, **base)
 
     def _between_pairs(self, normalized: str, resolved) -> dict[int, tuple[Place, Place]]:
         """For «بين X و Y»: both X and Y map to the pair (X, Y)."""
@@ -341,9 +346,44 @@ class Geoparser:
         return pairs
 
 
-def _diag(direction: str) -> str:
-    """The qualifier for a direction: south_west -> 'south_of' (its first part), east -> 'east_of'."""
-    return f"{direction.split('_')[0]}_of"
+def _qualifier_and_precision(place: Place, q: _Qualified) -> tuple[str, int]:
+    """The mention's qualifier and ACLED precision, from the words before it and the anchor's shape."""
+    own = _precision(place)
+    is_line = place.geometry.geom_type in ("LineString", "MultiLineString")
+    if q.qualifier == "direction" and q.direction:
+        if place.kind in AREA_KINDS:
+            return "part_of", 3
+        return f"{q.direction.split('_')[0]}_of", max(2, own)
+    if q.qualifier == "near":
+        return ("along" if is_line else "near"), max(2, own)
+    if q.qualifier == "along":
+        return "along", max(2, own)
+    if q.qualifier == "distance" and q.distance_km is not None:
+        return "distance", max(2, own)
+    return "none", own
+
+
+def _relative_geometry(place: Place, qualifier: str, q: _Qualified) -> BaseGeometry:
+    """The honest shape of a relative phrase around its anchor (see the module docstring)."""
+    if qualifier == "part_of":
+        return spatial.part_of(place.geometry, q.direction)
+    if qualifier.endswith("_of"):
+        bearing = spatial.BEARINGS[q.direction]
+        reach = _SECTOR_KM.get(place.kind, 50.0)
+        if place.geometry.geom_type == "Point":
+            return spatial.sector(place.lat, place.lon, bearing, inner_km=reach / 20, outer_km=reach)
+        return spatial.side_of(place.geometry, bearing, reach_km=reach)
+    if qualifier == "near":
+        return spatial.buffer_km(place.geometry, _NEAR_KM.get(place.kind, 15.0))
+    if qualifier == "along":
+        return spatial.buffer_km(place.geometry, _ALONG_KM)
+    # distance: an offset circle when a direction is given, else a ring at that distance
+    radius = max(10.0, 0.1 * q.distance_km)
+    if q.direction:
+        lat, lon = spatial.offset_point(place.lat, place.lon, spatial.BEARINGS[q.direction], q.distance_km)
+        return spatial.circle(lat, lon, radius)
+    outer = spatial.circle(place.lat, place.lon, q.distance_km + radius)
+    return outer.difference(spatial.circle(place.lat, place.lon, max(q.distance_km - radius, 0.0)))
 
 
 def _precision(place: Place) -> int:

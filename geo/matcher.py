@@ -124,8 +124,10 @@ class PlaceMatcher:
         # Longest first; a blocker beats a place of the same extent.
         found.sort(key=lambda m: (-(m.end - m.start), not m.blocker, m.start))
         taken: list[Match] = []
+        used = bytearray(len(normalized))
         for m in found:
-            if all(m.end <= t.start or m.start >= t.end for t in taken):
+            if not any(used[m.start:m.end]):
+                used[m.start:m.end] = b"\x01" * (m.end - m.start)
                 taken.append(m)
         taken.sort(key=lambda m: m.start)
         return taken
