@@ -220,6 +220,13 @@ REGIONS = (
     ("middle-east", "الشرق الأوسط", (), "Middle East", (),
      ("EG", "IL", "PS", "JO", "LB", "SY", "IQ", "SA", "YE", "OM", "AE", "QA", "BH", "KW", "IR", "TR", "CY"), None),
 )
+# Weekdays and months: in a news sentence these are dates, never the town that GeoNames
+# also lists under them (Khemis Miliana as «الخميس»). Dropped from GeoNames aliases.
+CALENDAR_WORDS = frozenset(normalize(w) for w in (
+    "السبت", "الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة",
+    "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر",
+    "كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول", "تشرين الأول", "تشرين الثاني", "كانون الأول",
+))
 SETTLEMENT_KINDS = frozenset({"city", "town", "village", "oasis", "neighbourhood"})
 
 
@@ -732,6 +739,8 @@ def drop_wrong_names(entries: dict[str, Entry], dropped: list[Dropped], *, far_k
             key = normalize(name)
             if reason is None and key in district_names:
                 reason = f"district name (belongs to {district_names[key]})"
+            if reason is None and key in CALENDAR_WORDS:
+                reason = "a weekday or month name (a date in news text)"
             if reason is None and name.startswith(_ADMIN_PREFIXES):
                 reason = "administrative-unit name (the unit, not the town)"
             others = [o for o in owners.get(key, []) if o is not entry]

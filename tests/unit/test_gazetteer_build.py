@@ -127,6 +127,15 @@ def test_alias_shared_with_a_near_place_is_kept():
     assert entries["gn:1"].aliases == ["الحرشة"]
 
 
+def test_weekday_alias_is_dropped():
+    b = _build_module()
+    entries = {"gn:2491911": _entry("gn:2491911", "خميس مليانة", 36.26, 2.22, ["الخميس", "خميس"])}
+    dropped = []
+    b.drop_wrong_names(entries, dropped)
+    assert entries["gn:2491911"].aliases == ["خميس"]
+    assert dropped[0].name == "الخميس"
+
+
 def test_known_wrong_name_moves_to_its_owner():
     b = _build_module()
     entries = {
