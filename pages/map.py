@@ -1,0 +1,36 @@
+"""Map: the filtered events on an offline map, in step with the events table below it."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+import ui
+from geo import filters as gf
+from geo.maps import build_event_map
+
+BASEMAPS = {"offline": "Offline (Natural Earth)", "osm": "OpenStreetMap (online)",
+            "satellite": "Satellite (online)"}
+# Only clicks rerun the script: pans and zooms (bounds, zoom, center) stay in the browser.
+RETURNED = ["last_object_clicked", "last_active_drawing"]
+
+
+def main() -> None:
+    ctx = ui.context()
+    head, choice = st.columns([4, 1], vertical_alignment="bottom")
+    head.markdown(f"### {len(ctx.events)} events on the map")
+    basemap = choice.selectbox("Basemap", list(BASEMAPS), format_func=BASEMAPS.get,
+                               key="basemap")
+    m = build_event_map(ctx.events, basemap=basemap, asset_base=ui.asset_base())
+    focus = gf.event_point(ctx.events, ctx.filters.event_id)
+    st_folium(m, key="events_map", height=560, use_container_width=True,
+              returned_objects=RETURNED, center=focus, zoom=8 if focus else None,
+              feature_group_to_add=ui.selection_layer(ctx), on_change=ui.on_map_click)
+    details, table = st.columns([2, 3])
+    with details:
+        ui.event_details(ctx)
+    with table:
+        ui.events_table(ctx, key="map_table", height=320)
+    # --- EXPORT (issue 4 part 2): the download buttons come from geo/export.py ------------
+    ui.export_buttons(ctx, m)
+
+
+main()

@@ -1,0 +1,127 @@
+"""End-to-end fixtures: the real app on a free port, driven by Debian's headless chromium.
+
+The server runs ``streamlit run app.py`` against a GeoPackage built from
+data/samples by the ingest code. Every request the browser makes is logged, so a
+test can assert that nothing left 127.0.0.1. A failing test leaves a screenshot
+in tests/e2e/artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "e2e" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+STARTUP_TIMEOUT_S = 90
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory) -> Path:
+    """A GeoPackage holding every sample report, written by the real ingest code."""
+    from geo.gazetteer import load_gazetteer
+    from geo.ingest import ingest_paths
+    from geo.store import open_store
+
+    path = tmp_path_factory.mktemp("e2e") / "samples.gpkg"
+    store = open_store(path)
+    ingest_paths(sorted((ROOT / "data" / "samples").glob("*.json")), store=store,
+                 gazetteer=load_gazetteer())
+    assert store.stats().events > 0, "the sample reports gave no events"
+    store.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def app_url(sample_store, tmp_path_factory) -> str:
+    """Start the app on a free port; poll /_stcore/health until it answers."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("e2e-log") / "streamlit.log"
+    env = {**os.environ, "MARSAD_DB": str(sample_store), "PYTHONUNBUFFERED": "1"}
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(STARTUP_TIMEOUT_S * 4):
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as reply:
+                    if reply.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError):
+                pass
+            try:
+                # Waiting on the process doubles as the poll interval and notices a crash.
+                proc.wait(timeout=0.25)
+                pytest.fail(f"streamlit exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
+            except subprocess.TimeoutExpired:
+                pass
+        else:
+            pytest.fail(f"streamlit did not answer in {STARTUP_TIMEOUT_S} s:\n"
+                        f"{log.read_text()[-3000:]}")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def requests_log() -> list[str]:
+    return []
+
+
+@pytest.fixture()
+def page(browser, request, requests_log):
+    """A fresh browser page (own context) that records every request URL."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="ar-LY")
+    context.on("request", lambda r: requests_log.append(r.url))
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+

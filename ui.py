@@ -1,0 +1,323 @@
+"""The one non-page module that imports streamlit: cached loaders, the shared sidebar, renderers.
+
+``context()`` is what every page starts with: the store (with the sample reports
+ingested on first start), the gazetteer, the filters read from the sidebar (and
+kept in the URL's query parameters) and the matching events. ``app.py`` builds it
+once per run before the page runs; a page run on its own (AppTest) builds it itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geo import filters as gf
+from geo.errors import GeoError
+from geo.models import Place
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent
+SAMPLES_DIR = ROOT / "data" / "samples"
+STATIC_DIR = ROOT / "static"
+# Streamlit serves ROOT/static at /app/static when enableStaticServing is on.
+STATIC_URL = "/app/static"
+PRECISION_LABELS = {1: "1 · the named place", 2: "2 · near / part of a place", 3: "3 · a region"}
+_CTX = "marsad_context"
+_SELECTED = "selected_event"
+_FRESH = "marsad_context_fresh"
+
+RTL_CSS = """<style>
+[class*="st-key-rtl"] { direction: rtl; text-align: right; }
+[class*="st-key-rtl"] p { font-size: 1.05rem; line-height: 1.7; }
+</style>"""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a page needs: the store, the gazetteer, the filters and the matching events."""
+
+    store_path: str
+    store: object
+    gazetteer: object
+    filters: gf.Filters
+    options: gf.FilterOptions
+    place: Place | None
+    events: gpd.GeoDataFrame
+
+
+def store_path() -> str:
+    """The store the app opens: MARSAD_DB, else var/marsad.gpkg in the repository."""
+    return os.environ.get("MARSAD_DB") or str(ROOT / "var" / "marsad.gpkg")
+
+
+@st.cache_resource(show_spinner="Loading the gazetteer…")
+def load_gazetteer():
+    from geo.gazetteer import load_gazetteer as load
+    return load()
+
+
+@st.cache_resource(show_spinner="Opening the event store…")
+def open_event_store(path: str):
+    """Open the store once per process; an empty embedded store gets the sample reports."""
+    from geo.store import open_store
+    if "://" not in path:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    store = open_store(path)
+    ensure_sample_store(store)
+    return store
+
+
+def ensure_sample_store(store) -> int:
+    """Ingest data/samples/*.json into an empty store; returns the number of events written."""
+    if store.stats().events or not SAMPLES_DIR.is_dir():
+        return 0
+    from geo.ingest import ingest_paths
+    paths = sorted(SAMPLES_DIR.glob("*.json"))
+    with st.spinner(f"First start: reading {len(paths)} sample reports into the store…"):
+        result = ingest_paths(paths, store=store, gazetteer=load_gazetteer())
+    logger.info("sample store ready: %s", result)
+    return store.stats().events
+
+
+@st.cache_resource(show_spinner=False)
+def asset_base() -> str:
+    """Copy Leaflet & co. under static/vendor once; the URL the map loads them from."""
+    from geo.offline import install_assets
+    vendor = install_assets(STATIC_DIR)
+    return f"{STATIC_URL}/{Path(vendor).relative_to(STATIC_DIR).as_posix()}"
+
+
+def _init_from_url(gazetteer, options: gf.FilterOptions) -> None:
+    """On a session's first run, put the URL's filter values into the widgets' state."""
+    f = gf.filters_from_query({k: st.query_params.get_all(k) for k in st.query_params})
+    place = gazetteer.get(f.place_id) if f.place_id else None
+    state = st.session_state
+    state["f_place_query"] = (place.name_ar or place.name_en) if place else ""
+    state["f_place"] = place.id if place else None
+    state["f_radius"] = int(f.radius_km)
+    state["f_dates"] = gf.clamp_dates(f, options)
+    state["f_types"] = [t for t in f.event_types if t in options.event_types]
+    state["f_actors"] = [a for a in f.actors if a in options.actors]
+    state["f_outlets"] = [o for o in f.outlets if o in options.outlets]
+    state["f_speakers"] = [s for s in f.speakers if s in options.speakers]
+    state["f_precision"] = list(f.precision)
+    state["f_denied"] = f.include_denied
+    state[_SELECTED] = f.event_id
+
+
+def _place_picker(gazetteer) -> Place | None:
+    """Type a name in Arabic or Latin script, pick one of the gazetteer's matches."""
+    query = st.text_input("Place (Arabic or Latin)", key="f_place_query",
+                          placeholder="بني وليد / Bani Walid")
+    found = gazetteer.search(query) if query.strip() else []
+    ids = [p.id for p in found]
+    current = st.session_state.get("f_place")
+    if query.strip() and current and current not in ids and gazetteer.get(current):
+        ids.insert(0, current)
+    if st.session_state.get("f_place") not in ids:
+        st.session_state["f_place"] = ids[0] if ids else None
+    place_id = st.selectbox("Matching places", ids, key="f_place", placeholder="any place",
+                            format_func=lambda i: gf.place_label(gazetteer.get(i)),
+                            disabled=not ids)
+    st.slider("Radius (km)", 5, 500, step=5, key="f_radius", disabled=not place_id)
+    return gazetteer.get(place_id) if place_id else None
+
+
+def _sidebar(gazetteer, options: gf.FilterOptions) -> tuple[gf.Filters, Place | None]:
+    """The filter widgets; returns the filters they describe and the chosen place."""
+    place = _place_picker(gazetteer)
+    dates = None
+    if options.first_date and options.last_date and options.first_date < options.last_date:
+        dates = st.slider("Dates", options.first_date, options.last_date, key="f_dates",
+                          format="YYYY-MM-DD")
+    st.multiselect("Event type", options.event_types, key="f_types")
+    st.multiselect("Actor", options.actors, key="f_actors")
+    st.multiselect("Outlet", options.outlets, key="f_outlets")
+    st.multiselect("Speaker", options.speakers, key="f_speakers")
+    st.multiselect("Precision", (1, 2, 3), key="f_precision", format_func=PRECISION_LABELS.get)
+    st.toggle("Show denied claims", key="f_denied")
+    state = st.session_state
+    filters = gf.Filters(
+        place_id=place.id if place else None, radius_km=float(state["f_radius"]),
+        event_types=tuple(state["f_types"]), actors=tuple(state["f_actors"]),
+        outlets=tuple(state["f_outlets"]), speakers=tuple(state["f_speakers"]),
+        precision=tuple(sorted(state["f_precision"])), include_denied=state["f_denied"],
+        event_id=state.get(_SELECTED))
+    return gf.with_dates(filters, dates, options), place
+
+
+def _sync_url(filters: gf.Filters) -> None:
+    """Write the filters into the URL, so a copied link reproduces this view."""
+    query = gf.filters_to_query(filters)
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    wanted = {k: v if isinstance(v, list) else [v] for k, v in query.items()}
+    if current != wanted:
+        st.query_params.from_dict(query)
+
+
+def build_context() -> Context:
+    """Open the store, draw the sidebar, read the matching events (once per run)."""
+    path = store_path()
+    store = open_event_store(path)
+    gazetteer = load_gazetteer()
+    options = gf.filter_options(store.read())
+    if "f_denied" not in st.session_state:
+        _init_from_url(gazetteer, options)
+    with st.sidebar:
+        count_slot = st.empty()
+        filters, place = _sidebar(gazetteer, options)
+        st.caption(f"Store: `{path}`")
+    try:
+        events = store.read(**gf.read_kwargs(filters, place))
+    except GeoError as exc:
+        st.error(f"Could not read the store: {exc}")
+        events = store.read().iloc[0:0]
+    if filters.event_id and filters.event_id not in set(events["id"]):
+        filters = replace(filters, event_id=None)
+    count_slot.metric("Matching events", len(events))
+    _sync_url(filters)
+    ctx = Context(path, store, gazetteer, filters, options, place, events)
+    st.session_state[_CTX] = ctx
+    return ctx
+
+
+def context() -> Context:
+    """The context app.py built for this run, or a fresh one when a page runs alone."""
+    if st.session_state.pop(_FRESH, False):
+        return st.session_state[_CTX]
+    return build_context()
+
+
+def app_context() -> Context:
+    """app.py's call: build the context and hand it to the page that runs next."""
+    ctx = build_context()
+    st.session_state[_FRESH] = True
+    return ctx
+
+
+# --- selection shared by the map and the tables -------------------------------------------
+
+def select_event(event_id: str | None) -> None:
+    st.session_state[_SELECTED] = event_id
+
+
+def table_rows_for(ctx: Context, event_id: str | None) -> list[int]:
+    """The table position of an event, to select its row."""
+    index = list(gf.event_table(ctx.events).index)
+    return [index.index(event_id)] if event_id in index else []
+
+
+def on_map_click() -> None:
+    """st_folium's on_change: the clicked feature becomes the selected event and table row."""
+    ctx: Context | None = st.session_state.get(_CTX)
+    value = st.session_state.get("events_map") or {}
+    if ctx is None:
+        return
+    drawing = value.get("last_active_drawing") or {}
+    clicked = value.get("last_object_clicked") or {}
+    event_id = gf.clicked_event(ctx.events, properties=drawing.get("properties"),
+                                lat=clicked.get("lat"), lon=clicked.get("lng"))
+    if event_id:
+        select_event(event_id)
+
+
+def on_table_select(key: str) -> None:
+    """A table's on_select: the chosen row becomes the selected event."""
+    ctx: Context | None = st.session_state.get(_CTX)
+    rows = st.session_state[key]["selection"]["rows"]
+    if ctx is not None:
+        index = list(gf.event_table(ctx.events).index)
+        select_event(index[rows[0]] if rows and rows[0] < len(index) else None)
+
+
+# --- renderers ------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: object) -> str:
+    """Article text made inert for st.markdown: no links, images, HTML or formatting."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text or ""))
+
+
+def table_config() -> dict:
+    return {
+        "id": None,
+        "event_date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+        "type": st.column_config.TextColumn("Type"),
+        "places": st.column_config.TextColumn("Places"),
+        "actors": st.column_config.TextColumn("Actors"),
+        "speaker": st.column_config.TextColumn("Speaker"),
+        "publisher": st.column_config.TextColumn("Outlet"),
+        "geo_precision": st.column_config.NumberColumn("Precision", format="%d"),
+        "denied": st.column_config.CheckboxColumn("Denied"),
+        "quote": st.column_config.TextColumn("Quote", width="large"),
+    }
+
+
+def events_table(ctx: Context, *, key: str, height: int | str = "auto") -> None:
+    """The filtered events as a table; picking a row selects the event everywhere."""
+    table = gf.event_table(ctx.events)
+    if key not in st.session_state or st.session_state.get(f"{key}_for") != ctx.filters.event_id:
+        st.session_state[key] = {"selection": {"rows": table_rows_for(ctx, ctx.filters.event_id)}}
+        st.session_state[f"{key}_for"] = ctx.filters.event_id
+    st.dataframe(table, key=key, on_select=lambda: on_table_select(key),
+                 selection_mode="single-row", hide_index=True, column_config=table_config(),
+                 height=height, width="stretch")
+
+
+def event_details(ctx: Context) -> None:
+    """The selected event's source and quote, Arabic right to left."""
+    rows = ctx.events[ctx.events["id"] == ctx.filters.event_id]
+    if rows.empty:
+        st.caption("Click a feature on the map or a row in the table to see its source and quote.")
+        return
+    row = rows.iloc[0]
+    date = row["event_date"].date().isoformat() if pd.notna(row["event_date"]) else "date unknown"
+    st.html(RTL_CSS)
+    st.markdown(f"**{plain(row['type'])}** · {date} · precision {plain(row['geo_precision'])}"
+                + (" · :red[denied]" if row["denied"] else ""))
+    with st.container(key="rtl_event_source"):
+        who = " — ".join(plain(v) for v in (row["speaker"], row["speaker_role"]) if v)
+        via = " / ".join(plain(v) for v in (row["cited_outlet"], row["publisher"]) if v)
+        st.markdown(f"**{who or plain(row['source_type'])}** · {via}")
+    with st.container(key="rtl_event_quote", border=True):
+        st.markdown(f"«{plain(row['quote'])}»")
+    if row["url"]:
+        st.caption(f"Source: {plain(row['url'])}")
+
+def selection_layer(ctx: Context):
+    """A ring around the selected event, added to the map without rebuilding it."""
+    import folium
+    from shapely.geometry import Point, mapping
+
+    group = folium.FeatureGroup(name="Selected event", control=False)
+    rows = ctx.events[ctx.events["id"] == ctx.filters.event_id]
+    geometry = rows.geometry.iloc[0] if not rows.empty else None
+    if geometry is None or geometry.is_empty:
+        return group
+    style = {"color": "#ffb000", "weight": 5, "opacity": 0.9, "fillOpacity": 0.05}
+    if isinstance(geometry, Point):
+        folium.CircleMarker((geometry.y, geometry.x), radius=16, fill=False, interactive=False,
+                            **{k: v for k, v in style.items() if k != "fillOpacity"}).add_to(group)
+    else:
+        folium.GeoJson(mapping(geometry), style_function=lambda _: style,
+                       interactive=False).add_to(group)
+    return group
+
+
+def export_buttons(ctx: Context, m) -> None:
+    """EXPORT: PNG, offline HTML, GeoJSON, KML, CSV and GeoPackage of the current view."""
+    import importlib.util
+    if importlib.util.find_spec("geo.export") is None:
+        st.caption("Export (PNG, offline HTML, GeoJSON, KML, CSV, GeoPackage) arrives with "
+                   "geo/export.py.")
+        return
