@@ -34,7 +34,8 @@ _CTX = "marsad_context"
 _SELECTED = "selected_event"
 _FRESH = "marsad_context_fresh"
 
-RTL_CSS = """<style>
+PAGE_CSS = """<style>
+.block-container { padding-top: 2.5rem; }
 [class*="st-key-rtl"] { direction: rtl; text-align: right; }
 [class*="st-key-rtl"] p { font-size: 1.05rem; line-height: 1.7; }
 </style>"""
@@ -66,24 +67,30 @@ def load_gazetteer():
 
 @st.cache_resource(show_spinner="Opening the event store…")
 def open_event_store(path: str):
-    """Open the store once per process; an empty embedded store gets the sample reports."""
+    """Open the store once per process (a GeoPackage file is created when missing)."""
     from geo.store import open_store
     if "://" not in path:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    store = open_store(path)
-    ensure_sample_store(store)
-    return store
+    return open_store(path)
 
 
 def ensure_sample_store(store) -> int:
-    """Ingest data/samples/*.json into an empty store; returns the number of events written."""
-    if store.stats().events or not SAMPLES_DIR.is_dir():
+    """First start: ingest data/samples/ into an empty store; returns the events written.
+
+    Not cached, so the progress bar is not replayed; re-ingesting a report is a
+    no-op (its id is the hash of its text), so two first sessions cannot double it.
+    """
+    paths = sorted(SAMPLES_DIR.glob("*.json")) if SAMPLES_DIR.is_dir() else []
+    if not paths or store.stats().events:
         return 0
     from geo.ingest import ingest_paths
-    paths = sorted(SAMPLES_DIR.glob("*.json"))
-    with st.spinner(f"First start: reading {len(paths)} sample reports into the store…"):
-        result = ingest_paths(paths, store=store, gazetteer=load_gazetteer())
-    logger.info("sample store ready: %s", result)
+    gazetteer = load_gazetteer()
+    bar = st.progress(0.0, text="First start: reading the sample reports into the store…")
+    for done, path in enumerate(paths, 1):
+        summary = ingest_paths([path], store=store, progress=False, gazetteer=gazetteer)
+        logger.info("sample %s: %s", path.name, summary)
+        bar.progress(done / len(paths), text=f"First start: sample report {done} of {len(paths)}")
+    bar.empty()
     return store.stats().events
 
 
@@ -167,10 +174,12 @@ def build_context() -> Context:
     """Open the store, draw the sidebar, read the matching events (once per run)."""
     path = store_path()
     store = open_event_store(path)
+    ensure_sample_store(store)
     gazetteer = load_gazetteer()
     options = gf.filter_options(store.read())
     if "f_denied" not in st.session_state:
         _init_from_url(gazetteer, options)
+    st.html(PAGE_CSS)
     with st.sidebar:
         count_slot = st.empty()
         filters, place = _sidebar(gazetteer, options)
@@ -282,7 +291,6 @@ def event_details(ctx: Context) -> None:
         return
     row = rows.iloc[0]
     date = row["event_date"].date().isoformat() if pd.notna(row["event_date"]) else "date unknown"
-    st.html(RTL_CSS)
     st.markdown(f"**{plain(row['type'])}** · {date} · precision {plain(row['geo_precision'])}"
                 + (" · :red[denied]" if row["denied"] else ""))
     with st.container(key="rtl_event_source"):
@@ -290,9 +298,16 @@ def event_details(ctx: Context) -> None:
         via = " / ".join(plain(v) for v in (row["cited_outlet"], row["publisher"]) if v)
         st.markdown(f"**{who or plain(row['source_type'])}** · {via}")
     with st.container(key="rtl_event_quote", border=True):
-        st.markdown(f"«{plain(row['quote'])}»")
+        st.markdown(plain(row["quote"]))
     if row["url"]:
         st.caption(f"Source: {plain(row['url'])}")
+
+def map_view(ctx: Context) -> dict:
+    """Centre the map on the chosen place when the place filter is on."""
+    if ctx.place is None:
+        return {}
+    return {"center": (ctx.place.lat, ctx.place.lon), "zoom": 8 if ctx.filters.radius_km < 150 else 6}
+
 
 def selection_layer(ctx: Context):
     """A ring around the selected event, added to the map without rebuilding it."""

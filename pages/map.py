@@ -16,10 +16,10 @@ RETURNED = ["last_object_clicked", "last_active_drawing"]
 def main() -> None:
     ctx = ui.context()
     head, choice = st.columns([4, 1], vertical_alignment="bottom")
-    head.markdown(f"### {len(ctx.events)} events on the map")
+    head.markdown(f"### Events on the map: {len(ctx.events)}")
     basemap = choice.selectbox("Basemap", list(BASEMAPS), format_func=BASEMAPS.get,
                                key="basemap")
-    m = build_event_map(ctx.events, basemap=basemap, asset_base=ui.asset_base())
+    m = build_event_map(ctx.events, basemap=basemap, asset_base=ui.asset_base(), **ui.map_view(ctx))
     focus = gf.event_point(ctx.events, ctx.filters.event_id)
     st_folium(m, key="events_map", height=560, use_container_width=True,
               returned_objects=RETURNED, center=focus, zoom=8 if focus else None,
@@ -28,7 +28,7 @@ def main() -> None:
     with details:
         ui.event_details(ctx)
     with table:
-        ui.events_table(ctx, key="map_table", height=320)
+        ui.events_table(ctx, key="map_table")
     # --- EXPORT (issue 4 part 2): the download buttons come from geo/export.py ------------
     ui.export_buttons(ctx, m)
 

@@ -30,10 +30,9 @@ def main() -> None:
     source = sources.iloc[rows[0]].to_dict()
     claims = gf.claims_of(ctx.events, source)
     st.subheader(f"{len(claims)} claims")
-    st.html(ui.RTL_CSS)
     for i, claim in enumerate(claims.itertuples()):
         with st.container(key=f"rtl_claim_{i}", border=True):
-            st.markdown(f"«{ui.plain(claim.quote)}»")
+            st.markdown(ui.plain(claim.quote))
             st.caption(f"{claim.event_date} · {ui.plain(claim.type)} · {ui.plain(claim.places)}"
                        + (" · denied" if claim.denied else ""))
 

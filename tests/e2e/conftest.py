@@ -44,7 +44,7 @@ def sample_store(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("e2e") / "samples.gpkg"
     store = open_store(path)
     ingest_paths(sorted((ROOT / "data" / "samples").glob("*.json")), store=store,
-                 gazetteer=load_gazetteer())
+                 progress=False, gazetteer=load_gazetteer())
     assert store.stats().events > 0, "the sample reports gave no events"
     store.close()
     return path

@@ -118,6 +118,27 @@ def test_place_filter_keeps_only_events_near_the_place(page, app_url, sample_sto
     assert set(_drawn_ids(page)) == set(expected["id"])
 
 
+def test_panning_and_zooming_do_not_rerun_the_script(page, app_url):
+    sent: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda f: sent.append(len(f or ""))))
+    _open(page, app_url)
+    frame = _map(page)
+    before = len(sent)
+    zoom = frame.evaluate("() => window.map.getZoom()")
+    box = page.locator(MAP_IFRAME).first.bounding_box()
+    page.mouse.move(box["x"] + 300, box["y"] + 300)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 480, box["y"] + 360, steps=8)
+    page.mouse.up()
+    page.frame_locator(MAP_IFRAME).first.locator(".leaflet-control-zoom-in").click()
+    frame.wait_for_function("z => window.map.getZoom() > z", arg=zoom)
+    # Then a click on a feature, which must rerun: exactly one message to the server in all.
+    page.frame_locator(MAP_IFRAME).first.locator("path.leaflet-interactive").first.click()
+    expect(page.locator(".st-key-rtl_event_quote")).to_be_visible()
+    _wait_idle(page)
+    assert len(sent) - before == 1
+
+
 def test_link_reproduces_the_view(page, app_url, sample_store):
     _open(page, app_url + "/?type=movement&denied=0")
     expected = _store(sample_store).read(event_types=["movement"], include_denied=False)
