@@ -5,5 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser --postgis
 # A private PostGIS cluster on 127.0.0.1 for the store contract tests; stopped on exit.
 eval "$(bash scripts/start_postgis.sh)"
-trap 'bash scripts/start_postgis.sh --stop >/dev/null 2>&1 || true' EXIT
+trap 'bash scripts/start_postgis.sh --stop "$MARSAD_TEST_PG_DIR" >/dev/null 2>&1 || true' EXIT
 .venv/bin/python -m pytest "$@"
