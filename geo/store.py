@@ -59,8 +59,12 @@ _MENTION_TYPES = {
     "article_id": "TEXT", "start_char": "INTEGER", "end_char": "INTEGER", "surface": "TEXT",
     "place_id": "TEXT", "qualifier": "TEXT", "anchor_id": "TEXT", "second_anchor_id": "TEXT",
     "direction": "TEXT", "precision": "INTEGER", "confidence": "REAL", "candidates": "TEXT",
-    "phrase_start": "INTEGER", "phrase_end": "INTEGER",
+    "phrase_start": "INTEGER", "phrase_end": "INTEGER", "geom_is_place": "BOOLEAN",
 }
+# A mention of a place as such (no qualifier) has the place's own geometry, and a
+# country or continent polygon is large: it is stored once in ``places`` and the
+# mention row points at it (geom_is_place), instead of once per mention.
+_PLACE_TYPES = {"place_id": "TEXT", "name_ar": "TEXT", "name_en": "TEXT", "kind": "TEXT"}
 _EVENT_TYPES_SQL = {
     "id": "TEXT", "article_id": "TEXT", "type": "TEXT", "actors": "TEXT", "places": "TEXT",
     "geo_precision": "INTEGER", "event_date": "DATE", "date_precision": "TEXT",
@@ -289,13 +293,29 @@ def _iso_datetime(value: dt.datetime) -> str:
     return value.isoformat(timespec="milliseconds") + "Z"
 
 
-def _mention_row(article_id: str, m: Mention) -> tuple:
-    return (
+def _mention_geometry(m: Mention) -> tuple[BaseGeometry | None, bool]:
+    """(geometry to store in the mention row, whether it is the place's own geometry instead)."""
+    if m.place is not None and m.geometry is not None and (
+            m.geometry is m.place.geometry or m.geometry.equals_exact(m.place.geometry, 0.0)):
+        return None, True
+    return m.geometry, False
+
+
+def _mention_row(article_id: str, m: Mention) -> tuple[BaseGeometry | None, tuple]:
+    """(geometry for the mention row, the row's other columns in ``_MENTION_TYPES`` order)."""
+    geometry, is_place = _mention_geometry(m)
+    return geometry, (
         article_id, m.start, m.end, m.surface, m.place.id if m.place else None, m.qualifier,
         m.anchor.id if m.anchor else None, m.second_anchor.id if m.second_anchor else None,
         m.direction, m.precision, float(m.confidence),
-        json.dumps(list(m.candidates), ensure_ascii=False), m.phrase_start, m.phrase_end,
+        json.dumps(list(m.candidates), ensure_ascii=False), m.phrase_start, m.phrase_end, is_place,
     )
+
+
+def _new_places(mentions: Sequence[Mention], known: set[str]) -> dict[str, Any]:
+    """The places whose geometry the mentions borrow and the store may not hold yet."""
+    return {m.place.id: m.place for m in mentions
+            if m.place is not None and m.place.id not in known and _mention_geometry(m)[1]}
 
 
 def _event_row(event: Event) -> tuple:
@@ -366,15 +386,28 @@ def gpkg_blob(geometry: BaseGeometry | None) -> bytes | None:
     """A GeoPackage geometry blob: the 'GP' header with an xy envelope, then ISO WKB.
 
     Little-endian, SRS 4326; an empty geometry gets the empty flag and a NaN
-    envelope, as the standard asks.
+    envelope, as the standard asks. None stays None (a NULL geometry).
     """
-    if geometry is None:
-        return None
-    empty = geometry.is_empty
-    minx, miny, maxx, maxy = (math.nan,) * 4 if empty else geometry.bounds
-    flags = 0b0000_0011 | (0b1_0000 if empty else 0)   # little-endian, envelope [minx,maxx,miny,maxy]
-    header = struct.pack("<2sBBi4d", b"GP", 0, flags, 4326, minx, maxx, miny, maxy)
-    return header + shapely.to_wkb(geometry, byte_order=1, flavor="iso")
+    return gpkg_blobs([geometry])[0]
+
+
+def gpkg_blobs(geometries: Sequence[BaseGeometry | None]) -> list[bytes | None]:
+    """``gpkg_blob`` for many geometries at once (shapely's vectorised WKB and bounds)."""
+    if not geometries:
+        return []
+    array = np.empty(len(geometries), dtype=object)
+    array[:] = geometries
+    wkbs = shapely.to_wkb(array, byte_order=1, flavor="iso")
+    bounds = shapely.bounds(array)
+    empty = shapely.is_empty(array)
+    out: list[bytes | None] = []
+    for wkb, (minx, miny, maxx, maxy), is_empty in zip(wkbs, bounds.tolist(), empty.tolist()):
+        if wkb is None:
+            out.append(None)
+            continue
+        flags = 0b0000_0011 | (0b1_0000 if is_empty else 0)
+        out.append(struct.pack("<2sBBi4d", b"GP", 0, flags, 4326, minx, maxx, miny, maxy) + wkb)
+    return out
 
 
 def _wkb_of(blob: bytes | None) -> bytes | None:
@@ -486,6 +519,8 @@ def _gpkg_schema() -> list[str]:
         f"CREATE TABLE mentions (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom GEOMETRY, "
         f"{_columns_sql(_MENTION_TYPES)})",
         "CREATE INDEX mentions_article_id ON mentions(article_id)",
+        f"CREATE TABLE places (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom GEOMETRY, "
+        f"{_columns_sql(_PLACE_TYPES, unique='place_id')})",
         f"CREATE TABLE events (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom GEOMETRY, "
         f"{_columns_sql(_EVENT_TYPES_SQL, unique='id')})",
         "CREATE INDEX events_article_id ON events(article_id)",
@@ -494,11 +529,14 @@ def _gpkg_schema() -> list[str]:
         """INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES
             ('articles', 'attributes', 'articles', 'Ingested reports, one row per normalized text', 0),
             ('mentions', 'features', 'mentions', 'Places found in the reports', 4326),
+            ('places', 'features', 'places', 'Gazetteer places the reports mention', 4326),
             ('events', 'features', 'events', 'Reported events with their place, date and source', 4326)""",
         """INSERT INTO gpkg_geometry_columns VALUES
             ('mentions', 'geom', 'GEOMETRY', 4326, 0, 0),
+            ('places', 'geom', 'GEOMETRY', 4326, 0, 0),
             ('events', 'geom', 'GEOMETRY', 4326, 0, 0)""",
         *_rtree_sql("mentions"),
+        *_rtree_sql("places"),
         *_rtree_sql("events"),
         "CREATE TABLE marsad_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         f"INSERT INTO marsad_meta VALUES ('schema_version', '{SCHEMA_VERSION}')",
@@ -542,8 +580,11 @@ class GeoPackageStore:
                 self._conn.create_function(name, 1, fn, deterministic=True)
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA synchronous = NORMAL")
+            # checkpoints (the only fsyncs in WAL mode) every ~16 MB of WAL rather than 4 MB
+            self._conn.execute("PRAGMA wal_autocheckpoint = 4000")
             self._conn.execute("PRAGMA foreign_keys = ON")
             self.schema_version = self._ensure_schema()
+            self._known_places = {r[0] for r in self._conn.execute("SELECT place_id FROM places")}
         except sqlite3.Error as exc:
             raise StorageError(f"cannot open the GeoPackage {str(self.path)!r}: {exc}") from exc
 
@@ -602,7 +643,7 @@ class GeoPackageStore:
                     result = work(conn)
                     conn.execute(
                         "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
-                        "WHERE table_name IN ('articles', 'mentions', 'events')")
+                        "WHERE table_name IN ('articles', 'mentions', 'places', 'events')")
                     conn.execute("COMMIT")
                 except BaseException:
                     if conn.in_transaction:
@@ -643,8 +684,13 @@ class GeoPackageStore:
             if not isinstance(m, Mention):
                 raise InputError(f"expected Mention objects, got {type(m).__name__!r}")
         article_row = _article_row(article)
-        mention_rows = [(gpkg_blob(m.geometry), *_mention_row(article.id, m)) for m in mentions]
-        event_rows = [(gpkg_blob(e.geometry), *_event_row(e)) for e in events]
+        mention_parts = [_mention_row(article.id, m) for m in mentions]
+        places = _new_places(mentions, self._known_places)
+        blobs = iter(gpkg_blobs([g for g, _ in mention_parts] + [e.geometry for e in events]
+                                + [p.geometry for p in places.values()]))
+        mention_rows = [(next(blobs), *row) for _, row in mention_parts]
+        event_rows = [(next(blobs), *_event_row(e)) for e in events]
+        place_rows = [(next(blobs), p.id, p.name_ar, p.name_en, p.kind) for p in places.values()]
 
         def work(conn: sqlite3.Connection) -> bool:
             cur = conn.execute(
@@ -653,12 +699,17 @@ class GeoPackageStore:
             if cur.rowcount == 0:
                 return False
             conn.executemany(
-                f"INSERT INTO mentions (geom, {', '.join(MENTION_COLUMNS)}) "
-                f"VALUES ({', '.join('?' * (len(MENTION_COLUMNS) + 1))})", mention_rows)
+                f"INSERT OR IGNORE INTO places (geom, {', '.join(_PLACE_TYPES)}) "
+                f"VALUES ({', '.join('?' * (len(_PLACE_TYPES) + 1))})", place_rows)
+            conn.executemany(
+                f"INSERT INTO mentions (geom, {', '.join(_MENTION_TYPES)}) "
+                f"VALUES ({', '.join('?' * (len(_MENTION_TYPES) + 1))})", mention_rows)
             self._insert_events(conn, event_rows)
             return True
 
-        return self._transaction(work)
+        written = self._transaction(work)
+        self._known_places.update(places)   # only once committed
+        return written
 
     @staticmethod
     def _insert_events(conn: sqlite3.Connection, event_rows: list[tuple]) -> None:
@@ -702,7 +753,7 @@ class GeoPackageStore:
         if not events:
             return 0
         _check_events(events)
-        rows = [(gpkg_blob(e.geometry), *_event_row(e)) for e in events]
+        rows = [(blob, *_event_row(e)) for blob, e in zip(gpkg_blobs([e.geometry for e in events]), events)]
         self._transaction(lambda conn: self._insert_events(conn, rows))
         return len(rows)
 
@@ -807,12 +858,14 @@ class GeoPackageStore:
 
     def mentions(self, article_id: str | None = None) -> gpd.GeoDataFrame:
         """Stored mentions (``MENTION_COLUMNS`` plus ``geometry``), of one article if given."""
-        sql = f"SELECT geom, {', '.join(MENTION_COLUMNS)} FROM mentions"
+        sql = (f"SELECT CASE WHEN m.geom_is_place THEN p.geom ELSE m.geom END, "
+               f"{', '.join('m.' + c for c in MENTION_COLUMNS)} FROM mentions m "
+               f"LEFT JOIN places p ON m.geom_is_place AND p.place_id = m.place_id")
         params: tuple = ()
         if article_id is not None:
-            sql += " WHERE article_id = ?"
+            sql += " WHERE m.article_id = ?"
             params = (article_id,)
-        rows = self._query(sql + " ORDER BY fid", params)
+        rows = self._query(sql + " ORDER BY m.fid", params)
         return _mentions_frame([r[1:] for r in rows], [_wkb_of(r[0]) for r in rows])
 
     def stats(self) -> StoreStats:
@@ -917,6 +970,9 @@ class PostGISStore:
                     f"geom geometry(Geometry, 4326), {cols(_MENTION_TYPES)})",
                     f"CREATE INDEX ON {self._t('mentions')} (article_id)",
                     f"CREATE INDEX ON {self._t('mentions')} USING gist (geom)",
+                    f"CREATE TABLE {self._t('places')} (fid bigserial PRIMARY KEY, "
+                    f"geom geometry(Geometry, 4326), {cols(_PLACE_TYPES, 'place_id')})",
+                    f"CREATE INDEX ON {self._t('places')} USING gist (geom)",
                     f"CREATE TABLE {self._t('events')} (fid bigserial PRIMARY KEY, "
                     f"geom geometry(Geometry, 4326), {cols(_EVENT_TYPES_SQL, 'id')})",
                     f"CREATE INDEX ON {self._t('events')} (article_id)",
@@ -976,6 +1032,7 @@ class PostGISStore:
                 raise InputError(f"expected Mention objects, got {type(m).__name__!r}")
         row = list(_article_row(article))
         row[6] = article.ingested_at  # timestamptz takes the datetime itself
+        places = _new_places(mentions, set())
 
         def work(cur) -> bool:
             cur.execute(
@@ -983,11 +1040,19 @@ class PostGISStore:
                 f"VALUES ({', '.join(['%s'] * len(_ARTICLE_TYPES))}) ON CONFLICT (id) DO NOTHING", row)
             if cur.rowcount == 0:
                 return False
-            if mentions:
+            if places:
                 cur.executemany(
-                    f"INSERT INTO {self._t('mentions')} (geom, {', '.join(MENTION_COLUMNS)}) "
-                    f"VALUES (ST_GeomFromWKB(%s, 4326), {', '.join(['%s'] * len(MENTION_COLUMNS))})",
-                    [(self._wkb(m.geometry), *_mention_row(article.id, m)) for m in mentions])
+                    f"INSERT INTO {self._t('places')} (geom, {', '.join(_PLACE_TYPES)}) "
+                    f"VALUES (ST_GeomFromWKB(%s, 4326), %s, %s, %s, %s) ON CONFLICT (place_id) DO NOTHING",
+                    [(self._wkb(p.geometry), p.id, p.name_ar, p.name_en, p.kind) for p in places.values()])
+            if mentions:
+                rows = []
+                for m in mentions:
+                    geometry, values = _mention_row(article.id, m)
+                    rows.append((self._wkb(geometry), *values))
+                cur.executemany(
+                    f"INSERT INTO {self._t('mentions')} (geom, {', '.join(_MENTION_TYPES)}) "
+                    f"VALUES (ST_GeomFromWKB(%s, 4326), {', '.join(['%s'] * len(_MENTION_TYPES))})", rows)
             if events:
                 self._insert_events(cur, events)
             return True
@@ -1060,12 +1125,14 @@ class PostGISStore:
 
     def mentions(self, article_id: str | None = None) -> gpd.GeoDataFrame:
         """Same contract as ``GeoPackageStore.mentions``."""
-        sql = f"SELECT ST_AsBinary(geom), {', '.join(MENTION_COLUMNS)} FROM {self._t('mentions')}"
+        sql = (f"SELECT ST_AsBinary(CASE WHEN m.geom_is_place THEN p.geom ELSE m.geom END), "
+               f"{', '.join('m.' + c for c in MENTION_COLUMNS)} FROM {self._t('mentions')} m "
+               f"LEFT JOIN {self._t('places')} p ON m.geom_is_place AND p.place_id = m.place_id")
         params: tuple = ()
         if article_id is not None:
-            sql += " WHERE article_id = %s"
+            sql += " WHERE m.article_id = %s"
             params = (article_id,)
-        rows = self._query(sql + " ORDER BY fid", params)
+        rows = self._query(sql + " ORDER BY m.fid", params)
         return _mentions_frame([r[1:] for r in rows], [_bytes(r[0]) for r in rows])
 
     def stats(self) -> StoreStats:

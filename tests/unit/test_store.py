@@ -238,6 +238,19 @@ def test_mentions_frame(event_store, store_corpus):
         "south_of", "ly:test-bani-walid", 2)
 
 
+def test_a_place_named_in_many_articles_keeps_its_geometry_in_each(event_store, store_corpus):
+    from geo.models import Article, Mention
+    _fill(event_store, store_corpus)
+    sabha = store_corpus[0][1][0].place
+    for n in (7, 8):
+        article = Article(id=f"{n:064x}", text="سبها")
+        assert event_store.write_article(article, [Mention(0, 4, "سبها", sabha, geometry=sabha.geometry)], [])
+    frame = event_store.mentions()
+    sabha_rows = frame[frame["place_id"] == sabha.id]
+    assert len(sabha_rows) == 3
+    assert all(g.equals(sabha.geometry) for g in sabha_rows.geometry)
+
+
 def test_stats(event_store, store_corpus):
     _fill(event_store, store_corpus)
     stats = event_store.stats()
@@ -275,12 +288,17 @@ def test_postgis_url_password_stays_out_of_messages():
 
 # --------------------------------------------------------------------------- GeoPackage only
 
-def test_geopackage_opens_in_gdal_with_three_layers(gpkg_path, store_corpus):
+def test_geopackage_opens_in_gdal_with_its_layers(gpkg_path, store_corpus):
     import pyogrio
     with GeoPackageStore(gpkg_path) as store:
         _fill(store, store_corpus)
     layers = dict(pyogrio.list_layers(gpkg_path))
-    assert layers == {"articles": None, "mentions": "Unknown", "events": "Unknown"}
+    assert layers == {"articles": None, "mentions": "Unknown", "places": "Unknown", "events": "Unknown"}
+    # places named as such lend their geometry to their mentions, stored once
+    places = gpd.read_file(gpkg_path, layer="places")
+    assert sorted(places["place_id"]) == ["ly:test-sabha", "ly:test-ubari"]
+    mentions = gpd.read_file(gpkg_path, layer="mentions")
+    assert mentions["geom_is_place"].tolist() == [True, True, False, False]
     events = gpd.read_file(gpkg_path, layer="events")
     assert events.crs.to_epsg() == 4326
     assert sorted(events["id"]) == ["e1", "e2", "e3", "e4", "e5", "e6"]
