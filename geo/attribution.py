@@ -1,0 +1,326 @@
+"""Who says what in a report: speaker, role, outlet, and the kind of source.
+
+Works on the normalized text (so «أكد» and «اكد» are one word) and cuts the
+speaker's words out of the ORIGINAL text through the offset map. The patterns
+are the ones Arabic wire copy uses:
+
+- «قال وزير الدفاع ...، مهدي البرغثي، إن ...»     role, name, then the claim;
+- «ولفت البرغثي، في تصريحات إلى جريدة «...»، إلى»  a known speaker by surname, and the outlet;
+- «ونقلت الجريدة عن تقرير ... للمخابرات ... أن»   an outlet quoting a report;
+- «عن مصدر بحكومة الوفاق، لم تذكر اسمه»           an unnamed official;
+- «وقال أحد السكان:» / «مصادر داخل مدينة ...»       residents and witnesses;
+- «وتابع:» / «وقال:»                              the previous speaker goes on.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from geo.lexicon import Lexicon
+from geo.models import Attribution
+from geo.normalize import normalize, original_span
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_WORDS = re.compile(r"\w+")
+_THAT = frozenset({"ان", "انه", "انها", "انهم", "انهما", "بان", "بانه", "بانها", "بانهم", "انما"})
+_TO = frozenset({"الي", "بان", "علي"})
+_POINTING = frozenset({"لفت", "لفتت", "اشار", "اشارت", "نوه", "نوهت", "دعا", "دعت", "اشاروا", "تطرق"})
+_QUOTING = frozenset({"نقلت", "نقل"})
+_COMMA = frozenset({"،", ","})
+_INTERVIEW_HEADS = frozenset({"في", "خلال"})
+_QUOTE_MARKS = "«»\"'()"
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """The attribution of one sentence and where its reported content starts.
+
+    Offsets are into the normalized text. ``speaker_start``/``speaker_end``
+    cover the words that name the source, so places and actors in them are not
+    taken for the event's own.
+    """
+
+    attribution: Attribution
+    content_start: int
+    speaker_start: int
+    speaker_end: int
+    org_actors: tuple[str, ...] = ()
+    continuation: bool = False
+    hedged: bool = False
+
+
+@dataclass(slots=True)
+class SourceContext:
+    """What attribution remembers across the sentences of one report."""
+
+    text: str
+    norm: str
+    offsets: list[int]
+    lexicon: Lexicon
+    article_outlet: str = ""
+    last: Statement | None = None
+    speakers: dict[str, Statement] = field(default_factory=dict)
+    actor_hits: list = field(default_factory=list)
+    actor_starts: list[int] = field(default_factory=list)
+
+    def actors_between(self, start: int, end: int) -> tuple[str, ...]:
+        """Actor ids found in the normalized span (from the report-wide actor scan)."""
+        starts = self.actor_starts
+        hits = self.actor_hits[bisect_left(starts, start):bisect_left(starts, end)]
+        return tuple(dict.fromkeys(h.key for h in hits))
+
+    def original(self, start: int, end: int) -> str:
+        """The original text behind the normalized span, without quote marks."""
+        if end <= start:
+            return ""
+        a, b = original_span(self.text, self.offsets, start, end)
+        out = self.text[a:b]
+        for ch in _QUOTE_MARKS:
+            out = out.replace(ch, "")
+        return re.sub(r"\s+", " ", out).strip(" ،,:")
+
+
+def _tokens(norm: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(norm, start, end)]
+
+
+# Surnames repeat across a report («البرغثي»): normalizing each once is enough.
+_surname_key = lru_cache(maxsize=4096)(normalize)
+
+
+def _bare(token: str) -> str:
+    """A token without its conjunction (وقال -> قال)."""
+    return token[1:] if len(token) > 3 and token[0] in "وف" else token
+
+
+def find_article_outlet(ctx: SourceContext) -> str:
+    """The first outlet the report names («جريدة «ديلي تلغراف»»), as written in the original."""
+    lex, norm = ctx.lexicon, ctx.norm
+    best: tuple[int, str] | None = None
+    words = "|".join(sorted(lex.outlet_words, key=len, reverse=True))
+    m = re.search(rf"(?<!\w)[وفبل]?(?:ال)?({words}) ?«([^»]{{2,40}})»", norm)
+    if m:
+        best = (m.start(), ctx.original(m.start(1), m.end(1)) + " " + ctx.original(m.start(2), m.end(2)))
+    for hit in lex.known_outlets.find(norm):
+        if best is None or hit.start < best[0]:
+            best = (hit.start, ctx.original(hit.start, hit.end))
+        break
+    return best[1] if best else ""
+
+
+def _name_and_role(ctx: SourceContext, segments: list[list[tuple[int, int, str]]]) -> tuple[str, str, bool]:
+    """Split the speaker's words into (name, role, is_official)."""
+    lex = ctx.lexicon
+
+    def official(seg: list[tuple[int, int, str]]) -> bool:
+        return any(_bare(t) in lex.official_words or t in lex.official_words for _, _, t in seg)
+
+    def text_of(seg: list[tuple[int, int, str]]) -> str:
+        return ctx.original(seg[0][0], seg[-1][1]) if seg else ""
+
+    segments = [s for s in segments if s]
+    if not segments:
+        return "", "", False
+    if len(segments) >= 2:
+        role_seg, name_seg = segments[0], segments[1]
+        if not official(role_seg) and official(name_seg):
+            role_seg, name_seg = name_seg, role_seg
+        ranks = []
+        while name_seg and name_seg[0][2] in lex.rank_words and len(name_seg) > 1:
+            ranks.append(name_seg[0])
+            name_seg = name_seg[1:]
+        role = text_of(role_seg)
+        if ranks:
+            role = text_of(ranks) + "، " + role
+        return text_of(name_seg), role, official(role_seg) or bool(ranks)
+    seg = [t for t in segments[0] if t[2] not in _QUOTE_MARKS]
+    if not official(seg):
+        return text_of(seg), "", False
+    # «مسؤول مكتب الإعلام في كتيبة «شهداء الزاوية» وحيد الزوي»: the name is the tail.
+    words = [t for t in seg if t[2].isalnum() or t[2].isalpha()]
+    tail = 2
+    if len(words) >= 3 and (words[-2][2] in lex.name_particles or words[-3][2] in lex.name_particles):
+        tail = 3
+    name_words = words[-tail:]
+    # A name's first word is not «الوفاق» or «الوطني»: that tail is an organisation, not a person.
+    if len(words) <= tail or name_words[0][2].startswith("ال") or any(_bare(t) in lex.official_words for _, _, t in name_words) \
+            or any(norm_t.startswith("ال") and norm_t in lex.official_words for _, _, norm_t in name_words):
+        return "", text_of(seg), True
+    role_end = name_words[0][0]
+    role_tokens = [t for t in seg if t[1] <= role_end]
+    return text_of(name_words), text_of(role_tokens), True
+
+
+def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | None:
+    """The source of the sentence ``norm[start:end]``, or None when it speaks in the outlet's voice.
+
+    Parameters
+    ----------
+    ctx : SourceContext
+        The report's texts, lexicon and what earlier sentences said.
+    start, end : int
+        The sentence as a normalized span.
+
+    Returns
+    -------
+    Statement or None
+        None for a sentence with no speech verb near its start; a continuation
+        («وتابع:») returns the previous speaker with ``continuation=True``.
+
+    Examples
+    --------
+    «وقال أحد السكان: «...»» gives source_type "witnesses/residents", speaker «أحد السكان».
+    """
+    lex, norm = ctx.lexicon, ctx.norm
+    # Only the opening words can hold the speech verb; read no further unless one is there.
+    opening = _WORDS.findall(norm, start, min(end, start + 60))[:6]
+    if not any(_bare(t) in lex.speech_verbs or _bare(t) in lex.continuation_verbs or t in lex.hedges
+               or _bare(t) in lex.hedges or t in lex.speech_verbs for t in opening):
+        return None
+    toks = _tokens(norm, start, min(end, start + 240))
+    verb = None
+    words_seen = 0
+    for k, (s, e, t) in enumerate(toks):
+        if t in _THAT or t == ":":
+            break
+        if t.isalnum():
+            words_seen += 1
+            if words_seen > 5:
+                break
+            bare = _bare(t)
+            if t in lex.hedges or bare in lex.hedges:
+                nxt = toks[k + 1][2] if k + 1 < len(toks) else ""
+                cut = toks[k + 1][1] if nxt in _THAT else e
+                outlet = ctx.article_outlet
+                attribution = Attribution(speaker="", source_type="outlet" if outlet else "anonymous",
+                                          cited_outlet=outlet)
+                return Statement(attribution, cut, s, e, hedged=True)
+            if bare in lex.speech_verbs or bare in lex.continuation_verbs or t in lex.speech_verbs:
+                verb = k
+                break
+    if verb is None:
+        return None
+    verb_word = _bare(toks[verb][2])
+    k = verb + 1
+    cited = ""
+    if verb_word in _QUOTING:
+        for j in range(k, min(k + 8, len(toks))):
+            if toks[j][2] == "عن":
+                cited = ctx.original(toks[k][0], toks[j - 1][1]) if j > k else ""
+                k = j + 1
+                break
+    phrase_start = toks[k][0] if k < len(toks) else end
+    segments: list[list[tuple[int, int, str]]] = [[]]
+    interview_outlet = ""
+    content_start = None
+    j = k
+    while j < len(toks) and j - k < 40:
+        s, e, t = toks[j]
+        if (t in _THAT and (j == k or _bare(toks[j - 1][2]) not in lex.speech_verbs)) or t == ":" \
+                or (t in _TO and verb_word in _POINTING):
+            content_start = e
+            break
+        skip = t in _INTERVIEW_HEADS and next((p for p in lex.interview if norm.startswith(p, s)), None)
+        if skip:
+            seg_end = j
+            while seg_end < len(toks) and toks[seg_end][2] not in _COMMA:
+                seg_end += 1
+            m = re.search(r"«([^»]{2,40})»", norm[s:toks[seg_end - 1][1]])
+            if m:
+                word = norm[s:s + m.start()].split()
+                interview_outlet = ((ctx.original(s + m.start() - len(word[-1]) - 1, s + m.start())
+                                     if word else "") + " " + ctx.original(s + m.start(1), s + m.end(1))).strip()
+            j = seg_end + 1
+            segments.append([])
+            continue
+        if t in _COMMA:
+            segments.append([])
+        else:
+            segments[-1].append(toks[j])
+        j += 1
+    if content_start is None:
+        return None
+    phrase_end = toks[j][0] if j < len(toks) else end
+    segments = [s for s in segments if s]
+    org = ctx.actors_between(phrase_start, phrase_end)
+    outlet = interview_outlet or cited or ""
+    if cited and any(cited_norm == norm_form for norm_form in lex.outlet_anaphora
+                     for cited_norm in [norm[toks[verb + 1][0]:toks[verb + 1][1]]]):
+        outlet = ctx.article_outlet or cited
+    if not segments:
+        if ctx.last is None:
+            return None
+        prev = ctx.last
+        return Statement(prev.attribution, content_start, phrase_start, phrase_end, prev.org_actors,
+                         continuation=True)
+    phrase = norm[phrase_start:phrase_end]
+    head = _bare(segments[0][0][2])
+    attribution = _classify(ctx, segments, phrase, head, outlet)
+    if attribution.source_type in ("named official", "named person") and attribution.speaker:
+        key = _surname_key(attribution.speaker.split()[-1])
+        known = ctx.speakers.get(key)
+        if known is not None and known.attribution.speaker == attribution.speaker and not org:
+            org = known.org_actors
+        statement = Statement(attribution, content_start, phrase_start, phrase_end, org)
+        ctx.speakers.setdefault(key, statement)
+        return statement
+    statement = Statement(attribution, content_start, phrase_start, phrase_end, org)
+    return statement
+
+
+def _classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str) -> Attribution:
+    """Turn the words naming the source into an Attribution."""
+    lex = ctx.lexicon
+    cited = outlet or ctx.article_outlet
+    if any(phrase.startswith(a) for a in lex.outlet_anaphora) or head in lex.outlet_words:
+        if any(phrase.startswith(a) for a in lex.outlet_anaphora):
+            name = ctx.article_outlet or ctx.original(segments[0][0][0], segments[0][-1][1])
+        else:
+            name = ctx.original(segments[0][0][0], segments[0][-1][1])
+        return Attribution(speaker=name, source_type="outlet", cited_outlet=name)
+    if lex.known_outlets.find(phrase[:30]):
+        name = ctx.original(segments[0][0][0], segments[0][-1][1])
+        return Attribution(speaker=name, source_type="outlet", cited_outlet=name)
+    if head in lex.report_words:
+        words = [t for seg in segments for t in seg]
+        # «تقرير قالت إنه للمخابرات العسكرية الليبية»: the body after the report word.
+        body = [t for t in words[1:] if t[2] not in _THAT and _bare(t[2]) not in lex.speech_verbs
+                and t[2] not in ("صادر", "صادرا", "عن", "اعده", "اعدته")]
+        name = ctx.original(body[0][0], body[-1][1]) if body else ""
+        if name.startswith("لل"):
+            name = "ال" + name[2:]
+        elif name.startswith("ل") and len(name) > 3 and body and body[0][2].startswith("لل"):
+            name = "ال" + name[1:]
+        return Attribution(speaker=name, speaker_role=ctx.original(words[0][0], words[0][1]),
+                           source_type="organisation statement", cited_outlet=cited)
+    anonymous_at = next((phrase.find(a) for a in lex.anonymous if a in phrase), -1)
+    if anonymous_at >= 0:
+        base = phrase_start = segments[0][0][0]
+        kept = [t for seg in segments for t in seg if t[0] < base + anonymous_at]
+        desc = ctx.original(kept[0][0], kept[-1][1]) if kept else ""
+        kind = "unnamed official" if any(w in phrase for w in lex.official_sources) or \
+            lex.actors.find(phrase) else "anonymous"
+        del phrase_start
+        return Attribution(speaker=desc, source_type=kind, cited_outlet=cited)
+    whole = ctx.original(segments[0][0][0], segments[-1][-1][1])
+    if any(phrase.startswith(r) or (" " + r) in phrase[:20] for r in lex.residents):
+        return Attribution(speaker=whole, source_type="witnesses/residents", cited_outlet=cited)
+    name, role, is_official = _name_and_role(ctx, segments)
+    if head in lex.anonymous_heads and not (name and role):
+        kind = "unnamed official" if any(w in phrase for w in lex.official_sources) or \
+            lex.actors.find(phrase) else "anonymous"
+        return Attribution(speaker=whole, source_type=kind, cited_outlet=cited)
+    if name and not role and len(name.split()) <= 2:
+        known = ctx.speakers.get(_surname_key(name.split()[-1]))
+        if known is not None:
+            return Attribution(speaker=known.attribution.speaker, speaker_role=known.attribution.speaker_role,
+                               source_type=known.attribution.source_type, cited_outlet=outlet or
+                               known.attribution.cited_outlet or cited)
+    if not name and role:
+        return Attribution(speaker=role, source_type="unnamed official" if is_official else "anonymous",
+                           cited_outlet=cited)
+    return Attribution(speaker=name, speaker_role=role,
+                       source_type="named official" if is_official else "named person", cited_outlet=cited)

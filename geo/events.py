@@ -1,0 +1,733 @@
+"""Article -> events: what happened or is present, where, who, when, and who says so.
+
+The stages, each a small typed step:
+
+1. :func:`geo.sentences.split_sentences`  sentences (quotes in «» stay whole) and clauses;
+2. :func:`geo.attribution.find_attribution`  the speaker of each sentence, carried over
+   to «وتابع:» and kept for the whole quotation;
+3. cue lexicons (``data/lexicon/cues.json``) give each clause an event type, with
+   negation (dropped), purpose (a planned attack is not an attack) and denial
+   (kept, marked ``denied``);
+4. actors (``data/lexicon/actors.json``), «القاعدة» the group told from a base;
+5. the geoparser's Mentions give places, their roles (origin, destination, via,
+   location) and the geometry: a line for a movement or a route, a point for a
+   base, the mention's area for a presence;
+6. :func:`geo.dates.resolve_date` the date and its precision.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from shapely.geometry import LineString, MultiLineString, Point, mapping
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import nearest_points, substring
+
+from geo.attribution import SourceContext, Statement, find_article_outlet, find_attribution
+from geo.dates import find_dates, find_report_date, resolve_date
+from geo.errors import InputError
+from geo.lexicon import Hit, Lexicon, load_lexicon
+from geo.models import Article, Attribution, Event, Mention, PlaceRole
+from geo.normalize import normalize_with_offsets, original_span
+from geo.sentences import Span, split_clauses, split_sentences
+
+__all__ = ["extract_events", "events_to_geojson", "event_properties", "split_sentences"]
+
+_WORD = re.compile(r"\w+")
+_PLACE_TYPES = frozenset({"movement", "base", "presence", "attack"})
+_ROUTE_TYPES = frozenset({"movement", "smuggling_route"})
+_FROM = frozenset({"من", "منها", "منه"})
+_TO = frozenset({"الي", "نحو", "باتجاه", "صوب", "حتي", "داخل", "لداخل", "ل"})
+_VIA = frozenset({"عبر", "مرورا", "طول", "طريق", "خلال"})
+_CITY_KINDS = frozenset({"city", "town", "village", "oasis", "neighbourhood"})
+_LINE_KINDS = frozenset({"road", "infrastructure", "reservoir", "wellfield"})
+# «قيل إنه قتل»: hearsay with no one behind it.
+_HEARSAY = re.compile(r"(?<!\w)[وف]?(?:قيل|يقال)(?!\w)")
+_QUOTE_TRIM = " \t\n،,؛;:.«»\"'()-"
+
+
+@dataclass(frozen=True, slots=True)
+class _Loc:
+    """A Mention with its phrase as a normalized span."""
+
+    start: int
+    end: int
+    mention: Mention
+
+
+@dataclass(slots=True)
+class _Draft:
+    """An event being assembled from one or more clauses of a sentence."""
+
+    type: str
+    start: int
+    end: int
+    sentence: int
+    paragraph: int
+    statement: Statement | None
+    attribution: Attribution
+    actors: list[str]
+    locs: list[_Loc]
+    roles: dict[int, str] = field(default_factory=dict)
+    denied: bool = False
+    inherited: bool = False
+    hedged: bool = False
+    coordinated: bool = False
+    absorbed: bool = False
+
+
+@dataclass(slots=True)
+class _Scan:
+    """The whole-text lookups one report needs, made once."""
+
+    text: str
+    norm: str
+    offsets: list[int]
+    lex: Lexicon
+    cues: list[Hit]
+    actors: list[Hit]
+    denials: list[Hit]
+    locs: list[_Loc]
+    cue_starts: list[int] = field(default_factory=list)
+    actor_starts: list[int] = field(default_factory=list)
+    loc_starts: list[int] = field(default_factory=list)
+    groups: list[Hit] = field(default_factory=list)
+    group_starts: list[int] = field(default_factory=list)
+    anaphora_starts: list[int] = field(default_factory=list)
+    place_anaphora: list[tuple[int, str]] = field(default_factory=list)
+    place_anaphora_starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.cue_starts = [h.start for h in self.cues]
+        self.actor_starts = [h.start for h in self.actors]
+        self.loc_starts = [loc.start for loc in self.locs]
+        info = self.lex.actor_info
+        self.groups = [h for h in self.actors if info[h.key].side == "jihadist" and _is_group(self.lex, h.key)]
+        self.group_starts = [h.start for h in self.groups]
+        words = "|".join(sorted(self.lex.group_anaphora, key=len, reverse=True))
+        self.anaphora_starts = [m.start(1) for m in re.finditer(rf"(?<!\w)[وفبل]?({words})(?!\w)", self.norm)]
+        words = "|".join(sorted(self.lex.anaphora, key=len, reverse=True))
+        self.place_anaphora = [(m.start(1), self.lex.anaphora[m.group(1)])
+                               for m in re.finditer(rf"(?<!\w)[وفبل]?({words})(?!\w)", self.norm)]
+        self.place_anaphora_starts = [p for p, _ in self.place_anaphora]
+
+    def in_range(self, starts: list[int], items: list, start: int, end: int) -> list:
+        """The items whose start lies in [start, end) (``starts`` is sorted)."""
+        return items[bisect_left(starts, start):bisect_left(starts, end)]
+
+    def last_group(self, pos: int) -> str | None:
+        """The latest jihadist group named before ``pos`` (for «التنظيم»)."""
+        i = bisect_left(self.group_starts, pos)
+        return self.groups[i - 1].key if i else None
+
+
+def _to_norm(offsets: list[int], pos: int) -> int:
+    """The normalized index of original position ``pos``."""
+    return bisect_left(offsets, pos)
+
+
+def _words_before(norm: str, pos: int, floor: int, n: int) -> list[str]:
+    """Up to ``n`` words ending before ``pos`` and after ``floor``."""
+    return _WORD.findall(norm, max(floor, pos - 12 * n), pos)[-n:]
+
+
+def _is_qaida_group(norm: str, hit: Hit, lex: Lexicon) -> bool:
+    """«القاعدة» the group, not «قاعدة» a base: the article, the words around, the quote marks."""
+    if not hit.prefix.endswith("ال") and not hit.prefix.endswith("لل"):
+        return False
+    if hit.suffix:
+        return False
+    after = _WORD.findall(norm, hit.end, hit.end + 30)[:1]
+    if after and after[0] in lex.qaida_base_after:
+        return False
+    word_start = hit.start - len(hit.prefix)
+    marks = norm[max(0, word_start - 2):word_start] + norm[hit.end:hit.end + 2]
+    if "«" in marks or "(" in marks:
+        return True
+    before = _words_before(norm, word_start, 0, 2)
+    if before and before[-1] in lex.qaida_group_before:
+        return True
+    if before and before[-1] in lex.qaida_base_before:
+        return False
+    return True
+
+
+def _scan(text: str, mentions: Sequence[Mention], lex: Lexicon) -> _Scan:
+    """Normalize once and find every cue, actor, denial and place in the report."""
+    norm, offsets = normalize_with_offsets(text)
+    cues = []
+    actors = list(lex.actors.find(norm))
+    for hit in lex.cues.find(norm):
+        if hit.key == "base" and norm.startswith("قاعده", hit.start) and _is_qaida_group(norm, hit, lex):
+            if not any(a.start <= hit.start < a.end for a in actors):
+                actors.append(Hit(hit.start, hit.end, "al-qaeda"))
+            continue
+        cues.append(hit)
+    actors.sort(key=lambda h: h.start)
+    locs = []
+    for m in mentions:
+        a = m.phrase_start if m.phrase_start is not None else m.start
+        b = m.phrase_end if m.phrase_end is not None else m.end
+        s, e = _to_norm(offsets, m.start), _to_norm(offsets, m.end)
+        # A place inside an actor's name («شهداء الزاوية», «ثوار بنغازي») is not where the event is.
+        if any(h.start <= s and e <= h.end for h in actors):
+            continue
+        locs.append(_Loc(_to_norm(offsets, a), _to_norm(offsets, b), m))
+    locs.sort(key=lambda loc: loc.start)
+    return _Scan(text, norm, offsets, lex, cues, actors, lex.denial.find(norm), locs)
+
+
+def _clause_type(scan: _Scan, cs: int, ce: int, has_place: bool) -> tuple[str | None, bool]:
+    """The event type a clause's cues give, and whether a cue was negated."""
+    lex, norm = scan.lex, scan.norm
+    kinds: list[str] = []
+    negated = False
+    for hit in scan.in_range(scan.cue_starts, scan.cues, cs, ce):
+        word_start = hit.start - len(hit.prefix)
+        before = _words_before(norm, word_start, cs, 6)
+        if any(w in lex.negation or (w[:1] in "ول" and w[1:] in lex.negation) for w in before) \
+                and "ان" not in before[-2:]:
+            negated = True
+            continue
+        if any(norm.startswith(f, hit.end + len(hit.suffix) + 1) for f in lex.not_after.get(hit.key, ())):
+            continue
+        if hit.key == "attack" and (hit.prefix in ("ل", "لل", "ول", "فل")
+                                    or any(w in lex.purpose for w in before[-4:])):
+            continue
+        kinds.append(hit.key)
+    if not kinds:
+        return None, negated
+    ranked = sorted(set(kinds), key=lex.priority.index)
+    if not has_place:
+        # A place-bound cue with no place nearby («وشن هجمات») yields to a placeless one.
+        placeless = [k for k in ranked if k not in _PLACE_TYPES]
+        if placeless:
+            return placeless[0], negated
+    return ranked[0], negated
+
+
+def _actors_in(scan: _Scan, cs: int, ce: int, skip: tuple[int, int]) -> list[str]:
+    """Actor ids named in a clause, «التنظيم» resolved to the latest jihadist group."""
+    out = [h.key for h in scan.in_range(scan.actor_starts, scan.actors, cs, ce)
+           if not skip[0] <= h.start < skip[1]]
+    for pos in scan.in_range(scan.anaphora_starts, scan.anaphora_starts, cs, ce):
+        if not skip[0] <= pos < skip[1]:
+            group = scan.last_group(pos)
+            if group:
+                out.append(group)
+    return list(dict.fromkeys(out))
+
+
+def _is_group(lex: Lexicon, actor_id: str) -> bool:
+    info = lex.actor_info.get(actor_id)
+    return info is not None and info.kind not in ("smuggling network", "person")
+
+
+def _anaphora_locs(scan: _Scan, cs: int, ce: int) -> list[_Loc]:
+    """«المدينة», «الأنابيب», «المنطقة»: the latest place of that kind before the clause."""
+    for pos, kind in scan.in_range(scan.place_anaphora_starts, scan.place_anaphora, cs, ce):
+        for loc in reversed(scan.locs[:bisect_left(scan.loc_starts, cs)]):
+            if loc.mention.place is None:
+                continue
+            pk = loc.mention.place.kind
+            if kind == "any" or (kind == "city" and pk in _CITY_KINDS) or (kind == "line" and pk in _LINE_KINDS):
+                return [loc]
+    return []
+
+
+def _coordinated(scan: _Scan, locs: list[_Loc]) -> list[_Loc]:
+    """The first place and those joined to it by «و» or a comma («في سبها وأوباري»)."""
+    kept = [locs[0]]
+    for loc in locs[1:]:
+        gap = scan.norm[kept[-1].end:loc.start].strip()
+        if gap not in ("", "و", "،", ",", "او"):
+            break
+        kept.append(loc)
+    return kept
+
+
+def _roles(scan: _Scan, draft: _Draft) -> dict[int, str]:
+    """Each place's role in the event, from the words just before it."""
+    roles: dict[int, str] = {}
+    floor = draft.start
+    for i, loc in enumerate(draft.locs):
+        before = _words_before(scan.norm, loc.start, floor, 5)
+        q = loc.mention.qualifier
+        role = "location"
+        if draft.type in _ROUTE_TYPES:
+            if q == "along" or any(w in _VIA for w in before[-3:]):
+                role = "via"
+            elif any(w in _FROM for w in before):
+                role = "origin"
+            elif any(w in _TO for w in before[-3:]) or scan.norm.startswith("داخل", loc.start):
+                role = "destination"
+            else:
+                role = "via"
+        roles[i] = role
+        floor = max(floor, loc.end)
+    return roles
+
+
+def _centre(loc: _Loc, toward: Point | None = None) -> Point | None:
+    """The point a line starts or ends at: the place's point, or for a region or a
+    continent («إلى أوروبا») the point of it nearest to the other end."""
+    geom = _geometry_of(loc)
+    if geom is None:
+        return None
+    if isinstance(geom, Point):
+        return geom
+    if toward is not None and loc.mention.precision == 3 and loc.mention.qualifier == "none":
+        return nearest_points(geom, toward)[0]
+    return geom.centroid
+
+
+def _geometry_of(loc: _Loc) -> BaseGeometry | None:
+    m = loc.mention
+    if m.geometry is not None:
+        return m.geometry
+    return m.place.geometry if m.place is not None else None
+
+
+def _line_of(loc: _Loc) -> LineString | None:
+    """The line a «along the GMMR / the road» place follows, if it is one."""
+    place = loc.mention.place
+    if place is None:
+        return None
+    g = place.geometry
+    if isinstance(g, LineString):
+        return g
+    if isinstance(g, MultiLineString):
+        return max(g.geoms, key=lambda p: p.length)
+    return None
+
+
+def _event_geometry(draft: _Draft) -> tuple[BaseGeometry | None, int | None]:
+    """A line for a movement or route, a point for a base, the mention's shape otherwise."""
+    if not draft.locs:
+        return None, None
+    precisions = [loc.mention.precision for loc in draft.locs if loc.mention.precision]
+    worst = max(precisions) if precisions else None
+    if draft.type in _ROUTE_TYPES:
+        by_role = {"origin": [], "via": [], "destination": [], "location": []}
+        for i, loc in enumerate(draft.locs):
+            by_role[draft.roles.get(i, "location")].append(loc)
+        ends = by_role["origin"][:1] + by_role["destination"][:1]
+        lines = [ln for ln in (_line_of(loc) for loc in by_role["via"]) if ln is not None]
+        if lines and len(ends) == 2:
+            a, b = _centre(ends[0]), _centre(ends[1])
+            line = lines[0]
+            d1, d2 = line.project(a), line.project(b)
+            part = substring(line, min(d1, d2), max(d1, d2))
+            coords = list(part.coords) if isinstance(part, LineString) else []
+            if d1 > d2:
+                coords.reverse()
+            return LineString([a.coords[0], *coords, b.coords[0]]), worst
+        if lines and not ends:
+            return lines[0], worst
+        seq = by_role["origin"][:1] + [v for v in by_role["via"] if _line_of(v) is None] + by_role["destination"][:1]
+        points = [p for p in (_centre(loc) for loc in seq) if p is not None]
+        if len(points) >= 2:
+            # A region at either end is met at its side facing the other end.
+            points[-1] = _centre(seq[-1], points[-2]) or points[-1]
+            points[0] = _centre(seq[0], points[1]) or points[0]
+        distinct = [p for i, p in enumerate(points) if i == 0 or not p.equals(points[i - 1])]
+        if len(distinct) >= 2:
+            return LineString([p.coords[0] for p in distinct]), worst
+        if seq:
+            return _geometry_of(seq[0]), seq[0].mention.precision
+        return _geometry_of(draft.locs[0]), draft.locs[0].mention.precision
+    best = min(draft.locs, key=lambda loc: loc.mention.precision or 3)
+    geom = _geometry_of(best)
+    if draft.type == "base" and geom is not None and not isinstance(geom, Point):
+        anchor = best.mention.anchor or best.mention.place
+        geom = anchor.geometry if anchor is not None and isinstance(anchor.geometry, Point) else geom.centroid
+    return geom, best.mention.precision
+
+
+def _denied_clauses(scan: _Scan, clauses: list[tuple[int, int]], start: int, end: int) -> set[int]:
+    """Indexes of clauses a denial covers: those after «نفت», those before «وهو ما نفاه»."""
+    out: set[int] = set()
+    for hit in scan.denials:
+        if not start <= hit.start < end:
+            continue
+        word = scan.norm[hit.start - len(hit.prefix):hit.end + len(hit.suffix)]
+        before = _words_before(scan.norm, hit.start - len(hit.prefix), start, 2)
+        backwards = word.endswith(("ه", "ها")) and ("ما" in before or "الذي" in before)
+        for i, (cs, ce) in enumerate(clauses):
+            if backwards and ce <= hit.start:
+                out.add(i)
+            elif not backwards and ce > hit.start and not word.startswith("نفي"):
+                out.add(i)
+            elif not backwards and word.startswith("نفي") and cs >= hit.start:
+                out.add(i)
+    return out
+
+
+def _titles(text: str, spans: list[Span]) -> set[int]:
+    """Indexes of headline lines: short, no closing punctuation, before the first real paragraph."""
+    out: set[int] = set()
+    for i, span in enumerate(spans):
+        chunk = text[span.start:span.end]
+        words = chunk.count(" ") + 1
+        if words >= 15:
+            break
+        if chunk[-1:] not in ".!?؟»":
+            out.add(i)
+    else:
+        return set()  # no real paragraph: every line is content
+    return out
+
+
+def _drafts(scan: _Scan, article: Article) -> list[_Draft]:
+    """Walk the sentences: attribution, clauses, types, actors and places."""
+    lex, norm, text = scan.lex, scan.norm, scan.text
+    ctx = SourceContext(text, norm, scan.offsets, lex, actor_hits=scan.actors, actor_starts=scan.actor_starts)
+    ctx.article_outlet = find_article_outlet(ctx)
+    voice = Attribution(speaker="", source_type="outlet", cited_outlet=ctx.article_outlet)
+    spans = split_sentences(text)
+    drafts: list[_Draft] = []
+    seen_titles: set[str] = set()
+    titles = _titles(text, spans)
+    for si, span in enumerate(spans):
+        if si in titles:
+            continue
+        ns, ne = _to_norm(scan.offsets, span.start), _to_norm(scan.offsets, span.end)
+        key = norm[ns:ne]
+        if key in seen_titles:
+            continue
+        seen_titles.add(key)
+        statement = find_attribution(ctx, ns, ne)
+        if statement is not None and not statement.hedged:
+            ctx.last = statement
+        attribution = statement.attribution if statement else voice
+        content = statement.content_start if statement else ns
+        skip = (statement.speaker_start, statement.speaker_end) if statement else (0, 0)
+        clauses = split_clauses(norm, content, ne)
+        denied = _denied_clauses(scan, clauses, ns, ne)
+        sentence_has_place = any(not skip[0] <= loc.start < skip[1]
+                                 for loc in scan.in_range(scan.loc_starts, scan.locs, ns, ne))
+        hedge = _HEARSAY.search(norm, content, ne)
+        hedge_from = hedge.start() if hedge else None
+        sentence_drafts: list[_Draft] = []
+        for ci, (cs, ce) in enumerate(clauses):
+            locs = [loc for loc in scan.in_range(scan.loc_starts, scan.locs, cs, ce)
+                    if not skip[0] <= loc.start < skip[1]]
+            kind, _negated = _clause_type(scan, cs, ce, bool(locs) or sentence_has_place)
+            actors = _actors_in(scan, cs, ce, skip)
+            if kind is None:
+                if locs and sentence_drafts and not sentence_drafts[-1].locs:
+                    sentence_drafts[-1].locs.extend(locs)
+                    sentence_drafts[-1].end = ce
+                continue
+            attr = attribution
+            if hedge_from is not None and cs >= hedge_from - 8:
+                attr = Attribution(speaker="", source_type="anonymous", cited_outlet=ctx.article_outlet)
+            first_word = _WORD.search(norm, cs, ce)
+            draft = _Draft(kind, cs, ce, si, span.paragraph, statement, attr, actors, locs,
+                           denied=ci in denied, hedged=bool(statement and statement.hedged),
+                           coordinated=bool(first_word and first_word.group().startswith("و")))
+            prev = sentence_drafts[-1] if sentence_drafts else None
+            if prev is not None and prev.type == kind and (not locs or locs == prev.locs) and prev.denied == draft.denied:
+                prev.end = ce
+                prev.actors = list(dict.fromkeys(prev.actors + actors))
+                continue
+            sentence_drafts.append(draft)
+        drafts.extend(sentence_drafts)
+    return drafts
+
+
+def _complete(scan: _Scan, drafts: list[_Draft]) -> list[_Draft]:
+    """Fill places and actors from context, join origins to destinations, drop what cannot stand."""
+    lex = scan.lex
+    previous: _Draft | None = None
+    for i, d in enumerate(drafts):
+        same_statement = previous is not None and previous.paragraph == d.paragraph and \
+            previous.attribution == d.attribution
+        if not d.locs:
+            if previous is not None and previous.sentence == d.sentence and previous.locs and d.coordinated:
+                d.locs = list(previous.locs)
+                d.inherited = True
+            else:
+                d.locs = _anaphora_locs(scan, d.start, d.end)
+                d.inherited = bool(d.locs)
+        if not any(_is_group(lex, a) for a in d.actors):
+            if d.type == "base" and d.statement is not None and d.statement.org_actors:
+                d.actors = list(d.statement.org_actors) + d.actors
+            elif previous is not None and (previous.sentence == d.sentence or same_statement):
+                carried = [a for a in previous.actors if _is_group(lex, a)]
+                d.actors = list(dict.fromkeys(carried + d.actors))
+        if not d.locs and d.type in ("other", "smuggling_route") and same_statement and previous.locs:
+            d.locs = [loc for loc in previous.locs if loc.mention.precision == 3][:1] or previous.locs[:1]
+            d.inherited = bool(d.locs)
+        if d.type not in _ROUTE_TYPES and len(d.locs) > 1:
+            d.locs = _coordinated(scan, d.locs)
+        d.roles = _roles(scan, d)
+        if d.type in _ROUTE_TYPES and "origin" not in d.roles.values() and "destination" in d.roles.values() \
+                and previous is not None and previous.sentence == d.sentence and previous.locs \
+                and previous.type != "other":
+            d.locs = [previous.locs[0], *d.locs]
+            d.roles = {0: "origin"} | {k + 1: r for k, r in d.roles.items()}
+        previous = d
+    # An origin with no destination: the place the same sentence (or the next one, same speaker)
+    # puts them in is where they went («شاهدوا ... داخل المدينة، عقب فرارهم من سرت»).
+    for i, d in enumerate(drafts):
+        if d.type != "movement" or "destination" in d.roles.values() or "origin" not in d.roles.values():
+            continue
+        origins = [loc for j, loc in enumerate(d.locs) if d.roles[j] == "origin"]
+        others = [o for o in drafts if o is not d and o.locs and not o.absorbed and o.type != "other"
+                  and (o.sentence == d.sentence or (o.sentence == d.sentence + 1 and o.paragraph == d.paragraph
+                                                    and o.attribution == d.attribution))]
+        others.sort(key=lambda o: (o.type != "presence", o.sentence != d.sentence, abs(o.start - d.start)))
+        if not others:
+            continue
+        target = others[0]
+        dest = next((loc for loc in target.locs if loc not in origins), None)
+        if dest is None:
+            continue
+        d.locs = origins + [dest]
+        d.roles = {k: "origin" for k in range(len(origins))} | {len(origins): "destination"}
+        if target.type == "presence" and target.sentence == d.sentence:
+            target.absorbed = True
+            d.start, d.end = min(d.start, target.start), max(d.end, target.end)
+            d.actors = list(dict.fromkeys(target.actors + d.actors))
+    kept = [d for d in drafts if not d.absorbed and (d.locs or d.type == "other")]
+    kept = [d for d in kept if d.type not in _PLACE_TYPES or d.locs]
+    # Several statements of one cooperation in a paragraph are one event.
+    merged: list[_Draft] = []
+    for d in kept:
+        last = merged[-1] if merged else None
+        if last is not None and d.type == "other" and last.type == "other" and last.paragraph == d.paragraph \
+                and last.attribution == d.attribution:
+            last.end = max(last.end, d.end)
+            last.actors = list(dict.fromkeys(last.actors + d.actors))
+            if not last.locs:
+                last.locs, last.roles = d.locs, d.roles
+            continue
+        merged.append(d)
+    return merged
+
+
+def _confidence(d: _Draft) -> float:
+    score = 0.55
+    if any(True for _ in d.actors):
+        score += 0.15
+    precisions = [loc.mention.precision or 3 for loc in d.locs]
+    if precisions and min(precisions) <= 2:
+        score += 0.1
+    if d.inherited:
+        score -= 0.15
+    if d.hedged or d.attribution.source_type == "anonymous":
+        score -= 0.1
+    if d.type == "other":
+        score -= 0.1
+    return round(min(0.95, max(0.1, score)), 2)
+
+
+def extract_events(article: Article, *, mentions: Sequence[Mention] | None = None, gazetteer=None,
+                   lexicon: Lexicon | None = None) -> list[Event]:
+    """Turn one report into the events it reports.
+
+    Parameters
+    ----------
+    article : Article
+        The report; ``published``, ``outlet`` and ``url`` feed the dates and the attribution.
+    mentions : sequence of Mention, optional
+        The places in ``article.text``; found with :func:`geo.geoparse.find_places` when None.
+    gazetteer : Gazetteer, optional
+        Passed to the geoparser when ``mentions`` is None.
+    lexicon : Lexicon, optional
+        The cue, actor and attribution lists (``data/lexicon`` by default).
+
+    Returns
+    -------
+    list of Event
+        In text order; empty for an empty text. Denied claims are kept with ``denied=True``.
+
+    Raises
+    ------
+    InputError
+        When ``article`` is not an Article.
+
+    Examples
+    --------
+    >>> events = extract_events(Article(id="a1", text="قال أحد السكان إن عناصر داعش شوهدوا في سرت."))
+    >>> events[0].type, events[0].attribution.source_type
+    ('presence', 'witnesses/residents')
+    """
+    if not isinstance(article, Article):
+        raise InputError(f"extract_events expects an Article, got {type(article).__name__}")
+    text = article.text
+    if not text or not text.strip():
+        return []
+    lex = lexicon or load_lexicon()
+    if mentions is None:
+        from geo.geoparse import find_places
+        mentions = find_places(text, gazetteer=gazetteer)
+    scan = _scan(text, mentions, lex)
+    drafts = _complete(scan, _drafts(scan, article))
+    dates = find_dates(scan.norm, published=article.published)
+    report_date = find_report_date(scan.norm, dates)
+    events: list[Event] = []
+    seen: set[str] = set()
+    for d in drafts:
+        qs, qe = original_span(text, scan.offsets, d.start, d.end)
+        while qs < qe and text[qs] in _QUOTE_TRIM:
+            qs += 1
+        while qe > qs and text[qe - 1] in _QUOTE_TRIM:
+            qe -= 1
+        event_id = hashlib.sha256(f"{article.id}:{qs}:{qe}:{d.type}".encode()).hexdigest()[:16]
+        if event_id in seen:
+            continue
+        seen.add(event_id)
+        geometry, precision = _event_geometry(d)
+        date, date_precision = resolve_date(dates, d.start, d.end, published=article.published,
+                                            report_date=report_date)
+        if date is None:
+            date_precision = "reported"
+        places = tuple(
+            PlaceRole(role=d.roles.get(i, "location"),
+                      place_id=loc.mention.place.id if loc.mention.place else None,
+                      name=text[loc.mention.start:loc.mention.end], precision=loc.mention.precision,
+                      start=loc.mention.phrase_start if loc.mention.phrase_start is not None else loc.mention.start,
+                      end=loc.mention.phrase_end if loc.mention.phrase_end is not None else loc.mention.end,
+                      qualifier=loc.mention.qualifier)
+            for i, loc in enumerate(d.locs))
+        attribution = replace(d.attribution, publisher=article.outlet, url=article.url)
+        events.append(Event(
+            id=event_id, article_id=article.id, type=d.type, geometry=geometry, geo_precision=precision,
+            event_date=date, date_precision=date_precision, attribution=attribution,
+            quote=text[qs:qe], quote_start=qs, quote_end=qe, actors=tuple(d.actors), places=places,
+            denied=d.denied, confidence=_confidence(d),
+            note="place taken from context" if d.inherited else ""))
+    return events
+
+
+# ---------------------------------------------------------------- output and CLI
+
+def event_properties(event: Event) -> dict:
+    """The GeoJSON properties of one event (lists stay lists, the date is ISO text)."""
+    a = event.attribution
+    return {
+        "id": event.id, "type": event.type, "actors": list(event.actors),
+        "places": [{"role": p.role, "place_id": p.place_id, "name": p.name, "precision": p.precision,
+                    "start": p.start, "end": p.end, "qualifier": p.qualifier} for p in event.places],
+        "geo_precision": event.geo_precision,
+        "event_date": event.event_date.isoformat() if event.event_date else None,
+        "date_precision": event.date_precision, "speaker": a.speaker, "speaker_role": a.speaker_role,
+        "source_type": a.source_type, "cited_outlet": a.cited_outlet, "publisher": a.publisher,
+        "url": a.url, "quote": event.quote, "quote_start": event.quote_start, "quote_end": event.quote_end,
+        "denied": event.denied, "confidence": event.confidence,
+    }
+
+
+def _geometry_json(geometry: BaseGeometry | None) -> dict | None:
+    return None if geometry is None else json.loads(json.dumps(mapping(geometry)))
+
+
+def events_to_geojson(events: Sequence[Event]) -> dict:
+    """Events as a GeoJSON FeatureCollection (WGS84, lon/lat)."""
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": _geometry_json(e.geometry), "properties": event_properties(e)}
+        for e in events]}
+
+
+def _read_text(path: str) -> str:
+    """A report file as text, or InputError saying why not."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"no such file: {path!r}") from None
+    except IsADirectoryError:
+        raise InputError(f"{path!r} is a directory, expected a text file") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {path!r}: {exc.strerror}") from None
+    if b"\x00" in data:
+        raise InputError(f"{path!r} looks binary (it holds NUL bytes), expected UTF-8 text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path!r} is not UTF-8 text (bad byte at offset {exc.start})") from None
+
+
+def _article(text: str, *, article_id: str | None = None, published=None, outlet: str = "",
+             url: str = "") -> Article:
+    import datetime as dt
+    from geo.normalize import normalize
+    if isinstance(published, str) and published:
+        try:
+            published = dt.date.fromisoformat(published[:10])
+        except ValueError:
+            raise InputError(f"published must be an ISO date (YYYY-MM-DD), got {published!r}") from None
+    elif not isinstance(published, dt.date):
+        published = None
+    aid = article_id or hashlib.sha256(normalize(text).encode()).hexdigest()
+    return Article(id=str(aid), text=text, outlet=outlet or "", url=url or "", published=published)
+
+
+def _run_jsonl(stdin, stdout, stderr) -> int:
+    bad = 0
+    for n, line in enumerate(stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            if not isinstance(row, dict) or not isinstance(row.get("text", ""), str):
+                raise InputError('each line must be a JSON object {"id", "text", "published"}')
+            article = _article(row.get("text") or "", article_id=row.get("id"), published=row.get("published"),
+                               outlet=row.get("outlet", ""), url=row.get("url", ""))
+            events = extract_events(article)
+        except (json.JSONDecodeError, InputError) as exc:
+            print(f"line {n}: {exc}", file=stderr)
+            bad += 1
+            continue
+        out = [event_properties(e) | {"geometry": _geometry_json(e.geometry)} for e in events]
+        stdout.write(json.dumps({"id": row.get("id", article.id), "events": out}, ensure_ascii=False) + "\n")
+    return 1 if bad else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m geo.events FILE`` or ``python -m geo.events --jsonl < reports.jsonl``."""
+    parser = argparse.ArgumentParser(prog="python -m geo.events",
+                                     description="Print the events of an Arabic report as GeoJSON.")
+    parser.add_argument("file", nargs="?", help="a UTF-8 text file (or .json with text/published/outlet/url)")
+    parser.add_argument("--jsonl", action="store_true", help='read {"id","text","published"} lines on stdin')
+    parser.add_argument("--published", default="", help="publication date, YYYY-MM-DD")
+    parser.add_argument("--outlet", default="", help="the publisher")
+    parser.add_argument("--url", default="")
+    args = parser.parse_args(argv)
+    try:
+        if args.jsonl:
+            return _run_jsonl(sys.stdin, sys.stdout, sys.stderr)
+        if not args.file:
+            parser.error("give a FILE or --jsonl")
+        text = _read_text(args.file)
+        meta = {}
+        if args.file.endswith(".json"):
+            try:
+                meta = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{args.file!r} is not valid JSON: {exc}") from None
+            if not isinstance(meta, dict) or not isinstance(meta.get("text"), str):
+                raise InputError(f'{args.file!r} must hold an object with a "text" string')
+            text = meta["text"]
+        article = _article(text, article_id=meta.get("id"), published=meta.get("published") or args.published,
+                           outlet=meta.get("outlet") or args.outlet, url=meta.get("url") or args.url)
+        json.dump(events_to_geojson(extract_events(article)), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

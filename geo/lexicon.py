@@ -1,0 +1,255 @@
+"""Cue, actor and attribution lexicons (data under data/lexicon/) and their matchers.
+
+The words live in JSON so analysts can extend them without touching code. Each
+list is normalized with :func:`geo.normalize.normalize` and frozen into one
+Aho-Corasick automaton; a hit counts only when the letters in front of it are
+proclitics (و ف ب ل ك ال, and for verbs ي ت ن س) and the letters after it are an
+allowed ending. Loaders are cached per path, so a process builds each automaton once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import ahocorasick
+
+from geo.errors import InputError
+from geo.normalize import normalize
+
+LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicon"
+
+_CONJ = ("", "و", "ف")
+_PREP = ("", "ب", "ل", "ك", "س")
+_HEAD = ("", "ال", "ي", "ت", "ن", "ا")
+# Every proclitic run a cue may carry: و+ب+ال, ف+س+ي, لل (ل + ال without its alef) ...
+CUE_PREFIXES = frozenset({c + p + h for c in _CONJ for p in _PREP for h in _HEAD} | {"لل", "ولل", "فلل"})
+NAME_PREFIXES = frozenset({"", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك"})
+LIGHT_SUFFIXES = frozenset({"", "ه", "ها", "هم", "هما", "ون", "ين", "ات", "وا", "ان", "ت", "ا", "تا",
+                            "ته", "تها", "تهم", "هن", "ي", "نا", "يه", "يا"})
+
+
+def _is_word(ch: str) -> bool:
+    """True for a letter or digit (Arabic or Latin): the inside of a word."""
+    return ch.isalnum()
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A lexicon entry found in normalized text; offsets are normalized ones."""
+
+    start: int
+    end: int
+    key: str
+    prefix: str = ""
+    suffix: str = ""
+
+
+class TermIndex:
+    """One frozen automaton over normalized terms, with clitic-aware boundaries.
+
+    Parameters
+    ----------
+    terms : iterable of (str, str)
+        (term, key) pairs in ordinary spelling; a trailing ``*`` lets any ending follow.
+    prefixes : frozenset of str
+        The letter runs allowed in front of a term inside the same word.
+    suffixes : frozenset of str
+        The endings allowed after a term without ``*`` (names take none).
+    """
+
+    def __init__(self, terms: Iterable[tuple[str, str]], *, prefixes: frozenset[str] = NAME_PREFIXES,
+                 suffixes: frozenset[str] = frozenset({""})):
+        self._prefixes = prefixes
+        self._suffixes = suffixes
+        self._max_prefix = max((len(p) for p in prefixes), default=0)
+        self._automaton = ahocorasick.Automaton()
+        entries: dict[str, tuple[str, bool]] = {}
+        for term, key in terms:
+            star = term.endswith("*")
+            form = normalize(term.rstrip("*")).strip()
+            if not form:
+                continue
+            entries.setdefault(form, (key, star))
+            if form.startswith("ال") and len(form) > 3:
+                # ل + ال is written لل: «للجيش» holds «لجيش», not «الجيش».
+                entries.setdefault("\x00" + form[1:], (key, star))
+        self.size = len(entries)
+        for form, (key, star) in entries.items():
+            lam = form.startswith("\x00")
+            text = form[1:] if lam else form
+            self._automaton.add_word(text, (len(text), key, star, lam))
+        if entries:
+            self._automaton.make_automaton()
+
+    def find(self, text: str) -> list[Hit]:
+        """Every boundary-respecting hit, leftmost-longest, no overlaps."""
+        if not self.size:
+            return []
+        found: list[Hit] = []
+        for end_index, (length, key, star, lam) in self._automaton.iter(text):
+            end = end_index + 1
+            start = end - length
+            ws = start
+            while ws > 0 and _is_word(text[ws - 1]) and start - ws <= self._max_prefix:
+                ws -= 1
+            if ws > 0 and _is_word(text[ws - 1]):
+                continue
+            prefix = text[ws:start]
+            if lam:
+                if not prefix.endswith("ل") or prefix[:-1] not in ("", "و", "ف"):
+                    continue
+            elif prefix not in self._prefixes:
+                continue
+            we = end
+            limit = end + 8
+            while we < len(text) and _is_word(text[we]) and we < limit:
+                we += 1
+            if we < len(text) and _is_word(text[we]):
+                continue
+            suffix = text[end:we]
+            if not (star or suffix in self._suffixes):
+                continue
+            found.append(Hit(start, end, key, prefix, suffix))
+        found.sort(key=lambda h: (h.start, -(h.end - h.start)))
+        kept: list[Hit] = []
+        last_end = -1
+        for hit in found:
+            if hit.start >= last_end:
+                kept.append(hit)
+                last_end = hit.end
+        return kept
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """An armed actor the extractor can name."""
+
+    id: str
+    name_ar: str
+    name_en: str
+    kind: str
+    side: str
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Every word list the event extractor needs, normalized and frozen."""
+
+    cues: TermIndex
+    priority: tuple[str, ...]
+    not_after: dict[str, tuple[str, ...]]
+    negation: frozenset[str]
+    denial: TermIndex
+    purpose: frozenset[str]
+    hedges: frozenset[str]
+    anaphora: dict[str, str]
+    group_anaphora: frozenset[str]
+    qaida_group_before: frozenset[str]
+    qaida_base_after: frozenset[str]
+    qaida_base_before: frozenset[str]
+    actors: TermIndex
+    actor_info: dict[str, Actor]
+    speech_verbs: frozenset[str]
+    continuation_verbs: frozenset[str]
+    preambles: tuple[str, ...]
+    interview: tuple[str, ...]
+    outlet_words: frozenset[str]
+    outlet_anaphora: tuple[str, ...]
+    known_outlets: TermIndex
+    report_words: frozenset[str]
+    official_words: frozenset[str]
+    rank_words: frozenset[str]
+    name_particles: frozenset[str]
+    anonymous: tuple[str, ...]
+    anonymous_heads: frozenset[str]
+    residents: tuple[str, ...]
+    official_sources: tuple[str, ...]
+
+
+def _read(path: Path) -> dict:
+    """A JSON lexicon file, with a clear error when it is missing or broken."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"lexicon file not found: {str(path)!r}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"lexicon file {str(path)!r} is not valid UTF-8 JSON: {exc}") from None
+
+
+def _norm_set(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(normalize(w) for w in words)
+
+
+def _norm_tuple(words: Iterable[str]) -> tuple[str, ...]:
+    # Longest first, so a scan that takes the first match takes the longest.
+    return tuple(sorted({normalize(w) for w in words}, key=len, reverse=True))
+
+
+@cache
+def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
+    """Load and freeze ``cues.json``, ``actors.json`` and ``attribution.json`` from ``directory``.
+
+    Parameters
+    ----------
+    directory : Path
+        The folder holding the three files (``data/lexicon`` by default).
+
+    Returns
+    -------
+    Lexicon
+
+    Raises
+    ------
+    InputError
+        When a file is missing or not valid JSON.
+    """
+    directory = Path(directory)
+    cues = _read(directory / "cues.json")
+    actors = _read(directory / "actors.json")
+    attrib = _read(directory / "attribution.json")
+    cue_terms = [(t, kind) for kind, words in cues["types"].items() for t in words]
+    info = {}
+    actor_terms = []
+    for a in actors["actors"]:
+        info[a["id"]] = Actor(a["id"], a["name_ar"], a["name_en"], a["kind"], a["side"])
+        for alias in (a["name_ar"], *a.get("aliases_ar", ()), *a.get("aliases_en", ())):
+            if normalize(alias) == "القاعده":
+                continue  # a base or the group: decided by context in geo.events
+            actor_terms.append((alias, a["id"]))
+    anaphora = {normalize(w): kind for kind, words in cues["anaphora"].items() for w in words}
+    return Lexicon(
+        cues=TermIndex(cue_terms, prefixes=CUE_PREFIXES, suffixes=LIGHT_SUFFIXES),
+        priority=tuple(cues["priority"]),
+        not_after={k: _norm_tuple(v) for k, v in cues["not_after"].items()},
+        negation=_norm_set(cues["negation"]),
+        denial=TermIndex(((w, "denial") for w in cues["denial"]), prefixes=CUE_PREFIXES,
+                         suffixes=LIGHT_SUFFIXES),
+        purpose=_norm_set(cues["purpose"]),
+        hedges=_norm_set(cues["hedges"]),
+        anaphora=anaphora,
+        group_anaphora=_norm_set(cues["group_anaphora"]),
+        qaida_group_before=_norm_set(cues["qaida_group_before"]),
+        qaida_base_after=_norm_set(cues["qaida_base_after"]),
+        qaida_base_before=_norm_set(cues["qaida_base_before"]),
+        actors=TermIndex(actor_terms, prefixes=NAME_PREFIXES),
+        actor_info=info,
+        speech_verbs=_norm_set(attrib["speech_verbs"]),
+        continuation_verbs=_norm_set(attrib["continuation_verbs"]),
+        preambles=_norm_tuple(attrib["preambles"]),
+        interview=_norm_tuple(attrib["interview"]),
+        outlet_words=_norm_set(attrib["outlet_words"]),
+        outlet_anaphora=_norm_tuple(attrib["outlet_anaphora"]),
+        known_outlets=TermIndex(((w, w) for w in attrib["known_outlets"]), prefixes=NAME_PREFIXES),
+        report_words=_norm_set(attrib["report_words"]),
+        official_words=_norm_set(attrib["official_words"]),
+        rank_words=_norm_set(attrib["rank_words"]),
+        name_particles=_norm_set(attrib["name_particles"]),
+        anonymous=_norm_tuple(attrib["anonymous"]),
+        anonymous_heads=_norm_set(attrib["anonymous_heads"]),
+        residents=_norm_tuple(attrib["residents"]),
+        official_sources=_norm_tuple(attrib["official_sources"]),
+    )
