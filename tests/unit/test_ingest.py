@@ -299,3 +299,42 @@ def test_cli_rejects_a_bad_date(tmp_path, capsys):
         ingest.main([str(tmp_path), "--published", "2024-13-01"])
     assert info.value.code == 2
     assert "expected YYYY-MM-DD, got '2024-13-01'" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- the real pipeline
+
+@pytest.fixture(scope="module")
+def seed_text():
+    if not SEED.is_file():
+        pytest.fail(f"the seed report is missing at {SEED}")
+    return SEED.read_text(encoding="utf-8")
+
+
+def test_the_seed_report_goes_in_end_to_end(tmp_path, seed_text):
+    from geo.gazetteer import load_gazetteer
+    path = _write(tmp_path / "seed.txt", seed_text)
+    with GeoPackageStore(tmp_path / "seed.gpkg") as s:
+        summary = ingest.ingest_paths([path], store=s, outlet="الوسط", published="2016-09-29",
+                                      progress=False, gazetteer=load_gazetteer())
+        assert (summary.articles_new, summary.skipped) == (1, ())
+        assert summary.events_written == s.stats().events > 0
+        mentions = s.mentions()
+        assert {"سرت", "بني وليد"} <= set(mentions["surface"])
+        assert mentions.geometry.notna().all()
+        events = s.read()
+        assert events["article_id"].unique().tolist() == [ingest.article_id(seed_text)]
+        # every quote is the span of the original text it claims to be
+        assert all(seed_text[a:b] == q for a, b, q in
+                   zip(events["quote_start"], events["quote_end"], events["quote"]))
+        # the events south of Bani Walid are found by a circle around the town
+        assert len(s.read(near=(31.7566, 13.9942, 100))) > 0
+        again = ingest.ingest_paths([path], store=s, progress=False, gazetteer=load_gazetteer())
+        assert (again.articles_new, again.articles_existing, again.events_written) == (0, 1, 0)
+
+
+def test_ingest_article_with_the_default_gazetteer(tmp_path, seed_text):
+    with GeoPackageStore(tmp_path / "one.gpkg") as s:
+        article = ingest.make_article(seed_text)
+        assert ingest.ingest_article(s, article) is True
+        assert ingest.ingest_article(s, article) is False
+        assert s.has_article(article.id)
