@@ -1,0 +1,609 @@
+"""Exports of the filtered events: PNG snapshot, offline HTML, GeoJSON, KML, CSV, GeoPackage.
+
+Every writer takes the event frame ``EventStore.read()`` returns (``geo.frames.EVENT_COLUMNS``
+plus ``geometry``, EPSG:4326) and a path, and writes the whole file or nothing:
+the output goes to a temporary file next to ``path`` that replaces it at the end.
+
+Article text is untrusted. Where a format is shown as HTML (the HTML page, the PNG
+made from it, a KML balloon) every value is HTML-escaped and bidi override
+characters are made visible; where a format is data (GeoJSON, KML extended
+data, CSV, GeoPackage) the text is kept exactly, and only the file syntax is
+escaped (plus the CSV formula guard, because spreadsheets execute cells).
+
+The command line (``python -m geo.export --help``) reads the store with the
+same filters as the dashboard and writes one format.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import difflib
+import html
+import json
+import logging
+import math
+import os
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import (GeometryCollection, LineString, MultiLineString, MultiPoint,
+                              MultiPolygon, Point, Polygon)
+from shapely.geometry.base import BaseGeometry
+
+from geo.errors import GeoError, InputError, StorageError
+from geo.frames import EVENT_COLUMNS
+from geo.models import EVENT_TYPES
+
+logger = logging.getLogger(__name__)
+
+FORMATS = ("png", "html", "geojson", "kml", "csv", "gpkg")
+DEFAULT_TITLE = "Marsad — مرصد"
+PNG_TIMEOUT_S = 60.0
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+)
+
+# Explicit direction controls (embeddings, overrides, isolates). Shown as HTML they can
+# reorder the text around them («Trojan Source»); LRM/RLM/ALM are ordinary marks and stay.
+_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# A spreadsheet evaluates a cell that starts with one of these (OWASP's CSV injection list).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# ACLED's time_precision: 1 = the day is known, 2 = the week (or a few days), 3 = only the month.
+# "reported" means the publication date stood in for the event date: about a week of doubt.
+_TIME_PRECISION = {"day": 1, "week": 2, "reported": 2, "month": 3, "year": 3}
+_ROLE_ORDER = ("location", "destination", "origin", "via")
+
+CSV_COLUMNS = (
+    "event_id_cnty", "event_date", "year", "time_precision", "event_type",
+    "actor1", "actor2", "assoc_actors", "country", "admin1", "location",
+    "latitude", "longitude", "geo_precision", "source", "source_type", "notes",
+    "source_url", "quote", "denied", "speaker", "speaker_role", "publisher",
+    "cited_outlet", "confidence", "review", "article_id", "geometry_wkt",
+)
+_CSV_NUMERIC = frozenset({"year", "time_precision", "latitude", "longitude", "geo_precision",
+                          "confidence"})
+
+
+# --------------------------------------------------------------------------- frame helpers
+
+def _check_frame(frame: Any) -> gpd.GeoDataFrame:
+    """The frame itself when it has the event columns and a geometry; InputError otherwise."""
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise InputError(f"an export needs the GeoDataFrame EventStore.read() returns, "
+                         f"got {type(frame).__name__!r}")
+    missing = [c for c in EVENT_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputError(f"the event frame lacks the columns {missing!r}")
+    if frame.crs is not None and frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs(4326)
+    return frame
+
+
+def _missing(value: Any) -> bool:
+    """True for None, NaN and NaT."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _text(value: Any) -> str:
+    """A cell as a string ('' for missing values)."""
+    return "" if _missing(value) else str(value)
+
+
+def _int(value: Any) -> int | None:
+    return None if _missing(value) else int(value)
+
+
+def _date(value: Any) -> dt.date | None:
+    """A cell as a date (the store gives Timestamps, tests may give dates or strings)."""
+    if _missing(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return pd.Timestamp(value).date()
+
+
+def _json_list(value: Any) -> list:
+    """A JSON list column as a list ([] when empty or broken, with a warning)."""
+    if isinstance(value, list):
+        return value
+    text = _text(value)
+    if not text:
+        return []
+    try:
+        out = json.loads(text)
+    except json.JSONDecodeError:
+        logger.warning("ignoring a list column that is not JSON: %r", text[:80])
+        return []
+    return out if isinstance(out, list) else []
+
+
+def _actors(value: Any) -> list[str]:
+    return [str(a) for a in _json_list(value) if str(a).strip()]
+
+
+def _places(value: Any) -> list[dict]:
+    return [p for p in _json_list(value) if isinstance(p, dict)]
+
+
+def _main_place(places: list[dict]) -> dict | None:
+    """The place that best says where the event is: location, then destination, origin, via."""
+    for role in _ROLE_ORDER:
+        for place in places:
+            if place.get("role") == role:
+                return place
+    return places[0] if places else None
+
+
+def _place_chain(places: list[dict]) -> str:
+    """Place names in order, «origin → destination»."""
+    names = [str(p.get("name") or "") for p in places]
+    return " → ".join(dict.fromkeys(n for n in names if n))
+
+
+def _geometry(value: Any) -> BaseGeometry | None:
+    if value is None or not isinstance(value, BaseGeometry) or value.is_empty:
+        return None
+    return value
+
+
+def _lat_lon(geometry: BaseGeometry | None) -> tuple[float, float] | None:
+    """A point for the row: the point itself, else one on the line or in the area."""
+    if geometry is None:
+        return None
+    point = geometry if isinstance(geometry, Point) else geometry.representative_point()
+    return point.y, point.x
+
+
+def _rows(frame: gpd.GeoDataFrame) -> Iterator[dict[str, Any]]:
+    """Each event as plain Python values: text, int/float/bool or None, dates as ``date``."""
+    for _, row in frame.iterrows():
+        out: dict[str, Any] = {}
+        for column in EVENT_COLUMNS:
+            value = row[column]
+            if column == "event_date":
+                out[column] = _date(value)
+            elif column in ("geo_precision", "quote_start", "quote_end"):
+                out[column] = _int(value)
+            elif column == "confidence":
+                out[column] = None if _missing(value) else float(value)
+            elif column == "denied":
+                out[column] = False if _missing(value) else bool(value)
+            else:
+                out[column] = _text(value)
+        out["geometry"] = _geometry(row[frame.geometry.name])
+        yield out
+
+
+@contextmanager
+def _atomic(path: str | Path, *, suffix: str) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; on success it replaces ``path``."""
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(f"the export path {str(target)!r} is a folder, not a file")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=suffix, dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        tmp.chmod(0o644)   # mkstemp makes the file private; an export is meant to be shared
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- GeoJSON
+
+# Escaped as \uXXXX, which every JSON reader turns back into the same character: the file
+# never holds a literal tag or a bidi override, so pasting it into a page or a terminal is safe.
+_JSON_ESCAPES = {ord(c): f"\\u{ord(c):04x}" for c in "<>&`" + _BIDI_CONTROLS}
+
+
+def _json_safe(text: str) -> str:
+    return text.translate(_JSON_ESCAPES)
+
+
+def _properties(row: dict[str, Any]) -> dict[str, Any]:
+    props = {c: row[c] for c in EVENT_COLUMNS}
+    props["event_date"] = row["event_date"].isoformat() if row["event_date"] else None
+    return props
+
+
+def to_geojson(frame: gpd.GeoDataFrame, path: str | Path) -> Path:
+    """Write the events as an RFC 7946 GeoJSON FeatureCollection.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        Events as ``EventStore.read()`` returns them.
+    path : str or Path
+        The file to write (replaced if it exists).
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Notes
+    -----
+    Properties are the ``EVENT_COLUMNS`` (``actors`` and ``places`` stay JSON text,
+    as in the store); an event without a geometry has ``"geometry": null``.
+    ``<``, ``>``, ``&``, backticks and bidi controls are written as ``\\uXXXX``
+    escapes, which decode to the same text.
+
+    Examples
+    --------
+    >>> to_geojson(store.read(event_types=["base"]), "قواعد.geojson")  # doctest: +SKIP
+    """
+    frame = _check_frame(frame)
+    features = [
+        {"type": "Feature", "id": row["id"],
+         "geometry": None if row["geometry"] is None else row["geometry"].__geo_interface__,
+         "properties": _properties(row)}
+        for row in _rows(frame)
+    ]
+    text = json.dumps({"type": "FeatureCollection", "features": features},
+                      ensure_ascii=False, indent=1)
+    with _atomic(path, suffix=".geojson") as tmp:
+        tmp.write_text(_json_safe(text), encoding="utf-8")
+    return Path(path)
+
+
+# --------------------------------------------------------------------------- display text
+
+def display_text(value: Any) -> str:
+    """Untrusted text ready to put in HTML: escaped, bidi controls shown as ``[U+202E]``.
+
+    Examples
+    --------
+    >>> display_text("<b>بني وليد</b>\\u202e")
+    '&lt;b&gt;بني وليد&lt;/b&gt;[U+202E]'
+    """
+    text = html.escape(_text(value), quote=True)
+    for ch in _BIDI_CONTROLS:
+        text = text.replace(ch, f"[U+{ord(ch):04X}]")
+    return text
+
+
+def _safe_url(url: str) -> str | None:
+    """The URL when it is http(s) and can be a link; None otherwise (shown as text only)."""
+    url = url.strip()
+    if url.lower().startswith(("http://", "https://")) and not any(
+            ch in url for ch in _BIDI_CONTROLS + "\"'<> \n\r\t`"):
+        return url
+    return None
+
+
+def _link(url: str) -> str:
+    """An escaped link for an http(s) URL; any other value as plain escaped text."""
+    safe = _safe_url(url)
+    if safe is None:
+        return f"<bdi>{display_text(url)}</bdi>"
+    return (f'<a href="{html.escape(safe, quote=True)}" rel="noopener noreferrer nofollow" '
+            f'target="_blank" dir="ltr">{display_text(safe)}</a>')
+
+
+# --------------------------------------------------------------------------- KML
+
+_KML_NS = "http://www.opengis.net/kml/2.2"
+
+
+def _kml_color(hex_color: str, alpha: int) -> str:
+    """'#rrggbb' as KML's aabbggrr."""
+    h = hex_color.lstrip("#")
+    if len(h) != 6:
+        h = "888888"
+    return f"{alpha:02x}{h[4:6]}{h[2:4]}{h[0:2]}"
+
+
+def _type_colors() -> dict[str, str]:
+    """The map's colour for each event type (grey when the map module does not say)."""
+    colors = {t: "#777777" for t in EVENT_TYPES}
+    try:
+        from geo.maps import EVENT_STYLE
+    except ImportError:   # the map module is optional for the data exports
+        return colors
+    for event_type, style in EVENT_STYLE.items():
+        color = style.get("color") if isinstance(style, Mapping) else getattr(style, "color", None)
+        if isinstance(color, str) and color.startswith("#"):
+            colors[event_type] = color
+    return colors
+
+
+def _coords(points: Sequence) -> str:
+    return " ".join(f"{x:.6f},{y:.6f}" for x, y, *_ in points)
+
+
+def _kml_geometry(parent: ET.Element, geometry: BaseGeometry) -> None:
+    """Append the KML for a shapely geometry (x = lon) to ``parent``."""
+    if isinstance(geometry, Point):
+        ET.SubElement(ET.SubElement(parent, "Point"), "coordinates").text = _coords(geometry.coords)
+    elif isinstance(geometry, LineString):
+        line = ET.SubElement(parent, "LineString")
+        ET.SubElement(line, "tessellate").text = "1"
+        ET.SubElement(line, "coordinates").text = _coords(geometry.coords)
+    elif isinstance(geometry, Polygon):
+        poly = ET.SubElement(parent, "Polygon")
+        ring = ET.SubElement(ET.SubElement(poly, "outerBoundaryIs"), "LinearRing")
+        ET.SubElement(ring, "coordinates").text = _coords(geometry.exterior.coords)
+        for interior in geometry.interiors:
+            ring = ET.SubElement(ET.SubElement(poly, "innerBoundaryIs"), "LinearRing")
+            ET.SubElement(ring, "coordinates").text = _coords(interior.coords)
+    elif isinstance(geometry, (MultiPoint, MultiLineString, MultiPolygon, GeometryCollection)):
+        multi = ET.SubElement(parent, "MultiGeometry")
+        for part in geometry.geoms:
+            _kml_geometry(multi, part)
+    else:
+        raise InputError(f"cannot write a {geometry.geom_type!r} geometry to KML")
+
+
+def _event_name(row: dict[str, Any]) -> str:
+    places = _place_chain(_places(row["places"]))
+    date = row["event_date"].isoformat() if row["event_date"] else "no date"
+    return f"{row['type']}: {places or 'unplaced'} ({date})"
+
+
+def _source_line(row: dict[str, Any]) -> str:
+    """Who said it, as one line of text (not HTML)."""
+    parts = []
+    if row["speaker"]:
+        parts.append(row["speaker"] + (f" ({row['speaker_role']})" if row["speaker_role"] else ""))
+    if row["cited_outlet"]:
+        parts.append(f"via {row['cited_outlet']}")
+    if row["publisher"]:
+        parts.append(f"published by {row['publisher']}")
+    return "; ".join(parts) or row["source_type"]
+
+
+def _description_html(row: dict[str, Any]) -> str:
+    """The balloon HTML of one event: every value escaped, each in its own direction."""
+    lines = [
+        f'<p dir="auto"><b>{display_text(row["type"])}</b> — '
+        f'<bdi>{display_text(_place_chain(_places(row["places"])))}</bdi></p>',
+    ]
+    if row["quote"]:
+        lines.append(f'<p dir="auto">«<bdi>{display_text(row["quote"])}</bdi>»</p>')
+    actors = _actors(row["actors"])
+    if actors:
+        lines.append("<p>actors: " + "، ".join(f"<bdi>{display_text(a)}</bdi>" for a in actors)
+                     + "</p>")
+    lines.append(f'<p>source: <bdi>{display_text(_source_line(row))}</bdi></p>')
+    if row["url"]:
+        lines.append(f"<p>{_link(row['url'])}</p>")
+    if row["denied"]:
+        lines.append("<p><b>denied by the source</b></p>")
+    return "".join(lines)
+
+
+def to_kml(frame: gpd.GeoDataFrame, path: str | Path, *, name: str = DEFAULT_TITLE) -> Path:
+    """Write the events as KML 2.2 (Google Earth, QGIS), one Placemark per event.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        Events as ``EventStore.read()`` returns them.
+    path : str or Path
+        The file to write (replaced if it exists).
+    name : str
+        The document's name.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Notes
+    -----
+    The XML serializer escapes every value. The ``description`` is HTML (Google
+    Earth renders it), so the event text in it is HTML-escaped first, and the
+    balloon shows only the description, never the raw ``ExtendedData``, which
+    holds every column exactly.
+
+    Examples
+    --------
+    >>> to_kml(store.read(near=(31.76, 13.99, 50)), "حول_بني_وليد.kml")  # doctest: +SKIP
+    """
+    frame = _check_frame(frame)
+    ET.register_namespace("", _KML_NS)
+    kml = ET.Element("kml", xmlns=_KML_NS)
+    doc = ET.SubElement(kml, "Document")
+    ET.SubElement(doc, "name").text = name
+    for event_type, color in _type_colors().items():
+        style = ET.SubElement(doc, "Style", id=f"type-{event_type}")
+        icon = ET.SubElement(style, "IconStyle")
+        ET.SubElement(icon, "color").text = _kml_color(color, 0xff)
+        line = ET.SubElement(style, "LineStyle")
+        ET.SubElement(line, "color").text = _kml_color(color, 0xff)
+        ET.SubElement(line, "width").text = "3"
+        ET.SubElement(ET.SubElement(style, "PolyStyle"), "color").text = _kml_color(color, 0x55)
+        # Only the escaped description in the balloon: Google Earth's default balloon
+        # would paste the ExtendedData values into HTML unescaped.
+        ET.SubElement(ET.SubElement(style, "BalloonStyle"), "text").text = "$[description]"
+    for row in _rows(frame):
+        mark = ET.SubElement(doc, "Placemark", id=f"event-{row['id']}")
+        ET.SubElement(mark, "name").text = _event_name(row)
+        ET.SubElement(mark, "description").text = _description_html(row)
+        if row["event_date"]:
+            ET.SubElement(ET.SubElement(mark, "TimeStamp"), "when").text = row["event_date"].isoformat()
+        ET.SubElement(mark, "styleUrl").text = f"#type-{row['type']}"
+        data = ET.SubElement(mark, "ExtendedData")
+        for column, value in _properties(row).items():
+            item = ET.SubElement(data, "Data", name=column)
+            ET.SubElement(item, "value").text = "" if value is None else str(value)
+        if row["geometry"] is not None:
+            _kml_geometry(mark, row["geometry"])
+    tree = ET.ElementTree(kml)
+    ET.indent(tree, space=" ")
+    with _atomic(path, suffix=".kml") as tmp:
+        tree.write(tmp, encoding="utf-8", xml_declaration=True)
+    return Path(path)
+
+
+# --------------------------------------------------------------------------- CSV
+
+def guard_formula(text: str) -> str:
+    """Prefix an apostrophe when a spreadsheet would read ``text`` as a formula.
+
+    Examples
+    --------
+    >>> guard_formula("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> guard_formula("قافلة من سبها")
+    'قافلة من سبها'
+    """
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _place_admin(place: dict | None, gazetteer: Any) -> tuple[str, str]:
+    """(country, admin1) of a place from the gazetteer, ('', '') when unknown."""
+    if place is None or gazetteer is None or not place.get("place_id"):
+        return "", ""
+    entry = gazetteer.get(str(place["place_id"]))
+    if entry is None:
+        return "", ""
+    return entry.country, entry.admin1
+
+
+def _csv_row(row: dict[str, Any], gazetteer: Any) -> dict[str, Any]:
+    actors = _actors(row["actors"])
+    places = _places(row["places"])
+    main = _main_place(places)
+    country, admin1 = _place_admin(main, gazetteer)
+    point = _lat_lon(row["geometry"])
+    date = row["event_date"]
+    notes = f"{row['type']}: {_place_chain(places) or 'unplaced'}"
+    if actors:
+        notes += f"; actors: {', '.join(actors)}"
+    notes += f"; source: {_source_line(row)}"
+    if row["denied"]:
+        notes += "; denied by the source"
+    sources = dict.fromkeys(s for s in (row["publisher"], row["cited_outlet"], row["speaker"]) if s)
+    return {
+        "event_id_cnty": row["id"],
+        "event_date": date.isoformat() if date else "",
+        "year": date.year if date else "",
+        "time_precision": _TIME_PRECISION.get(row["date_precision"], ""),
+        "event_type": row["type"],
+        "actor1": actors[0] if actors else "",
+        "actor2": actors[1] if len(actors) > 1 else "",
+        "assoc_actors": "; ".join(actors[2:]),
+        "country": country,
+        "admin1": admin1,
+        "location": str(main.get("name") or "") if main else "",
+        "latitude": f"{point[0]:.5f}" if point else "",
+        "longitude": f"{point[1]:.5f}" if point else "",
+        "geo_precision": "" if row["geo_precision"] is None else row["geo_precision"],
+        "source": "; ".join(sources),
+        "source_type": row["source_type"],
+        "notes": notes,
+        "source_url": row["url"],
+        "quote": row["quote"],
+        "denied": "yes" if row["denied"] else "no",
+        "speaker": row["speaker"],
+        "speaker_role": row["speaker_role"],
+        "publisher": row["publisher"],
+        "cited_outlet": row["cited_outlet"],
+        "confidence": "" if row["confidence"] is None else f"{row['confidence']:.2f}",
+        "review": row["review"],
+        "article_id": row["article_id"],
+        "geometry_wkt": row["geometry"].wkt if row["geometry"] is not None else "",
+    }
+
+
+def to_csv(frame: gpd.GeoDataFrame, path: str | Path, *, gazetteer: Any = None) -> Path:
+    """Write the events as an ACLED-like CSV table, one row per event.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        Events as ``EventStore.read()`` returns them.
+    path : str or Path
+        The file to write (replaced if it exists).
+    gazetteer : Gazetteer, optional
+        Fills ``country`` and ``admin1`` from the event's main place.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Notes
+    -----
+    Columns are ``CSV_COLUMNS``: ACLED's names where they fit (``time_precision``
+    1 day, 2 week, 3 month or year; ``geo_precision`` 1-3), then the source URL,
+    the quote, the denial and the full geometry as WKT. UTF-8 with a byte-order
+    mark so Excel reads the Arabic. A text cell that starts with ``= + - @``, a
+    tab or a carriage return gets a leading apostrophe so no spreadsheet runs it.
+
+    Examples
+    --------
+    >>> to_csv(store.read(since="2024-01-01"), "أحداث_2024.csv")  # doctest: +SKIP
+    """
+    frame = _check_frame(frame)
+    with _atomic(path, suffix=".csv") as tmp:
+        with tmp.open("w", encoding="utf-8-sig", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
+            writer.writeheader()
+            for row in _rows(frame):
+                cells = _csv_row(row, gazetteer)
+                writer.writerow({k: v if k in _CSV_NUMERIC else guard_formula(str(v))
+                                 for k, v in cells.items()})
+    return Path(path)
+
+
+# --------------------------------------------------------------------------- GeoPackage
+
+def to_gpkg(frame: gpd.GeoDataFrame, path: str | Path, *, layer: str = "events") -> Path:
+    """Write the events as a GeoPackage layer that QGIS opens directly.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        Events as ``EventStore.read()`` returns them.
+    path : str or Path
+        The file to write (replaced if it exists: an export is a new file).
+    layer : str
+        The layer name.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Examples
+    --------
+    >>> to_gpkg(store.read(event_types=["smuggling_route"]), "طرق_التهريب.gpkg")  # doctest: +SKIP
+    """
+    frame = _check_frame(frame)
+    out = gpd.GeoDataFrame(
+        pd.DataFrame(list(_rows(frame)), columns=[*EVENT_COLUMNS, "geometry"]),
+        geometry="geometry", crs="EPSG:4326")
+    out["event_date"] = pd.to_datetime(out["event_date"])
+    for column in ("geo_precision", "quote_start", "quote_end"):
+        out[column] = out[column].astype("Int64")
+    out["denied"] = out["denied"].astype(bool)
+    out["confidence"] = out["confidence"].astype(float)
+    with _atomic(path, suffix=".gpkg") as tmp:
+        tmp.unlink()   # GDAL refuses to create a GeoPackage over an empty file
+        out.to_file(tmp, driver="GPKG", layer=layer, engine="pyogrio")
+    return Path(path)
