@@ -607,3 +607,383 @@ def to_gpkg(frame: gpd.GeoDataFrame, path: str | Path, *, layer: str = "events")
         tmp.unlink()   # GDAL refuses to create a GeoPackage over an empty file
         out.to_file(tmp, driver="GPKG", layer=layer, engine="pyogrio")
     return Path(path)
+
+
+# --------------------------------------------------------------------------- the page (HTML, PNG)
+
+_LIBYA_VIEW = ((27.0, 17.0), 5)
+_MAX_SOURCES = 14
+_MAX_URLS_PER_SOURCE = 3
+
+_PAGE_CSS = """
+html, body { height: 100%; margin: 0; padding: 0; }
+body {
+  display: grid; grid-template-columns: minmax(0, 1fr) 300px;
+  grid-template-rows: auto minmax(0, 1fr) auto;
+  grid-template-areas: "title title" "map side" "foot foot";
+  font-family: "Noto Sans Arabic", "Noto Naskh Arabic", "DejaVu Sans", sans-serif;
+  color: #1d232a; background: #fff; overflow: hidden;
+}
+body > .folium-map {
+  grid-area: map; position: relative !important; width: auto !important;
+  height: auto !important; left: 0 !important; top: 0 !important; min-height: 0;
+}
+.mx-title { grid-area: title; margin: 0; padding: 10px 16px; font-size: 22px;
+  background: #1d2b36; color: #fff; display: flex; justify-content: space-between;
+  align-items: baseline; gap: 16px; }
+.mx-title small { font-size: 14px; font-weight: normal; opacity: .85; white-space: nowrap; }
+.mx-side { grid-area: side; overflow: hidden; padding: 10px 14px; border-inline-start: 1px solid #ccd;
+  font-size: 13px; line-height: 1.45; background: #f7f8fa; }
+.mx-side h2 { font-size: 14px; margin: 10px 0 4px; text-transform: uppercase; letter-spacing: .04em;
+  color: #445; }
+.mx-side ul { margin: 0; padding-inline-start: 18px; }
+.mx-side dl { margin: 0; }
+.mx-side dt { font-weight: bold; margin-top: 4px; }
+.mx-side dd { margin: 0 0 2px 10px; overflow-wrap: anywhere; }
+.mx-foot { grid-area: foot; padding: 6px 16px 8px; font-size: 12px; line-height: 1.4;
+  border-top: 1px solid #ccd; background: #fff; max-height: 22vh; overflow: hidden; }
+.mx-foot .mx-sources { margin: 2px 0 0; padding: 0; list-style: none; columns: 2; column-gap: 24px; }
+.mx-foot .mx-sources li { break-inside: avoid; overflow-wrap: anywhere; }
+.mx-foot a { color: #1f5fa8; }
+"""
+
+# Runs after the map's own script: two frames later Leaflet has drawn what was added.
+_READY_JS = """
+(function () {
+  function done() { window.marsadExportReady = true; }
+  requestAnimationFrame(function () { requestAnimationFrame(done); });
+})();
+"""
+
+
+def _filter_lines(filters: Any, place: Any = None) -> list[tuple[str, str]]:
+    """(label, value) lines that say which filters made this selection."""
+    if filters is None:
+        return []
+    if isinstance(filters, Mapping):
+        return [(str(k), ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v))
+                for k, v in filters.items() if v not in (None, "", (), [])]
+    lines: list[tuple[str, str]] = []
+    if getattr(filters, "place_id", None):
+        name = " — ".join(n for n in (getattr(place, "name_ar", ""), getattr(place, "name_en", ""))
+                          if n) or filters.place_id
+        lines.append(("place", f"{name}, within {filters.radius_km:g} km"))
+    if filters.since or filters.until:
+        lines.append(("dates", f"{filters.since or '…'} → {filters.until or '…'}"))
+    for label, name in (("event types", "event_types"), ("actors", "actors"),
+                        ("outlets", "outlets"), ("speakers", "speakers")):
+        values = getattr(filters, name, ())
+        if values:
+            lines.append((label, "، ".join(map(str, values))))
+    if getattr(filters, "precision", ()):
+        lines.append(("precision", ", ".join(map(str, filters.precision))))
+    if not getattr(filters, "include_denied", True):
+        lines.append(("denied claims", "hidden"))
+    return lines
+
+
+def _sources(frame: gpd.GeoDataFrame) -> list[tuple[str, list[str]]]:
+    """(publisher or outlet, its URLs) for the footer, most events first."""
+    found: dict[str, dict[str, None]] = {}
+    counts: dict[str, int] = {}
+    for row in _rows(frame):
+        names = [n for n in (row["publisher"], row["cited_outlet"]) if n] or ["(no outlet named)"]
+        label = " / ".join(dict.fromkeys(names))
+        found.setdefault(label, {})
+        counts[label] = counts.get(label, 0) + 1
+        if row["url"]:
+            found[label][row["url"]] = None
+    order = sorted(found, key=lambda k: (-counts[k], k))
+    return [(label, list(found[label])) for label in order]
+
+
+def _legend_block() -> str:
+    """The map module's legend, or a plain list of event types when it has none."""
+    try:
+        from geo.maps import legend_html
+    except ImportError:
+        legend_html = None
+    if legend_html is not None:
+        return legend_html()
+    colors = _type_colors()
+    return "<ul>" + "".join(
+        f'<li><span style="color:{html.escape(c)}">■</span> {html.escape(t)}</li>'
+        for t, c in colors.items()) + "</ul>"
+
+
+def _page_html(frame: gpd.GeoDataFrame, *, title: str, filters: Any, place: Any,
+               exported_at: dt.datetime) -> str:
+    """Title bar, side panel (legend, filters) and footer (date, sources); all text escaped."""
+    lines = _filter_lines(filters, place)
+    filters_html = ("<dl>" + "".join(
+        f'<dt>{display_text(k)}</dt><dd dir="auto"><bdi>{display_text(v)}</bdi></dd>'
+        for k, v in lines) + "</dl>") if lines else "<p>none: every stored event</p>"
+    sources = _sources(frame)
+    items = []
+    for label, urls in sources[:_MAX_SOURCES]:
+        links = ", ".join(_link(u) for u in urls[:_MAX_URLS_PER_SOURCE])
+        more = len(urls) - _MAX_URLS_PER_SOURCE
+        extra = f" (+{more} more)" if more > 0 else ""
+        items.append(f'<li><bdi dir="auto">{display_text(label)}</bdi>'
+                     f'{" — " + links if links else ""}{extra}</li>')
+    if len(sources) > _MAX_SOURCES:
+        items.append(f"<li>… and {len(sources) - _MAX_SOURCES} more sources</li>")
+    n = len(frame)
+    located = int((~(frame.geometry.isna() | frame.geometry.is_empty)).sum()) if n else 0
+    when = exported_at.strftime("%Y-%m-%d %H:%M UTC")
+    return f"""
+<header class="mx-title"><span dir="auto">{display_text(title)}</span>
+<small>{n} events, {located} on the map</small></header>
+<aside class="mx-side">
+<h2>Legend</h2>{_legend_block()}
+<h2>Filters</h2>{filters_html}
+</aside>
+<footer class="mx-foot"><div>Exported {when} by Marsad. Reports as published; places and dates
+as read by the geoparser (precision 1 = the named place, 2 = near it, 3 = a region).</div>
+<div><b>Sources:</b></div><ul class="mx-sources">{"".join(items) or "<li>none</li>"}</ul></footer>
+"""
+
+
+def _view(frame: gpd.GeoDataFrame) -> tuple[tuple[float, float], int, list | None]:
+    """(center, zoom, bounds) that show every located event; Libya when there is none."""
+    geoms = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)] if len(frame) else None
+    if geoms is None or geoms.empty:
+        center, zoom = _LIBYA_VIEW
+        return center, zoom, None
+    minx, miny, maxx, maxy = geoms.total_bounds
+    span = max(maxx - minx, maxy - miny, 0.05)
+    zoom = int(max(3, min(11, math.floor(math.log2(360 / span)))))
+    return ((miny + maxy) / 2, (minx + maxx) / 2), zoom, [[miny, minx], [maxy, maxx]]
+
+
+def page_html(frame: gpd.GeoDataFrame, *, title: str = DEFAULT_TITLE, filters: Any = None,
+              place: Any = None, exported_at: dt.datetime | None = None) -> str:
+    """The export page as one offline HTML document: title, map, legend, filters, footer.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        Events as ``EventStore.read()`` returns them.
+    title : str
+        Shown in the title bar (escaped).
+    filters : geo.filters.Filters or mapping, optional
+        What made this selection; a mapping is shown as label -> value.
+    place : geo.models.Place, optional
+        The place ``filters.place_id`` names, for its name.
+    exported_at : datetime, optional
+        The date shown in the footer (now, UTC, by default).
+
+    Returns
+    -------
+    str
+        A complete HTML document with every script and stylesheet inlined.
+
+    Examples
+    --------
+    >>> text = page_html(frame, title="تحركات جنوب بني وليد")  # doctest: +SKIP
+    """
+    from branca.element import Element
+
+    from geo.maps import build_event_map
+    from geo.offline import standalone_html
+
+    frame = _check_frame(frame)
+    exported_at = exported_at or dt.datetime.now(dt.timezone.utc)
+    center, zoom, bounds = _view(frame)
+    m = build_event_map(frame, center=center, zoom=zoom, basemap="offline")
+    if bounds is not None:
+        m.fit_bounds(bounds, padding=(30, 30), max_zoom=11)
+    root = m.get_root()
+    root.header.add_child(Element(f"<title>{display_text(title)}</title><style>{_PAGE_CSS}</style>"),
+                          name="marsad_export_head")
+    root.html.add_child(Element(_page_html(frame, title=title, filters=filters, place=place,
+                                           exported_at=exported_at)), name="marsad_export_page")
+    root.script.add_child(Element(_READY_JS), name="marsad_export_ready")
+    return standalone_html(m)
+
+
+def to_html(frame: gpd.GeoDataFrame, path: str | Path, *, title: str = DEFAULT_TITLE,
+            filters: Any = None, place: Any = None,
+            exported_at: dt.datetime | None = None) -> Path:
+    """Write the export page as a standalone HTML file that works offline.
+
+    Parameters are those of ``page_html``; ``path`` is replaced if it exists.
+
+    Examples
+    --------
+    >>> to_html(frame, "خريطة.html", title="قواعد في الجنوب")  # doctest: +SKIP
+    """
+    text = page_html(frame, title=title, filters=filters, place=place, exported_at=exported_at)
+    with _atomic(path, suffix=".html") as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(path)
+
+
+def _check_size(name: str, value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 200 <= value <= 8000:
+        raise InputError(f"{name} must be a whole number of pixels in [200, 8000], got {value!r}")
+    return value
+
+
+def render_png(html_path: str | Path, png_path: str | Path, *, width: int, height: int,
+               expect_features: bool = True, timeout_s: float = PNG_TIMEOUT_S) -> dict[str, Any]:
+    """Screenshot an HTML file in headless Chromium at exactly ``width`` x ``height``.
+
+    The page may load nothing but ``file:`` and ``data:`` URLs, dialogs are
+    dismissed (and counted), and the shot waits until the page says it is
+    ready (``window.marsadExportReady``) and Leaflet has drawn a feature.
+
+    Returns
+    -------
+    dict
+        ``blocked`` (URLs refused), ``dialogs`` (messages dismissed), ``seconds``.
+
+    Raises
+    ------
+    GeoError
+        When Chromium is missing or the page does not become ready in time.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).is_file():
+        raise GeoError(f"PNG export needs Chromium at {CHROMIUM!r} (apt-get install chromium)")
+    started = time.perf_counter()
+    blocked: list[str] = []
+    dialogs: list[str] = []
+
+    def route(r) -> None:
+        if r.request.url.startswith(("file:", "data:", "about:")):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    def dialog(d) -> None:
+        dialogs.append(d.message)
+        d.dismiss()
+
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
+            try:
+                context = browser.new_context(viewport={"width": width, "height": height},
+                                              device_scale_factor=1, java_script_enabled=True)
+                page = context.new_page()
+                page.route("**/*", route)
+                page.on("dialog", dialog)
+                page.goto(Path(html_path).resolve().as_uri(), wait_until="load",
+                          timeout=timeout_s * 1000)
+                page.wait_for_function("window.marsadExportReady === true",
+                                       timeout=timeout_s * 1000)
+                if expect_features:
+                    page.wait_for_function(
+                        "document.querySelectorAll('.leaflet-overlay-pane path, "
+                        ".leaflet-overlay-pane canvas, .leaflet-marker-pane > *').length > 0",
+                        timeout=timeout_s * 1000)
+                page.evaluate("document.fonts.ready.then(() => true)")
+                page.screenshot(path=str(png_path), type="png", full_page=False)
+            finally:
+                browser.close()
+    except PlaywrightError as exc:
+        raise GeoError(f"Chromium could not render {str(html_path)!r}: {exc}") from exc
+    if blocked:
+        logger.warning("the export page asked for %d outside URLs (refused): %s",
+                       len(blocked), blocked[:3])
+    return {"blocked": blocked, "dialogs": dialogs, "seconds": time.perf_counter() - started}
+
+
+def to_png(frame: gpd.GeoDataFrame, path: str | Path, *, width: int = 1600, height: int = 1000,
+           title: str = DEFAULT_TITLE, filters: Any = None, place: Any = None,
+           exported_at: dt.datetime | None = None) -> Path:
+    """Write a PNG snapshot of the export page, rendered by headless Chromium.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        Events as ``EventStore.read()`` returns them.
+    path : str or Path
+        The PNG to write (replaced if it exists).
+    width, height : int
+        The image size in pixels (200-8000 each); the page is laid out at this size.
+    title, filters, place, exported_at
+        As for ``page_html``.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    InputError
+        For a size outside [200, 8000].
+    GeoError
+        When Chromium is missing or cannot render the page.
+
+    Examples
+    --------
+    >>> to_png(store.read(near=(31.76, 13.99, 100)), "بني_وليد.png", width=1200, height=800)  # doctest: +SKIP
+    """
+    width, height = _check_size("width", width), _check_size("height", height)
+    frame = _check_frame(frame)
+    text = page_html(frame, title=title, filters=filters, place=place, exported_at=exported_at)
+    located = bool(len(frame)) and bool((~(frame.geometry.isna() | frame.geometry.is_empty)).any())
+    with tempfile.TemporaryDirectory(prefix="marsad-png-") as folder:
+        page = Path(folder) / "page.html"
+        page.write_text(text, encoding="utf-8")
+        with _atomic(path, suffix=".png") as tmp:
+            report = render_png(page, tmp, width=width, height=height, expect_features=located)
+    if report["dialogs"]:
+        logger.warning("the export page opened %d dialogs (dismissed)", len(report["dialogs"]))
+    logger.info("PNG %dx%d of %d events in %.1f s", width, height, len(frame), report["seconds"])
+    return Path(path)
+
+
+# --------------------------------------------------------------------------- dispatch
+
+def export(frame: gpd.GeoDataFrame, path: str | Path, *, fmt: str, title: str = DEFAULT_TITLE,
+           filters: Any = None, place: Any = None, gazetteer: Any = None,
+           width: int = 1600, height: int = 1000) -> Path:
+    """Write ``frame`` to ``path`` in one of ``FORMATS``.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        Events as ``EventStore.read()`` returns them.
+    path : str or Path
+        The file to write.
+    fmt : {'png', 'html', 'geojson', 'kml', 'csv', 'gpkg'}
+    title, filters, place
+        Shown on the PNG and HTML pages (``title`` also names the KML document).
+    gazetteer : Gazetteer, optional
+        Fills the CSV's country and admin1.
+    width, height : int
+        The PNG's size.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    InputError
+        For an unknown format (quoted) or a bad frame.
+
+    Examples
+    --------
+    >>> export(store.read(event_types=["movement"]), "تحركات.kml", fmt="kml")  # doctest: +SKIP
+    """
+    writers: dict[str, Callable[[], Path]] = {
+        "png": lambda: to_png(frame, path, width=width, height=height, title=title,
+                              filters=filters, place=place),
+        "html": lambda: to_html(frame, path, title=title, filters=filters, place=place),
+        "geojson": lambda: to_geojson(frame, path),
+        "kml": lambda: to_kml(frame, path, name=title),
+        "csv": lambda: to_csv(frame, path, gazetteer=gazetteer),
+        "gpkg": lambda: to_gpkg(frame, path),
+    }
+    key = fmt.lower().lstrip(".") if isinstance(fmt, str) else fmt
+    if key not in writers:
+        raise InputError(f"export format must be one of {list(FORMATS)}, got {fmt!r}")
+    return writers[key]()
