@@ -120,38 +120,56 @@ def _init_from_url(gazetteer, options: gf.FilterOptions) -> None:
     state[_SELECTED] = f.event_id
 
 
+def _save(name: str) -> None:
+    st.session_state[name] = st.session_state[f"_w_{name}"]
+
+
+def _bound(name: str) -> dict:
+    """Widget kwargs that keep the value under ``name``, a key Streamlit never cleans up.
+
+    Widget state can be dropped when a page switch interrupts a run; the plain
+    key survives, and is copied back into the widget at every run.
+    """
+    st.session_state[f"_w_{name}"] = st.session_state[name]
+    return {"key": f"_w_{name}", "on_change": _save, "args": (name,)}
+
+
 def _place_picker(gazetteer) -> Place | None:
     """Type a name in Arabic or Latin script, pick one of the gazetteer's matches."""
-    query = st.text_input("Place (Arabic or Latin)", key="f_place_query",
-                          placeholder="بني وليد / Bani Walid")
+    state = st.session_state
+    query = st.text_input("Place (Arabic or Latin)", placeholder="بني وليد / Bani Walid",
+                          **_bound("f_place_query"))
     found = gazetteer.search(query) if query.strip() else []
     ids = [p.id for p in found]
-    current = st.session_state.get("f_place")
+    current = state["f_place"]
     if query.strip() and current and current not in ids and gazetteer.get(current):
         ids.insert(0, current)
-    if st.session_state.get("f_place") not in ids:
-        st.session_state["f_place"] = ids[0] if ids else None
-    place_id = st.selectbox("Matching places", ids, key="f_place", placeholder="any place",
+    if state["f_place"] not in ids:
+        state["f_place"] = ids[0] if ids else None
+    place_id = st.selectbox("Matching places", ids, placeholder="any place",
                             format_func=lambda i: gf.place_label(gazetteer.get(i)),
-                            disabled=not ids)
-    st.slider("Radius (km)", 5, 500, step=5, key="f_radius", disabled=not place_id)
+                            disabled=not ids, **_bound("f_place"))
+    st.slider("Radius (km)", 5, 500, step=5, disabled=not place_id, **_bound("f_radius"))
     return gazetteer.get(place_id) if place_id else None
 
 
 def _sidebar(gazetteer, options: gf.FilterOptions) -> tuple[gf.Filters, Place | None]:
     """The filter widgets; returns the filters they describe and the chosen place."""
+    state = st.session_state
     place = _place_picker(gazetteer)
     dates = None
     if options.first_date and options.last_date and options.first_date < options.last_date:
-        dates = st.slider("Dates", options.first_date, options.last_date, key="f_dates",
-                          format="YYYY-MM-DD")
-    st.multiselect("Event type", options.event_types, key="f_types")
-    st.multiselect("Actor", options.actors, key="f_actors")
-    st.multiselect("Outlet", options.outlets, key="f_outlets")
-    st.multiselect("Speaker", options.speakers, key="f_speakers")
-    st.multiselect("Precision", (1, 2, 3), key="f_precision", format_func=PRECISION_LABELS.get)
-    st.toggle("Show denied claims", key="f_denied")
-    state = st.session_state
+        since, until = state["f_dates"] or (None, None)
+        state["f_dates"] = gf.clamp_dates(gf.Filters(since=since, until=until), options)
+        dates = st.slider("Dates", options.first_date, options.last_date, format="YYYY-MM-DD",
+                          **_bound("f_dates"))
+    st.multiselect("Event type", options.event_types, **_bound("f_types"))
+    st.multiselect("Actor", options.actors, **_bound("f_actors"))
+    st.multiselect("Outlet", options.outlets, **_bound("f_outlets"))
+    st.multiselect("Speaker", options.speakers, **_bound("f_speakers"))
+    st.multiselect("Precision", (1, 2, 3), format_func=PRECISION_LABELS.get,
+                   **_bound("f_precision"))
+    st.toggle("Show denied claims", **_bound("f_denied"))
     filters = gf.Filters(
         place_id=place.id if place else None, radius_km=float(state["f_radius"]),
         event_types=tuple(state["f_types"]), actors=tuple(state["f_actors"]),
@@ -329,10 +347,38 @@ def selection_layer(ctx: Context):
     return group
 
 
-def export_buttons(ctx: Context, m) -> None:
-    """EXPORT: PNG, offline HTML, GeoJSON, KML, CSV and GeoPackage of the current view."""
-    import importlib.util
-    if importlib.util.find_spec("geo.export") is None:
-        st.caption("Export (PNG, offline HTML, GeoJSON, KML, CSV, GeoPackage) arrives with "
-                   "geo/export.py.")
-        return
+# --- EXPORT (issue 4 part 2) ------------------------------------------------------------
+# The writers live in geo/export.py (``export(frame, path, fmt=...)``); the bytes are made
+# only when a button is clicked, so a rerun never renders a PNG.
+EXPORTS = {
+    "png": ("PNG snapshot", "image/png"),
+    "html": ("Offline HTML", "text/html"),
+    "geojson": ("GeoJSON", "application/geo+json"),
+    "kml": ("KML", "application/vnd.google-earth.kml+xml"),
+    "csv": ("CSV", "text/csv"),
+    "gpkg": ("GeoPackage", "application/geopackage+sqlite3"),
+}
+
+
+def _deferred(ctx: Context, fmt: str):
+    """A no-argument callable that writes one export to a temporary file, returns its bytes."""
+    def make() -> bytes:
+        import tempfile
+        from geo.export import export
+        with tempfile.TemporaryDirectory(prefix="marsad-export-") as tmp:
+            path = export(ctx.events, Path(tmp) / f"marsad.{fmt}", fmt=fmt, filters=ctx.filters,
+                          place=ctx.place, gazetteer=ctx.gazetteer)
+            return Path(path).read_bytes()
+    return make
+
+
+def export_buttons(ctx: Context) -> None:
+    """Download buttons for the filtered events, one per format geo/export.py writes."""
+    from geo.export import FORMATS
+    formats = [f for f in EXPORTS if f in FORMATS]
+    stem = f"marsad-{len(ctx.events)}-events"
+    for column, fmt in zip(st.columns(len(formats)), formats):
+        label, mime = EXPORTS[fmt]
+        column.download_button(label, _deferred(ctx, fmt), file_name=f"{stem}.{fmt}", mime=mime,
+                               on_click="ignore", icon=":material/download:", key=f"export_{fmt}",
+                               disabled=ctx.events.empty, width="stretch")

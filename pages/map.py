@@ -30,7 +30,7 @@ def main() -> None:
     with table:
         ui.events_table(ctx, key="map_table")
     # --- EXPORT (issue 4 part 2): the download buttons come from geo/export.py ------------
-    ui.export_buttons(ctx, m)
+    ui.export_buttons(ctx)
 
 
 main()

@@ -23,6 +23,11 @@ def app(sample_db, monkeypatch):
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
 
 
+def _param(at: AppTest, key: str) -> list[str]:
+    value = at.query_params[key]
+    return value if isinstance(value, list) else [value]
+
+
 def _count(at: AppTest) -> int:
     return int(at.sidebar.metric[0].value)
 
@@ -57,27 +62,27 @@ def test_url_query_sets_the_filters(app):
     fresh.query_params["type"] = ["base"]
     fresh.query_params["denied"] = "0"
     fresh.run()
-    assert fresh.sidebar.multiselect(key="f_types").value == ["base"]
-    assert fresh.sidebar.toggle(key="f_denied").value is False
+    assert fresh.sidebar.multiselect(key="_w_f_types").value == ["base"]
+    assert fresh.sidebar.toggle(key="_w_f_denied").value is False
     assert _count(fresh) < total
 
 
 def test_widgets_write_the_url(app):
     app.run()
-    app.sidebar.multiselect(key="f_types").set_value(["movement", "base"]).run()
-    app.sidebar.toggle(key="f_denied").set_value(False).run()
-    assert app.query_params["type"] == ["movement", "base"]
-    assert app.query_params["denied"] == ["0"]
+    app.sidebar.multiselect(key="_w_f_types").set_value(["movement", "base"]).run()
+    app.sidebar.toggle(key="_w_f_denied").set_value(False).run()
+    assert _param(app, "type") == ["movement", "base"]
+    assert _param(app, "denied") == ["0"]
 
 
 def test_place_search_in_arabic_filters_by_radius(app):
     app.run()
     total = _count(app)
-    app.sidebar.text_input(key="f_place_query").input("بني وليد").run()
+    app.sidebar.text_input(key="_w_f_place_query").input("بني وليد").run()
     assert not app.exception
-    assert app.sidebar.selectbox(key="f_place").value is not None
-    assert app.query_params["place"] == [app.sidebar.selectbox(key="f_place").value]
-    assert app.query_params["r"] == ["50"]
+    assert app.sidebar.selectbox(key="_w_f_place").value is not None
+    assert _param(app, "place") == [app.sidebar.selectbox(key="_w_f_place").value]
+    assert _param(app, "r") == ["50"]
     assert 0 < _count(app) < total
 
 
@@ -92,7 +97,7 @@ def test_event_in_url_shows_its_quote(app, sample_db):
     fresh.switch_page("pages/events.py").run()
     shown = " ".join(m.value for m in fresh.markdown).replace("\\", "")
     assert event["quote"][:30] in shown
-    assert fresh.query_params["event"] == [event["id"]]
+    assert _param(fresh, "event") == [event["id"]]
 
 
 def test_unknown_event_in_url_is_dropped(app):
