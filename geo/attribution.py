@@ -31,6 +31,8 @@ _POINTING = frozenset({"لفت", "لفتت", "اشار", "اشارت", "نوه",
 _QUOTING = frozenset({"نقلت", "نقل"})
 _COMMA = frozenset({"،", ","})
 _INTERVIEW_HEADS = frozenset({"في", "خلال"})
+_STATEMENT_HEADS = frozenset({"عبر", "ببيان", "علي"})
+_ACCORDING = re.compile(r"(?<!\w)و?(بحسب|حسب|حسبما|وفقا ل|وفق|نقلا عن|طبقا ل)\s*(?:ما\s+\w+\s+)?")
 _QUOTE_MARKS = "«»\"'()"
 
 
@@ -63,6 +65,7 @@ class SourceContext:
     article_outlet: str = ""
     last: Statement | None = None
     speakers: dict[str, Statement] = field(default_factory=dict)
+    history: list[Statement] = field(default_factory=list)
     actor_hits: list = field(default_factory=list)
     actor_starts: list[int] = field(default_factory=list)
 
@@ -179,7 +182,7 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
     opening = _WORDS.findall(norm, start, min(end, start + 60))[:6]
     if not any(_bare(t) in lex.speech_verbs or _bare(t) in lex.continuation_verbs or t in lex.hedges
                or _bare(t) in lex.hedges or t in lex.speech_verbs for t in opening):
-        return None
+        return _according_to(ctx, start, end)
     toks = _tokens(norm, start, min(end, start + 240))
     verb = None
     words_seen = 0
@@ -202,7 +205,7 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
                 verb = k
                 break
     if verb is None:
-        return None
+        return _according_to(ctx, start, end)
     verb_word = _bare(toks[verb][2])
     k = verb + 1
     cited = ""
@@ -214,6 +217,7 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
                 break
     phrase_start = toks[k][0] if k < len(toks) else end
     segments: list[list[tuple[int, int, str]]] = [[]]
+    in_statement = False
     interview_outlet = ""
     content_start = None
     j = k
@@ -223,6 +227,17 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
                 or (t in _TO and verb_word in _POINTING):
             content_start = e
             break
+        said_in = t in _INTERVIEW_HEADS | _STATEMENT_HEADS and next(
+            (p for p in lex.statement_words if norm.startswith(p, s)), None)
+        if said_in:
+            in_statement = True
+            seg_end = j
+            while seg_end < len(toks) and toks[seg_end][2] not in _COMMA and not (
+                    seg_end > j and (toks[seg_end][2] in _THAT or toks[seg_end][2] == ":")):
+                seg_end += 1
+            j = seg_end + 1 if seg_end < len(toks) and toks[seg_end][2] in _COMMA else seg_end
+            segments.append([])
+            continue
         skip = t in _INTERVIEW_HEADS and next((p for p in lex.interview if norm.startswith(p, s)), None)
         if skip:
             seg_end = j
@@ -257,8 +272,21 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
         return Statement(prev.attribution, content_start, phrase_start, phrase_end, prev.org_actors,
                          continuation=True)
     phrase = norm[phrase_start:phrase_end]
-    head = _bare(segments[0][0][2])
-    attribution = _classify(ctx, segments, phrase, head, outlet)
+    head = segments[0][0][2]
+    kind = lex.anaphora_sources.get(head)
+    if kind and len(segments[0]) <= 2:
+        # «وأضاف البيان», «وتابع المصدر»: the latest source of that kind goes on.
+        prev = next((h for h in reversed(ctx.history) if h.attribution.source_type == kind
+                     or (kind == "anonymous" and h.attribution.source_type in ("unnamed official", "anonymous"))
+                     or (kind == "outlet" and h.attribution.source_type == "outlet")), None)
+        if prev is not None:
+            return Statement(prev.attribution, content_start, phrase_start, phrase_end, prev.org_actors,
+                             continuation=True)
+        if kind == "outlet" and ctx.article_outlet:
+            attribution = Attribution(speaker=ctx.article_outlet, source_type="outlet",
+                                      cited_outlet=ctx.article_outlet)
+            return Statement(attribution, content_start, phrase_start, phrase_end)
+    attribution = _classify(ctx, segments, phrase, head, outlet, in_statement=in_statement)
     if attribution.source_type in ("named official", "named person") and attribution.speaker:
         key = _surname_key(attribution.speaker.split()[-1])
         known = ctx.speakers.get(key)
@@ -266,16 +294,58 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
             org = known.org_actors
         statement = Statement(attribution, content_start, phrase_start, phrase_end, org)
         ctx.speakers.setdefault(key, statement)
+        ctx.history.append(statement)
         return statement
     statement = Statement(attribution, content_start, phrase_start, phrase_end, org)
+    ctx.history.append(statement)
     return statement
 
 
-def _classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str) -> Attribution:
+def _according_to(ctx: SourceContext, start: int, end: int) -> Statement | None:
+    """«بحسب مديرية أمن بنغازي», «وفقاً لمصادر محلية»: a source named after the claim."""
+    m = _ACCORDING.search(ctx.norm, start, end)
+    if m is None:
+        return None
+    toks = _tokens(ctx.norm, m.end(), min(end, m.end() + 160))
+    phrase: list[tuple[int, int, str]] = []
+    outlet = ""
+    for tok in toks:
+        if tok[2] in _COMMA or tok[2] in ".؟!" or len(phrase) >= 12:
+            break
+        if tok[2] == "عن" and phrase:
+            outlet = ctx.original(phrase[0][0], phrase[-1][1])
+            phrase = []
+            continue
+        phrase.append(tok)
+    phrase = [t for t in phrase if t[2] not in _QUOTE_MARKS]
+    if not phrase:
+        return None
+    text = ctx.norm[phrase[0][0]:phrase[-1][1]]
+    attribution = _classify(ctx, [phrase], text, phrase[0][2], outlet)
+    return Statement(attribution, start, m.start(), phrase[-1][1])
+
+
+def _classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str, *,
+              in_statement: bool = False) -> Attribution:
     """Turn the words naming the source into an Attribution."""
     lex = ctx.lexicon
     cited = outlet or ctx.article_outlet
+    bare = _bare(head)
+    if head not in lex.outlet_words and bare in lex.outlet_words and head not in lex.speech_verbs:
+        bare = head  # «وكالة» is a word, not و + كالة
+    org_head = head in lex.org_words or (head[:1] in "وبل" and head[1:] in lex.org_words)
+    starts_with_actor = any(h for h in ctx.actors_between(segments[0][0][0], segments[0][0][1] + 1))
+    if (org_head or starts_with_actor or (in_statement and head.startswith("ال"))) \
+            and head not in lex.anonymous_heads and head not in lex.official_words \
+            and not any(phrase.startswith(r) for r in lex.residents):
+        name = ctx.original(segments[0][0][0], segments[0][-1][1])
+        if head not in lex.outlet_words:
+            return Attribution(speaker=name, source_type="organisation statement", cited_outlet=cited)
     if any(phrase.startswith(a) for a in lex.outlet_anaphora) or head in lex.outlet_words:
+        if head in lex.outlet_words and len(segments[0]) >= 2 and not any(
+                phrase.startswith(a) for a in lex.outlet_anaphora):
+            name = ctx.original(segments[0][0][0], segments[0][-1][1])
+            return Attribution(speaker=name, source_type="outlet", cited_outlet=name)
         if any(phrase.startswith(a) for a in lex.outlet_anaphora):
             name = ctx.article_outlet or ctx.original(segments[0][0][0], segments[0][-1][1])
         else:

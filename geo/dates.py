@@ -125,7 +125,7 @@ def resolve_date(dates: list[DateMention], start: int, end: int, *, published: d
         if start <= d.start < end:
             return d.date, d.precision
     if report_date is not None:
-        return report_date.date, report_date.precision
+        return report_date.date, "reported"
     return published, "reported"
 
 

@@ -102,6 +102,8 @@ class _Scan:
     groups: list[Hit] = field(default_factory=list)
     group_starts: list[int] = field(default_factory=list)
     anaphora_starts: list[int] = field(default_factory=list)
+    goods: list[Hit] = field(default_factory=list)
+    goods_starts: list[int] = field(default_factory=list)
     place_anaphora: list[tuple[int, str]] = field(default_factory=list)
     place_anaphora_starts: list[int] = field(default_factory=list)
 
@@ -112,6 +114,8 @@ class _Scan:
         info = self.lex.actor_info
         self.groups = [h for h in self.actors if info[h.key].side == "jihadist" and _is_group(self.lex, h.key)]
         self.group_starts = [h.start for h in self.groups]
+        self.goods = self.lex.goods.find(self.norm)
+        self.goods_starts = [h.start for h in self.goods]
         words = "|".join(sorted(self.lex.group_anaphora, key=len, reverse=True))
         self.anaphora_starts = [m.start(1) for m in re.finditer(rf"(?<!\w)[وفبل]?({words})(?!\w)", self.norm)]
         words = "|".join(sorted(self.lex.anaphora, key=len, reverse=True))
@@ -185,33 +189,45 @@ def _scan(text: str, mentions: Sequence[Mention], lex: Lexicon) -> _Scan:
     return _Scan(text, norm, offsets, lex, cues, actors, lex.denial.find(norm), locs)
 
 
-def _clause_type(scan: _Scan, cs: int, ce: int, has_place: bool) -> tuple[str | None, bool]:
-    """The event type a clause's cues give, and whether a cue was negated."""
+def _clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[int, int]) -> tuple[str | None, bool]:
+    """The event type a clause's cues give, and whether it is a negated presence (a denial)."""
     lex, norm = scan.lex, scan.norm
     kinds: list[str] = []
-    negated = False
+    negated_presence = False
     for hit in scan.in_range(scan.cue_starts, scan.cues, cs, ce):
         word_start = hit.start - len(hit.prefix)
         before = _words_before(norm, word_start, cs, 6)
         if any(w in lex.negation or (w[:1] in "ول" and w[1:] in lex.negation) for w in before) \
                 and "ان" not in before[-2:]:
-            negated = True
+            # «لا وجود لقواتنا» denies a presence; «لا تتحرك» is no event at all.
+            if hit.key == "presence" and not any(w in ("غياب", "لغياب", "انعدام") for w in before):
+                negated_presence = True
+                kinds.append("presence")
             continue
         if any(norm.startswith(f, hit.end + len(hit.suffix) + 1) for f in lex.not_after.get(hit.key, ())):
             continue
         if hit.key == "attack" and (hit.prefix in ("ل", "لل", "ول", "فل")
-                                    or any(w in lex.purpose for w in before[-4:])):
+                                    or any(w in lex.purpose for w in before[-4:])
+                                    or any(w in lex.temporal for w in before[-3:])):
+            continue
+        if hit.key == "base" and before and before[-1] in _FROM | _TO | {"في"} and \
+                any(h.key == "movement" for h in scan.in_range(scan.cue_starts, scan.cues, cs, ce)):
+            # «انطلقت من مقر الكتيبة», «إلى المعسكر»: the base is where a movement starts or ends.
             continue
         kinds.append(hit.key)
     if not kinds:
-        return None, negated
+        return None, False
     ranked = sorted(set(kinds), key=lex.priority.index)
     if not has_place:
         # A place-bound cue with no place nearby («وشن هجمات») yields to a placeless one.
         placeless = [k for k in ranked if k not in _PLACE_TYPES]
         if placeless:
-            return placeless[0], negated
-    return ranked[0], negated
+            return placeless[0], negated_presence
+    kind = ranked[0]
+    if kind == "movement" and scan.in_range(scan.goods_starts, scan.goods, sentence[0], sentence[1]):
+        # Drugs, fuel, migrants or arms on the move: a smuggling route, not a troop movement.
+        kind = "smuggling_route"
+    return kind, negated_presence and kind == "presence"
 
 
 def _actors_in(scan: _Scan, cs: int, ce: int, skip: tuple[int, int]) -> list[str]:
@@ -420,7 +436,7 @@ def _drafts(scan: _Scan, article: Article) -> list[_Draft]:
         for ci, (cs, ce) in enumerate(clauses):
             locs = [loc for loc in scan.in_range(scan.loc_starts, scan.locs, cs, ce)
                     if not skip[0] <= loc.start < skip[1]]
-            kind, _negated = _clause_type(scan, cs, ce, bool(locs) or sentence_has_place)
+            kind, negated = _clause_type(scan, cs, ce, bool(locs) or sentence_has_place, (ns, ne))
             actors = _actors_in(scan, cs, ce, skip)
             if kind is None:
                 if locs and sentence_drafts and not sentence_drafts[-1].locs:
@@ -432,7 +448,7 @@ def _drafts(scan: _Scan, article: Article) -> list[_Draft]:
                 attr = Attribution(speaker="", source_type="anonymous", cited_outlet=ctx.article_outlet)
             first_word = _WORD.search(norm, cs, ce)
             draft = _Draft(kind, cs, ce, si, span.paragraph, statement, attr, actors, locs,
-                           denied=ci in denied, hedged=bool(statement and statement.hedged),
+                           denied=ci in denied or negated, hedged=bool(statement and statement.hedged),
                            coordinated=bool(first_word and first_word.group().startswith("و")))
             prev = sentence_drafts[-1] if sentence_drafts else None
             if prev is not None and prev.type == kind and (not locs or locs == prev.locs) and prev.denied == draft.denied:

@@ -151,6 +151,8 @@ class Lexicon:
     qaida_group_before: frozenset[str]
     qaida_base_after: frozenset[str]
     qaida_base_before: frozenset[str]
+    goods: TermIndex
+    temporal: frozenset[str]
     actors: TermIndex
     actor_info: dict[str, Actor]
     speech_verbs: frozenset[str]
@@ -168,6 +170,9 @@ class Lexicon:
     anonymous_heads: frozenset[str]
     residents: tuple[str, ...]
     official_sources: tuple[str, ...]
+    statement_words: tuple[str, ...]
+    org_words: frozenset[str]
+    anaphora_sources: dict[str, str]
 
 
 def _read(path: Path) -> dict:
@@ -235,6 +240,9 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         qaida_group_before=_norm_set(cues["qaida_group_before"]),
         qaida_base_after=_norm_set(cues["qaida_base_after"]),
         qaida_base_before=_norm_set(cues["qaida_base_before"]),
+        goods=TermIndex(((w, "goods") for w in cues.get("goods", ())), prefixes=CUE_PREFIXES,
+                        suffixes=LIGHT_SUFFIXES),
+        temporal=_norm_set(cues.get("temporal", ())),
         actors=TermIndex(actor_terms, prefixes=NAME_PREFIXES),
         actor_info=info,
         speech_verbs=_norm_set(attrib["speech_verbs"]),
@@ -252,4 +260,8 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         anonymous_heads=_norm_set(attrib["anonymous_heads"]),
         residents=_norm_tuple(attrib["residents"]),
         official_sources=_norm_tuple(attrib["official_sources"]),
+        statement_words=_norm_tuple(attrib.get("statement_words", ())),
+        org_words=_norm_set(attrib.get("org_words", ())),
+        anaphora_sources={normalize(w): kind for kind, words in attrib.get("anaphora_sources", {}).items()
+                          for w in words},
     )
