@@ -1,0 +1,700 @@
+"""The event map: a GeoDataFrame of events (the geo.frames shape) -> folium.Map.
+
+One layer per event type, each drawn by a small Leaflet library
+(``geo/map_layers.js``) from compact data: points on a canvas (clustered when
+there are many), movements as lines with arrowheads, smuggling routes dashed,
+presence as areas whose opacity says the precision. Building one folium object
+per event takes seconds per ten thousand events; this stays near linear and
+small. Popups are built in the browser with ``textContent`` from escaped data,
+never from HTML strings, and ``event_popup_html`` renders the same record as
+escaped HTML for Python callers (exports, tests).
+
+Reference layers come from files shipped under ``data/``: the offline basemap
+(Natural Earth countries), Libya's districts and the Great Man-Made River from
+the gazetteer. A missing file leaves its layer out with a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import html
+import json
+import logging
+import math
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlparse
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from folium.template import Template
+
+from geo.errors import InputError
+from geo.models import EVENT_TYPES
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+COUNTRIES_PATH = ROOT / "data" / "basemap" / "countries.geojson"
+DISTRICTS_PATH = ROOT / "data" / "basemap" / "districts.geojson"
+GAZETTEER_PATH = ROOT / "data" / "gazetteer.geojson"
+_LIBRARY_PATH = Path(__file__).with_name("map_layers.js")
+
+#: The middle of Libya's bounding box, (lat, lon).
+LIBYA_CENTER = (26.4, 17.3)
+
+#: Colour and symbol per event type: the map, its legend and the exports share them.
+#: ``symbol`` is one of circle, square, triangle, diamond (points), arrow, dashed (lines),
+#: area (polygons); a type's events that are points use ``point``.
+EVENT_STYLE: dict[str, dict] = {
+    "movement": {"label": "Movement", "color": "#1f5fa8", "symbol": "arrow", "point": "triangle"},
+    "smuggling_route": {"label": "Smuggling route", "color": "#7b2d8e", "symbol": "dashed",
+                        "point": "diamond", "dash": "8 6"},
+    "base": {"label": "Base", "color": "#222222", "symbol": "square", "point": "square"},
+    "presence": {"label": "Presence", "color": "#e0700b", "symbol": "area", "point": "circle"},
+    "attack": {"label": "Attack", "color": "#d0191c", "symbol": "circle", "point": "circle"},
+    "other": {"label": "Other", "color": "#6f7b80", "symbol": "diamond", "point": "diamond"},
+}
+#: Fill opacity of a presence area by its geo precision (1 = the named place itself).
+PRECISION_OPACITY = {1: 0.45, 2: 0.28, 3: 0.14}
+DATE_PRECISION_LABELS = {"day": "day", "week": "week", "month": "month", "year": "year",
+                         "reported": "publication date"}
+#: Above this many points a type's layer is clustered.
+CLUSTER_MIN_POINTS = 200
+#: Quotes longer than this are cut in the map's popups (the details panel shows them whole).
+QUOTE_MAX_CHARS = 600
+_FIELD_MAX_CHARS = 300
+_BASEMAPS = ("offline", "osm", "satellite")
+_TILES = {
+    "osm": ("OpenStreetMap (online)", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "&copy; OpenStreetMap contributors"),
+    "satellite": ("Satellite (online)",
+                  "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/"
+                  "tile/{z}/{y}/{x}", "Imagery &copy; Esri"),
+}
+_MARKERCLUSTER_CDN = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.4.1/"
+# Bidi overrides/isolates and marks can reorder what an analyst reads (a quote that
+# displays differently from what it says); other C0 controls have no business in a popup.
+_UNSAFE_CHARS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069"
+                           "\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Inside <script>, these would end the block or an HTML comment; \u2028/9 end JS lines.
+_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                                 "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+# --- text cleaning and popup records -----------------------------------------------------
+
+def _clean(value: object, limit: int = _FIELD_MAX_CHARS) -> str:
+    """Article text for display: no bidi controls, trimmed, capped (escaping comes later)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return ""
+    text = _UNSAFE_CHARS.sub("", str(value)).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _json_list(value: object) -> list:
+    """A JSON-text column value (actors, places) as a list; junk becomes []."""
+    if isinstance(value, list):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return []
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        logger.warning("ignoring a column value that is not JSON: %.60r", value)
+        return []
+    return parsed if isinstance(parsed, list) else []
+
+
+def _int_or_none(value: object) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number
+
+
+def _date_text(value: object) -> str:
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return "date unknown"
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return _clean(value, 40) or "date unknown"
+
+
+def _quote_segments(quote: str, quote_start: object, places: list) -> list[str]:
+    """The quote as alternating plain and highlighted pieces: [plain, mark, plain, ...].
+
+    Place spans are offsets in the article; the quote starts at ``quote_start``.
+    Splitting happens before cleaning, so dropping control characters cannot
+    shift a highlight.
+    """
+    quote = quote if isinstance(quote, str) else ""
+    base = _int_or_none(quote_start) or 0
+    spans = []
+    for p in places:
+        if not isinstance(p, Mapping):
+            continue
+        start, end = _int_or_none(p.get("start")), _int_or_none(p.get("end"))
+        if start is None or end is None:
+            continue
+        s, e = max(start - base, 0), min(end - base, len(quote))
+        if s < e:
+            spans.append((s, e))
+    pieces, cursor = [], 0
+    for s, e in sorted(spans):
+        if e <= cursor:
+            continue
+        s = max(s, cursor)
+        pieces += [quote[cursor:s], quote[s:e]]
+        cursor = e
+    pieces.append(quote[cursor:])
+    out, used = [], 0
+    for i, piece in enumerate(pieces):
+        text = _UNSAFE_CHARS.sub("", piece)
+        if used + len(text) > QUOTE_MAX_CHARS:
+            text = text[: max(QUOTE_MAX_CHARS - used, 0)] + "…"
+            out.append(text)
+            if i % 2:
+                out.append("")
+            break
+        out.append(text)
+        used += len(text)
+    if not any(out):
+        return []
+    return out
+
+
+def _place_entries(places: list) -> list[list]:
+    entries = []
+    for p in places:
+        if not isinstance(p, Mapping):
+            continue
+        precision = _int_or_none(p.get("precision"))
+        entries.append([_clean(p.get("name")) or "unnamed place", _clean(p.get("role"), 40),
+                        str(precision) if precision else "unknown"])
+    return entries
+
+
+def _popup_record(row: Mapping, places: list | None = None, actors: list | None = None) -> list:
+    """One event's popup content as a list (the layout geo/map_layers.js reads)."""
+    places = _json_list(row.get("places")) if places is None else places
+    actors = _json_list(row.get("actors")) if actors is None else actors
+    event_type = str(row.get("type") or "other")
+    date_precision = str(row.get("date_precision") or "")
+    return [
+        str(row.get("id") or ""),
+        EVENT_STYLE.get(event_type, EVENT_STYLE["other"])["label"],
+        [c for c in (_clean(a) for a in actors) if c],
+        _date_text(row.get("event_date")),
+        DATE_PRECISION_LABELS.get(date_precision, _clean(date_precision, 40) or "unknown"),
+        _place_entries(places),
+        _clean(row.get("speaker")),
+        _clean(row.get("speaker_role")),
+        _clean(row.get("source_type")) or "outlet",
+        _clean(row.get("cited_outlet")),
+        _clean(row.get("publisher")),
+        _clean(row.get("url"), 2000),
+        _quote_segments(row.get("quote"), row.get("quote_start"), places),
+        bool(row.get("denied")) and not pd.isna(row.get("denied")),
+    ]
+
+
+def _is_link(url: str) -> bool:
+    parsed = urlparse(url)
+    return parsed.scheme in ("http", "https") and bool(parsed.netloc) and not re.search(r"\s", url)
+
+
+def _render_record(rec: list) -> str:
+    """The popup record as escaped HTML (the same structure the browser builds)."""
+    e = html.escape
+    head = f'<span class="mp-type">{e(rec[1])}</span>'
+    if rec[13]:
+        head += ' · <span class="mp-denied">denied</span>'
+    rows = [f'<div class="mp-row">{head}</div>']
+
+    def row(label: str, value_html: str) -> None:
+        rows.append(f'<div class="mp-row"><span class="mp-label">{label}: </span>{value_html}</div>')
+
+    if rec[2]:
+        row("Actors", ", ".join(f"<bdi>{e(a)}</bdi>" for a in rec[2]))
+    row("Date", f'<bdi class="mp-value">{e(rec[3])} ({e(rec[4])})</bdi>')
+    if rec[5]:
+        row("Places", "; ".join(f"<bdi>{e(n)}</bdi> ({e(r)}, precision {e(p)})"
+                                for n, r, p in rec[5]))
+    who = ", ".join(v for v in (rec[6], rec[7]) if v)
+    source = f"<bdi>{e(who)}</bdi>" if who else f"<span>{e(rec[8])}</span>"
+    if rec[9]:
+        source += f" to <bdi>{e(rec[9])}</bdi>"
+    if rec[10]:
+        source += f", published by <bdi>{e(rec[10])}</bdi>"
+    row("Source", source)
+    if rec[11]:
+        url = e(rec[11])
+        row("Link", f'<a href="{url}" target="_blank" rel="noopener noreferrer">{url}</a>'
+            if _is_link(rec[11]) else f"<bdi>{url}</bdi>")
+    if rec[12]:
+        quote = "".join(f"<mark>{e(t)}</mark>" if i % 2 else e(t)
+                        for i, t in enumerate(rec[12]) if t)
+        rows.append(f'<blockquote class="mp-quote" dir="rtl" lang="ar">{quote}</blockquote>')
+    return (f'<div class="marsad-popup" data-event-id="{e(rec[0])}">'
+            + "".join(rows) + "</div>")
+
+
+def event_popup_html(row: Mapping) -> str:
+    """The popup of one event as escaped HTML.
+
+    Every value from the article is escaped; bidi control characters are
+    dropped; the quote sits in a ``dir="rtl"`` block with the place names
+    wrapped in ``<mark>``; the source link is a link only for http(s) URLs.
+
+    Parameters
+    ----------
+    row : Mapping
+        One row of an events frame (``geo.frames.EVENT_COLUMNS``), e.g. ``frame.iloc[0]``.
+
+    Returns
+    -------
+    str
+        An HTML fragment, ``<div class="marsad-popup" ...>...</div>``.
+
+    Examples
+    --------
+    >>> row = {"id": "e1", "type": "attack", "quote": "هجوم قرب بني وليد", "quote_start": 10,
+    ...        "places": '[{"name": "بني وليد", "start": 19, "end": 27, "role": "location",
+    ...                    "precision": 2}]'}
+    >>> "<mark>بني وليد</mark>" in event_popup_html(row)
+    True
+    """
+    return _render_record(_popup_record(row))
+
+
+def popup_text(row: Mapping) -> str:
+    """The popup's visible text (tags stripped), for golden summaries and exports."""
+    fragment = re.sub(r"<[^>]+>", " ", event_popup_html(row))
+    return re.sub(r"\s+", " ", html.unescape(fragment)).strip()
+
+
+# --- legend ----------------------------------------------------------------------------
+
+def _symbol_svg(style: Mapping, size: int = 18) -> str:
+    c, h = style["color"], size / 2
+    symbol = style["symbol"]
+    if symbol == "arrow":
+        body = (f'<line x1="2" y1="{h}" x2="{size - 3}" y2="{h}" stroke="{c}" stroke-width="2.5"/>'
+                f'<polyline points="{size - 8},{h - 5} {size - 3},{h} {size - 8},{h + 5}" '
+                f'fill="none" stroke="{c}" stroke-width="2.5"/>')
+    elif symbol == "dashed":
+        body = (f'<line x1="1" y1="{h}" x2="{size - 1}" y2="{h}" stroke="{c}" '
+                f'stroke-width="2.5" stroke-dasharray="4 3"/>')
+    elif symbol == "area":
+        body = (f'<rect x="1" y="3" width="{size - 2}" height="{size - 6}" fill="{c}" '
+                f'fill-opacity="0.35" stroke="{c}"/>')
+    elif symbol == "square":
+        body = f'<rect x="4" y="4" width="{size - 8}" height="{size - 8}" fill="{c}" stroke="#fff"/>'
+    elif symbol == "diamond":
+        body = (f'<polygon points="{h},2 {size - 2},{h} {h},{size - 2} 2,{h}" fill="{c}" '
+                f'stroke="#fff"/>')
+    else:
+        body = f'<circle cx="{h}" cy="{h}" r="{h - 3}" fill="{c}" stroke="#fff"/>'
+    return f'<svg width="{size}" height="{size}" viewBox="0 0 {size} {size}">{body}</svg>'
+
+
+def _layer_label(event_type: str, count: int) -> str:
+    style = EVENT_STYLE[event_type]
+    return (f'<span class="marsad-key">{_symbol_svg(style, 14)}'
+            f"{html.escape(style['label'])} ({count:,})</span>")
+
+
+def legend_html() -> str:
+    """The legend: one symbol per event type and what a presence area's shade means.
+
+    Returns
+    -------
+    str
+        An HTML fragment built from ``EVENT_STYLE`` (no article text).
+
+    Examples
+    --------
+    >>> "Smuggling route" in legend_html()
+    True
+    """
+    rows = [f"<div>{_symbol_svg(style)}{html.escape(style['label'])}</div>"
+            for style in EVENT_STYLE.values()]
+    shade = EVENT_STYLE["presence"]["color"]
+    swatches = "".join(
+        f'<span title="precision {p}" style="display:inline-block;width:14px;height:10px;'
+        f'margin-left:2px;background:{shade};opacity:{o}"></span>'
+        for p, o in PRECISION_OPACITY.items())
+    rows.append(f"<div>Area shade: precision 1 · 2 · 3 {swatches}</div>")
+    return "<div><b>Events</b></div>" + "".join(rows)
+
+
+# --- reference data (lazy, cached, with a path argument) ---------------------------------
+
+@functools.lru_cache(maxsize=8)
+def _read_json(path: str, mtime: float) -> dict | None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError) as exc:
+        logger.warning("reference layer %s not loaded: %s", path, exc)
+        return None
+
+
+def _load_geojson(path: Path | str) -> dict | None:
+    """A GeoJSON file (cached until it changes), or None with a warning when missing."""
+    p = Path(path)
+    try:
+        mtime = p.stat().st_mtime
+    except OSError:
+        logger.warning("reference layer %s is missing; it is left out of the map", p)
+        return None
+    return _read_json(str(p), mtime)
+
+
+def load_countries(path: Path | str = COUNTRIES_PATH) -> dict | None:
+    """The offline basemap's countries (Natural Earth), or None when the file is missing."""
+    return _load_geojson(path)
+
+
+def load_districts(path: Path | str = DISTRICTS_PATH) -> dict | None:
+    """Libya's districts (shabiyat), or None when the file is missing."""
+    return _load_geojson(path)
+
+
+def load_gmmr(path: Path | str = GAZETTEER_PATH) -> dict | None:
+    """The Great Man-Made River's lines from the gazetteer, or None when there are none.
+
+    Parameters
+    ----------
+    path : Path or str
+        The gazetteer GeoJSON; its features with kind ``infrastructure`` and an
+        id starting ``ly:gmmr`` are the river's pipelines.
+
+    Returns
+    -------
+    dict or None
+        A FeatureCollection.
+    """
+    data = _load_geojson(path)
+    if data is None:
+        return None
+    return _gmmr_features(str(path), id(data))
+
+
+@functools.lru_cache(maxsize=4)
+def _gmmr_features(path: str, data_id: int) -> dict | None:
+    data = _load_geojson(path) or {}
+    features = [
+        {"type": "Feature", "geometry": f.get("geometry"), "properties": {}}
+        for f in data.get("features", [])
+        if (f.get("properties") or {}).get("kind") == "infrastructure"
+        and str((f.get("properties") or {}).get("id", "")).startswith("ly:gmmr")
+        and (f.get("geometry") or {}).get("type") in ("LineString", "MultiLineString")
+    ]
+    if not features:
+        logger.warning("no Great Man-Made River lines (ly:gmmr*) in %s; layer left out", path)
+        return None
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --- folium elements -----------------------------------------------------------------------
+
+def _script_json(value: object) -> str:
+    """JSON that is safe inside a <script> block."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
+
+
+class _Library(MacroElement):
+    """Defines ``window.marsad`` (geo/map_layers.js) inside the map's own script.
+
+    Inline rather than a <script src>: streamlit-folium re-inserts the header
+    with innerHTML (inline header scripts would not run) and the map's script
+    always runs.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.code }}
+        marsad.setup({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MarsadLibrary"
+        self.code = _library_code()
+
+
+@functools.cache
+def _library_code() -> str:
+    return _LIBRARY_PATH.read_text(encoding="utf-8")
+
+
+class _EventLayer(JSCSSMixin, Layer):
+    """One event type's events, drawn by ``marsad.eventLayer`` from compact data."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = marsad.eventLayer({{ this._parent.get_name() }}, {{ this.payload }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, name: str, payload: str, *, clustered: bool) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "MarsadEventLayer"
+        self.payload = payload
+        if clustered:
+            self.default_js = [("markerclusterjs", _MARKERCLUSTER_CDN + "leaflet.markercluster.js")]
+            self.default_css = [
+                ("markerclustercss", _MARKERCLUSTER_CDN + "MarkerCluster.css"),
+                ("markerclusterdefaultcss", _MARKERCLUSTER_CDN + "MarkerCluster.Default.css"),
+            ]
+
+
+class _ReferenceLayer(Layer):
+    """A reference GeoJSON (basemap, districts, GMMR): drawn on its own pane, not clickable."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = marsad.referenceLayer({{ this._parent.get_name() }},
+            {{ this.data }}, {{ this.options }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, name: str, data: dict, *, style: dict, pane: str, overlay: bool = True,
+                 show: bool = True) -> None:
+        super().__init__(name=name, overlay=overlay, control=True, show=show)
+        self._name = "MarsadReferenceLayer"
+        self.data = _script_json(data)
+        self.options = _script_json({"style": style, "pane": pane})
+
+
+class _Legend(MacroElement):
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        marsad.legend({{ this._parent.get_name() }}, {{ this.html }}, "bottomleft");
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MarsadLegend"
+        self.html = _script_json(legend_html())
+
+
+class _Select(MacroElement):
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        marsad.select({{ this._parent.get_name() }}, {{ this.event_id }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, event_id: str) -> None:
+        super().__init__()
+        self._name = "MarsadSelect"
+        self.event_id = _script_json(str(event_id))
+
+
+class _Ready(MacroElement):
+    """Marks the moment every layer is added and drawn (``window.marsadDrawn``), for benches."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        marsad.ready({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MarsadReady"
+
+
+# --- building -------------------------------------------------------------------------------
+
+def _check_frame(events: object) -> gpd.GeoDataFrame:
+    if not isinstance(events, gpd.GeoDataFrame):
+        raise InputError(f"events must be a GeoDataFrame (geo.frames shape), got {type(events)!r}")
+    missing = [c for c in ("id", "type") if c not in events.columns]
+    if missing:
+        raise InputError(f"events frame lacks columns {missing!r}; expected geo.frames.EVENT_COLUMNS")
+    return events
+
+
+def _geometries_json(geoms: np.ndarray) -> list[str]:
+    """GeoJSON geometry texts, coordinates rounded to 5 decimals (about a metre)."""
+    rounded = shapely.transform(geoms, lambda c: np.round(c, 5))
+    return shapely.to_geojson(rounded).tolist()
+
+
+def _payload(event_type: str, frame: pd.DataFrame, geoms: list[str]) -> tuple[str, bool]:
+    """The data one event layer draws, as JSON safe inside <script>; and whether it clusters."""
+    style = EVENT_STYLE.get(event_type, EVENT_STYLE["other"])
+    columns = {c: frame[c].tolist() if c in frame.columns else [None] * len(frame)
+               for c in ("places", "actors", "geo_precision")}
+    records, precisions = [], []
+    for i, row in enumerate(frame.to_dict("records")):
+        places, actors = _json_list(columns["places"][i]), _json_list(columns["actors"][i])
+        records.append(_popup_record(row, places, actors))
+        precisions.append(_int_or_none(columns["geo_precision"][i]) or 0)
+    n_points = sum(1 for g in geoms if g.startswith('{"type":"Point"'))
+    clustered = n_points > CLUSTER_MIN_POINTS
+    spec_style = {
+        "color": style["color"], "shape": style["point"], "radius": 6 if style["point"] != "circle" else 5,
+        "stroke": "#ffffff", "weight": 3 if event_type == "movement" else 2.5,
+        "arrow": style["symbol"] == "arrow", "dash": style.get("dash"),
+    }
+    opacity = {str(k): v for k, v in PRECISION_OPACITY.items()} | {"0": 0.2}
+    head = _script_json({"type": event_type, "style": spec_style, "cluster": clustered,
+                         "opacity": opacity, "p": precisions, "r": records})
+    # GeoJSON from GEOS holds only numbers and type names: nothing to escape.
+    return head[:-1] + ',"g":[' + ",".join(geoms) + "]}", clustered
+
+
+def _tile_layer(basemap: str, *, show: bool) -> folium.TileLayer:
+    name, url, attribution = _TILES[basemap]
+    return folium.TileLayer(url, name=name, attr=attribution, max_zoom=18, overlay=False,
+                            control=True, show=show)
+
+
+def build_event_map(
+    events: gpd.GeoDataFrame,
+    *,
+    center: tuple[float, float] = LIBYA_CENTER,
+    zoom: int = 6,
+    basemap: str = "offline",
+    reference_layers: bool = True,
+    asset_base: str | None = None,
+    selected_id: str | None = None,
+) -> folium.Map:
+    """Build the event map: one layer per event type, reference layers, a legend.
+
+    Pure: reads the shipped reference files (cached) but writes nothing.
+
+    Parameters
+    ----------
+    events : GeoDataFrame
+        Events in the ``geo.frames`` shape (``EVENT_COLUMNS`` plus geometry,
+        EPSG:4326). Rows without a geometry are left off the map.
+    center : tuple of float
+        (lat, lon) of the initial view.
+    zoom : int
+        Initial zoom.
+    basemap : {"offline", "osm", "satellite"}
+        The base layer shown first. "offline" (Natural Earth, shipped under
+        data/) makes no request; the online ones add their tiles and keep the
+        offline basemap as an alternative in the layer control.
+    reference_layers : bool
+        Add Libya's districts and the Great Man-Made River (when their files exist).
+    asset_base : str, optional
+        URL of the folder ``geo.offline.install_assets`` filled; when given, every
+        JS/CSS file is loaded from there instead of a CDN.
+    selected_id : str, optional
+        An event to ring and open the popup of.
+
+    Returns
+    -------
+    folium.Map
+        Each event's feature carries ``properties.id`` (st_folium's
+        ``last_active_drawing``) so a click maps back to its row.
+
+    Raises
+    ------
+    InputError
+        When ``events`` is not an events GeoDataFrame or ``basemap`` is unknown.
+
+    Examples
+    --------
+    >>> m = build_event_map(store.read(event_types=["attack"]), basemap="offline")  # doctest: +SKIP
+    >>> m.location  # doctest: +SKIP
+    [26.4, 17.3]
+    """
+    frame = _check_frame(events)
+    if basemap not in _BASEMAPS:
+        raise InputError(f"basemap must be one of {_BASEMAPS!r}, got {basemap!r}")
+    lat, lon = center
+    m = folium.Map(location=[lat, lon], zoom_start=zoom, tiles=None, prefer_canvas=True,
+                   control_scale=True)
+    # With tiles=None Leaflet has no maxZoom, which MarkerCluster needs.
+    m.options["max_zoom"] = 18
+    m.options["min_zoom"] = 2
+    _Library().add_to(m)
+
+    countries = load_countries()
+    if countries is not None:
+        _ReferenceLayer("Offline basemap (Natural Earth)", countries, overlay=False,
+                        show=basemap == "offline", pane="marsad-basemap",
+                        style={"color": "#8c8c8c", "weight": 0.8, "fillColor": "#f4f1ea",
+                               "fillOpacity": 1}).add_to(m)
+    if basemap != "offline":
+        _tile_layer(basemap, show=True).add_to(m)
+    if reference_layers:
+        districts = load_districts()
+        if districts is not None:
+            _ReferenceLayer("Libya districts", districts, pane="marsad-reference", show=True,
+                            style={"color": "#6b6b6b", "weight": 0.7, "dashArray": "3 3",
+                                   "fill": False}).add_to(m)
+        gmmr = load_gmmr()
+        if gmmr is not None:
+            _ReferenceLayer("Great Man-Made River", gmmr, pane="marsad-reference", show=True,
+                            style={"color": "#1b9fd6", "weight": 2.5, "opacity": 0.8}).add_to(m)
+
+    located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    if len(located) < len(frame):
+        logger.info("%d events without a geometry are not on the map", len(frame) - len(located))
+    types = located["type"].astype(str).where(located["type"].isin(EVENT_TYPES), "other")
+    geojson = _geometries_json(located.geometry.to_numpy())
+    # Areas first, points last: within a pane, later layers draw on top.
+    for event_type in ("presence", "smuggling_route", "movement", "base", "attack", "other"):
+        mask = (types == event_type).to_numpy()
+        if not mask.any():
+            continue
+        payload, clustered = _payload(event_type, located[mask],
+                                      [g for g, keep in zip(geojson, mask) if keep])
+        _EventLayer(_layer_label(event_type, int(mask.sum())), payload,
+                    clustered=clustered).add_to(m)
+
+    _Legend().add_to(m)
+    if selected_id is not None:
+        _Select(selected_id).add_to(m)
+    folium.LayerControl(position="topright", collapsed=True).add_to(m)
+    _Ready().add_to(m)
+    if asset_base is not None:
+        from geo.offline import use_local_assets
+        use_local_assets(m, asset_base)
+    return m
+
+
+def map_summary(m: folium.Map) -> dict:
+    """What a map shows, for golden tests: layers, features with id, coordinates and popup text.
+
+    Never the raw HTML (folium's element ids are random).
+    """
+    layers, features = [], []
+    for child in m._children.values():
+        if isinstance(child, _EventLayer):
+            spec = json.loads(child.payload)
+            layers.append({"type": spec["type"], "count": len(spec["r"]),
+                           "clustered": spec["cluster"]})
+            for rec, geom, precision in zip(spec["r"], spec["g"], spec["p"]):
+                features.append({"id": rec[0], "type": spec["type"], "geometry": geom["type"],
+                                 "coordinates": geom["coordinates"], "precision": precision,
+                                 "popup": re.sub(r"\s+", " ", html.unescape(
+                                     re.sub(r"<[^>]+>", " ", _render_record(rec)))).strip()})
+        elif isinstance(child, _ReferenceLayer):
+            layers.append({"reference": child.layer_name, "overlay": child.overlay,
+                           "show": child.show})
+        elif isinstance(child, folium.TileLayer):
+            layers.append({"tiles": child.tile_name, "show": child.show})
+    return {"center": list(m.location), "layers": layers, "features": features}
