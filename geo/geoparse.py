@@ -77,6 +77,7 @@ class _Lexicon:
     person_before: re.Pattern
     not_places: tuple[str, ...]
     triggers: frozenset[str]
+    country_parts: dict[tuple[str, str], str]
 
 
 def _alternation(words) -> str:
@@ -119,6 +120,9 @@ def _lexicon(path: Path = LEXICON_PATH) -> _Lexicon:
         person_before=re.compile(
             rf"{word_start}[وف]?(?:{_alternation(raw['person_titles'] + raw['first_names'])}) $"),
         not_places=tuple(raw["not_places"]),
+        country_parts={(country, direction): region
+                       for country, parts in raw.get("country_parts", {}).items() if not country.startswith("_")
+                       for direction, region in parts.items()},
         triggers=frozenset(
             normalize(phrase).split()[-1]
             for phrase in (*raw["near"], *raw["along"], *raw["inside"], *raw["directions"],
@@ -330,7 +334,10 @@ class Geoparser:
         if geometry is None:
             if len(self._geometries) > 50_000:
                 self._geometries.clear()
-            geometry = self._geometries[key] = _relative_geometry(place, qualifier, q)
+            region = self.gazetteer.get(self._lex.country_parts.get((place.id, q.direction or ""), ""))
+            geometry = self._geometries[key] = (
+                region.geometry if qualifier == "part_of" and region is not None
+                else _relative_geometry(place, qualifier, q))
         return Mention(place=place, qualifier=qualifier, anchor=place, geometry=geometry,
                        precision=precision, direction=q.direction, **base)
 

@@ -483,12 +483,20 @@ def country_entries(countries) -> list[Entry]:
     return entries
 
 
+CONTINENT_CLIPS = {"Europe": (-25.0, 34.0, 60.0, 72.0)}
+
+
 def continent_entries(countries) -> list[Entry]:
     """Continents (countries dissolved by Natural Earth's CONTINENT) and hand-made regions."""
     entries = []
     for continent, (slug, name_ar, aliases_ar, latin) in CONTINENTS.items():
         members = countries[countries["CONTINENT"] == continent]
-        geometry = _simplify(unary_union([g.buffer(0) for g in members.geometry]), 0.1, min_part_area=0.5)
+        geometry = unary_union([g.buffer(0) for g in members.geometry])
+        if continent in CONTINENT_CLIPS:
+            # Russia makes "Europe" reach the Pacific, and its centre Siberia; a route "to
+            # Europe" from Libya means the continent west of the Urals.
+            geometry = geometry.intersection(box(*CONTINENT_CLIPS[continent]))
+        geometry = _simplify(geometry, 0.1, min_part_area=0.5)
         entries.append(Entry(
             id=f"ct:{slug}", name_ar=name_ar, name_en=continent, kind="continent", geometry=geometry,
             aliases=list(aliases_ar) + [n for n in latin if n != continent],
