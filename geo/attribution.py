@@ -141,6 +141,9 @@ def _name_and_role(ctx: SourceContext, segments: list[list[tuple[int, int, str]]
         return text_of(name_seg), role, official(role_seg) or bool(ranks)
     seg = [t for t in segments[0] if t[2] not in _QUOTE_MARKS]
     if not official(seg):
+        # «الناشط المدني خالد الورفلي»: a descriptor, then the name.
+        if len(seg) >= 3 and seg[0][2].startswith("ال") and not seg[-2][2].startswith("ال"):
+            return text_of(seg[-2:]), text_of(seg[:-2]), False
         return text_of(seg), "", False
     # «مسؤول مكتب الإعلام في كتيبة «شهداء الزاوية» وحيد الزوي»: the name is the tail.
     words = [t for t in seg if t[2].isalnum() or t[2].isalpha()]

@@ -229,7 +229,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     return Lexicon(
         cues=TermIndex(cue_terms, prefixes=CUE_PREFIXES, suffixes=LIGHT_SUFFIXES),
         priority=tuple(cues["priority"]),
-        not_after={k: _norm_tuple(v) for k, v in cues["not_after"].items()},
+        not_after={k: _norm_tuple(w.rstrip("*") for w in v) for k, v in cues["not_after"].items()},
         negation=_norm_set(cues["negation"]),
         denial=TermIndex(((w, "denial") for w in cues["denial"]), prefixes=CUE_PREFIXES,
                          suffixes=LIGHT_SUFFIXES),

@@ -1,0 +1,242 @@
+"""Event extraction: types, negation and denial, actors, place roles, geometry, ids, CLI."""
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from shapely.geometry import LineString, Point, Polygon
+
+from geo.errors import InputError
+from geo.events import event_properties, events_to_geojson, extract_events, main
+from geo.models import Article, Mention, Place
+from geo.sentences import split_sentences
+from geo.spatial import buffer_km, sector
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT.parent / "shared" / "seeds" / "000_d5b969f8fb028db7.txt"
+
+PLACES = {
+    "سرت": Place("t:sirte", "سرت", "Sirte", "city", Point(16.59, 31.21)),
+    "بني وليد": Place("t:bani-walid", "بني وليد", "Bani Walid", "town", Point(13.98, 31.76)),
+    "سبها": Place("t:sabha", "سبها", "Sabha", "city", Point(14.43, 27.04)),
+    "أوباري": Place("t:ubari", "أوباري", "Ubari", "town", Point(12.78, 26.59)),
+    "الكفرة": Place("t:kufra", "الكفرة", "Kufra", "city", Point(23.31, 24.18)),
+    "أجدابيا": Place("t:ajdabiya", "أجدابيا", "Ajdabiya", "city", Point(20.22, 30.76)),
+    "النهر الصناعي": Place("t:gmmr", "النهر الصناعي", "Great Man-Made River", "infrastructure",
+                           LineString([(14.0, 29.0), (14.5, 30.5), (15.5, 31.2), (16.5, 31.2)])),
+    "ليبيا": Place("t:libya", "ليبيا", "Libya", "country", Polygon([(9, 19.5), (25, 19.5), (25, 33.2), (9, 33.2)])),
+}
+
+
+def mention(text: str, name: str, *, qualifier: str = "none", nth: int = 0, phrase: str | None = None) -> Mention:
+    """A Mention of ``name`` in ``text`` as the geoparser would give it."""
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(name, start + 1)
+    place = PLACES[name]
+    geometry, precision = place.geometry, 1
+    if qualifier == "south_of":
+        geometry, precision = sector(place.lat, place.lon, 180, inner_km=5, outer_km=60), 2
+    elif qualifier == "near":
+        geometry, precision = buffer_km(place.geometry, 15), 2
+    elif qualifier == "along":
+        geometry, precision = buffer_km(place.geometry, 10), 2
+    elif place.kind == "country":
+        precision = 3
+    p_start = text.index(phrase) if phrase else start
+    p_end = p_start + len(phrase) if phrase else start + len(name)
+    return Mention(start, start + len(name), name, place, qualifier=qualifier, geometry=geometry,
+                   precision=precision, phrase_start=p_start, phrase_end=p_end, confidence=0.9)
+
+
+def events_of(text: str, mentions, **kw):
+    article = Article(id="test", text=text, outlet="مرصد", url="https://example.org/a",
+                      published=kw.pop("published", dt.date(2024, 3, 9)))
+    return extract_events(article, mentions=mentions)
+
+
+@pytest.mark.parametrize(
+    ("text", "places", "event_type"),
+    [
+        ("قال مصدر عسكري إن رتلاً تابعاً للجيش الوطني تحرك من سبها نحو أوباري.", ["سبها", "أوباري"], "movement"),
+        ("وقال مصدر عسكري إن الجيش الوطني أقام قاعدة عسكرية جديدة قرب سبها.", ["سبها"], "base"),
+        ("وقال أحد السكان إن عناصر من داعش ينتشرون في أحياء سرت.", ["سرت"], "presence"),
+        ("وأفاد مصدر أمني بأن شبكات التهريب تنقل المهاجرين من الكفرة إلى أجدابيا.", ["الكفرة", "أجدابيا"],
+         "smuggling_route"),
+        ("وقالت مصادر محلية إن مسلحين شنوا هجوماً على بوابة أمنية في أوباري.", ["أوباري"], "attack"),
+    ],
+    ids=["movement", "base", "presence", "smuggling", "attack"],
+)
+def test_each_event_type(text, places, event_type):
+    events = events_of(text, [mention(text, p) for p in places])
+    assert [e.type for e in events] == [event_type]
+    assert events[0].places and events[0].quote == text[events[0].quote_start:events[0].quote_end]
+
+
+def test_movement_is_a_line_from_origin_to_destination():
+    text = "قال مصدر عسكري إن رتلاً تابعاً للجيش الوطني تحرك من سبها نحو أوباري."
+    (event,) = events_of(text, [mention(text, "سبها"), mention(text, "أوباري")])
+    assert [(p.role, p.place_id) for p in event.places] == [("origin", "t:sabha"), ("destination", "t:ubari")]
+    assert isinstance(event.geometry, LineString)
+    assert list(event.geometry.coords) == [(14.43, 27.04), (12.78, 26.59)]
+    assert event.actors == ("lna",) and event.geo_precision == 1
+
+
+def test_movement_along_the_river_follows_its_line():
+    text = "قال مصدر عسكري إن عناصر داعش تتحرك من سرت على طول النهر الصناعي نحو سبها."
+    ms = [mention(text, "سرت"), mention(text, "النهر الصناعي", qualifier="along", phrase="على طول النهر الصناعي"),
+          mention(text, "سبها")]
+    (event,) = events_of(text, ms)
+    assert event.type == "movement"
+    assert {p.role for p in event.places} == {"origin", "via", "destination"}
+    coords = list(event.geometry.coords)
+    assert coords[0] == (16.59, 31.21) and coords[-1] == (14.43, 27.04)
+    assert (15.5, 31.2) in coords and (14.5, 30.5) in coords  # the river's own vertices in between
+
+
+def test_movement_only_along_the_river_is_the_river():
+    text = "ويعتقد أن عناصر التنظيم تتحرك في مجموعات صغيرة على طول النهر الصناعي."
+    ms = [mention(text, "النهر الصناعي", qualifier="along")]
+    (event,) = events_of(text, ms)
+    assert event.type == "movement" and event.geometry.equals(PLACES["النهر الصناعي"].geometry)
+
+
+def test_base_is_a_point_and_presence_the_area():
+    text = ("وقال مصدر عسكري إن القوات أقامت معسكراً قرب سبها. "
+            "وقال أحد السكان إن مسلحين ينتشرون جنوب بني وليد.")
+    ms = [mention(text, "سبها", qualifier="near", phrase="قرب سبها"),
+          mention(text, "بني وليد", qualifier="south_of", phrase="جنوب بني وليد")]
+    base, presence = events_of(text, ms)
+    assert base.type == "base" and base.geometry.equals(Point(14.43, 27.04)) and base.geo_precision == 2
+    assert presence.type == "presence" and isinstance(presence.geometry, Polygon) and presence.geo_precision == 2
+
+
+def test_origin_only_movement_takes_the_place_they_were_seen():
+    text = "وقالت مصادر داخل مدينة بني وليد إنهم شاهدوا خمسة من قادة داعش داخل المدينة، عقب فرارهم من سرت."
+    ms = [mention(text, "بني وليد"), mention(text, "سرت")]
+    events = events_of(text, ms)
+    assert [e.type for e in events] == ["movement"]
+    roles = {p.role: p.place_id for p in events[0].places}
+    assert roles == {"origin": "t:sirte", "destination": "t:bani-walid"}
+    assert events[0].attribution.source_type == "witnesses/residents"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقال أحد السكان إن القوات الأمنية لا تتحرك في سرت.",
+        "وقال مصدر إن داعش يستعد لشن هجمات في سرت.",
+        "وشن قائد التنظيم هجوماً لاذعاً على خصومه في سرت.",
+    ],
+    ids=["negated-movement", "planned-attack", "verbal-attack"],
+)
+def test_no_event(text):
+    assert events_of(text, [mention(text, "سرت")]) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ونفت الحكومة وجود عناصر لداعش في سرت.",
+        "وقال المتحدث إنه لا صحة لما تردد عن انتشار مسلحين في سرت.",
+        "وقيل إن مسلحين انسحبوا من سرت، وهو ما نفاه الجيش الوطني.",
+    ],
+    ids=["denied-presence", "la-sihha", "denied-afterwards"],
+)
+def test_denied_claims_are_kept_and_marked(text):
+    events = events_of(text, [mention(text, "سرت")])
+    assert events and all(e.denied for e in events)
+
+
+def test_qaida_the_group_and_qaida_a_base():
+    text = ("وقال مصدر إن عناصر تنظيم «القاعدة» ينتشرون في سرت. "
+            "وقال مصدر آخر إن القوات وصلت إلى القاعدة الجوية قرب أوباري.")
+    events = events_of(text, [mention(text, "سرت"), mention(text, "أوباري", qualifier="near")])
+    assert events[0].actors == ("al-qaeda",)
+    assert all("al-qaeda" not in e.actors for e in events[1:])
+
+
+def test_speaker_carries_over_and_quote_is_a_span():
+    text = ("قال المتحدث باسم الجيش الوطني، اللواء أحمد المسماري، إن قواته تقدمت نحو سرت. "
+            "وتابع: «انتشرت وحداتنا في أوباري».")
+    events = events_of(text, [mention(text, "سرت"), mention(text, "أوباري")])
+    assert [e.type for e in events] == ["movement", "presence"]
+    assert {e.attribution.speaker for e in events} == {"أحمد المسماري"}
+    for e in events:
+        assert text[e.quote_start:e.quote_end] == e.quote
+        assert e.attribution.publisher == "مرصد" and e.attribution.url == "https://example.org/a"
+
+
+def test_dates_of_events():
+    text = "وقال مصدر إن غارة استهدفت العام 2016 مواقع في سرت. وقال أحد السكان إن مسلحين ينتشرون في أوباري."
+    attack, presence = events_of(text, [mention(text, "سرت"), mention(text, "أوباري")])
+    assert (attack.event_date, attack.date_precision) == (dt.date(2016, 1, 1), "year")
+    assert (presence.event_date, presence.date_precision) == (dt.date(2024, 3, 9), "reported")
+
+
+def test_ids_are_deterministic_and_distinct():
+    text = "وقال مصدر إن مسلحين تحركوا من سبها نحو أوباري. وقال أحد السكان إن مسلحين ينتشرون في سرت."
+    ms = [mention(text, "سبها"), mention(text, "أوباري"), mention(text, "سرت")]
+    first, second = events_of(text, ms), events_of(text, ms)
+    assert [e.id for e in first] == [e.id for e in second]
+    assert len({e.id for e in first}) == len(first) == 2
+
+
+@pytest.mark.parametrize("text", ["", "   \n  "], ids=["empty", "blank"])
+def test_empty_text_gives_no_events(text):
+    assert extract_events(Article(id="x", text=text), mentions=[]) == []
+
+
+def test_rejects_what_is_not_an_article():
+    with pytest.raises(InputError, match="Article"):
+        extract_events("نص", mentions=[])
+
+
+def test_sentences_keep_quotes_whole_and_break_paragraphs():
+    text = "العنوان\nقال: «وصلوا. ثم انسحبوا». وانتهى الأمر!\n\nفقرة ثانية"
+    spans = split_sentences(text)
+    assert [text[s.start:s.end] for s in spans] == ["العنوان", "قال: «وصلوا. ثم انسحبوا».", "وانتهى الأمر!",
+                                                     "فقرة ثانية"]
+    assert [s.paragraph for s in spans] == [0, 1, 1, 2]
+
+
+def test_geojson_properties():
+    text = "قال مصدر عسكري إن رتلاً تحرك من سبها نحو أوباري."
+    (event,) = events_of(text, [mention(text, "سبها"), mention(text, "أوباري")])
+    props = event_properties(event)
+    for key in ("type", "actors", "places", "geo_precision", "event_date", "date_precision", "speaker",
+                "speaker_role", "source_type", "cited_outlet", "publisher", "url", "quote", "quote_start",
+                "quote_end", "denied", "confidence"):
+        assert key in props
+    feature = events_to_geojson([event])["features"][0]
+    assert feature["geometry"]["type"] == "LineString" and json.dumps(feature, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, "no such file"), (b"\x00\x01\x02", "binary"), ("نص".encode("cp1256"), "not UTF-8")],
+    ids=["missing", "binary", "not-utf8"],
+)
+def test_cli_rejects_bad_input(tmp_path, capsys, content, message):
+    path = tmp_path / "report.txt"
+    if content is not None:
+        path.write_bytes(content)
+    assert main([str(path)]) != 0
+    assert message in capsys.readouterr().err
+
+
+def test_cli_jsonl_round_trip():
+    lines = [json.dumps({"id": "a", "text": "", "published": "2024-01-02"}, ensure_ascii=False),
+             json.dumps({"id": "b", "text": "وقال أحد السكان إن مسلحين ينتشرون في سبها.",
+                         "published": "2024-01-02"}, ensure_ascii=False)]
+    run = subprocess.run([sys.executable, "-m", "geo.events", "--jsonl"], input="\n".join(lines) + "\n",
+                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert run.returncode == 0, run.stderr
+    rows = [json.loads(line) for line in run.stdout.splitlines()]
+    assert rows[0] == {"id": "a", "events": []}
+    assert rows[1]["id"] == "b"
+    for event in rows[1]["events"]:
+        assert "geometry" in event and event["source_type"] == "witnesses/residents"
