@@ -32,6 +32,7 @@ _QUOTING = frozenset({"نقلت", "نقل"})
 _COMMA = frozenset({"،", ","})
 _INTERVIEW_HEADS = frozenset({"في", "خلال"})
 _STATEMENT_HEADS = frozenset({"عبر", "ببيان", "علي"})
+_ACCORDING_HEADS = frozenset({"بحسب", "حسب", "وفقا", "نقلا", "طبقا", "حسبما"})
 _ACCORDING = re.compile(r"(?<!\w)و?(بحسب|حسب|حسبما|وفقا ل|وفق|نقلا عن|طبقا ل)\s*(?:ما\s+\w+\s+)?")
 _QUOTE_MARKS = "«»\"'()"
 
@@ -262,6 +263,13 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
     if content_start is None:
         return None
     phrase_end = toks[j][0] if j < len(toks) else end
+    for seg in segments:
+        if seg and _bare(seg[0][2]) in _ACCORDING_HEADS and len(seg) > 1:
+            # «، بحسب الصحيفة،» names the outlet, not the speaker.
+            outlet_words = ctx.norm[seg[1][0]:seg[-1][1]]
+            if any(outlet_words.startswith(a) for a in lex.outlet_anaphora):
+                interview_outlet = interview_outlet or ctx.article_outlet
+            seg.clear()
     segments = [s for s in segments if s]
     org = ctx.actors_between(phrase_start, phrase_end)
     outlet = interview_outlet or cited or ""
@@ -285,6 +293,12 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
         if prev is not None:
             return Statement(prev.attribution, content_start, phrase_start, phrase_end, prev.org_actors,
                              continuation=True)
+        if kind == "organisation statement":
+            return Statement(Attribution(speaker="", source_type=kind, cited_outlet=ctx.article_outlet),
+                             content_start, phrase_start, phrase_end)
+        if kind == "anonymous":
+            return Statement(Attribution(speaker=ctx.original(phrase_start, phrase_end), source_type=kind,
+                                         cited_outlet=ctx.article_outlet), content_start, phrase_start, phrase_end)
         if kind == "outlet" and ctx.article_outlet:
             attribution = Attribution(speaker=ctx.article_outlet, source_type="outlet",
                                       cited_outlet=ctx.article_outlet)
@@ -325,7 +339,9 @@ def _according_to(ctx: SourceContext, start: int, end: int) -> Statement | None:
         return None
     text = ctx.norm[phrase[0][0]:phrase[-1][1]]
     attribution = _classify(ctx, [phrase], text, phrase[0][2], outlet)
-    return Statement(attribution, start, m.start(), phrase[-1][1])
+    statement = Statement(attribution, start, m.start(), phrase[-1][1])
+    ctx.history.append(statement)
+    return statement
 
 
 def _classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str, *,
@@ -339,7 +355,7 @@ def _classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str,
     org_head = head in lex.org_words or (head[:1] in "وبل" and head[1:] in lex.org_words)
     starts_with_actor = any(h for h in ctx.actors_between(segments[0][0][0], segments[0][0][1] + 1))
     if (org_head or starts_with_actor or (in_statement and head.startswith("ال"))) \
-            and head not in lex.anonymous_heads and head not in lex.official_words \
+            and head not in lex.anonymous_heads and head not in lex.report_words \
             and not any(phrase.startswith(r) for r in lex.residents):
         name = ctx.original(segments[0][0][0], segments[0][-1][1])
         if head not in lex.outlet_words:
@@ -369,6 +385,10 @@ def _classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str,
             name = "ال" + name[1:]
         return Attribution(speaker=name, speaker_role=ctx.original(words[0][0], words[0][1]),
                            source_type="organisation statement", cited_outlet=cited)
+    if any(phrase.startswith(r) or (" " + r) in phrase[:20] for r in lex.residents):
+        kept = [t for t in segments[0]]
+        return Attribution(speaker=ctx.original(kept[0][0], kept[-1][1]), source_type="witnesses/residents",
+                           cited_outlet=cited)
     anonymous_at = next((phrase.find(a) for a in lex.anonymous if a in phrase), -1)
     if anonymous_at >= 0:
         base = phrase_start = segments[0][0][0]
