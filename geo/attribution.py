@@ -69,6 +69,7 @@ class SourceContext:
     history: list[Statement] = field(default_factory=list)
     actor_hits: list = field(default_factory=list)
     actor_starts: list[int] = field(default_factory=list)
+    outlet_hits: list = field(default_factory=list)
 
     def actors_between(self, start: int, end: int) -> tuple[str, ...]:
         """Actor ids found in the normalized span (from the report-wide actor scan)."""
@@ -108,7 +109,8 @@ def find_article_outlet(ctx: SourceContext) -> str:
     m = re.search(rf"(?<!\w)[وفبل]?(?:ال)?({words}) ?«([^»]{{2,40}})»", norm)
     if m:
         best = (m.start(), ctx.original(m.start(1), m.end(1)) + " " + ctx.original(m.start(2), m.end(2)))
-    for hit in lex.known_outlets.find(norm):
+    ctx.outlet_hits = lex.known_outlets.find(norm)
+    for hit in ctx.outlet_hits:
         if best is None or hit.start < best[0]:
             best = (hit.start, ctx.original(hit.start, hit.end))
         break
@@ -370,7 +372,7 @@ def _classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str,
         else:
             name = ctx.original(segments[0][0][0], segments[0][-1][1])
         return Attribution(speaker=name, source_type="outlet", cited_outlet=name)
-    if lex.known_outlets.find(phrase[:30]):
+    if any(segments[0][0][0] <= h.start < segments[0][0][0] + 30 for h in ctx.outlet_hits):
         name = ctx.original(segments[0][0][0], segments[0][-1][1])
         return Attribution(speaker=name, source_type="outlet", cited_outlet=name)
     if head in lex.report_words:
@@ -395,7 +397,7 @@ def _classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str,
         kept = [t for seg in segments for t in seg if t[0] < base + anonymous_at]
         desc = ctx.original(kept[0][0], kept[-1][1]) if kept else ""
         kind = "unnamed official" if any(w in phrase for w in lex.official_sources) or \
-            lex.actors.find(phrase) else "anonymous"
+            ctx.actors_between(segments[0][0][0], segments[-1][-1][1]) else "anonymous"
         del phrase_start
         return Attribution(speaker=desc, source_type=kind, cited_outlet=cited)
     whole = ctx.original(segments[0][0][0], segments[-1][-1][1])
@@ -404,7 +406,7 @@ def _classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str,
     name, role, is_official = _name_and_role(ctx, segments)
     if head in lex.anonymous_heads and not (name and role):
         kind = "unnamed official" if any(w in phrase for w in lex.official_sources) or \
-            lex.actors.find(phrase) else "anonymous"
+            ctx.actors_between(segments[0][0][0], segments[-1][-1][1]) else "anonymous"
         return Attribution(speaker=whole, source_type=kind, cited_outlet=cited)
     if name and not role and len(name.split()) <= 2:
         known = ctx.speakers.get(_surname_key(name.split()[-1]))

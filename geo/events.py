@@ -743,6 +743,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader (head, less) closed the pipe: nothing more to say.
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -90,13 +90,15 @@ class TermIndex:
         if not self.size:
             return []
         found: list[Hit] = []
+        n = len(text)
+        max_prefix = self._max_prefix
         for end_index, (length, key, star, lam) in self._automaton.iter(text):
             end = end_index + 1
             start = end - length
             ws = start
-            while ws > 0 and _is_word(text[ws - 1]) and start - ws <= self._max_prefix:
+            while ws > 0 and text[ws - 1].isalnum() and start - ws <= max_prefix:
                 ws -= 1
-            if ws > 0 and _is_word(text[ws - 1]):
+            if ws > 0 and text[ws - 1].isalnum():
                 continue
             prefix = text[ws:start]
             if lam:
@@ -106,9 +108,9 @@ class TermIndex:
                 continue
             we = end
             limit = end + 8
-            while we < len(text) and _is_word(text[we]) and we < limit:
+            while we < n and we < limit and text[we].isalnum():
                 we += 1
-            if we < len(text) and _is_word(text[we]):
+            if we < n and text[we].isalnum():
                 continue
             suffix = text[end:we]
             if not (star or suffix in self._suffixes):
