@@ -483,7 +483,7 @@ def country_entries(countries) -> list[Entry]:
     return entries
 
 
-CONTINENT_CLIPS = {"Europe": (-25.0, 34.0, 60.0, 72.0)}
+CONTINENT_CLIPS = {"Europe": (-25.0, 34.0, 40.0, 72.0)}
 
 
 def continent_entries(countries) -> list[Entry]:
