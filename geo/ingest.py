@@ -130,11 +130,13 @@ def make_article(text: str, *, title: str = "", outlet: str = "", url: str = "",
     InputError
         When the text is empty once normalized.
     """
-    if not isinstance(text, str) or not normalize(text).strip():
+    normalized = normalize(text) if isinstance(text, str) else ""   # once: ~1.4 ms on a report
+    if not normalized.strip():
         raise InputError(f"an article needs some text, got {text[:40] if isinstance(text, str) else text!r}")
     if not title:
         title = next((line.strip() for line in text.splitlines() if line.strip()), "")[:_TITLE_CHARS]
-    return Article(id=article_id(text), text=text, title=title, outlet=outlet, url=url,
+    digest = hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+    return Article(id=digest, text=text, title=title, outlet=outlet, url=url,
                    published=published, ingested_at=dt.datetime.now(dt.timezone.utc))
 
 
