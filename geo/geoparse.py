@@ -29,6 +29,7 @@ import json
 import math
 import re
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -57,6 +58,8 @@ _NEAR_KM = {"city": 25.0, "town": 15.0, "village": 10.0}
 _SECTOR_KM = {"city": 100.0, "town": 70.0, "village": 50.0, "wadi": 60.0, "mountain": 80.0}
 _ALONG_KM = 15.0
 _DEFAULT_COUNTRY = "LY"
+_THE_COUNTRY = "@country"
+_BARE = "@bare:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,9 @@ class _Lexicon:
     not_places: tuple[str, ...]
     triggers: frozenset[str]
     country_parts: dict[tuple[str, str], str]
+    the_country: tuple[str, ...]
+    bare_regions: dict[str, str]
+    bare_after: frozenset[str]
 
 
 def _alternation(words) -> str:
@@ -120,6 +126,9 @@ def _lexicon(path: Path = LEXICON_PATH) -> _Lexicon:
         person_before=re.compile(
             rf"{word_start}[وف]?(?:{_alternation(raw['person_titles'] + raw['first_names'])}) $"),
         not_places=tuple(raw["not_places"]),
+        the_country=tuple(raw["the_country"]["words"]),
+        bare_regions={normalize(k).strip(): v for k, v in raw["bare_regions"]["words"].items()},
+        bare_after=frozenset(normalize(w).strip() for w in raw["bare_regions"]["after"]),
         country_parts={(country, direction): region
                        for country, parts in raw.get("country_parts", {}).items() if not country.startswith("_")
                        for direction, region in parts.items()},
@@ -179,7 +188,11 @@ class Geoparser:
     def __init__(self, gazetteer: Gazetteer, *, lexicon_path: Path = LEXICON_PATH):
         self.gazetteer = gazetteer
         self._lex = _lexicon(lexicon_path)
-        self.matcher = PlaceMatcher.from_gazetteer(gazetteer, blockers=self._lex.not_places)
+        # «البلاد» and a bare «الجنوب» stand for the report's own country: pseudo-ids in the
+        # automaton, resolved per report in _own_country.
+        extra = [(w, _THE_COUNTRY) for w in self._lex.the_country]
+        extra += [(w, _BARE + d) for w, d in self._lex.bare_regions.items()]
+        self.matcher = PlaceMatcher.from_names([*gazetteer.names(), *extra], blockers=self._lex.not_places)
         # Relative geometries depend only on (anchor, qualifier, direction, distance): reuse them.
         self._geometries: dict[tuple, BaseGeometry] = {}
 
@@ -196,6 +209,11 @@ class Geoparser:
         context = self._context([m for m, _ in kept])
         resolved: list[tuple[Match, _Qualified, Place | None, float]] = []
         for m, q in kept:
+            if m.ids[0].startswith("@"):
+                own = self._own_country(normalized, m, q, context)
+                if own is not None:
+                    resolved.append(own)
+                continue
             place, confidence = self._choose(m, q, context)
             resolved.append((m, q, place, confidence))
         pairs = self._between_pairs(normalized, resolved)
@@ -203,20 +221,39 @@ class Geoparser:
 
     # -- false friends -----------------------------------------------------
 
+    def _own_country(self, normalized: str, m: Match, q: _Qualified, context):
+        """«جنوب البلاد», «في الجنوب»: that part of the report's own country, or None."""
+        countries, _, counts = context
+        own = max(countries, key=lambda c: (counts[c], c == _DEFAULT_COUNTRY)) if countries else _DEFAULT_COUNTRY
+        country = self.gazetteer.get(f"cc:{own}")
+        if country is None:
+            return None
+        if m.ids[0] == _THE_COUNTRY:
+            if q.qualifier != "direction" or not q.direction:
+                return None
+            return m, q, country, 0.7
+        words = normalized[max(0, m.start - 12):m.start].split()
+        clitic = m.start > 0 and normalized[m.start - 1] in "وفبل"
+        if not clitic and not (words and words[-1] in self._lex.bare_after):
+            return None
+        direction = m.ids[0][len(_BARE):]
+        return m, _Qualified("direction", m.start, direction, None, q.cue_kinds), country, 0.6
+
     def _is_place_name(self, normalized: str, m: Match, q: _Qualified) -> bool:
         """False for a person's name, and for a common word with no place cue."""
         before = normalized[max(0, m.start - 30):m.start]
         if self._lex.person_before.search(before):
             return False
-        if m.name in self._lex.common_words and q.qualifier == "none" and not q.cue_kinds:
+        if m.name in self._lex.common_words and q.qualifier == "none" and not q.cue_kinds \
+                and not m.ids[0].startswith("@"):
             return False
         return True
 
     # -- disambiguation ----------------------------------------------------
 
-    def _context(self, matches: Sequence[Match]) -> tuple[set[str], list[Place]]:
-        """Countries the text names, and the places it names without ambiguity."""
-        countries: set[str] = set()
+    def _context(self, matches: Sequence[Match]) -> tuple[set[str], list[tuple[int, Place]], Counter]:
+        """Countries the text names (and how often), and the places it names without ambiguity."""
+        counts: Counter = Counter()
         anchors: list[Place] = []
         for m in matches:
             places = [self.gazetteer.get(i) for i in m.ids]
@@ -224,20 +261,29 @@ class Geoparser:
             if len(places) == 1:
                 place = places[0]
                 if place.kind == "country":
-                    countries.add(place.country)
+                    counts[place.country] += 1
                 elif place.kind not in AREA_KINDS:
-                    anchors.append(place)
-        return countries, anchors
+                    anchors.append((m.start, place))
+        return set(counts), anchors, counts
 
     def _choose(self, m: Match, q: _Qualified, context) -> tuple[Place | None, float]:
         """The best candidate and a confidence in [0, 1]; None when it is a coin toss."""
-        countries, anchors = context
-        places = [p for p in (self.gazetteer.get(i) for i in m.ids) if p is not None]
+        countries, anchors, _ = context
+        ids = list(m.ids)
+        head, _, rest = m.name.partition(" ")
+        if rest and head in self._lex.cue_kinds and countries - {_DEFAULT_COUNTRY}:
+            # «ميناء طرابلس» is a Libyan port by name, but in a report about Lebanon the cue
+            # word and the town compete: let the town's other namesakes in.
+            ids += [i for i in self.gazetteer.name_index().get(rest, ()) if i not in ids]
+            q = _Qualified(q.qualifier, q.phrase_start, q.direction, q.distance_km,
+                           q.cue_kinds | self._lex.cue_kinds[head])
+        places = [p for p in (self.gazetteer.get(i) for i in ids) if p is not None]
         if not places:
             return None, 0.0
         if len(places) == 1:
             return places[0], 0.9 if places[0].country in countries | {_DEFAULT_COUNTRY} else 0.75
-        scored = sorted(((self._score(p, q, countries, anchors), p) for p in places),
+        others = [a for start, a in anchors if start != m.start]
+        scored = sorted(((self._score(p, q, countries, others), p) for p in places),
                         key=lambda sp: sp[0], reverse=True)
         (best, top), (second, runner) = scored[0], scored[1]
         margin = best - second
@@ -259,8 +305,7 @@ class Geoparser:
         if q.cue_kinds and place.kind in q.cue_kinds:
             score += 3.0
         if anchors:
-            nearest = min(spatial.distance_km(place.lat, place.lon, a.lat, a.lon)
-                          for a in anchors if a.id != place.id) if len(anchors) > 1 or anchors[0].id != place.id else 1e6
+            nearest = min(spatial.distance_km(place.lat, place.lon, a.lat, a.lon) for a in anchors)
             score += 2.0 * math.exp(-nearest / 200.0)
         score += {"country": 1.5, "city": 1.2, "town": 0.9, "region": 0.8, "district": 0.2}.get(place.kind, 0.6)
         score += math.log10(place.population + 1) / 3.0
