@@ -17,33 +17,34 @@ The stages, each a small typed step:
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import json
 import re
 import sys
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
-
-from shapely.geometry import LineString, MultiLineString, Point, mapping
-from shapely.geometry.base import BaseGeometry
-from shapely.ops import nearest_points, substring
 
 from geo.attribution import SourceContext, Statement, find_article_outlet, find_attribution
 from geo.dates import find_dates, find_report_date, resolve_date
 from geo.errors import InputError
-from geo.lexicon import Hit, Lexicon, load_lexicon
+from geo.event_geometry import ROUTE_TYPES as _ROUTE_TYPES
+from geo.event_geometry import Loc as _Loc
+from geo.event_geometry import event_geometry
+from geo.event_output import event_properties, events_to_geojson, main
+from geo.event_scan import Scan as _Scan
+from geo.event_scan import is_group as _is_group
+from geo.event_scan import scan_report
+from geo.event_scan import to_norm as _to_norm
+from geo.event_scan import words_before as _words_before
+from geo.lexicon import Lexicon, load_lexicon
 from geo.models import Article, Attribution, Event, Mention, PlaceRole
-from geo.normalize import normalize_with_offsets, original_span
+from geo.normalize import original_span
 from geo.sentences import Span, split_clauses, split_sentences
 
-__all__ = ["extract_events", "events_to_geojson", "event_properties", "split_sentences"]
+__all__ = ["extract_events", "events_to_geojson", "event_properties", "main", "split_sentences"]
 
 _WORD = re.compile(r"\w+")
 _PLACE_TYPES = frozenset({"movement", "base", "presence", "attack"})
-_ROUTE_TYPES = frozenset({"movement", "smuggling_route"})
 _FROM = frozenset({"من", "منها", "منه"})
 _TO = frozenset({"الي", "نحو", "باتجاه", "صوب", "حتي", "داخل", "لداخل", "ل"})
 _VIA = frozenset({"عبر", "مرورا", "طول", "طريق", "خلال"})
@@ -52,16 +53,6 @@ _LINE_KINDS = frozenset({"road", "infrastructure", "reservoir", "wellfield"})
 # «قيل إنه قتل»: hearsay with no one behind it.
 _HEARSAY = re.compile(r"(?<!\w)[وف]?(?:قيل|يقال)(?!\w)")
 _QUOTE_TRIM = " \t\n،,؛;:.«»\"'()-"
-
-
-@dataclass(frozen=True, slots=True)
-class _Loc:
-    """A Mention with its phrase as a normalized span."""
-
-    start: int
-    end: int
-    mention: Mention
-
 
 @dataclass(slots=True)
 class _Draft:
@@ -82,111 +73,6 @@ class _Draft:
     hedged: bool = False
     coordinated: bool = False
     absorbed: bool = False
-
-
-@dataclass(slots=True)
-class _Scan:
-    """The whole-text lookups one report needs, made once."""
-
-    text: str
-    norm: str
-    offsets: list[int]
-    lex: Lexicon
-    cues: list[Hit]
-    actors: list[Hit]
-    denials: list[Hit]
-    locs: list[_Loc]
-    cue_starts: list[int] = field(default_factory=list)
-    actor_starts: list[int] = field(default_factory=list)
-    loc_starts: list[int] = field(default_factory=list)
-    groups: list[Hit] = field(default_factory=list)
-    group_starts: list[int] = field(default_factory=list)
-    anaphora_starts: list[int] = field(default_factory=list)
-    goods: list[Hit] = field(default_factory=list)
-    goods_starts: list[int] = field(default_factory=list)
-    place_anaphora: list[tuple[int, str]] = field(default_factory=list)
-    place_anaphora_starts: list[int] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.cue_starts = [h.start for h in self.cues]
-        self.actor_starts = [h.start for h in self.actors]
-        self.loc_starts = [loc.start for loc in self.locs]
-        info = self.lex.actor_info
-        self.groups = [h for h in self.actors if info[h.key].side == "jihadist" and _is_group(self.lex, h.key)]
-        self.group_starts = [h.start for h in self.groups]
-        self.goods = self.lex.goods.find(self.norm)
-        self.goods_starts = [h.start for h in self.goods]
-        words = "|".join(sorted(self.lex.group_anaphora, key=len, reverse=True))
-        self.anaphora_starts = [m.start(1) for m in re.finditer(rf"(?<!\w)[وفبل]?({words})(?!\w)", self.norm)]
-        words = "|".join(sorted(self.lex.anaphora, key=len, reverse=True))
-        self.place_anaphora = [(m.start(1), self.lex.anaphora[m.group(1)])
-                               for m in re.finditer(rf"(?<!\w)[وفبل]?({words})(?!\w)", self.norm)]
-        self.place_anaphora_starts = [p for p, _ in self.place_anaphora]
-
-    def in_range(self, starts: list[int], items: list, start: int, end: int) -> list:
-        """The items whose start lies in [start, end) (``starts`` is sorted)."""
-        return items[bisect_left(starts, start):bisect_left(starts, end)]
-
-    def last_group(self, pos: int) -> str | None:
-        """The latest jihadist group named before ``pos`` (for «التنظيم»)."""
-        i = bisect_left(self.group_starts, pos)
-        return self.groups[i - 1].key if i else None
-
-
-def _to_norm(offsets: list[int], pos: int) -> int:
-    """The normalized index of original position ``pos``."""
-    return bisect_left(offsets, pos)
-
-
-def _words_before(norm: str, pos: int, floor: int, n: int) -> list[str]:
-    """Up to ``n`` words ending before ``pos`` and after ``floor``."""
-    return _WORD.findall(norm, max(floor, pos - 12 * n), pos)[-n:]
-
-
-def _is_qaida_group(norm: str, hit: Hit, lex: Lexicon) -> bool:
-    """«القاعدة» the group, not «قاعدة» a base: the article, the words around, the quote marks."""
-    if not hit.prefix.endswith("ال") and not hit.prefix.endswith("لل"):
-        return False
-    if hit.suffix:
-        return False
-    after = _WORD.findall(norm, hit.end, hit.end + 30)[:1]
-    if after and after[0] in lex.qaida_base_after:
-        return False
-    word_start = hit.start - len(hit.prefix)
-    marks = norm[max(0, word_start - 2):word_start] + norm[hit.end:hit.end + 2]
-    if "«" in marks or "(" in marks:
-        return True
-    before = _words_before(norm, word_start, 0, 2)
-    if before and before[-1] in lex.qaida_group_before:
-        return True
-    if before and before[-1] in lex.qaida_base_before:
-        return False
-    return True
-
-
-def _scan(text: str, mentions: Sequence[Mention], lex: Lexicon) -> _Scan:
-    """Normalize once and find every cue, actor, denial and place in the report."""
-    norm, offsets = normalize_with_offsets(text)
-    cues = []
-    actors = list(lex.actors.find(norm))
-    for hit in lex.cues.find(norm):
-        if hit.key == "base" and norm.startswith("قاعده", hit.start) and _is_qaida_group(norm, hit, lex):
-            if not any(a.start <= hit.start < a.end for a in actors):
-                actors.append(Hit(hit.start, hit.end, "al-qaeda"))
-            continue
-        cues.append(hit)
-    actors.sort(key=lambda h: h.start)
-    locs = []
-    for m in mentions:
-        a = m.phrase_start if m.phrase_start is not None else m.start
-        b = m.phrase_end if m.phrase_end is not None else m.end
-        s, e = _to_norm(offsets, m.start), _to_norm(offsets, m.end)
-        # A place inside an actor's name («شهداء الزاوية», «ثوار بنغازي») is not where the event is.
-        if any(h.start <= s and e <= h.end for h in actors):
-            continue
-        locs.append(_Loc(_to_norm(offsets, a), _to_norm(offsets, b), m))
-    locs.sort(key=lambda loc: loc.start)
-    return _Scan(text, norm, offsets, lex, cues, actors, lex.denial.find(norm), locs)
 
 
 def _clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[int, int]) -> tuple[str | None, bool]:
@@ -242,11 +128,6 @@ def _actors_in(scan: _Scan, cs: int, ce: int, skip: tuple[int, int]) -> list[str
     return list(dict.fromkeys(out))
 
 
-def _is_group(lex: Lexicon, actor_id: str) -> bool:
-    info = lex.actor_info.get(actor_id)
-    return info is not None and info.kind not in ("smuggling network", "person")
-
-
 def _anaphora_locs(scan: _Scan, cs: int, ce: int) -> list[_Loc]:
     """«المدينة», «الأنابيب», «المنطقة»: the latest place of that kind before the clause."""
     for pos, kind in scan.in_range(scan.place_anaphora_starts, scan.place_anaphora, cs, ce):
@@ -290,82 +171,6 @@ def _roles(scan: _Scan, draft: _Draft) -> dict[int, str]:
         roles[i] = role
         floor = max(floor, loc.end)
     return roles
-
-
-def _centre(loc: _Loc, toward: Point | None = None) -> Point | None:
-    """The point a line starts or ends at: the place's point, or for a region or a
-    continent («إلى أوروبا») the point of it nearest to the other end."""
-    geom = _geometry_of(loc)
-    if geom is None:
-        return None
-    if isinstance(geom, Point):
-        return geom
-    if toward is not None and loc.mention.precision == 3 and loc.mention.qualifier == "none":
-        return nearest_points(geom, toward)[0]
-    return geom.centroid
-
-
-def _geometry_of(loc: _Loc) -> BaseGeometry | None:
-    m = loc.mention
-    if m.geometry is not None:
-        return m.geometry
-    return m.place.geometry if m.place is not None else None
-
-
-def _line_of(loc: _Loc) -> LineString | None:
-    """The line a «along the GMMR / the road» place follows, if it is one."""
-    place = loc.mention.place
-    if place is None:
-        return None
-    g = place.geometry
-    if isinstance(g, LineString):
-        return g
-    if isinstance(g, MultiLineString):
-        return max(g.geoms, key=lambda p: p.length)
-    return None
-
-
-def _event_geometry(draft: _Draft) -> tuple[BaseGeometry | None, int | None]:
-    """A line for a movement or route, a point for a base, the mention's shape otherwise."""
-    if not draft.locs:
-        return None, None
-    precisions = [loc.mention.precision for loc in draft.locs if loc.mention.precision]
-    worst = max(precisions) if precisions else None
-    if draft.type in _ROUTE_TYPES:
-        by_role = {"origin": [], "via": [], "destination": [], "location": []}
-        for i, loc in enumerate(draft.locs):
-            by_role[draft.roles.get(i, "location")].append(loc)
-        ends = by_role["origin"][:1] + by_role["destination"][:1]
-        lines = [ln for ln in (_line_of(loc) for loc in by_role["via"]) if ln is not None]
-        if lines and len(ends) == 2:
-            a, b = _centre(ends[0]), _centre(ends[1])
-            line = lines[0]
-            d1, d2 = line.project(a), line.project(b)
-            part = substring(line, min(d1, d2), max(d1, d2))
-            coords = list(part.coords) if isinstance(part, LineString) else []
-            if d1 > d2:
-                coords.reverse()
-            return LineString([a.coords[0], *coords, b.coords[0]]), worst
-        if lines and not ends:
-            return lines[0], worst
-        seq = by_role["origin"][:1] + [v for v in by_role["via"] if _line_of(v) is None] + by_role["destination"][:1]
-        points = [p for p in (_centre(loc) for loc in seq) if p is not None]
-        if len(points) >= 2:
-            # A region at either end is met at its side facing the other end.
-            points[-1] = _centre(seq[-1], points[-2]) or points[-1]
-            points[0] = _centre(seq[0], points[1]) or points[0]
-        distinct = [p for i, p in enumerate(points) if i == 0 or not p.equals(points[i - 1])]
-        if len(distinct) >= 2:
-            return LineString([p.coords[0] for p in distinct]), worst
-        if seq:
-            return _geometry_of(seq[0]), seq[0].mention.precision
-        return _geometry_of(draft.locs[0]), draft.locs[0].mention.precision
-    best = min(draft.locs, key=lambda loc: loc.mention.precision or 3)
-    geom = _geometry_of(best)
-    if draft.type == "base" and geom is not None and not isinstance(geom, Point):
-        anchor = best.mention.anchor or best.mention.place
-        geom = anchor.geometry if anchor is not None and isinstance(anchor.geometry, Point) else geom.centroid
-    return geom, best.mention.precision
 
 
 def _denied_clauses(scan: _Scan, clauses: list[tuple[int, int]], start: int, end: int) -> set[int]:
@@ -587,7 +392,7 @@ def extract_events(article: Article, *, mentions: Sequence[Mention] | None = Non
     if mentions is None:
         from geo.geoparse import find_places
         mentions = find_places(text, gazetteer=gazetteer)
-    scan = _scan(text, mentions, lex)
+    scan = scan_report(text, mentions, lex)
     drafts = _complete(scan, _drafts(scan, article))
     dates = find_dates(scan.norm, published=article.published)
     report_date = find_report_date(scan.norm, dates)
@@ -603,7 +408,7 @@ def extract_events(article: Article, *, mentions: Sequence[Mention] | None = Non
         if event_id in seen:
             continue
         seen.add(event_id)
-        geometry, precision = _event_geometry(d)
+        geometry, precision = event_geometry(d.type, d.locs, d.roles)
         date, date_precision = resolve_date(dates, d.start, d.end, published=article.published,
                                             report_date=report_date)
         if date is None:
@@ -624,129 +429,6 @@ def extract_events(article: Article, *, mentions: Sequence[Mention] | None = Non
             denied=d.denied, confidence=_confidence(d),
             note="place taken from context" if d.inherited else ""))
     return events
-
-
-# ---------------------------------------------------------------- output and CLI
-
-def event_properties(event: Event) -> dict:
-    """The GeoJSON properties of one event (lists stay lists, the date is ISO text)."""
-    a = event.attribution
-    return {
-        "id": event.id, "type": event.type, "actors": list(event.actors),
-        "places": [{"role": p.role, "place_id": p.place_id, "name": p.name, "precision": p.precision,
-                    "start": p.start, "end": p.end, "qualifier": p.qualifier} for p in event.places],
-        "geo_precision": event.geo_precision,
-        "event_date": event.event_date.isoformat() if event.event_date else None,
-        "date_precision": event.date_precision, "speaker": a.speaker, "speaker_role": a.speaker_role,
-        "source_type": a.source_type, "cited_outlet": a.cited_outlet, "publisher": a.publisher,
-        "url": a.url, "quote": event.quote, "quote_start": event.quote_start, "quote_end": event.quote_end,
-        "denied": event.denied, "confidence": event.confidence,
-    }
-
-
-def _geometry_json(geometry: BaseGeometry | None) -> dict | None:
-    return None if geometry is None else json.loads(json.dumps(mapping(geometry)))
-
-
-def events_to_geojson(events: Sequence[Event]) -> dict:
-    """Events as a GeoJSON FeatureCollection (WGS84, lon/lat)."""
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": _geometry_json(e.geometry), "properties": event_properties(e)}
-        for e in events]}
-
-
-def _read_text(path: str) -> str:
-    """A report file as text, or InputError saying why not."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"no such file: {path!r}") from None
-    except IsADirectoryError:
-        raise InputError(f"{path!r} is a directory, expected a text file") from None
-    except OSError as exc:
-        raise InputError(f"cannot read {path!r}: {exc.strerror}") from None
-    if b"\x00" in data:
-        raise InputError(f"{path!r} looks binary (it holds NUL bytes), expected UTF-8 text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path!r} is not UTF-8 text (bad byte at offset {exc.start})") from None
-
-
-def _article(text: str, *, article_id: str | None = None, published=None, outlet: str = "",
-             url: str = "") -> Article:
-    import datetime as dt
-    from geo.normalize import normalize
-    if isinstance(published, str) and published:
-        try:
-            published = dt.date.fromisoformat(published[:10])
-        except ValueError:
-            raise InputError(f"published must be an ISO date (YYYY-MM-DD), got {published!r}") from None
-    elif not isinstance(published, dt.date):
-        published = None
-    aid = article_id or hashlib.sha256(normalize(text).encode()).hexdigest()
-    return Article(id=str(aid), text=text, outlet=outlet or "", url=url or "", published=published)
-
-
-def _run_jsonl(stdin, stdout, stderr) -> int:
-    bad = 0
-    for n, line in enumerate(stdin, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            if not isinstance(row, dict) or not isinstance(row.get("text", ""), str):
-                raise InputError('each line must be a JSON object {"id", "text", "published"}')
-            article = _article(row.get("text") or "", article_id=row.get("id"), published=row.get("published"),
-                               outlet=row.get("outlet", ""), url=row.get("url", ""))
-            events = extract_events(article)
-        except (json.JSONDecodeError, InputError) as exc:
-            print(f"line {n}: {exc}", file=stderr)
-            bad += 1
-            continue
-        out = [event_properties(e) | {"geometry": _geometry_json(e.geometry)} for e in events]
-        stdout.write(json.dumps({"id": row.get("id", article.id), "events": out}, ensure_ascii=False) + "\n")
-    return 1 if bad else 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m geo.events FILE`` or ``python -m geo.events --jsonl < reports.jsonl``."""
-    parser = argparse.ArgumentParser(prog="python -m geo.events",
-                                     description="Print the events of an Arabic report as GeoJSON.")
-    parser.add_argument("file", nargs="?", help="a UTF-8 text file (or .json with text/published/outlet/url)")
-    parser.add_argument("--jsonl", action="store_true", help='read {"id","text","published"} lines on stdin')
-    parser.add_argument("--published", default="", help="publication date, YYYY-MM-DD")
-    parser.add_argument("--outlet", default="", help="the publisher")
-    parser.add_argument("--url", default="")
-    args = parser.parse_args(argv)
-    try:
-        if args.jsonl:
-            return _run_jsonl(sys.stdin, sys.stdout, sys.stderr)
-        if not args.file:
-            parser.error("give a FILE or --jsonl")
-        text = _read_text(args.file)
-        meta = {}
-        if args.file.endswith(".json"):
-            try:
-                meta = json.loads(text)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{args.file!r} is not valid JSON: {exc}") from None
-            if not isinstance(meta, dict) or not isinstance(meta.get("text"), str):
-                raise InputError(f'{args.file!r} must hold an object with a "text" string')
-            text = meta["text"]
-        article = _article(text, article_id=meta.get("id"), published=meta.get("published") or args.published,
-                           outlet=meta.get("outlet") or args.outlet, url=meta.get("url") or args.url)
-        json.dump(events_to_geojson(extract_events(article)), sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
-        return 0
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:
-        # The reader (head, less) closed the pipe: nothing more to say.
-        sys.stderr.close()
-        return 0
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ from geo.sentences import split_sentences
 from geo.spatial import buffer_km, sector
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT.parent / "shared" / "seeds" / "000_d5b969f8fb028db7.txt"
 
 PLACES = {
     "سرت": Place("t:sirte", "سرت", "Sirte", "city", Point(16.59, 31.21)),
@@ -240,31 +239,3 @@ def test_cli_jsonl_round_trip():
     assert rows[1]["id"] == "b"
     for event in rows[1]["events"]:
         assert "geometry" in event and event["source_type"] == "witnesses/residents"
-
-
-def test_seed_report_events():
-    """The seed report with the real geoparser: the events the issue asks for, with their sources."""
-    article = Article(id="seed", text=SEED.read_text(encoding="utf-8"), outlet="بوابة الوسط",
-                      published=dt.date(2017, 2, 4))
-    events = extract_events(article)
-    found = {(e.type, e.attribution.source_type, tuple(sorted(p.place_id or "" for p in e.places))): e
-             for e in events}
-    bani_walid, sirte, libya = "gn:2218840", "gn:2210554", "cc:LY"
-    presence = found[("presence", "named official", (libya,))]
-    assert presence.actors == ("isis",) and presence.attribution.speaker == "مهدي البرغثي"
-    assert presence.attribution.cited_outlet == "جريدة ديلي تلغراف"
-    assert presence.event_date == dt.date(2017, 2, 2)  # «نُشرت الخميس»
-    flight = found[("movement", "named official", tuple(sorted((sirte, bani_walid))))]
-    assert {p.role for p in flight.places} == {"origin", "destination"} and isinstance(flight.geometry, LineString)
-    assert ("smuggling_route", "named official", (bani_walid,)) in found
-    base = found[("base", "named official", (bani_walid,))]
-    assert base.actors == ("gna",) and isinstance(base.geometry, Point)
-    fighters = found[("presence", "organisation statement", (bani_walid,))]
-    assert fighters.attribution.speaker == "المخابرات العسكرية الليبية"
-    europe = [e for e in events if e.type == "smuggling_route" and "ct:europe" in {p.place_id for p in e.places}]
-    assert europe and isinstance(europe[0].geometry, LineString)
-    seen = found[("movement", "witnesses/residents", tuple(sorted((sirte, bani_walid))))]
-    assert {(p.role, p.place_id) for p in seen.places} == {("origin", sirte), ("destination", bani_walid)}
-    strike = found[("attack", "anonymous", (libya,))]
-    assert strike.actors == ("france",) and (strike.event_date.year, strike.date_precision) == (2016, "year")
-    assert not any(e.type == "attack" and e.event_date.year != 2016 for e in events)
