@@ -85,3 +85,14 @@ def test_fast_and_slow_paths_agree():
 def test_rejects_non_text():
     with pytest.raises(TypeError):
         normalize(b"\xd8\xb3")
+
+
+def test_short_and_long_paths_agree_on_random_text():
+    import random
+
+    rng = random.Random(1)
+    pool = [chr(c) for c in [*range(0x600, 0x700), *range(0x20, 0x7F),
+                             0xA0, 0x2003, 0x200F, 0x202E, 0xFEFB, 0xFDF2, 0xDF, 0x640, 0x9, 0xA]]
+    for _ in range(2000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 40)))
+        assert normalize(text) == normalize_with_offsets(text)[0], repr(text)
