@@ -128,3 +128,11 @@ def event_store(request, tmp_path):
     import psycopg
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+# --------------------------------------------------------------------------- tests/golden
+# `pytest --update-golden` rewrites tests/golden/cases/*.json with what the geoparser
+# returns now (the note and text are kept); review the diff before committing it.
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite the golden case files from the current output")
