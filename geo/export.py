@@ -17,6 +17,8 @@ same filters as the dashboard and writes one format.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import concurrent.futures
 import csv
 import datetime as dt
 import difflib
@@ -638,6 +640,7 @@ body > .folium-map {
   color: #445; }
 .mx-side ul { margin: 0; padding-inline-start: 18px; }
 .mx-side dl { margin: 0; }
+.mx-side svg { vertical-align: middle; margin-inline-end: 6px; }
 .mx-side dt { font-weight: bold; margin-top: 4px; }
 .mx-side dd { margin: 0 0 2px 10px; overflow-wrap: anywhere; }
 .mx-foot { grid-area: foot; padding: 6px 16px 8px; font-size: 12px; line-height: 1.4;
@@ -645,15 +648,24 @@ body > .folium-map {
 .mx-foot .mx-sources { margin: 2px 0 0; padding: 0; list-style: none; columns: 2; column-gap: 24px; }
 .mx-foot .mx-sources li { break-inside: avoid; overflow-wrap: anywhere; }
 .mx-foot a { color: #1f5fa8; }
+.folium-map .marsad-legend { display: none; }
 """
 
-# Runs after the map's own script: two frames later Leaflet has drawn what was added.
-_READY_JS = """
-(function () {
-  function done() { window.marsadExportReady = true; }
-  requestAnimationFrame(function () { requestAnimationFrame(done); });
-})();
+# Added to the map last, so it runs after every layer (and the map module's own ready mark):
+# two frames later Leaflet's canvas renderers have drawn what was added.
+_READY_TEMPLATE = """
+{% macro script(this, kwargs) %}
+{% if this.bounds %}
+{{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }},
+    {padding: [30, 30], maxZoom: 11, animate: false});
+{% endif %}
+requestAnimationFrame(function () {
+  requestAnimationFrame(function () { window.marsadExportReady = true; });
+});
+{% endmacro %}
 """
+# A snapshot has no use for buttons; the page's side panel already holds the legend.
+_SNAPSHOT_CSS = ".leaflet-control-zoom, .leaflet-control-layers { display: none !important; }"
 
 
 def _filter_lines(filters: Any, place: Any = None) -> list[tuple[str, str]]:
@@ -674,7 +686,7 @@ def _filter_lines(filters: Any, place: Any = None) -> list[tuple[str, str]]:
                         ("outlets", "outlets"), ("speakers", "speakers")):
         values = getattr(filters, name, ())
         if values:
-            lines.append((label, "، ".join(map(str, values))))
+            lines.append((label, " · ".join(map(str, values))))
     if getattr(filters, "precision", ()):
         lines.append(("precision", ", ".join(map(str, filters.precision))))
     if not getattr(filters, "include_denied", True):
@@ -782,7 +794,8 @@ def page_html(frame: gpd.GeoDataFrame, *, title: str = DEFAULT_TITLE, filters: A
     --------
     >>> text = page_html(frame, title="تحركات جنوب بني وليد")  # doctest: +SKIP
     """
-    from branca.element import Element
+    from branca.element import Element, MacroElement
+    from folium.template import Template
 
     from geo.maps import build_event_map
     from geo.offline import standalone_html
@@ -791,14 +804,17 @@ def page_html(frame: gpd.GeoDataFrame, *, title: str = DEFAULT_TITLE, filters: A
     exported_at = exported_at or dt.datetime.now(dt.timezone.utc)
     center, zoom, bounds = _view(frame)
     m = build_event_map(frame, center=center, zoom=zoom, basemap="offline")
-    if bounds is not None:
-        m.fit_bounds(bounds, padding=(30, 30), max_zoom=11)
     root = m.get_root()
     root.header.add_child(Element(f"<title>{display_text(title)}</title><style>{_PAGE_CSS}</style>"),
                           name="marsad_export_head")
     root.html.add_child(Element(_page_html(frame, title=title, filters=filters, place=place,
                                            exported_at=exported_at)), name="marsad_export_page")
-    root.script.add_child(Element(_READY_JS), name="marsad_export_ready")
+    ready = MacroElement()
+    ready._name = "MarsadExportReady"
+    ready._template = Template(_READY_TEMPLATE)
+    # Without animation: a zoom animation would still be running when the flag is set.
+    ready.bounds = [[float(v) for v in corner] for corner in bounds] if bounds else None
+    ready.add_to(m)
     return standalone_html(m)
 
 
@@ -826,12 +842,12 @@ def _check_size(name: str, value: Any) -> int:
 
 
 def render_png(html_path: str | Path, png_path: str | Path, *, width: int, height: int,
-               expect_features: bool = True, timeout_s: float = PNG_TIMEOUT_S) -> dict[str, Any]:
+               timeout_s: float = PNG_TIMEOUT_S) -> dict[str, Any]:
     """Screenshot an HTML file in headless Chromium at exactly ``width`` x ``height``.
 
     The page may load nothing but ``file:`` and ``data:`` URLs, dialogs are
     dismissed (and counted), and the shot waits until the page says it is
-    ready (``window.marsadExportReady``) and Leaflet has drawn a feature.
+    ready (``window.marsadExportReady``, set two frames after the last layer is added).
 
     Returns
     -------
@@ -848,6 +864,15 @@ def render_png(html_path: str | Path, png_path: str | Path, *, width: int, heigh
 
     if not Path(CHROMIUM).is_file():
         raise GeoError(f"PNG export needs Chromium at {CHROMIUM!r} (apt-get install chromium)")
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
+        # Playwright's sync API refuses to run on a thread with a running event loop.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(render_png, html_path, png_path, width=width, height=height,
+                               timeout_s=timeout_s).result()
     started = time.perf_counter()
     blocked: list[str] = []
     dialogs: list[str] = []
@@ -876,11 +901,7 @@ def render_png(html_path: str | Path, png_path: str | Path, *, width: int, heigh
                           timeout=timeout_s * 1000)
                 page.wait_for_function("window.marsadExportReady === true",
                                        timeout=timeout_s * 1000)
-                if expect_features:
-                    page.wait_for_function(
-                        "document.querySelectorAll('.leaflet-overlay-pane path, "
-                        ".leaflet-overlay-pane canvas, .leaflet-marker-pane > *').length > 0",
-                        timeout=timeout_s * 1000)
+                page.add_style_tag(content=_SNAPSHOT_CSS)
                 page.evaluate("document.fonts.ready.then(() => true)")
                 page.screenshot(path=str(png_path), type="png", full_page=False)
             finally:
@@ -928,12 +949,11 @@ def to_png(frame: gpd.GeoDataFrame, path: str | Path, *, width: int = 1600, heig
     width, height = _check_size("width", width), _check_size("height", height)
     frame = _check_frame(frame)
     text = page_html(frame, title=title, filters=filters, place=place, exported_at=exported_at)
-    located = bool(len(frame)) and bool((~(frame.geometry.isna() | frame.geometry.is_empty)).any())
     with tempfile.TemporaryDirectory(prefix="marsad-png-") as folder:
         page = Path(folder) / "page.html"
         page.write_text(text, encoding="utf-8")
         with _atomic(path, suffix=".png") as tmp:
-            report = render_png(page, tmp, width=width, height=height, expect_features=located)
+            report = render_png(page, tmp, width=width, height=height)
     if report["dialogs"]:
         logger.warning("the export page opened %d dialogs (dismissed)", len(report["dialogs"]))
     logger.info("PNG %dx%d of %d events in %.1f s", width, height, len(frame), report["seconds"])
