@@ -302,7 +302,7 @@ def _link(url: str) -> str:
     if safe is None:
         return f"<bdi>{display_text(url)}</bdi>"
     return (f'<a href="{html.escape(safe, quote=True)}" rel="noopener noreferrer nofollow" '
-            f'target="_blank" dir="ltr">{display_text(safe)}</a>')
+            f'target="_blank" dir="ltr">{display_text(safe.split("://", 1)[1])}</a>')
 
 
 # --------------------------------------------------------------------------- KML
@@ -614,8 +614,9 @@ def to_gpkg(frame: gpd.GeoDataFrame, path: str | Path, *, layer: str = "events")
 # --------------------------------------------------------------------------- the page (HTML, PNG)
 
 _LIBYA_VIEW = ((27.0, 17.0), 5)
-_MAX_SOURCES = 14
-_MAX_URLS_PER_SOURCE = 3
+_MAX_SOURCES = 40
+_MAX_URLS_PER_SOURCE = 2
+_FIT_MAX_SPAN_DEG = 25.0
 
 _PAGE_CSS = """
 html, body { height: 100%; margin: 0; padding: 0; }
@@ -644,7 +645,7 @@ body > .folium-map {
 .mx-side dt { font-weight: bold; margin-top: 4px; }
 .mx-side dd { margin: 0 0 2px 10px; overflow-wrap: anywhere; }
 .mx-foot { grid-area: foot; padding: 6px 16px 8px; font-size: 12px; line-height: 1.4;
-  border-top: 1px solid #ccd; background: #fff; max-height: 22vh; overflow: hidden; }
+  border-top: 1px solid #ccd; background: #fff; max-height: 24vh; overflow: auto; }
 .mx-foot .mx-sources { margin: 2px 0 0; padding: 0; list-style: none; columns: 2; column-gap: 24px; }
 .mx-foot .mx-sources li { break-inside: avoid; overflow-wrap: anywhere; }
 .mx-foot a { color: #1f5fa8; }
@@ -665,7 +666,8 @@ requestAnimationFrame(function () {
 {% endmacro %}
 """
 # A snapshot has no use for buttons; the page's side panel already holds the legend.
-_SNAPSHOT_CSS = ".leaflet-control-zoom, .leaflet-control-layers { display: none !important; }"
+_SNAPSHOT_CSS = (".leaflet-control-zoom, .leaflet-control-layers { display: none !important; }"
+                 ".mx-foot { overflow: hidden; }")
 
 
 def _filter_lines(filters: Any, place: Any = None) -> list[tuple[str, str]]:
@@ -677,8 +679,8 @@ def _filter_lines(filters: Any, place: Any = None) -> list[tuple[str, str]]:
                 for k, v in filters.items() if v not in (None, "", (), [])]
     lines: list[tuple[str, str]] = []
     if getattr(filters, "place_id", None):
-        name = " — ".join(n for n in (getattr(place, "name_ar", ""), getattr(place, "name_en", ""))
-                          if n) or filters.place_id
+        en, ar = getattr(place, "name_en", ""), getattr(place, "name_ar", "")
+        name = (f"{en} ({ar})" if en and ar else en or ar) or filters.place_id
         lines.append(("place", f"{name}, within {filters.radius_km:g} km"))
     if filters.since or filters.until:
         lines.append(("dates", f"{filters.since or '…'} → {filters.until or '…'}"))
@@ -731,15 +733,18 @@ def _page_html(frame: gpd.GeoDataFrame, *, title: str, filters: Any, place: Any,
         f'<dt>{display_text(k)}</dt><dd dir="auto"><bdi>{display_text(v)}</bdi></dd>'
         for k, v in lines) + "</dl>") if lines else "<p>none: every stored event</p>"
     sources = _sources(frame)
+    n_urls = len({u for _, urls in sources for u in urls})
+    n_outlets = len({n for column in ("publisher", "cited_outlet")
+                     for n in frame[column].dropna() if str(n).strip()})
     items = []
     for label, urls in sources[:_MAX_SOURCES]:
         links = ", ".join(_link(u) for u in urls[:_MAX_URLS_PER_SOURCE])
         more = len(urls) - _MAX_URLS_PER_SOURCE
-        extra = f" (+{more} more)" if more > 0 else ""
+        extra = f" (+{more})" if more > 0 else ""
         items.append(f'<li><bdi dir="auto">{display_text(label)}</bdi>'
                      f'{" — " + links if links else ""}{extra}</li>')
     if len(sources) > _MAX_SOURCES:
-        items.append(f"<li>… and {len(sources) - _MAX_SOURCES} more sources</li>")
+        items.append(f"<li>… and {len(sources) - _MAX_SOURCES} more</li>")
     n = len(frame)
     located = int((~(frame.geometry.isna() | frame.geometry.is_empty)).sum()) if n else 0
     when = exported_at.strftime("%Y-%m-%d %H:%M UTC")
@@ -752,20 +757,40 @@ def _page_html(frame: gpd.GeoDataFrame, *, title: str, filters: Any, place: Any,
 </aside>
 <footer class="mx-foot"><div>Exported {when} by Marsad. Reports as published; places and dates
 as read by the geoparser (precision 1 = the named place, 2 = near it, 3 = a region).</div>
-<div><b>Sources:</b></div><ul class="mx-sources">{"".join(items) or "<li>none</li>"}</ul></footer>
+<div><b>Sources</b> ({n_urls} reports, {n_outlets} outlets):</div><ul class="mx-sources">{"".join(items) or "<li>none</li>"}</ul></footer>
 """
 
 
-def _view(frame: gpd.GeoDataFrame) -> tuple[tuple[float, float], int, list | None]:
-    """(center, zoom, bounds) that show every located event; Libya when there is none."""
-    geoms = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)] if len(frame) else None
-    if geoms is None or geoms.empty:
-        center, zoom = _LIBYA_VIEW
-        return center, zoom, None
-    minx, miny, maxx, maxy = geoms.total_bounds
+def _view(frame: gpd.GeoDataFrame, focus: tuple[float, float, float] | None = None
+          ) -> tuple[tuple[float, float], int, list | None]:
+    """(center, zoom, bounds) for the snapshot.
+
+    The circle of a place filter when there is one; else the located events,
+    leaving out shapes wider than ``_FIT_MAX_SPAN_DEG`` (a continent or a far
+    country named in passing would shrink Libya to a dot); Libya when nothing is located.
+    """
+    if focus is not None:
+        from geo.spatial import circle
+        minx, miny, maxx, maxy = circle(*focus).bounds
+    else:
+        geoms = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)] \
+            if len(frame) else gpd.GeoSeries([])
+        if geoms.empty:
+            center, zoom = _LIBYA_VIEW
+            return center, zoom, None
+        b = geoms.bounds
+        small = geoms[((b.maxx - b.minx) <= _FIT_MAX_SPAN_DEG) & ((b.maxy - b.miny) <= _FIT_MAX_SPAN_DEG)]
+        minx, miny, maxx, maxy = (small if not small.empty else geoms).total_bounds
     span = max(maxx - minx, maxy - miny, 0.05)
     zoom = int(max(3, min(11, math.floor(math.log2(360 / span)))))
     return ((miny + maxy) / 2, (minx + maxx) / 2), zoom, [[miny, minx], [maxy, maxx]]
+
+
+def _focus(filters: Any, place: Any) -> tuple[float, float, float] | None:
+    """(lat, lon, radius_km) of a place filter, when the place is known."""
+    if place is None or not getattr(filters, "place_id", None):
+        return None
+    return place.lat, place.lon, float(filters.radius_km)
 
 
 def page_html(frame: gpd.GeoDataFrame, *, title: str = DEFAULT_TITLE, filters: Any = None,
@@ -802,7 +827,7 @@ def page_html(frame: gpd.GeoDataFrame, *, title: str = DEFAULT_TITLE, filters: A
 
     frame = _check_frame(frame)
     exported_at = exported_at or dt.datetime.now(dt.timezone.utc)
-    center, zoom, bounds = _view(frame)
+    center, zoom, bounds = _view(frame, _focus(filters, place))
     m = build_event_map(frame, center=center, zoom=zoom, basemap="offline")
     root = m.get_root()
     root.header.add_child(Element(f"<title>{display_text(title)}</title><style>{_PAGE_CSS}</style>"),

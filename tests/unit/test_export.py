@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point, Polygon
 
@@ -281,12 +282,25 @@ def test_filter_lines_name_the_place_and_the_choices():
     lines = dict(ex._filter_lines(
         Filters(place_id="ly:bw", radius_km=30, since=dt.date(2024, 1, 1),
                 event_types=("base",), include_denied=False), place))
-    assert lines["place"] == "بني وليد — Bani Walid, within 30 km"
+    assert lines["place"] == "Bani Walid (بني وليد), within 30 km"
     assert lines["dates"] == "2024-01-01 → …"
     assert lines["event types"] == "base"
     assert lines["denied claims"] == "hidden"
     assert ex._filter_lines(None) == []
     assert ex._filter_lines({"region": "الجنوب", "empty": ""}) == [("region", "الجنوب")]
+
+
+def test_view_fits_the_place_circle_or_the_events_but_not_a_continent(frame):
+    _, _, bounds = ex._view(frame, (31.76, 13.99, 100))
+    (south, west), (north, east) = bounds
+    assert north - south == pytest.approx(1.8, abs=0.1)       # 200 km of latitude
+    assert west < 13.99 < east
+    russia = events_to_frame([_xss_event(1, Polygon([(30, 41), (180, 41), (180, 82), (30, 82)]),
+                                         url="")])
+    both = gpd.GeoDataFrame(pd.concat([frame, russia], ignore_index=True), crs="EPSG:4326")
+    assert ex._view(both)[2] == ex._view(frame)[2]
+    assert ex._view(russia)[2] == [[41.0, 30.0], [82.0, 180.0]]   # nothing else to show
+    assert ex._view(frame.iloc[0:0]) == ((27.0, 17.0), 5, None)
 
 
 def test_sources_group_urls_by_outlet(frame):
