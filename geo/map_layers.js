@@ -99,10 +99,66 @@ window.marsad = window.marsad || (function (L) {
     }
   });
 
-  // --- popups: built from a record with textContent only --------------------------------
-  // Record layout (see geo/maps.py _popup_record): [id, type label, actors, date,
-  // date precision, places [[name, role, precision]], speaker, speaker role, source type,
-  // cited outlet, publisher, url, quote segments (plain, mark, plain, ...), denied]
+  // --- popups: built on click from the layer's columns, with textContent only ----------
+  // The same rules as geo/maps.py (_quote_segments, _popup_record): bidi controls
+  // dropped from the quote, place names highlighted, long quotes cut.
+  var UNSAFE = /[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
+  var QUOTE_MAX = 600;
+
+  // spans: [start, end] relative to the quote (the layer data already shifted them).
+  function segments(quote, spans) {
+    if (!quote) { return []; }
+    var size = quote.length, clipped = [];
+    spans.forEach(function (span) {
+      if (span[0] < size && span[1] > 0) { clipped.push([Math.max(span[0], 0), Math.min(span[1], size)]); }
+    });
+    clipped.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+    var pieces = [], cursor = 0;
+    clipped.forEach(function (span) {
+      if (span[1] <= cursor) { return; }
+      var s = Math.max(span[0], cursor);
+      pieces.push(quote.slice(cursor, s), quote.slice(s, span[1]));
+      cursor = span[1];
+    });
+    pieces.push(quote.slice(cursor));
+    pieces = pieces.map(function (piece) { return piece.replace(UNSAFE, ""); });
+    var total = pieces.reduce(function (n, piece) { return n + piece.length; }, 0);
+    if (total > QUOTE_MAX) {
+      var out = [], used = 0;
+      for (var i = 0; i < pieces.length; i++) {
+        if (used + pieces[i].length > QUOTE_MAX) {
+          out.push(pieces[i].slice(0, QUOTE_MAX - used) + "\u2026");
+          if (i % 2) { out.push(""); }
+          break;
+        }
+        out.push(pieces[i]);
+        used += pieces[i].length;
+      }
+      pieces = out;
+    }
+    return pieces.some(Boolean) ? pieces : [];
+  }
+
+  // [id, type label, actors, date, date precision, places [[name, role, precision]],
+  //  speaker, speaker role, source type, cited outlet, publisher, url, quote pieces, denied]
+  // Strings come from the layer's table (spec.s), cleaned in Python once each.
+  function record(spec, i) {
+    var S = spec.s || [], flat = spec.pl[i] || [], places = [], spans = [];
+    for (var k = 0; k + 4 < flat.length; k += 5) {
+      places.push([S[flat[k]] || "unnamed place", S[flat[k + 1]], flat[k + 2] ? String(flat[k + 2]) : "unknown"]);
+      if (typeof flat[k + 3] === "number" && typeof flat[k + 4] === "number") {
+        spans.push([flat[k + 3], flat[k + 4]]);
+      }
+    }
+    return [
+      spec.id[i], spec.label,
+      (spec.ac[i] || []).map(function (j) { return S[j]; }).filter(Boolean),
+      S[spec.d[i]], S[spec.dp[i]], places,
+      S[spec.sp[i]], S[spec.sr[i]], S[spec.st[i]], S[spec.co[i]], S[spec.pu[i]], S[spec.u[i]],
+      segments(spec.q[i], spans), spec.de[i]
+    ];
+  }
+
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) { e.className = cls; }
@@ -212,8 +268,13 @@ window.marsad = window.marsad || (function (L) {
     };
   }
 
+  function strings(map, table) {
+    setup(map).strings = table;
+  }
+
   function eventLayer(map, spec) {
     var state = setup(map);
+    spec.s = state.strings || [];
     var st = spec.style, layers = new Array(spec.g.length);
     var points = pane(map, "marsad-points"), lines = pane(map, "marsad-lines");
     var areas = pane(map, "marsad-areas");
@@ -239,10 +300,10 @@ window.marsad = window.marsad || (function (L) {
           return L.circleMarker(ll, {renderer: points, radius: st.radius, color: st.color});
         }});
       }
-      layer.feature = {type: "Feature", properties: {id: spec.r[i][0], type: spec.type, precision: precision}};
+      layer.feature = {type: "Feature", properties: {id: spec.id[i], type: spec.type, precision: precision}};
       layer._marsadIndex = i;
       layers[i] = layer;
-      state.records[spec.r[i][0]] = {rec: spec.r[i], layer: layer};
+      state.records[spec.id[i]] = {spec: spec, index: i, layer: layer};
     }
     var group;
     if (spec.cluster && L.markerClusterGroup) {
@@ -257,7 +318,7 @@ window.marsad = window.marsad || (function (L) {
     group.on("click", function (e) {
       var layer = e.layer || e.sourceTarget;
       if (!layer || layer._marsadIndex === undefined) { return; }
-      L.popup({maxWidth: 360}).setLatLng(e.latlng).setContent(popup(spec.r[layer._marsadIndex])).openOn(map);
+      L.popup({maxWidth: 360}).setLatLng(e.latlng).setContent(popup(record(spec, layer._marsadIndex))).openOn(map);
     });
     state.layers[spec.type] = group;
     return group;
@@ -291,7 +352,7 @@ window.marsad = window.marsad || (function (L) {
     var ring = L.circleMarker(at, {renderer: pane(map, "marsad-points"), pane: "marsad-points",
                                    radius: 16, color: "#ffb000", weight: 4, fill: false,
                                    interactive: false}).addTo(map);
-    L.popup({maxWidth: 360, autoPan: false}).setLatLng(at).setContent(popup(hit.rec)).openOn(map);
+    L.popup({maxWidth: 360, autoPan: false}).setLatLng(at).setContent(popup(record(hit.spec, hit.index))).openOn(map);
     return ring;
   }
 
@@ -303,5 +364,6 @@ window.marsad = window.marsad || (function (L) {
   }
 
   return {eventLayer: eventLayer, referenceLayer: referenceLayer, legend: legend,
-          select: select, popup: popup, ready: ready, setup: setup};
+          select: select, popup: popup, record: record, ready: ready, setup: setup,
+          strings: strings};
 })(window.L);

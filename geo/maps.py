@@ -16,8 +16,10 @@ the gazetteer. A missing file leaves its layer out with a warning.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import gc
 import html
 import json
 import logging
@@ -32,8 +34,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
-from folium.elements import JSCSSMixin
+from branca.element import CssLink, Element, JavascriptLink, MacroElement
+from folium.elements import ElementAddToElement, JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
@@ -86,8 +88,8 @@ _MARKERCLUSTER_CDN = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markerclust
 _UNSAFE_CHARS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069"
                            "\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Inside <script>, these would end the block or an HTML comment; \u2028/9 end JS lines.
-_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                                 "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_SCRIPT_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                   ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 # --- text cleaning and popup records -----------------------------------------------------
@@ -132,25 +134,23 @@ def _date_text(value: object) -> str:
     return _clean(value, 40) or "date unknown"
 
 
-def _quote_segments(quote: str, quote_start: object, places: list) -> list[str]:
+def _quote_segments(quote: object, quote_start: object, places: list) -> list[str]:
     """The quote as alternating plain and highlighted pieces: [plain, mark, plain, ...].
 
     Place spans are offsets in the article; the quote starts at ``quote_start``.
     Splitting happens before cleaning, so dropping control characters cannot
     shift a highlight.
     """
-    quote = quote if isinstance(quote, str) else ""
+    if not isinstance(quote, str) or not quote:
+        return []
     base = _int_or_none(quote_start) or 0
+    size = len(quote)
     spans = []
     for p in places:
-        if not isinstance(p, Mapping):
-            continue
-        start, end = _int_or_none(p.get("start")), _int_or_none(p.get("end"))
-        if start is None or end is None:
-            continue
-        s, e = max(start - base, 0), min(end - base, len(quote))
-        if s < e:
-            spans.append((s, e))
+        if isinstance(p, Mapping):
+            start, end = _int_or_none(p.get("start")), _int_or_none(p.get("end"))
+            if start is not None and end is not None and start - base < size and end > base:
+                spans.append((max(start - base, 0), min(end - base, size)))
     pieces, cursor = [], 0
     for s, e in sorted(spans):
         if e <= cursor:
@@ -159,30 +159,42 @@ def _quote_segments(quote: str, quote_start: object, places: list) -> list[str]:
         pieces += [quote[cursor:s], quote[s:e]]
         cursor = e
     pieces.append(quote[cursor:])
-    out, used = [], 0
-    for i, piece in enumerate(pieces):
-        text = _UNSAFE_CHARS.sub("", piece)
-        if used + len(text) > QUOTE_MAX_CHARS:
-            text = text[: max(QUOTE_MAX_CHARS - used, 0)] + "…"
-            out.append(text)
-            if i % 2:
-                out.append("")
-            break
-        out.append(text)
-        used += len(text)
-    if not any(out):
-        return []
-    return out
+    if _UNSAFE_CHARS.search(quote):
+        pieces = [_UNSAFE_CHARS.sub("", piece) for piece in pieces]
+    if size > QUOTE_MAX_CHARS and sum(map(len, pieces)) > QUOTE_MAX_CHARS:
+        out, used = [], 0
+        for i, piece in enumerate(pieces):
+            if used + len(piece) > QUOTE_MAX_CHARS:
+                out.append(piece[: QUOTE_MAX_CHARS - used] + "…")
+                if i % 2:
+                    out.append("")
+                break
+            out.append(piece)
+            used += len(piece)
+        pieces = out
+    return pieces if any(pieces) else []
 
 
-def _place_entries(places: list) -> list[list]:
+def _place_entries(places: list, memo: dict | None = None) -> list[list]:
     entries = []
     for p in places:
         if not isinstance(p, Mapping):
             continue
-        precision = _int_or_none(p.get("precision"))
-        entries.append([_clean(p.get("name")) or "unnamed place", _clean(p.get("role"), 40),
-                        str(precision) if precision else "unknown"])
+        key = (p.get("name"), p.get("role"), p.get("precision"))
+        try:
+            entry = memo[key] if memo is not None else None
+        except (KeyError, TypeError):
+            entry = None
+        if entry is None:
+            precision = _int_or_none(key[2])
+            entry = [_clean(key[0]) or "unnamed place", _clean(key[1], 40),
+                     str(precision) if precision else "unknown"]
+            if memo is not None:
+                try:
+                    memo[key] = entry
+                except TypeError:
+                    pass
+        entries.append(entry)
     return entries
 
 
@@ -411,12 +423,83 @@ def _gmmr_features(path: str, data_id: int) -> dict | None:
 
 # --- folium elements -----------------------------------------------------------------------
 
+def _json_loads(text: str) -> object:
+    """json.loads, through orjson when installed (several times faster on 100,000 events)."""
+    try:
+        import orjson
+    except ImportError:
+        return json.loads(text)
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def _json_dumps(value: object) -> str:
+    try:
+        import orjson
+    except ImportError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return orjson.dumps(value).decode("utf-8")
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """Pause the cyclic GC while building: the 100,000-event build allocates millions of
+    small acyclic lists and dicts, and collections triggered by them cost a third of the time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _script_json(value: object) -> str:
     """JSON that is safe inside a <script> block."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
+    text = _json_dumps(value)
+    for char, escape in _SCRIPT_ESCAPES:
+        text = text.replace(char, escape)
+    return text
 
 
-class _Library(MacroElement):
+class _RawText(Element):
+    """Text put into the page as is.
+
+    branca's MacroElement.render wraps each rendered macro in ``Element(text)``,
+    which compiles the text as a Jinja template: article text holding
+    ``{{ ... }}`` would be evaluated on the server, and 100,000 events' data
+    would be tokenized for nothing. Our elements hand their script over raw.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class _SafeElement(MacroElement):
+    """A MacroElement whose script reaches the figure without a second Jinja pass."""
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        for name, url in getattr(self, "default_js", ()):
+            figure.header.add_child(JavascriptLink(url), name=name)
+        for name, url in getattr(self, "default_css", ()):
+            figure.header.add_child(CssLink(url), name=name)
+        if isinstance(self, Layer) and self.show:
+            self.add_child(ElementAddToElement(self.get_name(), self._parent.get_name()),
+                           name=self.get_name() + "_add")
+        script = self._template.module.__dict__["script"]
+        figure.script.add_child(_RawText(script(self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class _Library(_SafeElement):
     """Defines ``window.marsad`` (geo/map_layers.js) inside the map's own script.
 
     Inline rather than a <script src>: streamlit-folium re-inserts the header
@@ -442,7 +525,7 @@ def _library_code() -> str:
     return _LIBRARY_PATH.read_text(encoding="utf-8")
 
 
-class _EventLayer(JSCSSMixin, Layer):
+class _EventLayer(_SafeElement, JSCSSMixin, Layer):
     """One event type's events, drawn by ``marsad.eventLayer`` from compact data."""
 
     _template = Template("""
@@ -451,10 +534,12 @@ class _EventLayer(JSCSSMixin, Layer):
         {% endmacro %}
     """)
 
-    def __init__(self, name: str, payload: str, *, clustered: bool) -> None:
+    def __init__(self, name: str, payload: str, *, clustered: bool,
+                 rows: pd.DataFrame | None = None) -> None:
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "MarsadEventLayer"
         self.payload = payload
+        self.rows = rows
         if clustered:
             self.default_js = [("markerclusterjs", _MARKERCLUSTER_CDN + "leaflet.markercluster.js")]
             self.default_css = [
@@ -463,7 +548,7 @@ class _EventLayer(JSCSSMixin, Layer):
             ]
 
 
-class _ReferenceLayer(Layer):
+class _ReferenceLayer(_SafeElement, Layer):
     """A reference GeoJSON (basemap, districts, GMMR): drawn on its own pane, not clickable."""
 
     _template = Template("""
@@ -481,7 +566,22 @@ class _ReferenceLayer(Layer):
         self.options = _script_json({"style": style, "pane": pane})
 
 
-class _Legend(MacroElement):
+class _Strings(_SafeElement):
+    """The map's string table (outlets, speakers, dates, place names), sent once."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        marsad.strings({{ this._parent.get_name() }}, {{ this.strings }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, strings: list[str]) -> None:
+        super().__init__()
+        self._name = "MarsadStrings"
+        self.strings = _script_json(strings)
+
+
+class _Legend(_SafeElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         marsad.legend({{ this._parent.get_name() }}, {{ this.html }}, "bottomleft");
@@ -494,7 +594,7 @@ class _Legend(MacroElement):
         self.html = _script_json(legend_html())
 
 
-class _Select(MacroElement):
+class _Select(_SafeElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         marsad.select({{ this._parent.get_name() }}, {{ this.event_id }});
@@ -507,7 +607,7 @@ class _Select(MacroElement):
         self.event_id = _script_json(str(event_id))
 
 
-class _Ready(MacroElement):
+class _Ready(_SafeElement):
     """Marks the moment every layer is added and drawn (``window.marsadDrawn``), for benches."""
 
     _template = Template("""
@@ -538,28 +638,170 @@ def _geometries_json(geoms: np.ndarray) -> list[str]:
     return shapely.to_geojson(rounded).tolist()
 
 
-def _payload(event_type: str, frame: pd.DataFrame, geoms: list[str]) -> tuple[str, bool]:
-    """The data one event layer draws, as JSON safe inside <script>; and whether it clusters."""
+def _column(frame: pd.DataFrame, name: str) -> list:
+    return frame[name].tolist() if name in frame.columns else [None] * len(frame)
+
+
+def _cleaned(values: list, limit: int = _FIELD_MAX_CHARS) -> list[str]:
+    """_clean over a column; publishers, speakers and roles repeat, so each is cleaned once."""
+    memo: dict = {}
+    out = []
+    for v in values:
+        try:
+            out.append(memo[v])
+        except KeyError:
+            memo[v] = _clean(v, limit)
+            out.append(memo[v])
+        except TypeError:  # unhashable
+            out.append(_clean(v, limit))
+    return out
+
+
+def _parsed_lists(values: list) -> list[list]:
+    """A JSON-text column (actors, places) parsed: one C call when every value is well formed."""
+    if all(type(v) is str for v in values):
+        try:
+            parsed = _json_loads("[" + ",".join(values) + "]")
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, list) and len(parsed) == len(values):
+            return [p if isinstance(p, list) else [] for p in parsed]
+    return [_json_list(v) for v in values]
+
+
+class _StringTable:
+    """Each distinct string once per map; columns carry its index (dates, outlets repeat)."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self._raw: dict = {}
+
+    def column(self, series: pd.Series, limit: int = _FIELD_MAX_CHARS,
+               default: str = "") -> np.ndarray:
+        """Codes for a whole column: factorized in C, each distinct value cleaned once."""
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        mapped = [self.code_raw(u, limit) for u in uniques]
+        empty = self.code_raw(default, limit)
+        remap = np.array([*mapped, empty], dtype=np.int64)  # code -1 (missing) -> default
+        out = remap[codes]
+        if default:
+            out[out == self.code_raw("", limit)] = empty
+        return out
+
+    def code_raw(self, value: object, limit: int = _FIELD_MAX_CHARS) -> int:
+        """The index of an uncleaned value, cleaned once per distinct value."""
+        if isinstance(value, str):
+            key = value
+        elif value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+            key = ""
+        else:
+            key = str(value)
+        try:
+            return self._raw[key]
+        except KeyError:
+            code = self.index.setdefault(_clean(key, limit), len(self.index))
+            self._raw[key] = code
+            return code
+
+    def strings(self) -> list[str]:
+        return list(self.index)
+
+
+def _encode_places(places: list[list], quote_starts: list[int], table: _StringTable) -> list[list]:
+    """Per event, a flat list of (name, role, precision, start, end) with spans relative to the quote."""
+    out = []
+    code = table.code_raw
+    for entries, base in zip(places, quote_starts):
+        flat: list = []
+        for p in entries:
+            if not isinstance(p, dict):
+                continue
+            start, end, precision = p.get("start"), p.get("end"), p.get("precision")
+            # The store writes ints; anything else goes through the slow, forgiving path.
+            if type(start) is not int:
+                start = _int_or_none(start)
+            if type(end) is not int:
+                end = _int_or_none(end)
+            if type(precision) is not int:
+                precision = _int_or_none(precision)
+            flat += [code(p.get("name")), code(p.get("role"), 40), precision or 0,
+                     None if start is None else start - base, None if end is None else end - base]
+        out.append(flat)
+    return out
+
+
+def _date_column(frame: pd.DataFrame) -> list[str]:
+    if "event_date" not in frame.columns:
+        return ["date unknown"] * len(frame)
+    dates = pd.to_datetime(frame["event_date"], errors="coerce")
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_localize(None)
+    days = dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(str)
+    return ["date unknown" if d == "NaT" else d for d in days.tolist()]
+
+
+_POPUP_COLUMNS = ("id", "type", "actors", "places", "geo_precision", "event_date",
+                  "date_precision", "speaker", "speaker_role", "source_type", "cited_outlet",
+                  "publisher", "url", "quote", "quote_start", "denied")
+
+
+def _columns(frame: pd.DataFrame, table: _StringTable) -> dict[str, list]:
+    """Every column the layers send, for the whole frame (layers take slices).
+
+    Repeating text becomes codes into ``table``; quotes, ids and geometry stay inline.
+    """
+    n = len(frame)
+
+    def series(name: str) -> pd.Series:
+        return frame[name] if name in frame.columns else pd.Series([None] * n, index=frame.index)
+
+    cols: dict[str, list] = {}
+    for key, name in (("sp", "speaker"), ("sr", "speaker_role"), ("co", "cited_outlet"),
+                      ("pu", "publisher")):
+        cols[key] = table.column(series(name)).tolist()
+    cols["st"] = table.column(series("source_type"), default="outlet").tolist()
+    cols["u"] = table.column(series("url"), limit=2000).tolist()
+    dates = pd.Series(_date_column(frame), index=frame.index)
+    cols["d"] = table.column(dates).tolist()
+    raw = series("date_precision")
+    labels = raw.map(DATE_PRECISION_LABELS)
+    missing = labels.isna()
+    if missing.any():
+        labels = labels.astype(object)
+        labels[missing] = raw[missing].map(lambda v: _clean(v, 40) or "unknown")
+    cols["dp"] = table.column(labels).tolist()
+    cols["id"] = [str(v) if v is not None else "" for v in _column(frame, "id")]
+    cols["p"] = [_int_or_none(v) or 0 for v in _column(frame, "geo_precision")]
+    cols["q"] = [v if isinstance(v, str) else "" for v in _column(frame, "quote")]
+    quote_starts = [_int_or_none(v) or 0 for v in _column(frame, "quote_start")]
+    cols["de"] = [bool(v) and not pd.isna(v) for v in _column(frame, "denied")]
+    code = table.code_raw
+    cols["ac"] = [[code(a) for a in actors] for actors in _parsed_lists(_column(frame, "actors"))]
+    cols["pl"] = _encode_places(_parsed_lists(_column(frame, "places")), quote_starts, table)
+    return cols
+
+
+def _payload(event_type: str, cols: dict[str, list], geoms: list[str]) -> tuple[str, bool]:
+    """The data one event layer draws, column by column, as JSON safe inside <script>.
+
+    Popups are assembled in the browser only when clicked. Returns the payload
+    and whether the layer clusters its points.
+    """
     style = EVENT_STYLE.get(event_type, EVENT_STYLE["other"])
-    columns = {c: frame[c].tolist() if c in frame.columns else [None] * len(frame)
-               for c in ("places", "actors", "geo_precision")}
-    records, precisions = [], []
-    for i, row in enumerate(frame.to_dict("records")):
-        places, actors = _json_list(columns["places"][i]), _json_list(columns["actors"][i])
-        records.append(_popup_record(row, places, actors))
-        precisions.append(_int_or_none(columns["geo_precision"][i]) or 0)
     n_points = sum(1 for g in geoms if g.startswith('{"type":"Point"'))
     clustered = n_points > CLUSTER_MIN_POINTS
     spec_style = {
-        "color": style["color"], "shape": style["point"], "radius": 6 if style["point"] != "circle" else 5,
-        "stroke": "#ffffff", "weight": 3 if event_type == "movement" else 2.5,
+        "color": style["color"], "shape": style["point"],
+        "radius": 6 if style["point"] != "circle" else 5, "stroke": "#ffffff",
+        "weight": 3 if event_type == "movement" else 2.5,
         "arrow": style["symbol"] == "arrow", "dash": style.get("dash"),
     }
-    opacity = {str(k): v for k, v in PRECISION_OPACITY.items()} | {"0": 0.2}
-    head = _script_json({"type": event_type, "style": spec_style, "cluster": clustered,
-                         "opacity": opacity, "p": precisions, "r": records})
+    spec = {"type": event_type, "label": style["label"], "style": spec_style,
+            "cluster": clustered,
+            "opacity": {str(k): v for k, v in PRECISION_OPACITY.items()} | {"0": 0.2}, **cols}
+    head = _script_json(spec)[:-1]
     # GeoJSON from GEOS holds only numbers and type names: nothing to escape.
-    return head[:-1] + ',"g":[' + ",".join(geoms) + "]}", clustered
+    return head + ',"g":[' + ",".join(geoms) + "]}", clustered
 
 
 def _tile_layer(basemap: str, *, show: bool) -> folium.TileLayer:
@@ -623,6 +865,14 @@ def build_event_map(
     frame = _check_frame(events)
     if basemap not in _BASEMAPS:
         raise InputError(f"basemap must be one of {_BASEMAPS!r}, got {basemap!r}")
+    with _gc_paused():
+        return _build(frame, center=center, zoom=zoom, basemap=basemap,
+                      reference_layers=reference_layers, asset_base=asset_base,
+                      selected_id=selected_id)
+
+
+def _build(frame: gpd.GeoDataFrame, *, center, zoom, basemap, reference_layers, asset_base,
+           selected_id) -> folium.Map:
     lat, lon = center
     m = folium.Map(location=[lat, lon], zoom_start=zoom, tiles=None, prefer_canvas=True,
                    control_scale=True)
@@ -653,17 +903,27 @@ def build_event_map(
     located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
     if len(located) < len(frame):
         logger.info("%d events without a geometry are not on the map", len(frame) - len(located))
-    types = located["type"].astype(str).where(located["type"].isin(EVENT_TYPES), "other")
-    geojson = _geometries_json(located.geometry.to_numpy())
     # Areas first, points last: within a pane, later layers draw on top.
-    for event_type in ("presence", "smuggling_route", "movement", "base", "attack", "other"):
-        mask = (types == event_type).to_numpy()
-        if not mask.any():
+    draw_order = ("presence", "smuggling_route", "movement", "base", "attack", "other")
+    types = located["type"].astype(str).where(located["type"].isin(EVENT_TYPES), "other")
+    rank = types.map({t: i for i, t in enumerate(draw_order)}).to_numpy()
+    order = np.argsort(rank, kind="stable")
+    # One reorder and one pass per column; each layer then takes a contiguous slice.
+    needed = [c for c in _POPUP_COLUMNS if c in located.columns]
+    rows = pd.DataFrame(located[needed]).iloc[order]
+    geojson = _geometries_json(located.geometry.to_numpy()[order])
+    table = _StringTable()
+    cols = _columns(rows, table)
+    _Strings(list(table.index)).add_to(m)
+    bounds = np.searchsorted(rank[order], np.arange(len(draw_order) + 1))
+    for i, event_type in enumerate(draw_order):
+        lo, hi = int(bounds[i]), int(bounds[i + 1])
+        if lo == hi:
             continue
-        payload, clustered = _payload(event_type, located[mask],
-                                      [g for g, keep in zip(geojson, mask) if keep])
-        _EventLayer(_layer_label(event_type, int(mask.sum())), payload,
-                    clustered=clustered).add_to(m)
+        payload, clustered = _payload(event_type, {k: v[lo:hi] for k, v in cols.items()},
+                                      geojson[lo:hi])
+        _EventLayer(_layer_label(event_type, hi - lo), payload, clustered=clustered,
+                    rows=rows.iloc[lo:hi]).add_to(m)
 
     _Legend().add_to(m)
     if selected_id is not None:
@@ -677,21 +937,21 @@ def build_event_map(
 
 
 def map_summary(m: folium.Map) -> dict:
-    """What a map shows, for golden tests: layers, features with id, coordinates and popup text.
+    """What a map shows, for golden tests: layers, features (id, coordinates, popup text).
 
-    Never the raw HTML (folium's element ids are random).
+    Never the raw HTML: folium's element ids are random.
     """
     layers, features = [], []
     for child in m._children.values():
         if isinstance(child, _EventLayer):
             spec = json.loads(child.payload)
-            layers.append({"type": spec["type"], "count": len(spec["r"]),
+            layers.append({"type": spec["type"], "count": len(spec["id"]),
                            "clustered": spec["cluster"]})
-            for rec, geom, precision in zip(spec["r"], spec["g"], spec["p"]):
-                features.append({"id": rec[0], "type": spec["type"], "geometry": geom["type"],
+            rows = child.rows.to_dict("records") if child.rows is not None else [{}] * len(spec["id"])
+            for event_id, geom, precision, row in zip(spec["id"], spec["g"], spec["p"], rows):
+                features.append({"id": event_id, "type": spec["type"], "geometry": geom["type"],
                                  "coordinates": geom["coordinates"], "precision": precision,
-                                 "popup": re.sub(r"\s+", " ", html.unescape(
-                                     re.sub(r"<[^>]+>", " ", _render_record(rec)))).strip()})
+                                 "popup": popup_text(row) if row else ""})
         elif isinstance(child, _ReferenceLayer):
             layers.append({"reference": child.layer_name, "overlay": child.overlay,
                            "show": child.show})
