@@ -39,6 +39,7 @@ class Scan:
     goods_starts: list[int] = field(default_factory=list)
     place_anaphora: list[tuple[int, str]] = field(default_factory=list)
     place_anaphora_starts: list[int] = field(default_factory=list)
+    smuggling_report: bool = False
 
     def __post_init__(self) -> None:
         self.cue_starts = [h.start for h in self.cues]
@@ -49,12 +50,13 @@ class Scan:
         self.group_starts = [h.start for h in self.groups]
         self.goods = self.lex.goods.find(self.norm)
         self.goods_starts = [h.start for h in self.goods]
-        words = "|".join(sorted(self.lex.group_anaphora, key=len, reverse=True))
-        self.anaphora_starts = [m.start(1) for m in re.finditer(rf"(?<!\w)[وفبل]?({words})(?!\w)", self.norm)]
-        words = "|".join(sorted(self.lex.anaphora, key=len, reverse=True))
+        self.anaphora_starts = [m.start(1) for m in self.lex.group_anaphora_re.finditer(self.norm)]
         self.place_anaphora = [(m.start(1), self.lex.anaphora[m.group(1)])
-                               for m in re.finditer(rf"(?<!\w)[وفبل]?({words})(?!\w)", self.norm)]
+                               for m in self.lex.place_anaphora_re.finditer(self.norm)]
         self.place_anaphora_starts = [p for p, _ in self.place_anaphora]
+        # A report about smuggling: lorries and boats in it are taken to carry the goods.
+        self.smuggling_report = sum(h.key == "smuggling_route" for h in self.cues) + \
+            sum(h.key == "smugglers" for h in self.actors) >= 3
 
     def in_range(self, starts: list[int], items: list, start: int, end: int) -> list:
         """The items whose start lies in [start, end) (``starts`` is sorted)."""

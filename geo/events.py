@@ -39,7 +39,7 @@ from geo.event_scan import words_before as _words_before
 from geo.lexicon import Lexicon, load_lexicon
 from geo.models import Article, Attribution, Event, Mention, PlaceRole
 from geo.normalize import original_span
-from geo.sentences import Span, split_clauses, split_sentences
+from geo.sentences import Span, split_clauses, split_connectives, split_sentences
 
 __all__ = ["extract_events", "events_to_geojson", "event_properties", "main", "split_sentences"]
 
@@ -73,6 +73,54 @@ class _Draft:
     hedged: bool = False
     coordinated: bool = False
     absorbed: bool = False
+    sentence_start: int = 0
+
+
+def _deploys(scan: _Scan, hit, ce: int) -> bool:
+    """«نشر» deploys when troops, vehicles or a number follow it; else it publishes («نشرت الخميس»)."""
+    if hit.suffix:  # «بيان نشره», «نشرته»: something published
+        return False
+    after = _WORD.findall(scan.norm, hit.end, min(ce, hit.end + 50))[:4]
+    return any(w in scan.lex.deploy_objects or w.isdigit() or (w[:1] in "وب" and w[1:] in scan.lex.deploy_objects)
+               for w in after)
+
+
+def _clause_words(scan: _Scan, cs: int, ce: int) -> set[str]:
+    """The clause's words, with one proclitic و ف ب ل also taken off."""
+    words = _WORD.findall(scan.norm, cs, ce)
+    return set(words) | {w[1:] for w in words if w[:1] in "وفبل" and len(w) > 3}
+
+
+def _by_force(scan: _Scan, cs: int, ce: int) -> bool:
+    """A patrol, a convoy or a state force moves it: an escort or a supply run, not smuggling."""
+    if _clause_words(scan, cs, ce) & scan.lex.force_words:
+        return True
+    info = scan.lex.actor_info
+    return any(info[h.key].kind in ("state force", "militia", "foreign force")
+               for h in scan.in_range(scan.actor_starts, scan.actors, cs, ce))
+
+
+def _smuggled(scan: _Scan, cs: int, ce: int, sentence: tuple[int, int], cue) -> bool:
+    """Whether a movement in ``norm[cs:ce]`` carries contraband.
+
+    Contraband named in the clause; or named earlier in the sentence when the cue
+    points back to it («تنقلها», «في طريقها»); arms and ammunition only beside a
+    smuggling word; lorries or boats with no force aboard in a report about smuggling.
+    """
+    lex = scan.lex
+    if _by_force(scan, cs, ce):
+        return False
+    cue_word = scan.norm[cue.start:cue.end + len(cue.suffix)]
+    lookback = cue_word.endswith(("ها", "هم")) or cue.suffix in ("ه", "هم", "ها")
+    goods = scan.in_range(scan.goods_starts, scan.goods, sentence[0] if lookback else cs, ce)
+    if any(h.key == "contraband" for h in goods):
+        return True
+    if goods and (any(h.key == "smuggling_route" for h in scan.in_range(scan.cue_starts, scan.cues, *sentence))
+                  or any(h.key == "smugglers" for h in scan.in_range(scan.actor_starts, scan.actors, *sentence))):
+        return True
+    return scan.smuggling_report and bool(_clause_words(scan, cs, ce) & lex.carriers) and \
+        not any(lex.actor_info[h.key].kind != "smuggling network"
+                for h in scan.in_range(scan.actor_starts, scan.actors, cs, ce))
 
 
 def _clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[int, int]) -> tuple[str | None, bool]:
@@ -80,38 +128,52 @@ def _clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple
     lex, norm = scan.lex, scan.norm
     kinds: list[str] = []
     negated_presence = False
-    for hit in scan.in_range(scan.cue_starts, scan.cues, cs, ce):
+    hits = scan.in_range(scan.cue_starts, scan.cues, cs, ce)
+    has_movement = any(h.key == "movement" for h in hits)
+    for hit in hits:
+        key = hit.key
         word_start = hit.start - len(hit.prefix)
         before = _words_before(norm, word_start, cs, 6)
         if any(w in lex.negation or (w[:1] in "ول" and w[1:] in lex.negation) for w in before) \
                 and "ان" not in before[-2:]:
             # «لا وجود لقواتنا» denies a presence; «لا تتحرك» is no event at all.
-            if hit.key == "presence" and not any(w in ("غياب", "لغياب", "انعدام") for w in before):
+            if key == "presence" and not any(w in ("غياب", "لغياب", "انعدام") for w in before):
                 negated_presence = True
                 kinds.append("presence")
             continue
-        if any(norm.startswith(f, hit.end + len(hit.suffix) + 1) for f in lex.not_after.get(hit.key, ())):
+        if any(norm.startswith(f, hit.end + len(hit.suffix) + 1) for f in lex.not_after.get(key, ())):
             continue
-        if hit.key == "attack" and (hit.prefix in ("ل", "لل", "ول", "فل")
-                                    or any(w in lex.purpose for w in before[-4:])
-                                    or any(w in lex.temporal for w in before[-3:])):
+        if key == "attack" and (hit.prefix in ("ل", "لل", "ول", "فل")
+                                or any(w in lex.purpose for w in before[-4:])
+                                or any(w in lex.temporal for w in before[-3:])
+                                or (has_movement and before and before[-1] in _FROM)):
+            # «لشن هجمات» is a plan, «بعد الهجوم» a time, «الفارين من المعارك» the reason they left.
             continue
-        if hit.key == "base" and before and before[-1] in _FROM | _TO | {"في"} and \
-                any(h.key == "movement" for h in scan.in_range(scan.cue_starts, scan.cues, cs, ce)):
+        if key == "attack" and before and before[-1] in lex.attack_not_before:
+            continue  # «وقف إطلاق النار»: a ceasefire
+        if key == "base" and before and before[-1] in _FROM | _TO | {"في"} and has_movement:
             # «انطلقت من مقر الكتيبة», «إلى المعسكر»: the base is where a movement starts or ends.
             continue
-        kinds.append(hit.key)
+        if key == "deploy":
+            if not _deploys(scan, hit, ce):
+                continue
+            key = "presence"
+        kinds.append(key)
     if not kinds:
         return None, False
     ranked = sorted(set(kinds), key=lex.priority.index)
     if not has_place:
         # A place-bound cue with no place nearby («وشن هجمات») yields to a placeless one.
-        placeless = [k for k in ranked if k not in _PLACE_TYPES]
+        placeless = [k for k in ranked if k not in _PLACE_TYPES and k not in ("route", "convoy")]
         if placeless:
             return placeless[0], negated_presence
     kind = ranked[0]
-    if kind == "movement" and scan.in_range(scan.goods_starts, scan.goods, sentence[0], sentence[1]):
-        # Drugs, fuel, migrants or arms on the move: a smuggling route, not a troop movement.
+    if kind in ("route", "convoy"):
+        # A path word («شبكة الطرق الوعرة», «مسار») or a convoy with no verb of its own is a way travelled.
+        kind = "movement"
+    cue = next((h for h in hits if h.key in ("movement", "route", "convoy")), None)
+    if kind == "movement" and cue is not None and _smuggled(scan, cs, ce, sentence, cue):
+        # Drugs, fuel or migrants on the move: a smuggling route, not a troop movement.
         kind = "smuggling_route"
     return kind, negated_presence and kind == "presence"
 
@@ -131,7 +193,7 @@ def _actors_in(scan: _Scan, cs: int, ce: int, skip: tuple[int, int]) -> list[str
 def _anaphora_locs(scan: _Scan, cs: int, ce: int) -> list[_Loc]:
     """«المدينة», «الأنابيب», «المنطقة»: the latest place of that kind before the clause."""
     for pos, kind in scan.in_range(scan.place_anaphora_starts, scan.place_anaphora, cs, ce):
-        for loc in reversed(scan.locs[:bisect_left(scan.loc_starts, cs)]):
+        for loc in reversed(scan.locs[:bisect_left(scan.loc_starts, pos)]):
             if loc.mention.place is None:
                 continue
             pk = loc.mention.place.kind
@@ -166,6 +228,8 @@ def _roles(scan: _Scan, draft: _Draft) -> dict[int, str]:
                 role = "origin"
             elif any(w in _TO for w in before[-3:]) or scan.norm.startswith("داخل", loc.start):
                 role = "destination"
+            elif q == "between" or before[-1:] == ["في"] or scan.norm.startswith("في ", loc.start):
+                role = "location"  # «تتحرك بين غدامس ودرج», «تحركات في المنطقة»: moving about in one area
             else:
                 role = "via"
         roles[i] = role
@@ -207,6 +271,22 @@ def _titles(text: str, spans: list[Span]) -> set[int]:
     return out
 
 
+def _parts(scan: _Scan, ns: int, ne: int) -> list[tuple[int, int]]:
+    """A sentence cut before each «فيما قال ...» aside: a second speaker inside one sentence."""
+    cuts = [m.start() for m in scan.lex.aside_re.finditer(scan.norm, ns, ne) if m.start() > ns + 10]
+    bounds = [ns, *cuts, ne]
+    return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
+
+
+def _pieces(norm: str, content: int, ne: int) -> list[tuple[int, int, bool]]:
+    """Clauses, each cut again at connectives of time; the flag marks a piece that began at one."""
+    out = []
+    for cs, ce in split_clauses(norm, content, ne):
+        for k, (a, b) in enumerate(split_connectives(norm, cs, ce)):
+            out.append((a, b, k > 0))
+    return out
+
+
 def _drafts(scan: _Scan, article: Article) -> list[_Draft]:
     """Walk the sentences: attribution, clauses, types, actors and places."""
     lex, norm, text = scan.lex, scan.norm, scan.text
@@ -217,52 +297,84 @@ def _drafts(scan: _Scan, article: Article) -> list[_Draft]:
     drafts: list[_Draft] = []
     seen_titles: set[str] = set()
     titles = _titles(text, spans)
-    for si, span in enumerate(spans):
-        if si in titles:
+    si = -1
+    for n, span in enumerate(spans):
+        if n in titles:
             continue
-        ns, ne = _to_norm(scan.offsets, span.start), _to_norm(scan.offsets, span.end)
-        key = norm[ns:ne]
+        sent_s, sent_e = _to_norm(scan.offsets, span.start), _to_norm(scan.offsets, span.end)
+        key = norm[sent_s:sent_e]
         if key in seen_titles:
             continue
         seen_titles.add(key)
-        statement = find_attribution(ctx, ns, ne)
-        if statement is not None and not statement.hedged:
-            ctx.last = statement
-        attribution = statement.attribution if statement else voice
-        content = statement.content_start if statement else ns
-        skip = (statement.speaker_start, statement.speaker_end) if statement else (0, 0)
-        clauses = split_clauses(norm, content, ne)
-        denied = _denied_clauses(scan, clauses, ns, ne)
-        sentence_has_place = any(not skip[0] <= loc.start < skip[1]
-                                 for loc in scan.in_range(scan.loc_starts, scan.locs, ns, ne))
-        hedge = _HEARSAY.search(norm, content, ne)
-        hedge_from = hedge.start() if hedge else None
-        sentence_drafts: list[_Draft] = []
-        for ci, (cs, ce) in enumerate(clauses):
-            locs = [loc for loc in scan.in_range(scan.loc_starts, scan.locs, cs, ce)
-                    if not skip[0] <= loc.start < skip[1]]
-            kind, negated = _clause_type(scan, cs, ce, bool(locs) or sentence_has_place, (ns, ne))
-            actors = _actors_in(scan, cs, ce, skip)
-            if kind is None:
-                if locs and sentence_drafts and not sentence_drafts[-1].locs:
-                    sentence_drafts[-1].locs.extend(locs)
-                    sentence_drafts[-1].end = ce
-                continue
-            attr = attribution
-            if hedge_from is not None and cs >= hedge_from - 8:
-                attr = Attribution(speaker="", source_type="anonymous", cited_outlet=ctx.article_outlet)
-            first_word = _WORD.search(norm, cs, ce)
-            draft = _Draft(kind, cs, ce, si, span.paragraph, statement, attr, actors, locs,
-                           denied=ci in denied or negated, hedged=bool(statement and statement.hedged),
-                           coordinated=bool(first_word and first_word.group().startswith("و")))
-            prev = sentence_drafts[-1] if sentence_drafts else None
-            if prev is not None and prev.type == kind and (not locs or locs == prev.locs) and prev.denied == draft.denied:
-                prev.end = ce
-                prev.actors = list(dict.fromkeys(prev.actors + actors))
-                continue
-            sentence_drafts.append(draft)
-        drafts.extend(sentence_drafts)
+        for ns, ne in _parts(scan, sent_s, sent_e):
+            si += 1
+            drafts.extend(_part_drafts(scan, ctx, voice, si, span.paragraph, ns, ne))
     return drafts
+
+
+def _part_drafts(scan: _Scan, ctx: SourceContext, voice: Attribution, si: int, paragraph: int,
+                 ns: int, ne: int) -> list[_Draft]:
+    """The drafts of one sentence (or one aside of it)."""
+    lex, norm = scan.lex, scan.norm
+    statement = find_attribution(ctx, ns, ne)
+    if statement is not None and not statement.hedged:
+        ctx.last = statement
+    attribution = statement.attribution if statement else voice
+    content = statement.content_start if statement else ns
+    skip = (statement.speaker_start, statement.speaker_end) if statement else (0, 0)
+    pieces = _pieces(norm, content, ne)
+    denied = _denied_clauses(scan, [(a, b) for a, b, _ in pieces], ns, ne)
+    sentence_has_place = any(not skip[0] <= loc.start < skip[1]
+                             for loc in scan.in_range(scan.loc_starts, scan.locs, ns, ne))
+    hedge = _HEARSAY.search(norm, content, ne)
+    hedge_from = hedge.start() if hedge else None
+    out: list[_Draft] = []
+    subject: list[str] = []  # who a clause with no event names, for the next one («... ويقود بقايا داعش»)
+    subject_from: int | None = None
+    for ci, (cs, ce, joined) in enumerate(pieces):
+        locs = [loc for loc in scan.in_range(scan.loc_starts, scan.locs, cs, ce)
+                if not skip[0] <= loc.start < skip[1]]
+        kind, negated = _clause_type(scan, cs, ce, bool(locs) or sentence_has_place, (content, ne))
+        actors = _actors_in(scan, cs, ce, skip)
+        first_word = _WORD.search(norm, cs, ce)
+        first = first_word.group() if first_word else ""
+        prev = out[-1] if out else None
+        if prev is not None and prev.type in _ROUTE_TYPES and first in lex.route_continuations \
+                and kind in (None, "movement", "smuggling_route"):
+            # «مروراً بالشويرف، وصولاً إلى صبراتة»: the same route goes on.
+            prev.end = ce
+            prev.locs.extend(loc for loc in locs if loc not in prev.locs)
+            continue
+        if kind is None:
+            if prev is not None and (joined or (locs and not prev.locs)):
+                # A piece with no event of its own tells where or when the one before happened.
+                prev.end = ce
+                if not prev.locs:
+                    prev.locs.extend(locs)
+            if actors:
+                subject, subject_from = actors, cs
+            continue
+        attr = attribution
+        if hedge_from is not None and cs >= hedge_from - 8:
+            attr = Attribution(speaker="", source_type="anonymous", cited_outlet=ctx.article_outlet)
+        coordinated = first.startswith("و")
+        start = cs
+        if subject and (coordinated or not any(_is_group(lex, a) for a in actors)):
+            # The subject named just before: a person leading («ويقود»), a group acting («لاستخدامها»).
+            actors = list(dict.fromkeys(actors + subject))
+            if not coordinated and subject_from is not None:
+                start = subject_from
+        subject, subject_from = [], None
+        draft = _Draft(kind, start, ce, si, paragraph, statement, attr, actors, locs,
+                       denied=ci in denied or negated, hedged=bool(statement and statement.hedged),
+                       coordinated=coordinated)
+        draft.sentence_start = content
+        if prev is not None and prev.type == kind and (not locs or locs == prev.locs) and prev.denied == draft.denied:
+            prev.end = ce
+            prev.actors = list(dict.fromkeys(prev.actors + actors))
+            continue
+        out.append(draft)
+    return out
 
 
 def _complete(scan: _Scan, drafts: list[_Draft]) -> list[_Draft]:
@@ -277,7 +389,9 @@ def _complete(scan: _Scan, drafts: list[_Draft]) -> list[_Draft]:
                 d.locs = list(previous.locs)
                 d.inherited = True
             else:
-                d.locs = _anaphora_locs(scan, d.start, d.end)
+                # «قطعوا المياه في بعض الأنابيب، لاستخدامها في التنقل»: the place word may sit
+                # earlier in the sentence than the clause with the cue.
+                d.locs = _anaphora_locs(scan, d.start, d.end) or _anaphora_locs(scan, d.sentence_start, d.start)
                 d.inherited = bool(d.locs)
         if not any(_is_group(lex, a) for a in d.actors):
             if d.type == "base" and d.statement is not None and d.statement.org_actors:
@@ -291,6 +405,9 @@ def _complete(scan: _Scan, drafts: list[_Draft]) -> list[_Draft]:
         if d.type not in _ROUTE_TYPES and len(d.locs) > 1:
             d.locs = _coordinated(scan, d.locs)
         d.roles = _roles(scan, d)
+        if d.type == "movement" and d.roles and all(r == "location" for r in d.roles.values()):
+            # Moving about inside one area, with no origin, way or destination, is being there.
+            d.type = "presence"
         if d.type in _ROUTE_TYPES and "origin" not in d.roles.values() and "destination" in d.roles.values() \
                 and previous is not None and previous.sentence == d.sentence and previous.locs \
                 and previous.type != "other":
@@ -316,8 +433,7 @@ def _complete(scan: _Scan, drafts: list[_Draft]) -> list[_Draft]:
         d.locs = origins + [dest]
         d.roles = {k: "origin" for k in range(len(origins))} | {len(origins): "destination"}
         if target.type == "presence" and target.sentence == d.sentence:
-            target.absorbed = True
-            d.start, d.end = min(d.start, target.start), max(d.end, target.end)
+            # Seen there after fleeing: both stand (where they are now, and the way they came).
             d.actors = list(dict.fromkeys(target.actors + d.actors))
     kept = [d for d in drafts if not d.absorbed and (d.locs or d.type == "other")]
     kept = [d for d in kept if d.type not in _PLACE_TYPES or d.locs]

@@ -10,6 +10,7 @@ allowed ending. Loaders are cached per path, so a process builds each automaton 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -155,6 +156,15 @@ class Lexicon:
     qaida_base_before: frozenset[str]
     goods: TermIndex
     temporal: frozenset[str]
+    deploy_objects: frozenset[str]
+    movement_nouns: frozenset[str]
+    group_anaphora_re: re.Pattern
+    place_anaphora_re: re.Pattern
+    aside_re: re.Pattern
+    route_continuations: frozenset[str]
+    force_words: frozenset[str]
+    carriers: frozenset[str]
+    attack_not_before: frozenset[str]
     actors: TermIndex
     actor_info: dict[str, Actor]
     speech_verbs: frozenset[str]
@@ -194,6 +204,19 @@ def _norm_set(words: Iterable[str]) -> frozenset[str]:
 def _norm_tuple(words: Iterable[str]) -> tuple[str, ...]:
     # Longest first, so a scan that takes the first match takes the longest.
     return tuple(sorted({normalize(w) for w in words}, key=len, reverse=True))
+
+
+def _goods_terms(goods) -> list[tuple[str, str]]:
+    """Goods words keyed by kind; an older flat list counts as contraband."""
+    if isinstance(goods, dict):
+        return [(w, kind) for kind, words in goods.items() for w in words]
+    return [(w, "contraband") for w in goods]
+
+
+def _word_pattern(words: Iterable[str]) -> re.Pattern:
+    """One compiled pattern for whole words (with a clitic in front), longest first."""
+    forms = sorted({normalize(w) for w in words}, key=len, reverse=True)
+    return re.compile(rf"(?<!\w)[وفبل]?({'|'.join(map(re.escape, forms))})(?!\w)")
 
 
 @cache
@@ -242,9 +265,19 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         qaida_group_before=_norm_set(cues["qaida_group_before"]),
         qaida_base_after=_norm_set(cues["qaida_base_after"]),
         qaida_base_before=_norm_set(cues["qaida_base_before"]),
-        goods=TermIndex(((w, "goods") for w in cues.get("goods", ())), prefixes=CUE_PREFIXES,
-                        suffixes=LIGHT_SUFFIXES),
+        goods=TermIndex(_goods_terms(cues.get("goods", ())), prefixes=CUE_PREFIXES, suffixes=LIGHT_SUFFIXES),
         temporal=_norm_set(cues.get("temporal", ())),
+        deploy_objects=_norm_set(w.rstrip("*") for w in cues.get("deploy_objects", ())),
+        movement_nouns=_norm_set(cues.get("movement_nouns", ())),
+        group_anaphora_re=_word_pattern(cues["group_anaphora"]),
+        place_anaphora_re=_word_pattern(anaphora),
+        aside_re=re.compile(r"(?<!\w)(?:فيما|بينما|في حين|وفي حين)\s+(?:" + "|".join(
+            sorted(map(re.escape, {normalize(w) for w in attrib["speech_verbs"]}), key=len, reverse=True))
+            + r")(?!\w)"),
+        route_continuations=_norm_set(cues.get("route_continuations", ())),
+        force_words=_norm_set(cues.get("force_words", ())),
+        carriers=_norm_set(cues.get("carriers", ())),
+        attack_not_before=_norm_set(cues.get("attack_not_before", ())),
         actors=TermIndex(actor_terms, prefixes=NAME_PREFIXES),
         actor_info=info,
         speech_verbs=_norm_set(attrib["speech_verbs"]),

@@ -18,6 +18,9 @@ _OPEN, _CLOSE = "«", "»"
 _BOUNDARY = re.compile(r"\n|«|»|[.!?؟…]+[»\"')]*(?=\s|$)")
 # A clause ends at a comma, semicolon, colon or full stop (also inside quotes).
 _CLAUSE_BREAK = re.compile(r"[،,؛;:.!?؟…]+")
+# Connectives of time that start a second event inside one clause (normalized text):
+# «أطلقوا النار قبل أن يلوذوا بالفرار», «تتخذ منها ملاذاً منذ خروجها من سرت».
+_CONNECTIVE = re.compile(r"(?<!\w)(?:قبل ان|بعد ان|قبل|بعد|منذ|عقب|اثر|ثم)(?!\w)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,3 +110,19 @@ def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if pos < end:
         out.append((pos, end))
     return [(a, b) for a, b in out if text[a:b].strip(" «»()\"'-")]
+
+
+def split_connectives(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` cut before each connective of time (قبل أن، بعد، منذ، عقب، ثم).
+
+    Works on normalized text. The first piece never starts with a connective; a
+    piece may hold no event of its own, and the caller then joins it back.
+    """
+    out: list[tuple[int, int]] = []
+    pos = start
+    for m in _CONNECTIVE.finditer(text, start, end):
+        if m.start() > pos and text[pos:m.start()].strip():
+            out.append((pos, m.start()))
+            pos = m.start()
+    out.append((pos, end))
+    return out
