@@ -117,10 +117,12 @@ def test_origin_only_movement_takes_the_place_they_were_seen():
     text = "وقالت مصادر داخل مدينة بني وليد إنهم شاهدوا خمسة من قادة داعش داخل المدينة، عقب فرارهم من سرت."
     ms = [mention(text, "بني وليد"), mention(text, "سرت")]
     events = events_of(text, ms)
-    assert [e.type for e in events] == ["movement"]
-    roles = {p.role: p.place_id for p in events[0].places}
+    # Both stand: where they were seen, and the way they came.
+    assert [e.type for e in events] == ["presence", "movement"]
+    roles = {p.role: p.place_id for p in events[1].places}
     assert roles == {"origin": "t:sirte", "destination": "t:bani-walid"}
-    assert events[0].attribution.source_type == "witnesses/residents"
+    assert events[1].actors == ("isis",)
+    assert {e.attribution.source_type for e in events} == {"witnesses/residents"}
 
 
 @pytest.mark.parametrize(
