@@ -1,6 +1,11 @@
 """Geoparser audit: place-name precision, recall and the share within 25 km of the truth.
 
     .venv/bin/python bench/geoparse_eval.py [--show-errors] [--corpus samples|golden|seed ...]
+                                            [--lexicon OTHER_LEXICON.json]
+
+``--lexicon`` scores the parser with another lexicon file (e.g. an older one from
+``git show REV:data/geoparse/lexicon.json``), so a lexicon change can be measured
+before and after on the same gazetteer and code.
 
 Three corpora, each scored on its own and together:
 
@@ -40,7 +45,7 @@ from shapely.ops import nearest_points  # noqa: E402
 
 from geo import spatial  # noqa: E402
 from geo.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
-from geo.geoparse import find_places  # noqa: E402
+from geo.geoparse import LEXICON_PATH, Geoparser  # noqa: E402
 from geo.normalize import normalize  # noqa: E402
 
 SAMPLES = ROOT / "data" / "samples"
@@ -202,9 +207,9 @@ def _km_apart(a: BaseGeometry, b: BaseGeometry) -> float:
     return spatial.distance_km(pa.y, pa.x, pb.y, pb.x)
 
 
-def score(doc: Doc, gz: Gazetteer) -> Score:
+def score(doc: Doc, parser: Geoparser) -> Score:
     s = Score(gold=len(doc.gold))
-    mentions = find_places(doc.text, gazetteer=gz)
+    mentions = parser.parse(doc.text)
     s.found = len(mentions)
     hit_gold: set[int] = set()
     for m in mentions:
@@ -246,8 +251,11 @@ def main(argv=None) -> int:
                     default=["samples", "golden", "seed"])
     ap.add_argument("--show-errors", action="store_true",
                     help="list false positives, misses and places more than 25 km off")
+    ap.add_argument("--lexicon", type=Path, default=LEXICON_PATH,
+                    help="the geoparse lexicon to score (default: data/geoparse/lexicon.json)")
     args = ap.parse_args(argv)
     gz = load_gazetteer()
+    parser = Geoparser(gz, lexicon_path=args.lexicon.resolve())
     loaders = {"samples": load_samples, "golden": load_golden, "seed": load_seed}
     total = Score()
     lines = []
@@ -255,10 +263,10 @@ def main(argv=None) -> int:
         docs = loaders[corpus](gz)
         sub = Score()
         for doc in docs:
-            sub.add(score(doc, gz))
+            sub.add(score(doc, parser))
         lines.append(sub.line(corpus))
         total.add(sub)
-    print(f"gazetteer: {len(gz)} places")
+    print(f"gazetteer: {len(gz)} places; lexicon: {args.lexicon}")
     for line in lines:
         print(line)
     print(total.line("all"))
