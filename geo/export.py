@@ -27,10 +27,10 @@ import json
 import logging
 import math
 import os
+import re
 import sys
 import tempfile
 import time
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -176,24 +176,21 @@ def _lat_lon(geometry: BaseGeometry | None) -> tuple[float, float] | None:
     return point.y, point.x
 
 
+_CONVERT: dict[str, Callable[[Any], Any]] = {
+    "event_date": _date, "geo_precision": _int, "quote_start": _int, "quote_end": _int,
+    "confidence": lambda v: None if _missing(v) else float(v),
+    "denied": lambda v: False if _missing(v) else bool(v),
+}
+
+
 def _rows(frame: gpd.GeoDataFrame) -> Iterator[dict[str, Any]]:
     """Each event as plain Python values: text, int/float/bool or None, dates as ``date``."""
-    for _, row in frame.iterrows():
-        out: dict[str, Any] = {}
-        for column in EVENT_COLUMNS:
-            value = row[column]
-            if column == "event_date":
-                out[column] = _date(value)
-            elif column in ("geo_precision", "quote_start", "quote_end"):
-                out[column] = _int(value)
-            elif column == "confidence":
-                out[column] = None if _missing(value) else float(value)
-            elif column == "denied":
-                out[column] = False if _missing(value) else bool(value)
-            else:
-                out[column] = _text(value)
-        out["geometry"] = _geometry(row[frame.geometry.name])
-        yield out
+    columns = {c: [_CONVERT.get(c, _text)(v) for v in frame[c].tolist()] for c in EVENT_COLUMNS}
+    geometries = [_geometry(g) for g in frame.geometry.tolist()]
+    for i, geometry in enumerate(geometries):
+        row = {c: values[i] for c, values in columns.items()}
+        row["geometry"] = geometry
+        yield row
 
 
 @contextmanager
@@ -264,8 +261,9 @@ def to_geojson(frame: gpd.GeoDataFrame, path: str | Path) -> Path:
          "properties": _properties(row)}
         for row in _rows(frame)
     ]
+    # No indent: json's C encoder only runs without one (10x faster at 10,000 events).
     text = json.dumps({"type": "FeatureCollection", "features": features},
-                      ensure_ascii=False, indent=1)
+                      ensure_ascii=False, separators=(",", ":"))
     with _atomic(path, suffix=".geojson") as tmp:
         tmp.write_text(_json_safe(text), encoding="utf-8")
     return Path(path)
@@ -336,27 +334,45 @@ def _coords(points: Sequence) -> str:
     return " ".join(f"{x:.6f},{y:.6f}" for x, y, *_ in points)
 
 
-def _kml_geometry(parent: ET.Element, geometry: BaseGeometry) -> None:
+def _kml_geometry(parent, geometry: BaseGeometry) -> None:
     """Append the KML for a shapely geometry (x = lon) to ``parent``."""
     if isinstance(geometry, Point):
-        ET.SubElement(ET.SubElement(parent, "Point"), "coordinates").text = _coords(geometry.coords)
+        _sub(_sub(parent, "Point"), "coordinates", _coords(geometry.coords))
     elif isinstance(geometry, LineString):
-        line = ET.SubElement(parent, "LineString")
-        ET.SubElement(line, "tessellate").text = "1"
-        ET.SubElement(line, "coordinates").text = _coords(geometry.coords)
+        line = _sub(parent, "LineString")
+        _sub(line, "tessellate", "1")
+        _sub(line, "coordinates", _coords(geometry.coords))
     elif isinstance(geometry, Polygon):
-        poly = ET.SubElement(parent, "Polygon")
-        ring = ET.SubElement(ET.SubElement(poly, "outerBoundaryIs"), "LinearRing")
-        ET.SubElement(ring, "coordinates").text = _coords(geometry.exterior.coords)
+        poly = _sub(parent, "Polygon")
+        _sub(_sub(_sub(poly, "outerBoundaryIs"), "LinearRing"), "coordinates",
+             _coords(geometry.exterior.coords))
         for interior in geometry.interiors:
-            ring = ET.SubElement(ET.SubElement(poly, "innerBoundaryIs"), "LinearRing")
-            ET.SubElement(ring, "coordinates").text = _coords(interior.coords)
+            _sub(_sub(_sub(poly, "innerBoundaryIs"), "LinearRing"), "coordinates",
+                 _coords(interior.coords))
     elif isinstance(geometry, (MultiPoint, MultiLineString, MultiPolygon, GeometryCollection)):
-        multi = ET.SubElement(parent, "MultiGeometry")
+        multi = _sub(parent, "MultiGeometry")
         for part in geometry.geoms:
             _kml_geometry(multi, part)
     else:
         raise InputError(f"cannot write a {geometry.geom_type!r} geometry to KML")
+
+
+def _sub(parent, tag: str, text: str | None = None, **attrs: str):
+    """A KML child element; lxml escapes the text and attributes when it serializes."""
+    from lxml import etree
+
+    element = etree.SubElement(parent, f"{{{_KML_NS}}}{tag}", attrs)
+    if text is not None:
+        element.text = _xml_text(text)
+    return element
+
+
+# XML 1.0 cannot hold most C0 controls even escaped; a report with one must still export.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _XML_INVALID.sub("\ufffd", text)
 
 
 def _event_name(row: dict[str, Any]) -> str:
@@ -425,39 +441,37 @@ def to_kml(frame: gpd.GeoDataFrame, path: str | Path, *, name: str = DEFAULT_TIT
     --------
     >>> to_kml(store.read(near=(31.76, 13.99, 50)), "حول_بني_وليد.kml")  # doctest: +SKIP
     """
+    from lxml import etree
+
     frame = _check_frame(frame)
-    ET.register_namespace("", _KML_NS)
-    kml = ET.Element("kml", xmlns=_KML_NS)
-    doc = ET.SubElement(kml, "Document")
-    ET.SubElement(doc, "name").text = name
+    kml = etree.Element(f"{{{_KML_NS}}}kml", nsmap={None: _KML_NS})
+    doc = _sub(kml, "Document")
+    _sub(doc, "name", name)
     for event_type, color in _type_colors().items():
-        style = ET.SubElement(doc, "Style", id=f"type-{event_type}")
-        icon = ET.SubElement(style, "IconStyle")
-        ET.SubElement(icon, "color").text = _kml_color(color, 0xff)
-        line = ET.SubElement(style, "LineStyle")
-        ET.SubElement(line, "color").text = _kml_color(color, 0xff)
-        ET.SubElement(line, "width").text = "3"
-        ET.SubElement(ET.SubElement(style, "PolyStyle"), "color").text = _kml_color(color, 0x55)
+        style = _sub(doc, "Style", id=f"type-{event_type}")
+        _sub(_sub(style, "IconStyle"), "color", _kml_color(color, 0xff))
+        line = _sub(style, "LineStyle")
+        _sub(line, "color", _kml_color(color, 0xff))
+        _sub(line, "width", "3")
+        _sub(_sub(style, "PolyStyle"), "color", _kml_color(color, 0x55))
         # Only the escaped description in the balloon: Google Earth's default balloon
         # would paste the ExtendedData values into HTML unescaped.
-        ET.SubElement(ET.SubElement(style, "BalloonStyle"), "text").text = "$[description]"
+        _sub(_sub(style, "BalloonStyle"), "text", "$[description]")
     for row in _rows(frame):
-        mark = ET.SubElement(doc, "Placemark", id=f"event-{row['id']}")
-        ET.SubElement(mark, "name").text = _event_name(row)
-        ET.SubElement(mark, "description").text = _description_html(row)
+        mark = _sub(doc, "Placemark", id=_xml_text(f"event-{row['id']}"))
+        _sub(mark, "name", _event_name(row))
+        _sub(mark, "description", _description_html(row))
         if row["event_date"]:
-            ET.SubElement(ET.SubElement(mark, "TimeStamp"), "when").text = row["event_date"].isoformat()
-        ET.SubElement(mark, "styleUrl").text = f"#type-{row['type']}"
-        data = ET.SubElement(mark, "ExtendedData")
+            _sub(_sub(mark, "TimeStamp"), "when", row["event_date"].isoformat())
+        _sub(mark, "styleUrl", f"#type-{row['type']}")
+        data = _sub(mark, "ExtendedData")
         for column, value in _properties(row).items():
-            item = ET.SubElement(data, "Data", name=column)
-            ET.SubElement(item, "value").text = "" if value is None else str(value)
+            _sub(_sub(data, "Data", name=column), "value", "" if value is None else str(value))
         if row["geometry"] is not None:
             _kml_geometry(mark, row["geometry"])
-    tree = ET.ElementTree(kml)
-    ET.indent(tree, space=" ")
     with _atomic(path, suffix=".kml") as tmp:
-        tree.write(tmp, encoding="utf-8", xml_declaration=True)
+        etree.ElementTree(kml).write(str(tmp), encoding="utf-8", xml_declaration=True,
+                                     pretty_print=True)
     return Path(path)
 
 

@@ -152,6 +152,15 @@ def test_kml_description_is_inert_html(xss_frame, tmp_path):
     assert balloons == {"$[description]"}
 
 
+def test_kml_survives_control_characters(frame, tmp_path):
+    frame = frame.copy()
+    frame.loc[0, "quote"] = "قافلة\x01 \x0b من سبها"
+    path = ex.to_kml(frame, tmp_path / "c.kml")
+    marks = ET.parse(path).getroot().findall(f".//{KML}Placemark")
+    values = {d.get("name"): d.findtext(f"{KML}value") for d in marks[0].iter(f"{KML}Data")}
+    assert values["quote"] == "قافلة\ufffd \ufffd من سبها"
+
+
 # --------------------------------------------------------------------------- CSV
 
 def _read_csv(path) -> list[dict[str, str]]:
