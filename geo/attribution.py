@@ -33,8 +33,10 @@ _COMMA = frozenset({"،", ","})
 _INTERVIEW_HEADS = frozenset({"في", "خلال"})
 _STATEMENT_HEADS = frozenset({"عبر", "ببيان", "علي"})
 _ACCORDING_HEADS = frozenset({"بحسب", "حسب", "وفقا", "نقلا", "طبقا", "حسبما"})
-_ACCORDING = re.compile(r"(?<!\w)و?(بحسب|حسب|حسبما|وفقا ل|وفق|نقلا عن|طبقا ل)\s*(?:ما\s+\w+\s+)?")
+_ACCORDING = re.compile(r"(?<!\w)و?(بحسب|حسب|حسبما|وفقا ل|وفق|نقلا عن|طبقا ل)\s*(?:ما\s+\w+\s+(?:به\s+|بها\s+)?)?")
 _QUOTE_MARKS = "«»\"'()"
+_SAME = frozenset({"نفسه", "نفسها", "ذاته", "ذاتها", "نفسهم", "انفسهم"})
+_SOURCE_HEADS = frozenset({"مصدر", "مصادر", "مصدرا"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,7 @@ class SourceContext:
     offsets: list[int]
     lexicon: Lexicon
     article_outlet: str = ""
+    publisher: str = ""
     last: Statement | None = None
     speakers: dict[str, Statement] = field(default_factory=dict)
     history: list[Statement] = field(default_factory=list)
@@ -226,6 +229,7 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
     in_statement = False
     interview_outlet = ""
     content_start = None
+    after_statement: tuple[int, int] | None = None  # (index where «في بيان» began, index after its comma)
     j = k
     while j < len(toks) and j - k < 40:
         s, e, t = toks[j]
@@ -241,7 +245,10 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
             while seg_end < len(toks) and toks[seg_end][2] not in _COMMA and not (
                     seg_end > j and (toks[seg_end][2] in _THAT or toks[seg_end][2] == ":")):
                 seg_end += 1
+            began = j
             j = seg_end + 1 if seg_end < len(toks) and toks[seg_end][2] in _COMMA else seg_end
+            if after_statement is None and j > seg_end:
+                after_statement = (began, j)
             segments.append([])
             continue
         skip = t in _INTERVIEW_HEADS and next((p for p in lex.interview if norm.startswith(p, s)), None)
@@ -262,6 +269,10 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
         else:
             segments[-1].append(toks[j])
         j += 1
+    if content_start is None and after_statement is not None and after_statement[1] < len(toks):
+        # «أعلن جهاز الإسعاف، في بيان، إصابة ثلاثة مدنيين»: what the statement says follows it, with no «أن».
+        j = after_statement[0]
+        content_start = toks[after_statement[1]][0]
     if content_start is None:
         return None
     phrase_end = toks[j][0] if j < len(toks) else end
@@ -287,11 +298,13 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
     phrase = norm[phrase_start:phrase_end]
     head = segments[0][0][2]
     kind = lex.anaphora_sources.get(head)
-    if kind and len(segments[0]) <= 2:
+    if kind and (len(segments[0]) <= 2 or (len(segments[0]) <= 4 and segments[0][-1][2] in _SAME)):
         # «وأضاف البيان», «وتابع المصدر»: the latest source of that kind goes on.
-        prev = next((h for h in reversed(ctx.history) if h.attribution.source_type == kind
-                     or (kind == "anonymous" and h.attribution.source_type in ("unnamed official", "anonymous"))
-                     or (kind == "outlet" and h.attribution.source_type == "outlet")), None)
+        prev = next((h for h in reversed(ctx.history) if (h.attribution.source_type == kind and kind != "outlet")
+                     or (kind == "anonymous" and (h.attribution.source_type in ("unnamed official", "anonymous")
+                                                  or h.attribution.speaker.startswith(("مصدر", "مصادر"))))
+                     or (kind == "outlet" and h.attribution.source_type == "outlet"
+                         and h.attribution.speaker == h.attribution.cited_outlet)), None)
         if prev is not None:
             return Statement(prev.attribution, content_start, phrase_start, phrase_end, prev.org_actors,
                              continuation=True)
@@ -306,6 +319,10 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
                                       cited_outlet=ctx.article_outlet)
             return Statement(attribution, content_start, phrase_start, phrase_end)
     attribution = _classify(ctx, segments, phrase, head, outlet, in_statement=in_statement)
+    if cited and attribution.source_type in ("unnamed official", "anonymous") and not _is_publisher(ctx, cited):
+        # An unnamed source another outlet quotes rests on that outlet's word.
+        attribution = Attribution(speaker=attribution.speaker, speaker_role=attribution.speaker_role,
+                                  source_type="outlet", cited_outlet=outlet or cited)
     if attribution.source_type in ("named official", "named person") and attribution.speaker:
         key = _surname_key(attribution.speaker.split()[-1])
         known = ctx.speakers.get(key)
@@ -318,6 +335,15 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
     statement = Statement(attribution, content_start, phrase_start, phrase_end, org)
     ctx.history.append(statement)
     return statement
+
+
+def _is_publisher(ctx: SourceContext, cited: str) -> bool:
+    """«ونقلت البوابة عن»: the report's own outlet, named by a word of its name."""
+    if not ctx.publisher:
+        return False
+    own = {w[2:] if w.startswith("ال") else w for w in normalize(ctx.publisher).split()}
+    words = [w[2:] if w.startswith("ال") else w for w in normalize(cited).split()]
+    return bool(words) and words[0] in own
 
 
 def _according_to(ctx: SourceContext, start: int, end: int) -> Statement | None:
@@ -391,6 +417,19 @@ def _classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str,
         kept = [t for t in segments[0]]
         return Attribution(speaker=ctx.original(kept[0][0], kept[-1][1]), source_type="witnesses/residents",
                            cited_outlet=cited)
+    seg0 = segments[0]
+    if _bare(head) in _SOURCE_HEADS or head in _SOURCE_HEADS:
+        # «مصادر محلية في تجرهي، آخر بلدة ليبية قبل الحدود»: a source, whatever the aside after it says.
+        words = ctx.norm[seg0[0][0]:seg0[-1][1]]
+        kind = "unnamed official" if any(w in words for w in lex.official_sources) or \
+            ctx.actors_between(seg0[0][0], seg0[-1][1]) else "anonymous"
+        return Attribution(speaker=ctx.original(seg0[0][0], seg0[-1][1]), source_type=kind, cited_outlet=cited)
+    for seg in segments[1:]:
+        words = ctx.norm[seg[0][0]:seg[-1][1]]
+        if any(words.startswith(r) for r in lex.residents):
+            # «سالم الورفلي، أحد سكان منطقة الوشكة»: a resident with a name.
+            return Attribution(speaker=ctx.original(seg0[0][0], seg0[-1][1]), source_type="witnesses/residents",
+                               cited_outlet=cited)
     anonymous_at = next((phrase.find(a) for a in lex.anonymous if a in phrase), -1)
     if anonymous_at >= 0:
         base = phrase_start = segments[0][0][0]

@@ -292,6 +292,7 @@ def _drafts(scan: _Scan, article: Article) -> list[_Draft]:
     lex, norm, text = scan.lex, scan.norm, scan.text
     ctx = SourceContext(text, norm, scan.offsets, lex, actor_hits=scan.actors, actor_starts=scan.actor_starts)
     ctx.article_outlet = find_article_outlet(ctx)
+    ctx.publisher = article.outlet
     voice = Attribution(speaker="", source_type="outlet", cited_outlet=ctx.article_outlet)
     spans = split_sentences(text)
     drafts: list[_Draft] = []
