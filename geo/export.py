@@ -648,6 +648,8 @@ body > .folium-map {
 .mx-title { grid-area: title; margin: 0; padding: 10px 16px; font-size: 22px;
   background: #1d2b36; color: #fff; display: flex; justify-content: space-between;
   align-items: baseline; gap: 16px; }
+.mx-title > span { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical;
+  overflow: hidden; overflow-wrap: anywhere; }
 .mx-title small { font-size: 14px; font-weight: normal; opacity: .85; white-space: nowrap; }
 .mx-side { grid-area: side; overflow: hidden; padding: 10px 14px; border-inline-start: 1px solid #ccd;
   font-size: 13px; line-height: 1.45; background: #f7f8fa; }
@@ -726,17 +728,10 @@ def _sources(frame: gpd.GeoDataFrame) -> list[tuple[str, list[str]]]:
 
 
 def _legend_block() -> str:
-    """The map module's legend, or a plain list of event types when it has none."""
-    try:
-        from geo.maps import legend_html
-    except ImportError:
-        legend_html = None
-    if legend_html is not None:
-        return legend_html()
-    colors = _type_colors()
-    return "<ul>" + "".join(
-        f'<li><span style="color:{html.escape(c)}">■</span> {html.escape(t)}</li>'
-        for t, c in colors.items()) + "</ul>"
+    """The map module's legend (fixed markup from its style table, no article text)."""
+    from geo.maps import legend_html
+
+    return legend_html()
 
 
 def _page_html(frame: gpd.GeoDataFrame, *, title: str, filters: Any, place: Any,
