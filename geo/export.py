@@ -42,7 +42,7 @@ from shapely.geometry import (GeometryCollection, LineString, MultiLineString, M
                               MultiPolygon, Point, Polygon)
 from shapely.geometry.base import BaseGeometry
 
-from geo.errors import GeoError, InputError, StorageError
+from geo.errors import GeoError, InputError
 from geo.frames import EVENT_COLUMNS
 from geo.models import EVENT_TYPES
 
