@@ -52,6 +52,8 @@ _CITY_KINDS = frozenset({"city", "town", "village", "oasis", "neighbourhood"})
 _LINE_KINDS = frozenset({"road", "infrastructure", "reservoir", "wellfield"})
 # «قيل إنه قتل»: hearsay with no one behind it.
 _HEARSAY = re.compile(r"(?<!\w)[وف]?(?:قيل|يقال)(?!\w)")
+_FAMILY = {"attack": "attack", "movement": "route", "smuggling_route": "route", "route": "route",
+           "convoy": "route", "presence": "presence", "deploy": "presence", "base": "base", "other": "other"}
 _QUOTE_TRIM = " \t\n،,؛;:.«»\"'()-"
 
 @dataclass(slots=True)
@@ -76,13 +78,14 @@ class _Draft:
     sentence_start: int = 0
 
 
-def _deploys(scan: _Scan, hit, ce: int) -> bool:
+def _deploys(scan: _Scan, hit, sentence_end: int) -> bool:
     """«نشر» deploys when troops, vehicles or a number follow it; else it publishes («نشرت الخميس»)."""
     if hit.suffix:  # «بيان نشره», «نشرته»: something published
         return False
-    after = _WORD.findall(scan.norm, hit.end, min(ce, hit.end + 50))[:4]
-    return any(w in scan.lex.deploy_objects or w.isdigit() or (w[:1] in "وب" and w[1:] in scan.lex.deploy_objects)
-               for w in after)
+    objects = scan.lex.deploy_objects
+    after = _WORD.findall(scan.norm, hit.end, min(sentence_end, hit.end + 70))[:7]
+    return any(w in objects or (w[:1] in "وب" and w[1:] in objects)
+               or (w.isdigit() and not (len(w) == 4 and w[:2] in ("19", "20"))) for w in after)
 
 
 def _clause_words(scan: _Scan, cs: int, ce: int) -> set[str]:
@@ -149,13 +152,18 @@ def _clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple
                                 or (has_movement and before and before[-1] in _FROM)):
             # «لشن هجمات» is a plan, «بعد الهجوم» a time, «الفارين من المعارك» the reason they left.
             continue
+        if key == "presence" and _WORD.findall(norm, hit.end + len(hit.suffix), hit.end + len(hit.suffix) + 8)[:1] \
+                in (["ان"], ["انه"], ["انها"], ["انهم"], ["بان"]):
+            continue  # «رأى أن»: an opinion, not a sighting
         if key == "attack" and before and before[-1] in lex.attack_not_before:
             continue  # «وقف إطلاق النار»: a ceasefire
         if key == "base" and before and before[-1] in _FROM | _TO | {"في"} and has_movement:
             # «انطلقت من مقر الكتيبة», «إلى المعسكر»: the base is where a movement starts or ends.
             continue
+        if key == "smuggling_route" and hit.prefix.endswith("ل") and any(h.key == "base" for h in hits):
+            continue  # «قاعدة خلفية لتهريب البشر»: what the base is for
         if key == "deploy":
-            if not _deploys(scan, hit, ce):
+            if not _deploys(scan, hit, sentence[1]):
                 continue
             key = "presence"
         kinds.append(key)
@@ -278,12 +286,21 @@ def _parts(scan: _Scan, ns: int, ne: int) -> list[tuple[int, int]]:
     return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
 
 
-def _pieces(norm: str, content: int, ne: int) -> list[tuple[int, int, bool]]:
-    """Clauses, each cut again at connectives of time; the flag marks a piece that began at one."""
+def _pieces(scan: _Scan, content: int, ne: int) -> list[tuple[int, int, bool]]:
+    """Clauses, cut again at connectives of time and before a «و» that starts another kind of event
+    («قتل تسعة وفرّ الباقون»); the flag marks a piece that is not a whole clause."""
     out = []
-    for cs, ce in split_clauses(norm, content, ne):
-        for k, (a, b) in enumerate(split_connectives(norm, cs, ce)):
-            out.append((a, b, k > 0))
+    for cs, ce in split_clauses(scan.norm, content, ne):
+        for k, (a, b) in enumerate(split_connectives(scan.norm, cs, ce)):
+            family = None
+            for h in scan.in_range(scan.cue_starts, scan.cues, a, b):
+                f = _FAMILY[h.key]
+                cut = h.start - len(h.prefix)
+                if family is not None and f != family and h.prefix.startswith("و") and cut > a:
+                    out.append((a, cut, k > 0 or a > cs))
+                    a = cut
+                family = f
+            out.append((a, b, k > 0 or a > cs))
     return out
 
 
@@ -323,7 +340,7 @@ def _part_drafts(scan: _Scan, ctx: SourceContext, voice: Attribution, si: int, p
     attribution = statement.attribution if statement else voice
     content = statement.content_start if statement else ns
     skip = (statement.speaker_start, statement.speaker_end) if statement else (0, 0)
-    pieces = _pieces(norm, content, ne)
+    pieces = _pieces(scan, content, ne)
     denied = _denied_clauses(scan, [(a, b) for a, b, _ in pieces], ns, ne)
     sentence_has_place = any(not skip[0] <= loc.start < skip[1]
                              for loc in scan.in_range(scan.loc_starts, scan.locs, ns, ne))
@@ -354,6 +371,12 @@ def _part_drafts(scan: _Scan, ctx: SourceContext, voice: Attribution, si: int, p
                     prev.locs.extend(locs)
             if actors:
                 subject, subject_from = actors, cs
+            continue
+        if joined and prev is not None and _FAMILY[kind] == _FAMILY[prev.type] and ci - 1 not in denied:
+            # «تمر عبر بورسعيد قبل وصولها إلى ...»: the same event told on.
+            prev.end = ce
+            prev.locs.extend(loc for loc in locs if loc not in prev.locs)
+            prev.actors = list(dict.fromkeys(prev.actors + actors))
             continue
         attr = attribution
         if hedge_from is not None and cs >= hedge_from - 8:
@@ -394,6 +417,13 @@ def _complete(scan: _Scan, drafts: list[_Draft]) -> list[_Draft]:
                 # earlier in the sentence than the clause with the cue.
                 d.locs = _anaphora_locs(scan, d.start, d.end) or _anaphora_locs(scan, d.sentence_start, d.start)
                 d.inherited = bool(d.locs)
+        if not d.locs and d.type in _PLACE_TYPES:
+            # «شهدت مدينة الزاوية ... اشتباكات»: the scene named earlier in the sentence.
+            skip = (d.statement.speaker_start, d.statement.speaker_end) if d.statement else (0, 0)
+            earlier = [loc for loc in scan.in_range(scan.loc_starts, scan.locs, d.sentence_start, d.start)
+                       if not skip[0] <= loc.start < skip[1]]
+            d.locs = earlier[-1:]
+            d.inherited = bool(d.locs)
         if not any(_is_group(lex, a) for a in d.actors):
             if d.type == "base" and d.statement is not None and d.statement.org_actors:
                 d.actors = list(d.statement.org_actors) + d.actors
