@@ -232,8 +232,18 @@ def app_context() -> Context:
 
 # --- selection shared by the map and the tables -------------------------------------------
 
-def select_event(event_id: str | None) -> None:
+def select_event(event_id: str | None, *, fly: bool = True) -> None:
+    """Select an event everywhere; ``fly`` moves the map to it (not when it was clicked there)."""
     st.session_state[_SELECTED] = event_id
+    st.session_state["fly_to_selected"] = fly
+
+
+def map_focus(ctx: Context) -> dict:
+    """st_folium's ``center``/``zoom`` for the selected event: they pan without a rebuild."""
+    point = gf.event_point(ctx.events, ctx.filters.event_id)
+    if point is None or not st.session_state.get("fly_to_selected", True):
+        return {"center": None, "zoom": None}
+    return {"center": point, "zoom": 8}
 
 
 def table_rows_for(ctx: Context, event_id: str | None) -> list[int]:
@@ -253,7 +263,7 @@ def on_map_click() -> None:
     event_id = gf.clicked_event(ctx.events, properties=drawing.get("properties"),
                                 lat=clicked.get("lat"), lon=clicked.get("lng"))
     if event_id:
-        select_event(event_id)
+        select_event(event_id, fly=False)
 
 
 def on_table_select(key: str) -> None:

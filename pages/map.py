@@ -4,7 +4,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import ui
-from geo import filters as gf
 from geo.maps import build_event_map
 
 BASEMAPS = {"offline": "Offline (Natural Earth)", "osm": "OpenStreetMap (online)",
@@ -19,10 +18,10 @@ def main() -> None:
     head.markdown(f"### Events on the map: {len(ctx.events)}")
     basemap = choice.selectbox("Basemap", list(BASEMAPS), format_func=BASEMAPS.get,
                                key="basemap")
-    m = build_event_map(ctx.events, basemap=basemap, asset_base=ui.asset_base(), **ui.map_view(ctx))
-    focus = gf.event_point(ctx.events, ctx.filters.event_id)
+    m = build_event_map(ctx.events, basemap=basemap, asset_base=ui.asset_base(),
+                        **ui.map_view(ctx))
     st_folium(m, key="events_map", height=560, use_container_width=True,
-              returned_objects=RETURNED, center=focus, zoom=8 if focus else None,
+              returned_objects=RETURNED, **ui.map_focus(ctx),
               feature_group_to_add=ui.selection_layer(ctx), on_change=ui.on_map_click)
     details, table = st.columns([2, 3])
     with details:

@@ -107,7 +107,7 @@ def requests_log() -> list[str]:
 @pytest.fixture()
 def page(browser, request, requests_log):
     """A fresh browser page (own context) that records every request URL."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="ar-LY")
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="en-GB")
     context.on("request", lambda r: requests_log.append(r.url))
     page = context.new_page()
     page.set_default_timeout(30_000)

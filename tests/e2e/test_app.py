@@ -22,15 +22,48 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 pytestmark = pytest.mark.e2e
 
-# The ids of the event features Leaflet has drawn (set by geo.maps on each feature).
-JS_EVENT_IDS = """() => {
+# The ids of the event features on the map, read from the page through the iframe's window
+# (same origin), so a map that was just replaced is read afresh. geo.maps marks each event
+# feature with _marsadIndex and properties.id; reference layers carry ids too, but no index.
+JS_EVENT_IDS = """(selector) => {
+  const f = document.querySelector(selector), w = f && f.contentWindow;
+  if (!w || !w.map || !w.marsadDrawn) return null;
   const ids = new Set();
-  window.map.eachLayer(l => {
+  w.map.eachLayer(l => {
     const p = l.feature && l.feature.properties;
-    if (p && p.id && !l.options.__selection) ids.add(String(p.id));
+    if (p && p.id && l._marsadIndex !== undefined) ids.add(String(p.id));
   });
   return [...ids].sort();
 }"""
+
+
+# A point feature inside the view with no other point within 14 px: (event id, x, y in the
+# iframe). Features are drawn on canvas, so there is no element per feature to click.
+JS_CLICKABLE_POINT = """() => {
+  const map = window.map, box = map.getContainer().getBoundingClientRect();
+  const points = [];
+  map.eachLayer(l => {
+    const p = l.feature && l.feature.properties;
+    if (p && p.id && l.getLatLng && l._marsadIndex !== undefined) {
+      points.push({id: String(p.id), pt: map.latLngToContainerPoint(l.getLatLng())});
+    }
+  });
+  for (const a of points) {
+    if (a.pt.x < 80 || a.pt.y < 80 || a.pt.x > box.width - 80 || a.pt.y > box.height - 80) continue;
+    if (points.some(b => b !== a && a.pt.distanceTo(b.pt) < 14)) continue;
+    return {id: a.id, x: box.left + a.pt.x, y: box.top + a.pt.y};
+  }
+  return null;
+}"""
+
+
+def _click_a_point(page: Page) -> str:
+    """Click a point feature inside the map iframe; returns the event id it carries."""
+    target = _map(page).evaluate(JS_CLICKABLE_POINT)
+    assert target is not None, "no point feature is clickable on the map"
+    box = page.locator(MAP_IFRAME).first.bounding_box()
+    page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+    return target["id"]
 
 
 def _count(page: Page) -> int:
@@ -45,20 +78,34 @@ def _wait_idle(page: Page) -> None:
 
 
 def _map(page: Page) -> Frame:
-    """The st_folium iframe once Leaflet has drawn at least one interactive feature."""
-    page.locator(MAP_IFRAME).first.wait_for(state="visible")
-    frame = page.frame_locator(MAP_IFRAME).first
-    expect(frame.locator(".leaflet-interactive").first).to_be_attached(timeout=30_000)
-    return page.locator(MAP_IFRAME).first.element_handle().content_frame()
+    """The st_folium iframe once the event layers are drawn."""
+    iframe = page.locator(MAP_IFRAME).first
+    iframe.wait_for(state="visible")
+    frame = iframe.element_handle().content_frame()
+    # geo.maps sets window.marsadDrawn once every layer is on the map and painted.
+    frame.wait_for_function("() => window.map && window.marsadDrawn", timeout=30_000)
+    return frame
 
 
-def _drawn_ids(page: Page) -> list[str]:
-    return _map(page).evaluate(JS_EVENT_IDS)
+def _drawn_ids(page: Page, count: int | None = None) -> list[str]:
+    """The event ids on the map; with ``count``, first wait until the map shows that many."""
+    if count is not None:
+        page.wait_for_function(
+            f"([sel, n]) => {{ const ids = ({JS_EVENT_IDS})(sel); return ids && ids.length === n; }}",
+            arg=[MAP_IFRAME, count])
+    ids = page.evaluate(JS_EVENT_IDS, MAP_IFRAME)
+    assert ids is not None, "the map is not drawn"
+    return ids
 
 
 def _open(page: Page, url: str) -> None:
     page.goto(url)
     _wait_idle(page)
+
+
+def _located(events) -> list[str]:
+    """Ids of the events that have a geometry, i.e. belong on the map."""
+    return list(events["id"][events.geometry.notna() & ~events.geometry.is_empty])
 
 
 def _store(sample_store):
@@ -72,12 +119,11 @@ def _query(page: Page) -> dict[str, list[str]]:
 def test_map_shows_the_sample_events(page, app_url, sample_store):
     start = time.perf_counter()
     page.goto(app_url)
-    frame = _map(page)
+    _map(page)
     first_paint = time.perf_counter() - start
     events = _store(sample_store).read()
     assert _count(page) == len(events)
-    ids = frame.evaluate(JS_EVENT_IDS)
-    assert set(ids) == set(events["id"][events.geometry.notna()])
+    assert _drawn_ids(page, count=len(_located(events))) == sorted(_located(events))
     expect(page.get_by_text(str(sample_store))).to_be_visible()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "timings.json").write_text(json.dumps({"first_map_paint_s": round(first_paint, 2)}))
@@ -86,6 +132,7 @@ def test_map_shows_the_sample_events(page, app_url, sample_store):
 
 def test_date_filter_changes_the_count_and_the_features(page, app_url, sample_store):
     _open(page, app_url)
+    _map(page)
     before_count, before_ids = _count(page), _drawn_ids(page)
     # Move the slider's start thumb to the end: only the last day remains.
     thumb = page.get_by_test_id("stSlider").filter(has_text="Dates").get_by_role("slider").first
@@ -96,8 +143,8 @@ def test_date_filter_changes_the_count_and_the_features(page, app_url, sample_st
     since = _query(page)["from"][0]
     expected = _store(sample_store).read(since=since)
     assert _count(page) == len(expected) < before_count
-    after_ids = _drawn_ids(page)
-    assert set(after_ids) == set(expected["id"][expected.geometry.notna()])
+    after_ids = _drawn_ids(page, count=len(_located(expected)))
+    assert after_ids == sorted(_located(expected))
     assert set(after_ids) < set(before_ids)
 
 
@@ -115,7 +162,7 @@ def test_place_filter_keeps_only_events_near_the_place(page, app_url, sample_sto
     radius = float(query["r"][0])
     expected = _store(sample_store).read(near=(place.lat, place.lon, radius))
     assert 0 < _count(page) == len(expected) < total
-    assert set(_drawn_ids(page)) == set(expected["id"])
+    assert _drawn_ids(page, count=len(_located(expected))) == sorted(_located(expected))
 
 
 def test_panning_and_zooming_do_not_rerun_the_script(page, app_url):
@@ -125,15 +172,20 @@ def test_panning_and_zooming_do_not_rerun_the_script(page, app_url):
     frame = _map(page)
     before = len(sent)
     zoom = frame.evaluate("() => window.map.getZoom()")
+    controls = page.frame_locator(MAP_IFRAME).first
+    controls.locator(".leaflet-control-zoom-in").click()
+    frame.wait_for_function("z => !window.map._animatingZoom && window.map.getZoom() > z", arg=zoom)
+    controls.locator(".leaflet-control-zoom-out").click()
+    frame.wait_for_function("z => !window.map._animatingZoom && window.map.getZoom() === z", arg=zoom)
+    center = frame.evaluate("() => window.map.getCenter().lng")
     box = page.locator(MAP_IFRAME).first.bounding_box()
-    page.mouse.move(box["x"] + 300, box["y"] + 300)
+    page.mouse.move(box["x"] + 200, box["y"] + 120)
     page.mouse.down()
-    page.mouse.move(box["x"] + 480, box["y"] + 360, steps=8)
+    page.mouse.move(box["x"] + 260, box["y"] + 140, steps=6)
     page.mouse.up()
-    page.frame_locator(MAP_IFRAME).first.locator(".leaflet-control-zoom-in").click()
-    frame.wait_for_function("z => window.map.getZoom() > z", arg=zoom)
+    frame.wait_for_function("c => window.map.getCenter().lng !== c", arg=center)
     # Then a click on a feature, which must rerun: exactly one message to the server in all.
-    page.frame_locator(MAP_IFRAME).first.locator("path.leaflet-interactive").first.click()
+    _click_a_point(page)
     expect(page.locator(".st-key-rtl_event_quote")).to_be_visible()
     _wait_idle(page)
     assert len(sent) - before == 1
@@ -143,20 +195,17 @@ def test_link_reproduces_the_view(page, app_url, sample_store):
     _open(page, app_url + "/?type=movement&denied=0")
     expected = _store(sample_store).read(event_types=["movement"], include_denied=False)
     assert _count(page) == len(expected)
-    assert set(_drawn_ids(page)) == set(expected["id"][expected.geometry.notna()])
+    assert _drawn_ids(page, count=len(_located(expected))) == sorted(_located(expected))
 
 
 def test_clicking_a_feature_shows_its_source_and_quote(page, app_url, sample_store,
                                                        requests_log):
     _open(page, app_url)
-    frame = _map(page)
     events = _store(sample_store).read().set_index("id")
-    # Click the first point feature Leaflet drew (a circle marker's path).
-    target = frame.locator("path.leaflet-interactive").first
-    target.click()
+    event_id = _click_a_point(page)
     box = page.locator(".st-key-rtl_event_quote")
     expect(box).to_be_visible()
-    event_id = _query(page)["event"][0]
+    expect(page).to_have_url(re.compile(f"event={event_id}"))
     quote = events.loc[event_id, "quote"]
     expect(box).to_contain_text(quote[:25])
     assert box.evaluate("e => getComputedStyle(e).direction") == "rtl"
@@ -166,6 +215,16 @@ def test_clicking_a_feature_shows_its_source_and_quote(page, app_url, sample_sto
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT))
     assert not _foreign(requests_log), _foreign(requests_log)
+
+
+def test_geojson_download_holds_the_filtered_events(page, app_url, sample_store):
+    _open(page, app_url + "/?type=attack")
+    expected = _store(sample_store).read(event_types=["attack"])
+    assert _count(page) == len(expected)
+    with page.expect_download() as download:
+        page.get_by_test_id("stDownloadButton").filter(has_text="GeoJSON").click()
+    data = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert {f["properties"]["id"] for f in data["features"]} == set(expected["id"])
 
 
 def test_no_request_leaves_the_machine(page, app_url, requests_log):
