@@ -311,7 +311,10 @@ window.marsad = window.marsad || (function (L) {
         showCoverageOnHover: false, spiderfyOnMaxZoom: false, animate: false, disableClusteringAtZoom: 11,
         maxClusterRadius: 45, iconCreateFunction: clusterIcon(st.color)
       });
-      group.addLayers(layers);
+      // On the map first: MarkerCluster's addLayers without a map checks each new marker
+      // against every queued one (quadratic); with a map it clusters in one pass.
+      group.addTo(map);
+      group.addLayers(layers, true);
     } else {
       group = L.featureGroup(layers);
     }
