@@ -52,7 +52,9 @@ _CITY_KINDS = frozenset({"city", "town", "village", "oasis", "neighbourhood"})
 _LINE_KINDS = frozenset({"road", "infrastructure", "reservoir", "wellfield"})
 # «قيل إنه قتل»: hearsay with no one behind it.
 _HEARSAY = re.compile(r"(?<!\w)[وف]?(?:قيل|يقال)(?!\w)")
-_FAMILY = {"attack": "attack", "movement": "route", "smuggling_route": "route", "route": "route",
+# A piece that starts «بعد ...», «منذ ...» (not «بعد أن» + a verb) tells the background of the event before.
+_BACKGROUND = re.compile(r"(?:بعد|قبل|منذ|عقب|اثر)\s+(?!ان\s)")
+_FAMILY = {"attack": "attack", "movement": "route", "smuggling_route": "route", "route": "route", "smugglers": "route",
            "convoy": "route", "presence": "presence", "deploy": "presence", "base": "base", "other": "other"}
 _QUOTE_TRIM = " \t\n،,؛;:.«»\"'()-"
 
@@ -76,6 +78,7 @@ class _Draft:
     coordinated: bool = False
     absorbed: bool = False
     sentence_start: int = 0
+    weak: bool = False
 
 
 def _deploys(scan: _Scan, hit, sentence_end: int) -> bool:
@@ -118,6 +121,8 @@ def _smuggled(scan: _Scan, cs: int, ce: int, sentence: tuple[int, int], cue) -> 
     goods = scan.in_range(scan.goods_starts, scan.goods, sentence[0] if lookback else cs, ce)
     if any(h.key == "contraband" for h in goods):
         return True
+    if any(h.key in ("smugglers", "smuggling_route") for h in scan.in_range(scan.cue_starts, scan.cues, cs, ce)):
+        return True
     if goods and (any(h.key == "smuggling_route" for h in scan.in_range(scan.cue_starts, scan.cues, *sentence))
                   or any(h.key == "smugglers" for h in scan.in_range(scan.actor_starts, scan.actors, *sentence))):
         return True
@@ -155,6 +160,10 @@ def _clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple
         if key == "presence" and _WORD.findall(norm, hit.end + len(hit.suffix), hit.end + len(hit.suffix) + 8)[:1] \
                 in (["ان"], ["انه"], ["انها"], ["انهم"], ["بان"]):
             continue  # «رأى أن»: an opinion, not a sighting
+        if before and before[-1] in lex.not_before.get(key, ()):
+            continue  # «مكافحة التهريب», «صراع المهربين»: a topic, not an event
+        if key == "other" and any(w in lex.purpose or w in ("مستعدون", "مستعد", "مستعده") for w in before[-3:]):
+            continue  # «مستعدون للتنسيق»: an offer, not an event
         if key == "attack" and before and before[-1] in lex.attack_not_before:
             continue  # «وقف إطلاق النار»: a ceasefire
         if key == "base" and before and before[-1] in _FROM | _TO | {"في"} and has_movement:
@@ -172,13 +181,25 @@ def _clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple
     ranked = sorted(set(kinds), key=lex.priority.index)
     if not has_place:
         # A place-bound cue with no place nearby («وشن هجمات») yields to a placeless one.
-        placeless = [k for k in ranked if k not in _PLACE_TYPES and k not in ("route", "convoy")]
+        placeless = [k for k in ranked if k not in _PLACE_TYPES and k not in ("route", "convoy", "smugglers")]
         if placeless:
             return placeless[0], negated_presence
+    if ranked[0] == "smugglers":
+        # Smugglers named: an event when they travel, are placed, or are dealt with («يتعاملون مع مهربي البشر»).
+        words = _clause_words(scan, cs, ce)
+        dealing = any(w.startswith(lex.smuggler_dealings) for w in words)
+        own_place = bool(scan.in_range(scan.loc_starts, scan.locs, cs, ce))
+        if not (dealing or own_place or len(ranked) > 1):
+            return None, False
+        ranked = ["smuggling_route"]
+    ranked = [k for k in ranked if k != "smugglers"] or ranked
     kind = ranked[0]
     if kind in ("route", "convoy"):
         # A path word («شبكة الطرق الوعرة», «مسار») or a convoy with no verb of its own is a way travelled.
         kind = "movement"
+        if _smuggled(scan, cs, ce, sentence, next(h for h in hits if h.key in ("route", "convoy"))):
+            return "smuggling_route", False
+        return "route", False
     cue = next((h for h in hits if h.key in ("movement", "route", "convoy")), None)
     if kind == "movement" and cue is not None and _smuggled(scan, cs, ce, sentence, cue):
         # Drugs, fuel or migrants on the move: a smuggling route, not a troop movement.
@@ -296,7 +317,8 @@ def _pieces(scan: _Scan, content: int, ne: int) -> list[tuple[int, int, bool]]:
             for h in scan.in_range(scan.cue_starts, scan.cues, a, b):
                 f = _FAMILY[h.key]
                 cut = h.start - len(h.prefix)
-                if family is not None and f != family and h.prefix.startswith("و") and cut > a:
+                if family is not None and f != family and h.prefix.startswith("و") and cut > a \
+                        and h.key in ("attack", "movement", "smuggling_route"):
                     out.append((a, cut, k > 0 or a > cs))
                     a = cut
                 family = f
@@ -353,12 +375,13 @@ def _part_drafts(scan: _Scan, ctx: SourceContext, voice: Attribution, si: int, p
         locs = [loc for loc in scan.in_range(scan.loc_starts, scan.locs, cs, ce)
                 if not skip[0] <= loc.start < skip[1]]
         kind, negated = _clause_type(scan, cs, ce, bool(locs) or sentence_has_place, (content, ne))
+        weak = kind == "route"  # a path or a convoy word, no verb of movement
         actors = _actors_in(scan, cs, ce, skip)
         first_word = _WORD.search(norm, cs, ce)
         first = first_word.group() if first_word else ""
         prev = out[-1] if out else None
         if prev is not None and prev.type in _ROUTE_TYPES and first in lex.route_continuations \
-                and kind in (None, "movement", "smuggling_route"):
+                and kind in (None, "movement", "smuggling_route", "route"):
             # «مروراً بالشويرف، وصولاً إلى صبراتة»: the same route goes on.
             prev.end = ce
             prev.locs.extend(loc for loc in locs if loc not in prev.locs)
@@ -371,6 +394,18 @@ def _part_drafts(scan: _Scan, ctx: SourceContext, voice: Attribution, si: int, p
                     prev.locs.extend(locs)
             if actors:
                 subject, subject_from = actors, cs
+            continue
+        if kind in ("movement", "route") and _clause_words(scan, cs, ce) & lex.casualty_words:
+            continue  # «نقل الجرحى إلى مستشفى»: no troop movement
+        if prev is not None and joined and _BACKGROUND.match(norm, cs) and not locs:
+            # «بعد تلقي بلاغات عن تمركز ...»: background to the event before, not one of its own.
+            prev.end = ce
+            continue
+        if prev is not None and prev.type in _ROUTE_TYPES and kind in ("movement", "route") and first.startswith("و") \
+                and not any(_is_group(lex, a) for a in actors):
+            # «يخرج من محيط القاعدة ... ويسلك الطريق المؤدي إلى سوكنة»: the same convoy goes on.
+            prev.end = ce
+            prev.locs.extend(loc for loc in locs if loc not in prev.locs)
             continue
         if joined and prev is not None and _FAMILY[kind] == _FAMILY[prev.type] and ci - 1 not in denied:
             # «تمر عبر بورسعيد قبل وصولها إلى ...»: the same event told on.
@@ -393,6 +428,9 @@ def _part_drafts(scan: _Scan, ctx: SourceContext, voice: Attribution, si: int, p
                        denied=ci in denied or negated, hedged=bool(statement and statement.hedged),
                        coordinated=coordinated)
         draft.sentence_start = content
+        draft.weak = weak
+        if weak:
+            draft.type = kind = "movement"
         if prev is not None and prev.type == kind and (not locs or locs == prev.locs) and prev.denied == draft.denied:
             prev.end = ce
             prev.actors = list(dict.fromkeys(prev.actors + actors))
@@ -436,7 +474,7 @@ def _complete(scan: _Scan, drafts: list[_Draft]) -> list[_Draft]:
         if d.type not in _ROUTE_TYPES and len(d.locs) > 1:
             d.locs = _coordinated(scan, d.locs)
         d.roles = _roles(scan, d)
-        if d.type == "movement" and d.roles and all(r == "location" for r in d.roles.values()):
+        if d.type == "movement" and not d.weak and d.roles and all(r == "location" for r in d.roles.values()):
             # Moving about inside one area, with no origin, way or destination, is being there.
             d.type = "presence"
         if d.type in _ROUTE_TYPES and "origin" not in d.roles.values() and "destination" in d.roles.values() \

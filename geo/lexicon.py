@@ -165,6 +165,9 @@ class Lexicon:
     force_words: frozenset[str]
     carriers: frozenset[str]
     attack_not_before: frozenset[str]
+    not_before: dict[str, frozenset[str]]
+    smuggler_dealings: tuple[str, ...]
+    casualty_words: frozenset[str]
     actors: TermIndex
     actor_info: dict[str, Actor]
     speech_verbs: frozenset[str]
@@ -278,6 +281,9 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         force_words=_norm_set(cues.get("force_words", ())),
         carriers=_norm_set(cues.get("carriers", ())),
         attack_not_before=_norm_set(cues.get("attack_not_before", ())),
+        not_before={k: _norm_set(v) for k, v in cues.get("not_before", {}).items()},
+        smuggler_dealings=_norm_tuple(w.rstrip("*") for w in cues.get("smuggler_dealings", ())),
+        casualty_words=_norm_set(cues.get("casualty_words", ())),
         actors=TermIndex(actor_terms, prefixes=NAME_PREFIXES),
         actor_info=info,
         speech_verbs=_norm_set(attrib["speech_verbs"]),
