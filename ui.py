@@ -338,11 +338,15 @@ def map_view(ctx: Context) -> dict:
 
 
 def selection_layer(ctx: Context):
-    """A ring around the selected event, added to the map without rebuilding it."""
+    """The place filter's circle and a ring around the selected event, added without a rebuild."""
     import folium
     from shapely.geometry import Point, mapping
 
     group = folium.FeatureGroup(name="Selected event", control=False)
+    if ctx.place is not None:
+        folium.Circle((ctx.place.lat, ctx.place.lon), radius=ctx.filters.radius_km * 1000,
+                      color="#444", weight=1.5, dash_array="6 4", fill=False,
+                      interactive=False).add_to(group)
     rows = ctx.events[ctx.events["id"] == ctx.filters.event_id]
     geometry = rows.geometry.iloc[0] if not rows.empty else None
     if geometry is None or geometry.is_empty:

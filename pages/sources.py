@@ -31,8 +31,8 @@ def main() -> None:
     claims = gf.claims_of(ctx.events, source)
     st.subheader(f"{len(claims)} claims")
     for i, claim in enumerate(claims.itertuples()):
-        with st.container(key=f"rtl_claim_{i}", border=True):
-            st.markdown(ui.plain(claim.quote))
+        with st.container(border=True):
+            st.container(key=f"rtl_claim_{i}").markdown(ui.plain(claim.quote))
             st.caption(f"{claim.event_date} · {ui.plain(claim.type)} · {ui.plain(claim.places)}"
                        + (" · denied" if claim.denied else ""))
 
