@@ -35,6 +35,8 @@ _STATEMENT_HEADS = frozenset({"عبر", "ببيان", "علي"})
 _ACCORDING_HEADS = frozenset({"بحسب", "حسب", "وفقا", "نقلا", "طبقا", "حسبما"})
 _ACCORDING = re.compile(r"(?<!\w)و?(بحسب|حسب|حسبما|وفقا ل|وفق|نقلا عن|طبقا ل)\s*(?:ما\s+\w+\s+(?:به\s+|بها\s+)?)?")
 _QUOTE_MARKS = "«»\"'()"
+_KANA = frozenset({"كان", "كانت", "كانوا"})
+_ONE_OF = frozenset({"احد", "احدي"})
 _SAME = frozenset({"نفسه", "نفسها", "ذاته", "ذاتها", "نفسهم", "انفسهم"})
 _SOURCE_HEADS = frozenset({"مصدر", "مصادر", "مصدرا"})
 
@@ -195,12 +197,14 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
     toks = _tokens(norm, start, min(end, start + 240))
     verb = None
     words_seen = 0
+    # «وكانت وكالة «بلومبرغ» قد أفادت»: the speaker stands between «كان» and «قد».
+    kana = bool(toks) and _bare(toks[0][2]) in _KANA
     for k, (s, e, t) in enumerate(toks):
         if t in _THAT or t == ":":
             break
         if t.isalnum():
             words_seen += 1
-            if words_seen > 5:
+            if words_seen > (10 if kana else 5):
                 break
             bare = _bare(t)
             if t in lex.hedges or bare in lex.hedges:
@@ -218,10 +222,16 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
     verb_word = _bare(toks[verb][2])
     k = verb + 1
     cited = ""
+    before_verb: list[tuple[int, int, str]] = []
+    if kana and verb >= 3 and toks[verb - 1][2] == "قد":
+        before_verb = [t for t in toks[1:verb - 1] if t[2] not in _QUOTE_MARKS]
     if verb_word in _QUOTING:
         for j in range(k, min(k + 8, len(toks))):
             if toks[j][2] == "عن":
                 cited = ctx.original(toks[k][0], toks[j - 1][1]) if j > k else ""
+                if before_verb:
+                    cited = ctx.original(before_verb[0][0], before_verb[-1][1])
+                    before_verb = []
                 k = j + 1
                 break
     phrase_start = toks[k][0] if k < len(toks) else end
@@ -276,6 +286,9 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
     if content_start is None:
         return None
     phrase_end = toks[j][0] if j < len(toks) else end
+    if before_verb:
+        segments = [before_verb]
+        phrase_start, phrase_end = before_verb[0][0], before_verb[-1][1]
     for seg in segments:
         if seg and _bare(seg[0][2]) in _ACCORDING_HEADS and len(seg) > 1:
             # «، بحسب الصحيفة،» names the outlet, not the speaker.
@@ -416,6 +429,11 @@ def _classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str,
     if any(phrase.startswith(r) or (" " + r) in phrase[:20] for r in lex.residents):
         kept = [t for t in segments[0]]
         return Attribution(speaker=ctx.original(kept[0][0], kept[-1][1]), source_type="witnesses/residents",
+                           cited_outlet=cited)
+    seg0 = segments[0]
+    if _bare(head) in _ONE_OF and not any(_bare(t) in lex.official_words for _, _, t in seg0):
+        # «أحد رعاة الإبل», «أحد المهاجرين»: one unnamed person who was there.
+        return Attribution(speaker=ctx.original(seg0[0][0], seg0[-1][1]), source_type="witnesses/residents",
                            cited_outlet=cited)
     seg0 = segments[0]
     if _bare(head) in _SOURCE_HEADS or head in _SOURCE_HEADS:
