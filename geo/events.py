@@ -151,7 +151,7 @@ def _clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple
             continue
         if any(norm.startswith(f, hit.end + len(hit.suffix) + 1) for f in lex.not_after.get(key, ())):
             continue
-        if key == "attack" and (hit.prefix in ("ل", "لل", "ول", "فل")
+        if key == "attack" and (hit.prefix in ("ل", "لل", "ول", "فل") and not any(w in lex.exposure for w in before[-5:])
                                 or any(w in lex.purpose for w in before[-4:])
                                 or any(w in lex.temporal for w in before[-3:])
                                 or (has_movement and before and before[-1] in _FROM)):
@@ -166,11 +166,9 @@ def _clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple
             continue  # «مستعدون للتنسيق»: an offer, not an event
         if key == "attack" and before and before[-1] in lex.attack_not_before:
             continue  # «وقف إطلاق النار»: a ceasefire
-        if key == "base" and before and before[-1] in _FROM | _TO | {"في"} and has_movement:
+        if key == "base" and has_movement and any(w in _FROM or w in _TO or w == "في" for w in before[-2:]):
             # «انطلقت من مقر الكتيبة», «إلى المعسكر»: the base is where a movement starts or ends.
             continue
-        if key == "smuggling_route" and hit.prefix.endswith("ل") and any(h.key == "base" for h in hits):
-            continue  # «قاعدة خلفية لتهريب البشر»: what the base is for
         if key == "deploy":
             if not _deploys(scan, hit, sentence[1]):
                 continue
@@ -261,6 +259,8 @@ def _roles(scan: _Scan, draft: _Draft) -> dict[int, str]:
                 role = "location"  # «تتحرك بين غدامس ودرج», «تحركات في المنطقة»: moving about in one area
             else:
                 role = "via"
+        if i and not before and scan.norm[draft.locs[i - 1].end:loc.start].strip() in ("و", "،", ",", "او"):
+            role = roles[i - 1]  # «بين غدامس ودرج وسيناون», «نحو سبها والجفرة»: one list, one role
         roles[i] = role
         floor = max(floor, loc.end)
     return roles
@@ -317,8 +317,10 @@ def _pieces(scan: _Scan, content: int, ne: int) -> list[tuple[int, int, bool]]:
             for h in scan.in_range(scan.cue_starts, scan.cues, a, b):
                 f = _FAMILY[h.key]
                 cut = h.start - len(h.prefix)
-                if family is not None and f != family and h.prefix.startswith("و") and cut > a \
-                        and h.key in ("attack", "movement", "smuggling_route"):
+                # «وفرّ الباقون», and «قاعدة خلفية لتهريب البشر من النيجر»: a second event in one clause.
+                if family is not None and f != family and cut > a and (
+                        (h.prefix.startswith("و") and h.key in ("attack", "movement", "smuggling_route"))
+                        or (h.prefix.startswith("ل") and h.key == "smuggling_route")):
                     out.append((a, cut, k > 0 or a > cs))
                     a = cut
                 family = f

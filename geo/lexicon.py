@@ -168,6 +168,7 @@ class Lexicon:
     not_before: dict[str, frozenset[str]]
     smuggler_dealings: tuple[str, ...]
     casualty_words: frozenset[str]
+    exposure: frozenset[str]
     actors: TermIndex
     actor_info: dict[str, Actor]
     speech_verbs: frozenset[str]
@@ -284,6 +285,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         not_before={k: _norm_set(v) for k, v in cues.get("not_before", {}).items()},
         smuggler_dealings=_norm_tuple(w.rstrip("*") for w in cues.get("smuggler_dealings", ())),
         casualty_words=_norm_set(cues.get("casualty_words", ())),
+        exposure=_norm_set(cues.get("exposure", ())),
         actors=TermIndex(actor_terms, prefixes=NAME_PREFIXES),
         actor_info=info,
         speech_verbs=_norm_set(attrib["speech_verbs"]),
