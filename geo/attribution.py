@@ -75,6 +75,7 @@ class SourceContext:
     actor_hits: list = field(default_factory=list)
     actor_starts: list[int] = field(default_factory=list)
     outlet_hits: list = field(default_factory=list)
+    publisher_words: frozenset[str] | None = None
 
     def actors_between(self, start: int, end: int) -> tuple[str, ...]:
         """Actor ids found in the normalized span (from the report-wide actor scan)."""
@@ -93,8 +94,9 @@ class SourceContext:
         return re.sub(r"\s+", " ", out).strip(" ،,:")
 
 
-def _tokens(norm: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(norm, start, end)]
+def _tokens(ctx: SourceContext, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The tokens (words and marks) of ``norm[start:end]``."""
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(ctx.norm, start, end)]
 
 
 # Surnames repeat across a report («البرغثي»): normalizing each once is enough.
@@ -190,11 +192,15 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
     """
     lex, norm = ctx.lexicon, ctx.norm
     # Only the opening words can hold the speech verb; read no further unless one is there.
-    opening = _WORDS.findall(norm, start, min(end, start + 60))[:6]
-    if not any(_bare(t) in lex.speech_verbs or _bare(t) in lex.continuation_verbs or t in lex.hedges
-               or _bare(t) in lex.hedges or t in lex.speech_verbs for t in opening):
+    opening = _WORDS.findall(norm, start, min(end, start + 120))[:11]
+    if not opening:
+        return None
+    if _bare(opening[0]) not in _KANA:
+        opening = opening[:6]
+    forms = lex.opening_forms
+    if not any(t in forms for t in opening):
         return _according_to(ctx, start, end)
-    toks = _tokens(norm, start, min(end, start + 240))
+    toks = _tokens(ctx, start, min(end, start + 240))
     verb = None
     words_seen = 0
     # «وكانت وكالة «بلومبرغ» قد أفادت»: the speaker stands between «كان» and «قد».
@@ -354,7 +360,9 @@ def _is_publisher(ctx: SourceContext, cited: str) -> bool:
     """«ونقلت البوابة عن»: the report's own outlet, named by a word of its name."""
     if not ctx.publisher:
         return False
-    own = {w[2:] if w.startswith("ال") else w for w in normalize(ctx.publisher).split()}
+    if ctx.publisher_words is None:
+        ctx.publisher_words = frozenset(w[2:] if w.startswith("ال") else w for w in normalize(ctx.publisher).split())
+    own = ctx.publisher_words
     words = [w[2:] if w.startswith("ال") else w for w in normalize(cited).split()]
     return bool(words) and words[0] in own
 
@@ -364,7 +372,7 @@ def _according_to(ctx: SourceContext, start: int, end: int) -> Statement | None:
     m = _ACCORDING.search(ctx.norm, start, end)
     if m is None:
         return None
-    toks = _tokens(ctx.norm, m.end(), min(end, m.end() + 160))
+    toks = _tokens(ctx, m.end(), min(end, m.end() + 160))
     phrase: list[tuple[int, int, str]] = []
     outlet = ""
     for tok in toks:

@@ -112,12 +112,14 @@ def scan_report(text: str, mentions: Sequence[Mention], lex: Lexicon) -> Scan:
         cues.append(hit)
     actors.sort(key=lambda h: h.start)
     locs = []
+    actor_starts = [h.start for h in actors]
     for m in mentions:
         a = m.phrase_start if m.phrase_start is not None else m.start
         b = m.phrase_end if m.phrase_end is not None else m.end
         s, e = to_norm(offsets, m.start), to_norm(offsets, m.end)
         # A place inside an actor's name («شهداء الزاوية», «ثوار بنغازي») is not where the event is.
-        if any(h.start <= s and e <= h.end for h in actors):
+        i = bisect_left(actor_starts, s + 1) - 1  # the last actor starting at or before the place
+        if i >= 0 and actors[i].start <= s and e <= actors[i].end:
             continue
         locs.append(Loc(to_norm(offsets, a), to_norm(offsets, b), m))
     locs.sort(key=lambda loc: loc.start)

@@ -22,7 +22,7 @@ import re
 import sys
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from geo.attribution import SourceContext, Statement, find_article_outlet, find_attribution
 from geo.dates import find_dates, find_report_date, resolve_date
@@ -52,6 +52,9 @@ _CITY_KINDS = frozenset({"city", "town", "village", "oasis", "neighbourhood"})
 _LINE_KINDS = frozenset({"road", "infrastructure", "reservoir", "wellfield"})
 # «قيل إنه قتل»: hearsay with no one behind it.
 _HEARSAY = re.compile(r"(?<!\w)[وف]?(?:قيل|يقال)(?!\w)")
+_ABSENCE = frozenset({"غياب", "لغياب", "انعدام"})
+_READY = frozenset({"مستعدون", "مستعد", "مستعده"})
+_SIGHT = ("را", "شاهد", "لاحظ")  # sight verbs: «رأى أن» is an opinion
 # A piece that starts «بعد ...», «منذ ...» (not «بعد أن» + a verb) tells the background of the event before.
 _BACKGROUND = re.compile(r"(?:بعد|قبل|منذ|عقب|اثر)\s+(?!ان\s)")
 _FAMILY = {"attack": "attack", "movement": "route", "smuggling_route": "route", "route": "route", "smugglers": "route",
@@ -142,27 +145,27 @@ def _clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple
         key = hit.key
         word_start = hit.start - len(hit.prefix)
         before = _words_before(norm, word_start, cs, 6)
-        if any(w in lex.negation or (w[:1] in "ول" and w[1:] in lex.negation) for w in before) \
-                and "ان" not in before[-2:]:
+        if not lex.negation_forms.isdisjoint(before) and "ان" not in before[-2:]:
             # «لا وجود لقواتنا» denies a presence; «لا تتحرك» is no event at all.
-            if key == "presence" and not any(w in ("غياب", "لغياب", "انعدام") for w in before):
+            if key == "presence" and _ABSENCE.isdisjoint(before):
                 negated_presence = True
                 kinds.append("presence")
             continue
         if any(norm.startswith(f, hit.end + len(hit.suffix) + 1) for f in lex.not_after.get(key, ())):
             continue
-        if key == "attack" and (hit.prefix in ("ل", "لل", "ول", "فل") and not any(w in lex.exposure for w in before[-5:])
-                                or any(w in lex.purpose for w in before[-4:])
-                                or any(w in lex.temporal for w in before[-3:])
+        if key == "attack" and (hit.prefix in ("ل", "لل", "ول", "فل") and lex.exposure.isdisjoint(before[-5:])
+                                or not lex.purpose.isdisjoint(before[-4:])
+                                or not lex.temporal.isdisjoint(before[-3:])
                                 or (has_movement and before and before[-1] in _FROM)):
             # «لشن هجمات» is a plan, «بعد الهجوم» a time, «الفارين من المعارك» the reason they left.
             continue
-        if key == "presence" and _WORD.findall(norm, hit.end + len(hit.suffix), hit.end + len(hit.suffix) + 8)[:1] \
+        if key == "presence" and norm.startswith(_SIGHT, hit.start) and \
+                _WORD.findall(norm, hit.end + len(hit.suffix), hit.end + len(hit.suffix) + 8)[:1] \
                 in (["ان"], ["انه"], ["انها"], ["انهم"], ["بان"]):
             continue  # «رأى أن»: an opinion, not a sighting
         if before and before[-1] in lex.not_before.get(key, ()):
             continue  # «مكافحة التهريب», «صراع المهربين»: a topic, not an event
-        if key == "other" and any(w in lex.purpose or w in ("مستعدون", "مستعد", "مستعده") for w in before[-3:]):
+        if key == "other" and not (lex.purpose.isdisjoint(before[-3:]) and _READY.isdisjoint(before[-3:])):
             continue  # «مستعدون للتنسيق»: an offer, not an event
         if key == "attack" and before and before[-1] in lex.attack_not_before:
             continue  # «وقف إطلاق النار»: a ceasefire
@@ -608,7 +611,9 @@ def extract_events(article: Article, *, mentions: Sequence[Mention] | None = Non
                       end=loc.mention.phrase_end if loc.mention.phrase_end is not None else loc.mention.end,
                       qualifier=loc.mention.qualifier)
             for i, loc in enumerate(d.locs))
-        attribution = replace(d.attribution, publisher=article.outlet, url=article.url)
+        a = d.attribution
+        attribution = Attribution(a.speaker, a.speaker_role, a.source_type, a.cited_outlet, article.outlet,
+                                  article.url)
         events.append(Event(
             id=event_id, article_id=article.id, type=d.type, geometry=geometry, geo_precision=precision,
             event_date=date, date_precision=date_precision, attribution=attribution,

@@ -146,6 +146,7 @@ class Lexicon:
     priority: tuple[str, ...]
     not_after: dict[str, tuple[str, ...]]
     negation: frozenset[str]
+    negation_forms: frozenset[str]
     denial: TermIndex
     purpose: frozenset[str]
     hedges: frozenset[str]
@@ -172,6 +173,7 @@ class Lexicon:
     actors: TermIndex
     actor_info: dict[str, Actor]
     speech_verbs: frozenset[str]
+    opening_forms: frozenset[str]
     continuation_verbs: frozenset[str]
     preambles: tuple[str, ...]
     interview: tuple[str, ...]
@@ -260,6 +262,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         priority=tuple(cues["priority"]),
         not_after={k: _norm_tuple(w.rstrip("*") for w in v) for k, v in cues["not_after"].items()},
         negation=_norm_set(cues["negation"]),
+        negation_forms=frozenset(c + w for w in _norm_set(cues["negation"]) for c in ("", "و", "ل")),
         denial=TermIndex(((w, "denial") for w in cues["denial"]), prefixes=CUE_PREFIXES,
                          suffixes=LIGHT_SUFFIXES),
         purpose=_norm_set(cues["purpose"]),
@@ -289,6 +292,8 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         actors=TermIndex(actor_terms, prefixes=NAME_PREFIXES),
         actor_info=info,
         speech_verbs=_norm_set(attrib["speech_verbs"]),
+        opening_forms=frozenset(c + w for w in _norm_set([*attrib["speech_verbs"], *attrib["continuation_verbs"],
+                                                          *cues["hedges"]]) for c in ("", "و", "ف")),
         continuation_verbs=_norm_set(attrib["continuation_verbs"]),
         preambles=_norm_tuple(attrib["preambles"]),
         interview=_norm_tuple(attrib["interview"]),
