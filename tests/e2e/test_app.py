@@ -226,14 +226,45 @@ def test_clicking_a_feature_shows_its_source_and_quote(page, app_url, sample_sto
     assert not _foreign(requests_log), _foreign(requests_log)
 
 
-def test_geojson_download_holds_the_filtered_events(page, app_url, sample_store):
+def _geojson_ids(path: Path) -> set[str]:
+    return {f["properties"]["id"] for f in json.loads(path.read_text(encoding="utf-8"))["features"]}
+
+
+def _gpkg_ids(path: Path) -> set[str]:
+    import geopandas as gpd
+    return set(gpd.read_file(path)["id"])
+
+
+def _loads_nothing_remote(page_html: str) -> bool:
+    """No script, image or stylesheet from the network (links to the articles are fine)."""
+    return not re.search(r"src=[\"']https?://|<link[^>]*href=[\"']https?://", page_html)
+
+
+def _csv_rows(path: Path) -> int:
+    import csv
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return sum(1 for _ in csv.DictReader(f))
+
+
+@pytest.mark.parametrize("label, check", [
+    ("GeoJSON", lambda path, ids: _geojson_ids(path) == ids),
+    ("GeoPackage", lambda path, ids: _gpkg_ids(path) == ids),
+    ("CSV", lambda path, ids: _csv_rows(path) == len(ids)),
+    ("KML", lambda path, ids: path.read_text(encoding="utf-8").count("<Placemark") == len(ids)),
+    ("Offline HTML", lambda path, ids: _loads_nothing_remote(path.read_text(encoding="utf-8"))),
+    ("PNG snapshot", lambda path, ids: path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"),
+], ids=["geojson", "gpkg", "csv", "kml", "html", "png"])
+def test_downloads_hold_the_filtered_events(page, app_url, sample_store, tmp_path, label, check):
     _open(page, app_url + "/?type=attack")
     expected = _store(sample_store).read(event_types=["attack"])
     assert _count(page) == len(expected)
-    with page.expect_download() as download:
-        page.get_by_test_id("stDownloadButton").filter(has_text="GeoJSON").click()
-    data = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
-    assert {f["properties"]["id"] for f in data["features"]} == set(expected["id"])
+    button = page.get_by_test_id("stDownloadButton").filter(has_text=label).get_by_role("button")
+    expect(button).to_be_enabled()
+    with page.expect_download(timeout=90_000) as download:
+        button.click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert check(saved, set(_located(expected)))
 
 
 def test_no_request_leaves_the_machine(page, app_url, requests_log):
