@@ -35,6 +35,9 @@ _STATEMENT_HEADS = frozenset({"عبر", "ببيان", "علي"})
 _ACCORDING_HEADS = frozenset({"بحسب", "حسب", "وفقا", "نقلا", "طبقا", "حسبما"})
 _ACCORDING = re.compile(r"(?<!\w)و?(بحسب|حسب|حسبما|وفقا ل|وفق|نقلا عن|طبقا ل)\s*(?:ما\s+\w+\s+(?:به\s+|بها\s+)?)?")
 _QUOTE_MARKS = "«»\"'()"
+_FURTHER = object()  # the speaker's words run past the window read
+_SAID_IN_HEADS = _INTERVIEW_HEADS | _STATEMENT_HEADS
+_LONGEST_RESIDENT = 16
 _KANA = frozenset({"كان", "كانت", "كانوا"})
 _ONE_OF = frozenset({"احد", "احدي"})
 _SAME = frozenset({"نفسه", "نفسها", "ذاته", "ذاتها", "نفسهم", "انفسهم"})
@@ -76,6 +79,7 @@ class SourceContext:
     actor_starts: list[int] = field(default_factory=list)
     outlet_hits: list = field(default_factory=list)
     publisher_words: frozenset[str] | None = None
+    words: tuple | None = None
 
     def actors_between(self, start: int, end: int) -> tuple[str, ...]:
         """Actor ids found in the normalized span (from the report-wide actor scan)."""
@@ -116,7 +120,7 @@ def find_article_outlet(ctx: SourceContext) -> str:
     m = re.search(rf"(?<!\w)[وفبل]?(?:ال)?({words}) ?«([^»]{{2,40}})»", norm)
     if m:
         best = (m.start(), ctx.original(m.start(1), m.end(1)) + " " + ctx.original(m.start(2), m.end(2)))
-    ctx.outlet_hits = lex.known_outlets.find(norm)
+    ctx.outlet_hits = lex.known_outlets.find(norm, ctx.words)
     for hit in ctx.outlet_hits:
         if best is None or hit.start < best[0]:
             best = (hit.start, ctx.original(hit.start, hit.end))
@@ -190,6 +194,15 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
     --------
     «وقال أحد السكان: «...»» gives source_type "witnesses/residents", speaker «أحد السكان».
     """
+    # Most speakers are named within the first 120 characters: read further only when needed.
+    found = _attribution(ctx, start, end, 120)
+    if found is _FURTHER:
+        found = _attribution(ctx, start, end, 240)
+    return None if found is _FURTHER else found
+
+
+def _attribution(ctx: SourceContext, start: int, end: int, width: int):
+    """find_attribution reading ``width`` characters; _FURTHER when the speaker runs past them."""
     lex, norm = ctx.lexicon, ctx.norm
     # Only the opening words can hold the speech verb; read no further unless one is there.
     opening = _WORDS.findall(norm, start, min(end, start + 120))[:11]
@@ -200,7 +213,7 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
     forms = lex.opening_forms
     if not any(t in forms for t in opening):
         return _according_to(ctx, start, end)
-    toks = _tokens(ctx, start, min(end, start + 240))
+    toks = _tokens(ctx, start, min(end, start + width))
     verb = None
     words_seen = 0
     # «وكانت وكالة «بلومبرغ» قد أفادت»: the speaker stands between «كان» and «قد».
@@ -253,8 +266,7 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
                 or (t in _TO and verb_word in _POINTING):
             content_start = e
             break
-        said_in = t in _INTERVIEW_HEADS | _STATEMENT_HEADS and next(
-            (p for p in lex.statement_words if norm.startswith(p, s)), None)
+        said_in = t in _SAID_IN_HEADS and norm.startswith(lex.statement_words, s)
         if said_in:
             in_statement = True
             seg_end = j
@@ -267,7 +279,7 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
                 after_statement = (began, j)
             segments.append([])
             continue
-        skip = t in _INTERVIEW_HEADS and next((p for p in lex.interview if norm.startswith(p, s)), None)
+        skip = t in _INTERVIEW_HEADS and norm.startswith(lex.interview, s)
         if skip:
             seg_end = j
             while seg_end < len(toks) and toks[seg_end][2] not in _COMMA:
@@ -290,7 +302,7 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
         j = after_statement[0]
         content_start = toks[after_statement[1]][0]
     if content_start is None:
-        return None
+        return _FURTHER if start + width < end and width < 240 else None
     phrase_end = toks[j][0] if j < len(toks) else end
     if before_verb:
         segments = [before_verb]
@@ -299,7 +311,7 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
         if seg and _bare(seg[0][2]) in _ACCORDING_HEADS and len(seg) > 1:
             # «، بحسب الصحيفة،» names the outlet, not the speaker.
             outlet_words = ctx.norm[seg[1][0]:seg[-1][1]]
-            if any(outlet_words.startswith(a) for a in lex.outlet_anaphora):
+            if outlet_words.startswith(lex.outlet_anaphora):
                 interview_outlet = interview_outlet or ctx.article_outlet
             seg.clear()
     segments = [s for s in segments if s]
@@ -405,16 +417,16 @@ def _classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str,
     starts_with_actor = any(h for h in ctx.actors_between(segments[0][0][0], segments[0][0][1] + 1))
     if (org_head or starts_with_actor or (in_statement and head.startswith("ال"))) \
             and head not in lex.anonymous_heads and head not in lex.report_words \
-            and not any(phrase.startswith(r) for r in lex.residents):
+            and not phrase.startswith(lex.residents):
         name = ctx.original(segments[0][0][0], segments[0][-1][1])
         if head not in lex.outlet_words:
             return Attribution(speaker=name, source_type="organisation statement", cited_outlet=cited)
-    if any(phrase.startswith(a) for a in lex.outlet_anaphora) or head in lex.outlet_words:
-        if head in lex.outlet_words and len(segments[0]) >= 2 and not any(
-                phrase.startswith(a) for a in lex.outlet_anaphora):
+    outlet_anaphora = phrase.startswith(lex.outlet_anaphora)
+    if outlet_anaphora or head in lex.outlet_words:
+        if head in lex.outlet_words and len(segments[0]) >= 2 and not outlet_anaphora:
             name = ctx.original(segments[0][0][0], segments[0][-1][1])
             return Attribution(speaker=name, source_type="outlet", cited_outlet=name)
-        if any(phrase.startswith(a) for a in lex.outlet_anaphora):
+        if outlet_anaphora:
             name = ctx.article_outlet or ctx.original(segments[0][0][0], segments[0][-1][1])
         else:
             name = ctx.original(segments[0][0][0], segments[0][-1][1])
@@ -434,7 +446,7 @@ def _classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str,
             name = "ال" + name[1:]
         return Attribution(speaker=name, speaker_role=ctx.original(words[0][0], words[0][1]),
                            source_type="organisation statement", cited_outlet=cited)
-    if any(phrase.startswith(r) or (" " + r) in phrase[:20] for r in lex.residents):
+    if phrase.startswith(lex.residents) or lex.residents_re.search(phrase, 0, 20 + _LONGEST_RESIDENT):
         kept = [t for t in segments[0]]
         return Attribution(speaker=ctx.original(kept[0][0], kept[-1][1]), source_type="witnesses/residents",
                            cited_outlet=cited)
@@ -447,30 +459,31 @@ def _classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str,
     if _bare(head) in _SOURCE_HEADS or head in _SOURCE_HEADS:
         # «مصادر محلية في تجرهي، آخر بلدة ليبية قبل الحدود»: a source, whatever the aside after it says.
         words = ctx.norm[seg0[0][0]:seg0[-1][1]]
-        kind = "unnamed official" if any(w in words for w in lex.official_sources) or \
+        kind = "unnamed official" if lex.official_re.search(words) or \
             ctx.actors_between(seg0[0][0], seg0[-1][1]) else "anonymous"
         return Attribution(speaker=ctx.original(seg0[0][0], seg0[-1][1]), source_type=kind, cited_outlet=cited)
     for seg in segments[1:]:
         words = ctx.norm[seg[0][0]:seg[-1][1]]
-        if any(words.startswith(r) for r in lex.residents):
+        if words.startswith(lex.residents):
             # «سالم الورفلي، أحد سكان منطقة الوشكة»: a resident with a name.
             return Attribution(speaker=ctx.original(seg0[0][0], seg0[-1][1]), source_type="witnesses/residents",
                                cited_outlet=cited)
-    anonymous_at = next((phrase.find(a) for a in lex.anonymous if a in phrase), -1)
+    anonymous_at = next((phrase.find(a) for a in lex.anonymous if a in phrase), -1) \
+        if lex.anonymous_re.search(phrase) else -1
     if anonymous_at >= 0:
         base = phrase_start = segments[0][0][0]
         kept = [t for seg in segments for t in seg if t[0] < base + anonymous_at]
         desc = ctx.original(kept[0][0], kept[-1][1]) if kept else ""
-        kind = "unnamed official" if any(w in phrase for w in lex.official_sources) or \
+        kind = "unnamed official" if lex.official_re.search(phrase) or \
             ctx.actors_between(segments[0][0][0], segments[-1][-1][1]) else "anonymous"
         del phrase_start
         return Attribution(speaker=desc, source_type=kind, cited_outlet=cited)
     whole = ctx.original(segments[0][0][0], segments[-1][-1][1])
-    if any(phrase.startswith(r) or (" " + r) in phrase[:20] for r in lex.residents):
+    if phrase.startswith(lex.residents) or lex.residents_re.search(phrase, 0, 20 + _LONGEST_RESIDENT):
         return Attribution(speaker=whole, source_type="witnesses/residents", cited_outlet=cited)
     name, role, is_official = _name_and_role(ctx, segments)
     if head in lex.anonymous_heads and not (name and role):
-        kind = "unnamed official" if any(w in phrase for w in lex.official_sources) or \
+        kind = "unnamed official" if lex.official_re.search(phrase) or \
             ctx.actors_between(segments[0][0][0], segments[-1][-1][1]) else "anonymous"
         return Attribution(speaker=whole, source_type=kind, cited_outlet=cited)
     if name and not role and len(name.split()) <= 2:

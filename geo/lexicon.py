@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from bisect import bisect_right
 from functools import cache
 from pathlib import Path
 
@@ -86,38 +87,37 @@ class TermIndex:
         if entries:
             self._automaton.make_automaton()
 
-    def find(self, text: str) -> list[Hit]:
-        """Every boundary-respecting hit, leftmost-longest, no overlaps."""
+    def find(self, text: str, words: Words | None = None) -> list[Hit]:
+        """Every boundary-respecting hit, leftmost-longest, no overlaps.
+
+        ``words`` (from :func:`word_bounds`) saves re-reading the word boundaries
+        when several indexes search one text.
+        """
         if not self.size:
             return []
+        starts, ends = words or word_bounds(text)
         found: list[Hit] = []
-        n = len(text)
-        max_prefix = self._max_prefix
+        prefixes, suffixes = self._prefixes, self._suffixes
         for end_index, (length, key, star, lam) in self._automaton.iter(text):
             end = end_index + 1
             start = end - length
-            ws = start
-            while ws > 0 and text[ws - 1].isalnum() and start - ws <= max_prefix:
-                ws -= 1
-            if ws > 0 and text[ws - 1].isalnum():
-                continue
-            prefix = text[ws:start]
+            i = bisect_right(starts, start) - 1
+            if i < 0 or ends[i] <= start:
+                continue  # the term starts on a mark or a space
+            prefix = text[starts[i]:start]
             if lam:
                 if not prefix.endswith("ل") or prefix[:-1] not in ("", "و", "ف"):
                     continue
-            elif prefix not in self._prefixes:
+            elif prefix not in prefixes:
                 continue
-            we = end
-            limit = end + 8
-            while we < n and we < limit and text[we].isalnum():
-                we += 1
-            if we < n and text[we].isalnum():
-                continue
-            suffix = text[end:we]
-            if not (star or suffix in self._suffixes):
+            j = bisect_right(starts, end - 1) - 1
+            suffix = text[end:ends[j]]
+            if len(suffix) > 8 or not (star or suffix in suffixes):
                 continue
             found.append(Hit(start, end, key, prefix, suffix))
-        found.sort(key=lambda h: (h.start, -(h.end - h.start)))
+        if len(found) < 2:
+            return found
+        found.sort(key=lambda h: (h.start, h.start - h.end))
         kept: list[Hit] = []
         last_end = -1
         for hit in found:
@@ -125,6 +125,16 @@ class TermIndex:
                 kept.append(hit)
                 last_end = hit.end
         return kept
+
+
+Words = tuple[list[int], list[int]]
+_WORD_RUN = re.compile(r"[^\W_]+")
+
+
+def word_bounds(text: str) -> Words:
+    """The start and end offsets of every run of letters and digits in ``text``."""
+    spans = [m.span() for m in _WORD_RUN.finditer(text)]
+    return [a for a, _ in spans], [b for _, b in spans]
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +169,7 @@ class Lexicon:
     temporal: frozenset[str]
     deploy_objects: frozenset[str]
     movement_nouns: frozenset[str]
-    group_anaphora_re: re.Pattern
-    place_anaphora_re: re.Pattern
+    anaphora_index: TermIndex
     aside_re: re.Pattern
     route_continuations: frozenset[str]
     force_words: frozenset[str]
@@ -187,6 +196,9 @@ class Lexicon:
     anonymous: tuple[str, ...]
     anonymous_heads: frozenset[str]
     residents: tuple[str, ...]
+    residents_re: re.Pattern
+    anonymous_re: re.Pattern
+    official_re: re.Pattern
     official_sources: tuple[str, ...]
     statement_words: tuple[str, ...]
     org_words: frozenset[str]
@@ -219,10 +231,10 @@ def _goods_terms(goods) -> list[tuple[str, str]]:
     return [(w, "contraband") for w in goods]
 
 
-def _word_pattern(words: Iterable[str]) -> re.Pattern:
-    """One compiled pattern for whole words (with a clitic in front), longest first."""
+def _any_of(words: Iterable[str], *, before: str = "") -> re.Pattern:
+    """One pattern that finds any of ``words`` (normalized), each after ``before``."""
     forms = sorted({normalize(w) for w in words}, key=len, reverse=True)
-    return re.compile(rf"(?<!\w)[وفبل]?({'|'.join(map(re.escape, forms))})(?!\w)")
+    return re.compile(re.escape(before) + "(?:" + "|".join(map(re.escape, forms)) + ")")
 
 
 @cache
@@ -276,8 +288,10 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         temporal=_norm_set(cues.get("temporal", ())),
         deploy_objects=_norm_set(w.rstrip("*") for w in cues.get("deploy_objects", ())),
         movement_nouns=_norm_set(cues.get("movement_nouns", ())),
-        group_anaphora_re=_word_pattern(cues["group_anaphora"]),
-        place_anaphora_re=_word_pattern(anaphora),
+        # «التنظيم» (the latest group) and «المدينة», «الأنابيب» (the latest place of that kind).
+        anaphora_index=TermIndex([(w, "group") for w in cues["group_anaphora"]]
+                                 + [(w, kind) for kind, words in cues["anaphora"].items() for w in words],
+                                 prefixes=frozenset({"", "و", "ف", "ب", "ل"})),
         aside_re=re.compile(r"(?<!\w)(?:فيما|بينما|في حين|وفي حين)\s+(?:" + "|".join(
             sorted(map(re.escape, {normalize(w) for w in attrib["speech_verbs"]}), key=len, reverse=True))
             + r")(?!\w)"),
@@ -307,6 +321,9 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         anonymous=_norm_tuple(attrib["anonymous"]),
         anonymous_heads=_norm_set(attrib["anonymous_heads"]),
         residents=_norm_tuple(attrib["residents"]),
+        residents_re=_any_of(attrib["residents"], before=" "),
+        anonymous_re=_any_of(attrib["anonymous"]),
+        official_re=_any_of(attrib["official_sources"]),
         official_sources=_norm_tuple(attrib["official_sources"]),
         statement_words=_norm_tuple(attrib.get("statement_words", ())),
         org_words=_norm_set(attrib.get("org_words", ())),
