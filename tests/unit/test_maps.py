@@ -334,3 +334,12 @@ def test_libya_center_is_lat_lon_inside_libya():
 
 def test_the_map_is_a_folium_map(events):
     assert isinstance(build_event_map(events), folium.Map)
+
+
+def test_layer_data_ids_follow_the_data(events):
+    """streamlit-folium keys its component on the map script: same data, same script."""
+    def ids(frame):
+        return [c.data_id for c in build_event_map(frame)._children.values()
+                if isinstance(c, maps._EventLayer)]
+    assert ids(events) == ids(events.copy())
+    assert ids(events) != ids(events[events["id"] != "bs1"])
