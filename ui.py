@@ -13,6 +13,7 @@ import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import geopandas as gpd
 import pandas as pd
@@ -21,6 +22,7 @@ import streamlit as st
 from geo import filters as gf
 from geo.errors import GeoError
 from geo.models import Place
+from geo.store import GeoPackageStore, open_store
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +61,15 @@ def store_path() -> str:
     return os.environ.get("MARSAD_DB") or str(ROOT / "var" / "marsad.gpkg")
 
 
+def shown_store(path: str) -> str:
+    """The store's path or URL as the sidebar shows it: never a password."""
+    parts = urlsplit(path)
+    if not parts.password:
+        return path
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 @st.cache_resource(show_spinner="Loading the gazetteer…")
 def load_gazetteer():
     from geo.gazetteer import load_gazetteer as load
@@ -68,20 +79,21 @@ def load_gazetteer():
 @st.cache_resource(show_spinner="Opening the event store…")
 def open_event_store(path: str):
     """Open the store once per process (a GeoPackage file is created when missing)."""
-    from geo.store import open_store
     if "://" not in path:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     return open_store(path)
 
 
 def ensure_sample_store(store) -> int:
-    """First start: ingest data/samples/ into an empty store; returns the events written.
+    """First start: ingest data/samples/ into an empty embedded store; returns its events.
+
+    A team's PostGIS server is never filled with samples.
 
     Not cached, so the progress bar is not replayed; re-ingesting a report is a
     no-op (its id is the hash of its text), so two first sessions cannot double it.
     """
     paths = sorted(SAMPLES_DIR.glob("*.json")) if SAMPLES_DIR.is_dir() else []
-    if not paths or store.stats().events:
+    if not paths or not isinstance(store, GeoPackageStore) or store.stats().events:
         return 0
     from geo.ingest import ingest_paths
     gazetteer = load_gazetteer()
@@ -201,7 +213,7 @@ def build_context() -> Context:
     with st.sidebar:
         count_slot = st.empty()
         filters, place = _sidebar(gazetteer, options)
-        st.caption(f"Store: `{path}`")
+        st.caption(f"Store: `{shown_store(path)}`")
     try:
         events = store.read(**gf.read_kwargs(filters, place))
     except GeoError as exc:

@@ -105,3 +105,14 @@ def test_unknown_event_in_url_is_dropped(app):
     app.run()
     assert not app.exception
     assert "event" not in app.query_params
+
+
+@pytest.mark.parametrize("path, shown", [
+    ("var/marsad.gpkg", "var/marsad.gpkg"),
+    ("postgresql://analyst:s3cret@127.0.0.1:5432/marsad",
+     "postgresql://analyst:***@127.0.0.1:5432/marsad"),
+    ("postgresql://analyst@db/marsad", "postgresql://analyst@db/marsad"),
+], ids=["file", "url-with-password", "url-without-password"])
+def test_sidebar_never_shows_a_password(path, shown):
+    import ui
+    assert ui.shown_store(path) == shown
