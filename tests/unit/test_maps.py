@@ -343,3 +343,12 @@ def test_layer_data_ids_follow_the_data(events):
                 if isinstance(c, maps._EventLayer)]
     assert ids(events) == ids(events.copy())
     assert ids(events) != ids(events[events["id"] != "bs1"])
+
+
+def test_same_payload_without_orjson(events, monkeypatch):
+    def payloads():
+        return [c.payload for c in build_event_map(events)._children.values()
+                if isinstance(c, maps._EventLayer)]
+    fast = payloads()
+    monkeypatch.setitem(__import__("sys").modules, "orjson", None)
+    assert [json.loads(p) for p in payloads()] == [json.loads(p) for p in fast]
