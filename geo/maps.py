@@ -176,26 +176,14 @@ def _quote_segments(quote: object, quote_start: object, places: list) -> list[st
     return pieces if any(pieces) else []
 
 
-def _place_entries(places: list, memo: dict | None = None) -> list[list]:
+def _place_entries(places: list) -> list[list]:
+    """[name, role, precision] per place, cleaned for display."""
     entries = []
     for p in places:
-        if not isinstance(p, Mapping):
-            continue
-        key = (p.get("name"), p.get("role"), p.get("precision"))
-        try:
-            entry = memo[key] if memo is not None else None
-        except (KeyError, TypeError):
-            entry = None
-        if entry is None:
-            precision = _int_or_none(key[2])
-            entry = [_clean(key[0]) or "unnamed place", _clean(key[1], 40),
-                     str(precision) if precision else "unknown"]
-            if memo is not None:
-                try:
-                    memo[key] = entry
-                except TypeError:
-                    pass
-        entries.append(entry)
+        if isinstance(p, Mapping):
+            precision = _int_or_none(p.get("precision"))
+            entries.append([_clean(p.get("name")) or "unnamed place", _clean(p.get("role"), 40),
+                            str(precision) if precision else "unknown"])
     return entries
 
 
@@ -659,21 +647,6 @@ def _geometries_json(geoms: np.ndarray) -> list[str]:
 
 def _column(frame: pd.DataFrame, name: str) -> list:
     return frame[name].tolist() if name in frame.columns else [None] * len(frame)
-
-
-def _cleaned(values: list, limit: int = _FIELD_MAX_CHARS) -> list[str]:
-    """_clean over a column; publishers, speakers and roles repeat, so each is cleaned once."""
-    memo: dict = {}
-    out = []
-    for v in values:
-        try:
-            out.append(memo[v])
-        except KeyError:
-            memo[v] = _clean(v, limit)
-            out.append(memo[v])
-        except TypeError:  # unhashable
-            out.append(_clean(v, limit))
-    return out
 
 
 def _parsed_lists(values: list) -> list[list]:
