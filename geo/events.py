@@ -248,6 +248,10 @@ def _roles(scan: _Scan, draft: _Draft) -> dict[int, str]:
     roles: dict[int, str] = {}
     floor = draft.start
     for i, loc in enumerate(draft.locs):
+        if i and scan.norm[draft.locs[i - 1].end:loc.start].strip() in ("و", "،", ",", "او"):
+            roles[i] = roles[i - 1]  # «بين غدامس ودرج وسيناون», «نحو سبها والجفرة»: one list, one role
+            floor = max(floor, loc.end)
+            continue
         before = _words_before(scan.norm, loc.start, floor, 5)
         q = loc.mention.qualifier
         role = "location"
@@ -258,12 +262,10 @@ def _roles(scan: _Scan, draft: _Draft) -> dict[int, str]:
                 role = "origin"
             elif any(w in _TO for w in before[-3:]) or scan.norm.startswith("داخل", loc.start):
                 role = "destination"
-            elif q == "between" or before[-1:] == ["في"] or scan.norm.startswith("في ", loc.start):
+            elif q == "between" or before[-1:] in (["في"], ["بين"]) or scan.norm.startswith(("في ", "بين "), loc.start):
                 role = "location"  # «تتحرك بين غدامس ودرج», «تحركات في المنطقة»: moving about in one area
             else:
                 role = "via"
-        if i and not before and scan.norm[draft.locs[i - 1].end:loc.start].strip() in ("و", "،", ",", "او"):
-            role = roles[i - 1]  # «بين غدامس ودرج وسيناون», «نحو سبها والجفرة»: one list, one role
         roles[i] = role
         floor = max(floor, loc.end)
     return roles

@@ -241,3 +241,95 @@ def test_cli_jsonl_round_trip():
     assert rows[1]["id"] == "b"
     for event in rows[1]["events"]:
         assert "geometry" in event and event["source_type"] == "witnesses/residents"
+
+
+# ---------------------------------------------------------------- regression reports (issue 3)
+# Short reports in our own wording, unlike the samples', each for one general rule.
+
+@pytest.mark.parametrize(
+    ("text", "places", "expected"),
+    [
+        ("قال آمر الكتيبة إن قيادته نشرت نحو 200 عنصر و30 آلية في محيط الكفرة.", ["الكفرة"],
+         [("presence", "unnamed official")]),
+        ("وأكدت البلدية أن الصحيفة نشرت الخميس صوراً من سبها.", ["سبها"], []),
+        ("وقال مصدر عسكري إن وحدات من الجيش ستنتشر في أوباري خلال الأيام المقبلة.", ["أوباري"],
+         [("presence", "unnamed official")]),
+        ("وأفاد مصدر أمني بأن دورية رافقت قافلة وقود تحركت من أجدابيا نحو الكفرة.", ["أجدابيا", "الكفرة"],
+         [("movement", "unnamed official")]),
+        ("وأوضح مصدر محلي أن عصابات تنقل شحنات من الحشيش من الكفرة إلى أجدابيا.", ["الكفرة", "أجدابيا"],
+         [("smuggling_route", "anonymous")]),
+        ("وقال أحد السكان إن شاحنات تنقل ذخائر إلى المعسكر الجديد قرب سبها.", ["سبها"],
+         [("movement", "witnesses/residents")]),
+        ("وقال مسؤول أمني إن المهربين باتوا يسلكون مساراً يبدأ من الكفرة، مروراً بأجدابيا، وصولاً إلى سرت.",
+         ["الكفرة", "أجدابيا", "سرت"], [("smuggling_route", "unnamed official")]),
+        ("وأعلن الهلال الأحمر، في بيان، مقتل شخصين في قصف طال أحياء سرت.", ["سرت"],
+         [("attack", "organisation statement")]),
+        ("وأكد المجلس البلدي أهمية مكافحة التهريب في الكفرة.", ["الكفرة"], []),
+        ("وقال مسؤول في المستشفى إن الجرحى نقلوا من أوباري إلى سبها.", ["أوباري", "سبها"], []),
+        ("وقال مصدر إن الطرفين اتفقا على وقف إطلاق النار في سرت.", ["سرت"], []),
+        ("وقال أحد رعاة الإبل إنه شاهد مسلحين يتجولون قرب بني وليد.", ["بني وليد"],
+         [("presence", "witnesses/residents")]),
+        ("وقال الناطق باسم الجيش الوطني، العقيد أحمد سالم، إن مجموعة مسلحة تتنقل بين سبها وأوباري منذ أسابيع.",
+         ["سبها", "أوباري"], [("presence", "named official")]),
+    ],
+    ids=["deploy-troops", "published-not-deployed", "future-deployment", "escort-is-no-smuggling",
+         "drugs-on-the-move", "ammunition-to-a-camp", "route-goes-on", "statement-without-anna",
+         "fighting-smuggling-is-a-topic", "wounded-to-hospital", "ceasefire", "one-of-the-herders",
+         "moving-about-is-presence"],
+)
+def test_regression_reports(text, places, expected):
+    events = events_of(text, [mention(text, p) for p in places])
+    assert [(e.type, e.attribution.source_type) for e in events] == expected
+
+
+def test_future_deployment_keeps_the_report_date():
+    text = "وقال مصدر عسكري إن وحدات من الجيش ستنتشر في أوباري خلال الأيام المقبلة."
+    (event,) = events_of(text, [mention(text, "أوباري")])
+    assert (event.event_date, event.date_precision) == (dt.date(2024, 3, 9), "reported")
+
+
+def test_route_told_in_three_clauses_is_one_line():
+    text = "وقال مسؤول أمني إن المهربين باتوا يسلكون مساراً يبدأ من الكفرة، مروراً بأجدابيا، وصولاً إلى سرت."
+    (event,) = events_of(text, [mention(text, p) for p in ("الكفرة", "أجدابيا", "سرت")])
+    assert [(p.role, p.place_id) for p in event.places] == [
+        ("origin", "t:kufra"), ("via", "t:ajdabiya"), ("destination", "t:sirte")]
+    assert isinstance(event.geometry, LineString) and len(event.geometry.coords) == 3
+
+
+def test_an_aside_has_its_own_speaker():
+    text = ("وقال الناطق باسم الجيش الوطني، العقيد أحمد سالم، إن قواته تقدمت نحو سرت، "
+            "فيما قال أحد السكان إن مسلحين ينتشرون في أوباري.")
+    events = events_of(text, [mention(text, "سرت"), mention(text, "أوباري")])
+    assert [(e.type, e.attribution.source_type) for e in events] == [
+        ("movement", "named official"), ("presence", "witnesses/residents")]
+
+
+def test_an_attack_then_a_flight_in_one_clause():
+    text = "وقال مصدر أمني إن مسلحين هاجموا بوابة في أوباري قبل أن يفروا باتجاه سبها."
+    events = events_of(text, [mention(text, "أوباري"), mention(text, "سبها")])
+    assert [e.type for e in events] == ["attack", "movement"]
+    assert [(p.role, p.place_id) for p in events[1].places][-1] == ("destination", "t:sabha")
+
+
+@pytest.mark.parametrize(
+    ("cited_by", "source_type"),
+    [("ونقلت وكالة «رويترز» عن مصدر أمني", "outlet"), ("ونقل مرصد عن مصدر أمني", "unnamed official")],
+    ids=["another-outlet", "the-publisher-itself"],
+)
+def test_unnamed_source_rests_on_who_quotes_it(cited_by, source_type):
+    text = f"{cited_by} أن مسلحين ينتشرون في سبها."
+    (event,) = events_of(text, [mention(text, "سبها")])
+    assert event.attribution.source_type == source_type and event.attribution.speaker == "مصدر أمني"
+
+
+def test_speaker_named_before_qad():
+    text = "وكانت وكالة «رويترز» قد أفادت العام الماضي بأن مسلحين ينتشرون في الكفرة."
+    (event,) = events_of(text, [mention(text, "الكفرة")])
+    assert event.attribution.source_type == "outlet" and "رويترز" in event.attribution.speaker
+
+
+def test_a_person_named_before_leads_the_next_clause():
+    text = "وقال المتحدث إن القائد مختار بلمختار ما زال حياً، ويقود عناصر من داعش فرّوا من سرت."
+    events = events_of(text, [mention(text, "سرت")])
+    (flight,) = [e for e in events if e.type == "movement"]
+    assert set(flight.actors) >= {"isis", "mokhtar-belmokhtar"}
