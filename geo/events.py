@@ -140,7 +140,9 @@ def _clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple
     kinds: list[str] = []
     negated_presence = False
     hits = scan.in_range(scan.cue_starts, scan.cues, cs, ce)
-    has_movement = any(h.key == "movement" for h in hits)
+    if not hits:
+        return None, False
+    has_movement = len(hits) > 1 and any(h.key == "movement" for h in hits)
     for hit in hits:
         key = hit.key
         word_start = hit.start - len(hit.prefix)
