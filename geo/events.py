@@ -117,7 +117,7 @@ def _complete(scan: _Scan, drafts: list[_Draft]) -> list[_Draft]:
                 # earlier in the sentence than the clause with the cue.
                 d.locs = _anaphora_locs(scan, d.start, d.end) or _anaphora_locs(scan, d.sentence_start, d.start)
                 d.inherited = bool(d.locs)
-        if not d.locs and d.type in _PLACE_TYPES:
+        if not d.locs and d.type in ("attack", "presence", "base"):
             # «شهدت مدينة الزاوية ... اشتباكات»: the scene named earlier in the sentence.
             skip = (d.statement.speaker_start, d.statement.speaker_end) if d.statement else (0, 0)
             earlier = [loc for loc in scan.in_range(scan.loc_starts, scan.locs, d.sentence_start, d.start)

@@ -271,11 +271,13 @@ def test_cli_jsonl_round_trip():
          [("presence", "witnesses/residents")]),
         ("وقال الناطق باسم الجيش الوطني، العقيد أحمد سالم، إن مجموعة مسلحة تتنقل بين سبها وأوباري منذ أسابيع.",
          ["سبها", "أوباري"], [("presence", "named official")]),
+        ("وقال الوزير سالم علي إنه أمر بإنشاء قاعدة قرب سبها، لافتاً إلى أن دولاً غربية تساعده في تتبع العناصر الفارة.",
+         ["سبها"], [("base", "named official")]),
     ],
     ids=["deploy-troops", "published-not-deployed", "future-deployment", "escort-is-no-smuggling",
          "drugs-on-the-move", "ammunition-to-a-camp", "route-goes-on", "statement-without-anna",
          "fighting-smuggling-is-a-topic", "wounded-to-hospital", "ceasefire", "one-of-the-herders",
-         "moving-about-is-presence"],
+         "moving-about-is-presence", "fleeing-with-no-place-is-no-event"],
 )
 def test_regression_reports(text, places, expected):
     events = events_of(text, [mention(text, p) for p in places])
