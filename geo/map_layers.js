@@ -241,7 +241,7 @@ window.marsad = window.marsad || (function (L) {
   function pane(map, name, zIndex) {
     if (!map.getPane(name)) { map.createPane(name).style.zIndex = zIndex; }
     var key = L.stamp(map) + ":" + name;
-    if (!renderers[key]) { renderers[key] = L.canvas({pane: name, padding: 0.3}); }
+    if (!renderers[key]) { renderers[key] = L.canvas({pane: name}); }
     return renderers[key];
   }
 
