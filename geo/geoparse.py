@@ -58,6 +58,7 @@ _NEAR_KM = {"city": 25.0, "town": 15.0, "village": 10.0}
 _SECTOR_KM = {"city": 100.0, "town": 70.0, "village": 50.0, "wadi": 60.0, "mountain": 80.0}
 _ALONG_KM = 15.0
 _DEFAULT_COUNTRY = "LY"
+_LIST_GAP = re.compile(r" ?(?:، ?)?و? ?")
 _THE_COUNTRY = "@country"
 _BARE = "@bare:"
 
@@ -82,8 +83,27 @@ class _Lexicon:
     triggers: frozenset[str]
     country_parts: dict[tuple[str, str], str]
     the_country: tuple[str, ...]
+    place_prepositions: frozenset[str]
+    name_like: frozenset[str]
+    outlet_before: frozenset[str]
+    outlet_after: frozenset[str]
+    outlet_after_weak: frozenset[str]
     bare_regions: dict[str, str]
     bare_after: frozenset[str]
+
+
+def _normal_set(words) -> frozenset[str]:
+    """Normalized words as a set."""
+    return frozenset(normalize(w).strip() for w in words)
+
+
+def _forms(name: str) -> tuple[str, ...]:
+    """A name with and without its article; «لمعسكر» (after لل) is «المعسكر»."""
+    if name.startswith("ال"):
+        return name, name[2:]
+    if name.startswith("ل"):
+        return name, "ا" + name, name[1:]
+    return name, "ال" + name
 
 
 def _alternation(words) -> str:
@@ -127,6 +147,11 @@ def _lexicon(path: Path = LEXICON_PATH) -> _Lexicon:
             rf"{word_start}[وف]?(?:{_alternation(raw['person_titles'] + raw['first_names'])}) $"),
         not_places=tuple(raw["not_places"]),
         the_country=tuple(raw["the_country"]["words"]),
+        place_prepositions=_normal_set(raw["place_prepositions"]["words"]),
+        name_like=_normal_set(raw["place_prepositions"]["name_like"]),
+        outlet_before=_normal_set(raw["outlet_context"]["before"]),
+        outlet_after=_normal_set(raw["outlet_context"]["after"]),
+        outlet_after_weak=_normal_set(raw["outlet_context"]["after_weak"]),
         bare_regions={normalize(k).strip(): v for k, v in raw["bare_regions"]["words"].items()},
         bare_after=frozenset(normalize(w).strip() for w in raw["bare_regions"]["after"]),
         country_parts={(country, direction): region
@@ -205,7 +230,7 @@ class Geoparser:
         normalized, offsets = normalize_with_offsets(text)
         matches = [m for m in self.matcher.scan(normalized) if not m.blocker]
         quals = [self._qualify(normalized, m) for m in matches]
-        kept = [(m, q) for m, q in zip(matches, quals) if self._is_place_name(normalized, m, q)]
+        kept = self._keep_place_names(normalized, matches, quals)
         context = self._context([m for m, _ in kept])
         resolved: list[tuple[Match, _Qualified, Place | None, float]] = []
         for m, q in kept:
@@ -233,21 +258,67 @@ class Geoparser:
                 return None
             return m, q, country, 0.7
         words = normalized[max(0, m.start - 12):m.start].split()
-        clitic = m.start > 0 and normalized[m.start - 1] in "وفبل"
+        clitic = m.start > 0 and normalized[m.start - 1] in "بل"
         if not clitic and not (words and words[-1] in self._lex.bare_after):
             return None
+        if re.match(r" من(?:ه|ها|هم)?\b", normalized[m.end:m.end + 6]):
+            return None  # «إلى الشرق منه»: east of something, not east Libya
         direction = m.ids[0][len(_BARE):]
         return m, _Qualified("direction", m.start, direction, None, q.cue_kinds), country, 0.6
 
-    def _is_place_name(self, normalized: str, m: Match, q: _Qualified) -> bool:
-        """False for a person's name, and for a common word with no place cue."""
+    def _keep_place_names(self, normalized: str, matches: Sequence[Match],
+                          quals: Sequence[_Qualified]) -> list[tuple[Match, _Qualified]]:
+        """Refuse false friends; a common word stays a place in a list beside a place."""
+        verdicts = [self._is_place_name(normalized, m, q) for m, q in zip(matches, quals)]
+        changed = True
+        while changed:  # «في سوكنة وهون وودان»: a list is as placed as its members
+            changed = False
+            for i, verdict in enumerate(verdicts):
+                if verdict is not None:
+                    continue
+                for j in (i - 1, i + 1):
+                    if 0 <= j < len(matches) and verdicts[j]:
+                        a, b = (matches[j], matches[i]) if j < i else (matches[i], matches[j])
+                        if _LIST_GAP.fullmatch(normalized[a.end:b.start]):
+                            verdicts[i] = changed = True
+                            break
+        return [(m, q) for m, q, v in zip(matches, quals, verdicts) if v]
+
+    def _is_place_name(self, normalized: str, m: Match, q: _Qualified) -> bool | None:
+        """True for a place name, False for a false friend, None for a common word that
+        needs a neighbour in a list to count."""
+        lex = self._lex
         before = normalized[max(0, m.start - 30):m.start]
-        if self._lex.person_before.search(before):
+        if lex.person_before.search(before):
             return False
-        if m.name in self._lex.common_words and q.qualifier == "none" and not q.cue_kinds \
-                and not m.ids[0].startswith("@"):
+        if self._in_outlet_name(normalized, m):
             return False
-        return True
+        if m.ids[0].startswith("@"):
+            return True
+        forms = _forms(m.name)
+        if not any(f in lex.common_words for f in forms):
+            return True
+        if q.qualifier != "none":
+            return True
+        if q.cue_kinds:
+            kinds = {p.kind for p in (self.gazetteer.get(i) for i in m.ids) if p is not None}
+            if "__any__" in q.cue_kinds or kinds & q.cue_kinds:
+                return True
+        words = before.split() if before.endswith(" ") else []
+        if any(f in lex.name_like for f in forms) and words and words[-1] in lex.place_prepositions:
+            return True
+        return None
+
+    def _in_outlet_name(self, normalized: str, m: Match) -> bool:
+        """True for «وكالة فزان للأنباء»: a place inside an outlet's name."""
+        lex = self._lex
+        after = normalized[m.end:m.end + 30].split()
+        nxt = after[0].strip(_PUNCT) if after else ""
+        if nxt in lex.outlet_after:
+            return True
+        before = normalized[max(0, m.start - 20):m.start].split()
+        prev = before[-1].strip(_PUNCT) if before and normalized[m.start - 1:m.start] == " " else ""
+        return bool(prev) and _word_in(prev, lex.outlet_before) is not None and nxt in lex.outlet_after_weak
 
     # -- disambiguation ----------------------------------------------------
 
@@ -274,7 +345,10 @@ class Geoparser:
         if rest and head in self._lex.cue_kinds and countries - {_DEFAULT_COUNTRY}:
             # «ميناء طرابلس» is a Libyan port by name, but in a report about Lebanon the cue
             # word and the town compete: let the town's other namesakes in.
-            ids += [i for i in self.gazetteer.name_index().get(rest, ()) if i not in ids]
+            named = countries - {_DEFAULT_COUNTRY}
+            if not any(self.gazetteer.get(i).country in named for i in ids if self.gazetteer.get(i)):
+                ids += [i for i in self.gazetteer.name_index().get(rest, ())
+                        if i not in ids and self.gazetteer.get(i).country in named]
             q = _Qualified(q.qualifier, q.phrase_start, q.direction, q.distance_km,
                            q.cue_kinds | self._lex.cue_kinds[head])
         places = [p for p in (self.gazetteer.get(i) for i in ids) if p is not None]
@@ -359,7 +433,8 @@ class Geoparser:
         m, q, place, confidence = resolved
         start, end = original_span(text, offsets, m.start, m.end)
         phrase_start = original_span(text, offsets, q.phrase_start, m.end)[0]
-        base = dict(start=start, end=end, surface=text[start:end], candidates=m.ids,
+        candidates = m.ids if place is None or place.id in m.ids else (*m.ids, place.id)
+        base = dict(start=start, end=end, surface=text[start:end], candidates=candidates,
                     phrase_start=phrase_start, phrase_end=end, confidence=confidence)
         if place is None:
             return Mention(place=None, **base)

@@ -98,6 +98,8 @@ class PlaceMatcher:
             key = normalize(phrase).strip()
             if key:
                 add(key, None, stripped=False)
+                if key.startswith("ال") and len(key) > 4:
+                    add(key[2:], None, stripped=True)  # «للقاعدة»
         automaton = ahocorasick.Automaton()
         for key, (ids, stripped, blocked) in keys.items():
             automaton.add_word(key, (len(key), tuple(ids), stripped, blocked))

@@ -268,6 +268,9 @@ class Dropped:
 
 # --------------------------------------------------------------------------- names
 
+_SETTLEMENT_WORDS = ("مدينة ", "قرية ", "بلدة ")
+
+
 def clean_name(raw: str) -> CleanName:
     """Clean one alternate name and say whether it is usable.
 
@@ -283,6 +286,11 @@ def clean_name(raw: str) -> CleanName:
         return CleanName(text, "arabic", "mixed Latin/Arabic script")
     if has_arabic:
         text = _ARABIC_MARKS.sub("", text).strip()
+        # «مدينة هون» names the town هون: the cue word is the parser's to read, and
+        # left in the name it would widen every span to include it.
+        for word in _SETTLEMENT_WORDS:
+            if text.startswith(word) and len(text) > len(word) + 2:
+                text = text[len(word):]
         foreign = [ch for ch in text if ch in PERSIAN_URDU_LETTERS]
         if foreign:
             return CleanName(text, "arabic", f"Persian/Urdu letter {foreign[0]!r}: {PERSIAN_URDU_LETTERS[foreign[0]]}")
