@@ -78,7 +78,7 @@ class _Lexicon:
     between_tail: re.Pattern
     units: dict[str, float]
     common_words: frozenset[str]
-    person_before: re.Pattern
+    person_words: frozenset[str]
     not_places: tuple[str, ...]
     triggers: frozenset[str]
     country_parts: dict[tuple[str, str], str]
@@ -143,8 +143,7 @@ def _lexicon(path: Path = LEXICON_PATH) -> _Lexicon:
         between_tail=re.compile(rf"^ ?(?:، ?)?و{opt_cue}"),
         units=units,
         common_words=frozenset(normalize(w).strip() for w in raw["common_words"]),
-        person_before=re.compile(
-            rf"{word_start}[وف]?(?:{_alternation(raw['person_titles'] + raw['first_names'])}) $"),
+        person_words=_normal_set(raw["person_titles"] + raw["first_names"]),
         not_places=tuple(raw["not_places"]),
         the_country=tuple(raw["the_country"]["words"]),
         place_prepositions=_normal_set(raw["place_prepositions"]["words"]),
@@ -289,7 +288,7 @@ class Geoparser:
         needs a neighbour in a list to count."""
         lex = self._lex
         before = normalized[max(0, m.start - 30):m.start]
-        if lex.person_before.search(before):
+        if self._after_person_word(before):
             return False
         if self._in_outlet_name(normalized, m):
             return False
@@ -308,6 +307,20 @@ class Geoparser:
         if any(f in lex.name_like for f in forms) and words and words[-1] in lex.place_prepositions:
             return True
         return None
+
+    def _after_person_word(self, before: str) -> bool:
+        """True after a title or a first name («العقيد»، «مهدي»، «وعبد الله»): a person's name."""
+        if not before.endswith(" "):
+            return False
+        words = before.split()[-2:]
+        if not words:
+            return False
+        last = words[-1]
+        candidates = {last, last[1:] if last[:1] in "وف" else last}
+        if len(words) == 2:
+            pair = " ".join(words)
+            candidates |= {pair, pair[1:] if pair[:1] in "وف" else pair}
+        return not candidates.isdisjoint(self._lex.person_words)
 
     def _in_outlet_name(self, normalized: str, m: Match) -> bool:
         """True for «وكالة فزان للأنباء»: a place inside an outlet's name."""
