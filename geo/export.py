@@ -828,10 +828,10 @@ def page_html(frame: gpd.GeoDataFrame, *, title: str = DEFAULT_TITLE, filters: A
     --------
     >>> text = page_html(frame, title="تحركات جنوب بني وليد")  # doctest: +SKIP
     """
-    from branca.element import Element, MacroElement
+    from branca.element import MacroElement
     from folium.template import Template
 
-    from geo.maps import build_event_map
+    from geo.maps import RawText, build_event_map
     from geo.offline import standalone_html
 
     frame = _check_frame(frame)
@@ -839,9 +839,11 @@ def page_html(frame: gpd.GeoDataFrame, *, title: str = DEFAULT_TITLE, filters: A
     center, zoom, bounds = _view(frame, _focus(filters, place))
     m = build_event_map(frame, center=center, zoom=zoom, basemap="offline")
     root = m.get_root()
-    root.header.add_child(Element(f"<title>{display_text(title)}</title><style>{_PAGE_CSS}</style>"),
+    # RawText, not Element: an Element's text is compiled as a Jinja template, so a
+    # title, outlet or filter holding «{{ ... }}» would be evaluated on our side.
+    root.header.add_child(RawText(f"<title>{display_text(title)}</title><style>{_PAGE_CSS}</style>"),
                           name="marsad_export_head")
-    root.html.add_child(Element(_page_html(frame, title=title, filters=filters, place=place,
+    root.html.add_child(RawText(_page_html(frame, title=title, filters=filters, place=place,
                                            exported_at=exported_at)), name="marsad_export_page")
     ready = MacroElement()
     ready._name = "MarsadExportReady"

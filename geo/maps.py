@@ -456,7 +456,7 @@ def _script_json(value: object) -> str:
     return text
 
 
-class _RawText(Element):
+class RawText(Element):
     """Text put into the page as is.
 
     branca's MacroElement.render wraps each rendered macro in ``Element(text)``,
@@ -487,9 +487,9 @@ class _SafeElement(MacroElement):
                            name=self.get_name() + "_add")
         html_macro = self._template.module.__dict__.get("html")
         if html_macro is not None:
-            figure.html.add_child(_RawText(html_macro(self, kwargs)), name=self.get_name())
+            figure.html.add_child(RawText(html_macro(self, kwargs)), name=self.get_name())
         script = self._template.module.__dict__["script"]
-        figure.script.add_child(_RawText(script(self, kwargs)), name=self.get_name())
+        figure.script.add_child(RawText(script(self, kwargs)), name=self.get_name())
         for child in self._children.values():
             child.render(**kwargs)
 

@@ -422,3 +422,21 @@ def test_cli_missing_store(tmp_path, capsys):
     assert code == 2
     assert repr(str(missing)) in capsys.readouterr().err
     assert not missing.exists()                          # reading never creates a store
+
+
+def test_issue_4_template_syntax_in_article_text_is_not_evaluated():
+    """folium/branca compile an Element's text as Jinja: «{{ 6*7 }}» must stay text."""
+    import datetime as dt
+
+    from geo import export
+    from geo.frames import events_to_frame
+    from geo.models import Attribution, Event, to_point
+
+    event = Event(id="ssti", article_id="a", type="presence", geometry=to_point(31, 14), geo_precision=1,
+                  event_date=dt.date(2024, 1, 1), date_precision="day",
+                  attribution=Attribution(speaker="{{ 7*7 }}", publisher="{{ 6*7 }}", cited_outlet="{{ 8*8 }}"),
+                  quote="{{ 9*9 }}", quote_start=0, quote_end=9)
+    html = export.page_html(events_to_frame([event]), title="{{ 5*5 }}", filters=None)
+    for evaluated in ("49", "42", "64", "81", "25"):
+        assert f">{evaluated}<" not in html and f" {evaluated} " not in html
+    assert "{{ 6*7 }}" in html and "{{ 5*5 }}" in html
