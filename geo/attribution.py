@@ -78,7 +78,6 @@ class SourceContext:
     actor_starts: list[int] = field(default_factory=list)
     outlet_hits: list = field(default_factory=list)
     publisher_words: frozenset[str] | None = None
-    words: tuple | None = None
 
     def actors_between(self, start: int, end: int) -> tuple[str, ...]:
         """Actor ids found in the normalized span (from the report-wide actor scan)."""
@@ -110,7 +109,7 @@ def find_article_outlet(ctx: SourceContext) -> str:
     m = re.search(rf"(?<!\w)[وفبل]?(?:ال)?({words}) ?«([^»]{{2,40}})»", norm)
     if m:
         best = (m.start(), ctx.original(m.start(1), m.end(1)) + " " + ctx.original(m.start(2), m.end(2)))
-    ctx.outlet_hits = lex.known_outlets.find(norm, ctx.words)
+    ctx.outlet_hits = lex.known_outlets.find(norm)
     for hit in ctx.outlet_hits:
         if best is None or hit.start < best[0]:
             best = (hit.start, ctx.original(hit.start, hit.end))

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from geo.event_geometry import Loc
-from geo.lexicon import Hit, Lexicon, word_bounds
+from geo.lexicon import Hit, Lexicon
 from geo.models import Mention
 from geo.normalize import normalize_with_offsets
 
@@ -40,7 +40,6 @@ class Scan:
     place_anaphora: list[tuple[int, str]] = field(default_factory=list)
     place_anaphora_starts: list[int] = field(default_factory=list)
     smuggling_report: bool = False
-    words: tuple = ((), ())
 
     def __post_init__(self) -> None:
         self.cue_starts = [h.start for h in self.cues]
@@ -49,9 +48,9 @@ class Scan:
         info = self.lex.actor_info
         self.groups = [h for h in self.actors if info[h.key].side == "jihadist" and is_group(self.lex, h.key)]
         self.group_starts = [h.start for h in self.groups]
-        self.goods = self.lex.goods.find(self.norm, self.words)
+        self.goods = self.lex.goods.find(self.norm)
         self.goods_starts = [h.start for h in self.goods]
-        anaphora = self.lex.anaphora_index.find(self.norm, self.words)
+        anaphora = self.lex.anaphora_index.find(self.norm)
         self.anaphora_starts = [h.start for h in anaphora if h.key == "group"]
         self.place_anaphora = [(h.start, h.key) for h in anaphora if h.key != "group"]
         self.place_anaphora_starts = [p for p, _ in self.place_anaphora]
@@ -103,10 +102,9 @@ def _is_qaida_group(norm: str, hit: Hit, lex: Lexicon) -> bool:
 def scan_report(text: str, mentions: Sequence[Mention], lex: Lexicon) -> Scan:
     """Normalize once and find every cue, actor, denial and place in the report."""
     norm, offsets = normalize_with_offsets(text)
-    words = word_bounds(norm)
     cues = []
-    actors = lex.actors.find(norm, words)
-    for hit in lex.cues.find(norm, words):
+    actors = lex.actors.find(norm)
+    for hit in lex.cues.find(norm):
         if hit.key == "base" and norm.startswith("قاعده", hit.start) and _is_qaida_group(norm, hit, lex):
             if not any(a.start <= hit.start < a.end for a in actors if a.start <= hit.start):
                 actors.append(Hit(hit.start, hit.end, "al-qaeda"))
@@ -125,7 +123,7 @@ def scan_report(text: str, mentions: Sequence[Mention], lex: Lexicon) -> Scan:
             continue
         locs.append(Loc(to_norm(offsets, a), to_norm(offsets, b), m))
     locs.sort(key=lambda loc: loc.start)
-    return Scan(text, norm, offsets, lex, cues, actors, lex.denial.find(norm, words), locs, words=words)
+    return Scan(text, norm, offsets, lex, cues, actors, lex.denial.find(norm), locs)
 
 
 
