@@ -37,7 +37,7 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError, StorageError
-from geo.frames import EVENT_COLUMNS, event_record
+from geo.frames import EVENT_COLUMNS
 from geo.models import EVENT_TYPES, Article, Event, Mention
 
 SCHEMA_VERSION = 1
@@ -74,6 +74,9 @@ _EVENT_TYPES_SQL = {
     "note": "TEXT",
 }
 assert tuple(_EVENT_TYPES_SQL) == EVENT_COLUMNS
+# json.dumps(..., ensure_ascii=False) builds a new encoder on every call; one encoder
+# with the same settings writes the same text.
+_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,7 +311,7 @@ def _mention_row(article_id: str, m: Mention) -> tuple[BaseGeometry | None, tupl
         article_id, m.start, m.end, m.surface, m.place.id if m.place else None, m.qualifier,
         m.anchor.id if m.anchor else None, m.second_anchor.id if m.second_anchor else None,
         m.direction, m.precision, float(m.confidence),
-        json.dumps(list(m.candidates), ensure_ascii=False), m.phrase_start, m.phrase_end, is_place,
+        _json(list(m.candidates)), m.phrase_start, m.phrase_end, is_place,
     )
 
 
@@ -319,11 +322,19 @@ def _new_places(mentions: Sequence[Mention], known: set[str]) -> dict[str, Any]:
 
 
 def _event_row(event: Event) -> tuple:
-    rec = event_record(event)
-    rec["event_date"] = event.event_date.isoformat() if event.event_date else None
-    rec["denied"] = bool(event.denied)
-    rec["confidence"] = float(event.confidence)
-    return tuple(rec[c] for c in EVENT_COLUMNS)
+    """An event's columns in ``EVENT_COLUMNS`` order, as ``geo.frames.event_record`` writes them.
+
+    Built directly rather than through the record dict: a report has a dozen
+    events or more, and this runs on every one of them.
+    """
+    a = event.attribution
+    places = [{"role": p.role, "place_id": p.place_id, "name": p.name, "precision": p.precision,
+               "start": p.start, "end": p.end, "qualifier": p.qualifier} for p in event.places]
+    return (event.id, event.article_id, event.type, _json(list(event.actors)), _json(places),
+            event.geo_precision, event.event_date.isoformat() if event.event_date else None,
+            event.date_precision, a.speaker, a.speaker_role, a.source_type, a.cited_outlet, a.publisher,
+            a.url, event.quote, event.quote_start, event.quote_end, bool(event.denied),
+            float(event.confidence), event.review, event.note)
 
 
 def _events_frame(rows: list[tuple], wkbs: list[bytes | None]) -> gpd.GeoDataFrame:
@@ -430,21 +441,42 @@ def _blob_is_empty(blob: bytes | None) -> int | None:
     return None if blob is None else (blob[3] >> 4) & 1
 
 
-def _sql_bound(index: int):
-    def bound(blob):
-        if blob is None or (blob[3] >> 4) & 1:
-            return None
-        return _blob_bounds(blob)[index]
-    return bound
+_LE_BOUNDS = struct.Struct("<4d")
 
 
-_SQL_FUNCTIONS = {
-    # The GeoPackage R-tree triggers call these; GDAL and QGIS define them in their own
-    # connections, we define them in ours so both keep the index up to date.
-    "ST_IsEmpty": _blob_is_empty,
-    "ST_MinX": _sql_bound(0), "ST_MaxX": _sql_bound(1),
-    "ST_MinY": _sql_bound(2), "ST_MaxY": _sql_bound(3),
-}
+class _TriggerBounds:
+    """ST_MinX, ST_MaxX, ST_MinY, ST_MaxY for the GeoPackage R-tree triggers.
+
+    The insert trigger asks for a row's four bounds one by one; the blob's
+    bounds are unpacked once and kept until another blob comes (one instance
+    per connection, used under the store's lock).
+    """
+
+    __slots__ = ("_blob", "_bounds")
+
+    def __init__(self) -> None:
+        self._blob: bytes | None = None
+        self._bounds: tuple[float, float, float, float] | None = None
+
+    def _of(self, blob: bytes | None) -> tuple[float, float, float, float] | None:
+        if blob != self._blob:
+            self._blob = blob
+            if blob is None or (blob[3] >> 4) & 1:
+                self._bounds = None
+            elif blob[3] == 0b0000_0011:   # what gpkg_blobs writes: little-endian, xy envelope
+                self._bounds = _LE_BOUNDS.unpack_from(blob, 8)
+            else:
+                self._bounds = _blob_bounds(blob)
+        return self._bounds
+
+    def functions(self) -> dict:
+        def bound(index: int):
+            def read(blob):
+                bounds = self._of(blob)
+                return None if bounds is None else bounds[index]
+            return read
+        return {"ST_IsEmpty": _blob_is_empty, "ST_MinX": bound(0), "ST_MaxX": bound(1),
+                "ST_MinY": bound(2), "ST_MaxY": bound(3)}
 
 
 def _rtree_sql(table: str, column: str = "geom", fid: str = "fid") -> list[str]:
@@ -535,7 +567,8 @@ def _gpkg_schema() -> list[str]:
             ('mentions', 'geom', 'GEOMETRY', 4326, 0, 0),
             ('places', 'geom', 'GEOMETRY', 4326, 0, 0),
             ('events', 'geom', 'GEOMETRY', 4326, 0, 0)""",
-        *_rtree_sql("mentions"),
+        # No R-tree on mentions: they are read by article, never by area, and the index
+        # cost a sixth of every write. Files made before keep theirs, still maintained.
         *_rtree_sql("places"),
         *_rtree_sql("events"),
         "CREATE TABLE marsad_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -576,7 +609,9 @@ class GeoPackageStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
                                          timeout=30.0)
-            for name, fn in _SQL_FUNCTIONS.items():
+            # The GeoPackage R-tree triggers call these; GDAL and QGIS define them in their own
+            # connections, we define them in ours so both keep the index up to date.
+            for name, fn in _TriggerBounds().functions().items():
                 self._conn.create_function(name, 1, fn, deterministic=True)
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA synchronous = NORMAL")

@@ -332,6 +332,38 @@ def test_geopackage_written_by_gdal_keeps_its_index(gpkg_path, store_corpus):
         assert _ids(store.read(bbox=(9.9, 24.9, 10.1, 25.1))) == ["added-in-qgis"]
 
 
+def test_the_spatial_index_holds_each_event_geometry_bounds(gpkg_path, store_corpus):
+    with GeoPackageStore(gpkg_path) as store:
+        _fill(store, store_corpus)
+        events = store.read()
+    with sqlite3.connect(gpkg_path) as conn:
+        boxes = dict(((fid, (minx, maxx, miny, maxy)) for fid, minx, maxx, miny, maxy in
+                      conn.execute("SELECT id, minx, maxx, miny, maxy FROM rtree_events_geom")))
+        fids = dict(conn.execute("SELECT id, fid FROM events"))
+    for event_id, geometry in zip(events["id"], events.geometry):
+        if geometry is None:
+            assert fids[event_id] not in boxes
+            continue
+        minx, miny, maxx, maxy = geometry.bounds
+        # the R-tree stores 32-bit floats rounded outwards
+        got = boxes[fids[event_id]]
+        assert got[0] <= minx <= got[0] + 1e-4 and got[1] - 1e-4 <= maxx <= got[1]
+        assert got[2] <= miny <= got[2] + 1e-4 and got[3] - 1e-4 <= maxy <= got[3]
+
+
+def test_a_store_made_with_a_mentions_index_keeps_it_up_to_date(gpkg_path, store_corpus):
+    """Files made before the mentions R-tree was dropped still have it; writes must maintain it."""
+    import geo.store as gs
+    with GeoPackageStore(gpkg_path) as store:
+        for statement in gs._rtree_sql("mentions")[:-1]:
+            store._conn.execute(statement)
+        _fill(store, store_corpus)
+    with sqlite3.connect(gpkg_path) as conn:
+        indexed = conn.execute("SELECT count(*) FROM rtree_mentions_geom").fetchone()[0]
+        with_geometry = conn.execute("SELECT count(*) FROM mentions WHERE geom IS NOT NULL").fetchone()[0]
+    assert with_geometry > 0 and indexed == with_geometry
+
+
 def test_a_foreign_sqlite_file_is_refused(tmp_path):
     path = tmp_path / "other.gpkg"
     with sqlite3.connect(path) as conn:
@@ -365,16 +397,22 @@ _WRITER = textwrap.dedent("""
 
     hang_at = int(os.environ.get("MARSAD_TEST_HANG_AT", "-1"))
     current = {"article": -1, "calls": 0}
-    real_min_x = gs._SQL_FUNCTIONS["ST_MinX"]
+    real_functions = gs._TriggerBounds.functions
 
-    def min_x(blob):
-        current["calls"] += 1
-        if current["article"] == hang_at and current["calls"] == 15:
-            print("inside", flush=True)
-            time.sleep(3600)
-        return real_min_x(blob)
+    def functions(self):
+        fns = real_functions(self)
+        real_min_x = fns["ST_MinX"]
 
-    gs._SQL_FUNCTIONS["ST_MinX"] = min_x
+        def min_x(blob):
+            current["calls"] += 1
+            if current["article"] == hang_at and current["calls"] == 15:
+                print("inside", flush=True)
+                time.sleep(3600)
+            return real_min_x(blob)
+
+        return fns | {"ST_MinX": min_x}
+
+    gs._TriggerBounds.functions = functions
     store = gs.GeoPackageStore(sys.argv[1])
     # a tiny page cache spills uncommitted pages into the WAL mid-transaction, so a
     # kill leaves half an article on disk for recovery to discard
