@@ -171,6 +171,55 @@ def _ingest(store, article: Article, gazetteer) -> tuple[bool, int, int]:
     return True, len(mentions), len(events)
 
 
+# Articles analysed before one store transaction writes them all: each commit costs
+# about as much as a whole article's rows, and a crash loses at most this many
+# analyses (never stored data; the next run redoes them).
+_BATCH = 25
+
+
+class _Writer:
+    """Collects analysed articles and writes them a batch per transaction."""
+
+    def __init__(self, store, tally: _Tally):
+        self.store, self.tally = store, tally
+        self.pending: list[tuple[Article, list, list]] = []
+        self.pending_ids: set[str] = set()
+        self.batched = hasattr(store, "write_articles")
+
+    def add(self, article: Article, mentions: list, events: list) -> None:
+        self.pending.append((article, mentions, events))
+        self.pending_ids.add(article.id)
+        if len(self.pending) >= _BATCH or not self.batched:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        items, self.pending = self.pending, []
+        self.pending_ids.clear()
+        try:
+            written = self.store.write_articles(items) if self.batched else None
+        except InputError:
+            written = None   # one bad item stops the whole batch: write them one by one
+        if written is None:
+            written = []
+            for article, mentions, events in items:
+                try:
+                    written.append(self.store.write_article(article, mentions, events))
+                except InputError as exc:
+                    self.tally.skip(article.url or article.id, f"not stored: {exc}")
+                    written.append(None)
+        for (_, mentions, events), new in zip(items, written):
+            if new is None:
+                continue
+            if new:
+                self.tally.articles_new += 1
+                self.tally.mentions_written += len(mentions)
+                self.tally.events_written += len(events)
+            else:
+                self.tally.articles_existing += 1   # another writer stored it meanwhile
+
+
 def ingest_article(store, article: Article, *, gazetteer=None) -> bool:
     """Geoparse one article, extract its events and store all of it in one transaction.
 
@@ -390,6 +439,7 @@ def ingest_paths(paths: Sequence[str | Path], *, store, outlet: str | None = Non
 
     tally = _Tally()
     files = _expand(paths, tally)
+    writer = _Writer(store, tally)
     bar = tqdm(files, unit="file", file=sys.stderr, disable=not progress, dynamic_ncols=True)
     for path in bar:
         try:
@@ -397,21 +447,17 @@ def ingest_paths(paths: Sequence[str | Path], *, store, outlet: str | None = Non
                 if isinstance(item, Skipped):
                     tally.skip(item.source, item.reason)
                     continue
+                if item.id in writer.pending_ids or store.has_article(item.id):
+                    tally.articles_existing += 1   # skip the parsing as well as the write
+                    continue
                 try:
-                    new, n_mentions, n_events = _ingest(store, item, gazetteer)
-                except StorageError:
-                    raise
+                    mentions, events = analyse(item, gazetteer=gazetteer)
                 except Exception as exc:  # noqa: BLE001 - one report's failure must not stop the run
                     logger.exception("analysing an article of %s failed", path)
                     tally.skip(str(path), f"analysis failed: {type(exc).__name__}: {exc}")
                     continue
-                if new:
-                    tally.articles_new += 1
-                    tally.mentions_written += n_mentions
-                    tally.events_written += n_events
-                else:
-                    tally.articles_existing += 1
-                read = tally.articles_new + tally.articles_existing
+                writer.add(item, mentions, events)
+                read = tally.articles_new + tally.articles_existing + len(writer.pending)
                 if progress and read % 50 == 0:
                     bar.set_postfix(articles=read, refresh=False)
             tally.files_read += 1
@@ -419,6 +465,7 @@ def ingest_paths(paths: Sequence[str | Path], *, store, outlet: str | None = Non
             tally.skip(str(path), str(exc))
         except OSError as exc:
             tally.skip(str(path), f"cannot read: {exc.strerror or exc}")
+        writer.flush()   # a file's articles are stored before the next file is read
     bar.close()
     return tally.freeze()
 

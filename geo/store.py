@@ -100,6 +100,8 @@ class EventStore(Protocol):
     def write_article(self, article: Article, mentions: Sequence[Mention],
                       events: Sequence[Event]) -> bool: ...
 
+    def write_articles(self, items: Sequence[tuple[Article, Sequence[Mention], Sequence[Event]]]) -> list[bool]: ...
+
     def write(self, events: Sequence[Event]) -> int: ...
 
     def read(self, *, bbox=None, since=None, until=None, event_types=None, actors=None,
@@ -713,37 +715,75 @@ class GeoPackageStore:
         StorageError
             When the write fails; nothing of the article is then stored.
         """
-        _check_article(article)
-        _check_events(events, article.id)
-        for m in mentions:
-            if not isinstance(m, Mention):
-                raise InputError(f"expected Mention objects, got {type(m).__name__!r}")
-        article_row = _article_row(article)
-        mention_parts = [_mention_row(article.id, m) for m in mentions]
-        places = _new_places(mentions, self._known_places)
-        blobs = iter(gpkg_blobs([g for g, _ in mention_parts] + [e.geometry for e in events]
-                                + [p.geometry for p in places.values()]))
-        mention_rows = [(next(blobs), *row) for _, row in mention_parts]
-        event_rows = [(next(blobs), *_event_row(e)) for e in events]
-        place_rows = [(next(blobs), p.id, p.name_ar, p.name_en, p.kind) for p in places.values()]
+        return self.write_articles([(article, mentions, events)])[0]
 
-        def work(conn: sqlite3.Connection) -> bool:
-            cur = conn.execute(
-                f"INSERT OR IGNORE INTO articles ({', '.join(_ARTICLE_TYPES)}) "
-                f"VALUES ({', '.join('?' * len(_ARTICLE_TYPES))})", article_row)
-            if cur.rowcount == 0:
-                return False
-            conn.executemany(
-                f"INSERT OR IGNORE INTO places (geom, {', '.join(_PLACE_TYPES)}) "
-                f"VALUES ({', '.join('?' * (len(_PLACE_TYPES) + 1))})", place_rows)
-            conn.executemany(
-                f"INSERT INTO mentions (geom, {', '.join(_MENTION_TYPES)}) "
-                f"VALUES ({', '.join('?' * (len(_MENTION_TYPES) + 1))})", mention_rows)
-            self._insert_events(conn, event_rows)
-            return True
+    def write_articles(self, items: Sequence[tuple[Article, Sequence[Mention], Sequence[Event]]]) -> list[bool]:
+        """Store several articles, each with its mentions and events, in one transaction.
+
+        Each article is all or nothing, as with :meth:`write_article`, and so is
+        the batch: a failure or a crash stores none of it and leaves what was
+        there. One commit for many articles writes each touched index page once
+        instead of once per article, which is most of the cost of a small write.
+
+        Parameters
+        ----------
+        items : sequence of (Article, mentions, events)
+
+        Returns
+        -------
+        list of bool
+            For each item, True when the article was new and written, False when
+            its id was already stored (or came earlier in the batch).
+
+        Raises
+        ------
+        InputError
+            For a non-Article, a non-Mention, or an event of another article;
+            nothing is then written.
+        StorageError
+            When the write fails; nothing of the batch is then stored.
+        """
+        known = set(self._known_places)
+        prepared = []
+        for article, mentions, events in items:
+            _check_article(article)
+            _check_events(events, article.id)
+            for m in mentions:
+                if not isinstance(m, Mention):
+                    raise InputError(f"expected Mention objects, got {type(m).__name__!r}")
+            mention_parts = [_mention_row(article.id, m) for m in mentions]
+            places = _new_places(mentions, known)
+            known.update(places)
+            blobs = iter(gpkg_blobs([g for g, _ in mention_parts] + [e.geometry for e in events]
+                                    + [p.geometry for p in places.values()]))
+            mention_rows = [(next(blobs), *row) for _, row in mention_parts]
+            event_rows = [(next(blobs), *_event_row(e)) for e in events]
+            place_rows = [(next(blobs), p.id, p.name_ar, p.name_en, p.kind) for p in places.values()]
+            prepared.append((_article_row(article), place_rows, mention_rows, event_rows))
+        if not prepared:
+            return []
+
+        def work(conn: sqlite3.Connection) -> list[bool]:
+            written = []
+            for article_row, place_rows, mention_rows, event_rows in prepared:
+                cur = conn.execute(
+                    f"INSERT OR IGNORE INTO articles ({', '.join(_ARTICLE_TYPES)}) "
+                    f"VALUES ({', '.join('?' * len(_ARTICLE_TYPES))})", article_row)
+                if cur.rowcount == 0:
+                    written.append(False)
+                    continue
+                conn.executemany(
+                    f"INSERT OR IGNORE INTO places (geom, {', '.join(_PLACE_TYPES)}) "
+                    f"VALUES ({', '.join('?' * (len(_PLACE_TYPES) + 1))})", place_rows)
+                conn.executemany(
+                    f"INSERT INTO mentions (geom, {', '.join(_MENTION_TYPES)}) "
+                    f"VALUES ({', '.join('?' * (len(_MENTION_TYPES) + 1))})", mention_rows)
+                self._insert_events(conn, event_rows)
+                written.append(True)
+            return written
 
         written = self._transaction(work)
-        self._known_places.update(places)   # only once committed
+        self._known_places = known   # only once committed
         return written
 
     @staticmethod
@@ -1060,16 +1100,24 @@ class PostGISStore:
     def write_article(self, article: Article, mentions: Sequence[Mention],
                       events: Sequence[Event]) -> bool:
         """Same contract as ``GeoPackageStore.write_article``."""
-        _check_article(article)
-        _check_events(events, article.id)
-        for m in mentions:
-            if not isinstance(m, Mention):
-                raise InputError(f"expected Mention objects, got {type(m).__name__!r}")
-        row = list(_article_row(article))
-        row[6] = article.ingested_at  # timestamptz takes the datetime itself
-        places = _new_places(mentions, set())
+        return self.write_articles([(article, mentions, events)])[0]
 
-        def work(cur) -> bool:
+    def write_articles(self, items: Sequence[tuple[Article, Sequence[Mention], Sequence[Event]]]) -> list[bool]:
+        """Same contract as ``GeoPackageStore.write_articles``."""
+        prepared = []
+        for article, mentions, events in items:
+            _check_article(article)
+            _check_events(events, article.id)
+            for m in mentions:
+                if not isinstance(m, Mention):
+                    raise InputError(f"expected Mention objects, got {type(m).__name__!r}")
+            row = list(_article_row(article))
+            row[6] = article.ingested_at  # timestamptz takes the datetime itself
+            prepared.append((article, row, mentions, events, _new_places(mentions, set())))
+        if not prepared:
+            return []
+
+        def one(cur, article, row, mentions, events, places) -> bool:
             cur.execute(
                 f"INSERT INTO {self._t('articles')} ({', '.join(_ARTICLE_TYPES)}) "
                 f"VALUES ({', '.join(['%s'] * len(_ARTICLE_TYPES))}) ON CONFLICT (id) DO NOTHING", row)
@@ -1092,7 +1140,7 @@ class PostGISStore:
                 self._insert_events(cur, events)
             return True
 
-        return self._transaction(work)
+        return self._transaction(lambda cur: [one(cur, *item) for item in prepared])
 
     def write(self, events: Sequence[Event]) -> int:
         """Same contract as ``GeoPackageStore.write``."""

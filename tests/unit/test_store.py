@@ -79,6 +79,25 @@ def test_write_article_twice_writes_once(event_store, store_corpus):
     assert len(event_store.articles()) == 1
 
 
+def test_write_articles_stores_a_batch_and_tells_which_were_new(event_store, store_corpus):
+    first = store_corpus[0]
+    assert event_store.write_articles([first]) == [True]
+    # one already stored, one new, the new one again in the same batch
+    assert event_store.write_articles([first, store_corpus[1], store_corpus[1]]) == [False, True, False]
+    assert event_store.write_articles([]) == []
+    assert len(event_store.articles()) == 2
+    assert len(event_store.read()) == len(first[2]) + len(store_corpus[1][2])
+    assert len(event_store.mentions()) == len(first[1]) + len(store_corpus[1][1])
+
+
+def test_write_articles_with_one_bad_item_writes_nothing(event_store, store_corpus):
+    (a1, m1, ev1), (a2, m2, ev2), _ = store_corpus
+    with pytest.raises(InputError, match=repr(a1.id)):
+        event_store.write_articles([(a1, m1, ev1), (a2, m2, [*ev2, ev1[0]])])
+    assert event_store.articles().empty
+    assert event_store.read().empty
+
+
 def test_read_gives_back_what_was_written(event_store, store_corpus):
     _fill(event_store, store_corpus)
     written = events_to_frame([e for _, _, events in store_corpus for e in events])
@@ -362,6 +381,32 @@ def test_a_store_made_with_a_mentions_index_keeps_it_up_to_date(gpkg_path, store
         indexed = conn.execute("SELECT count(*) FROM rtree_mentions_geom").fetchone()[0]
         with_geometry = conn.execute("SELECT count(*) FROM mentions WHERE geom IS NOT NULL").fetchone()[0]
     assert with_geometry > 0 and indexed == with_geometry
+
+
+def test_a_batch_that_fails_inside_its_transaction_leaves_what_was_there(gpkg_path, store_corpus, monkeypatch):
+    import geo.store as gs
+    real_functions = gs._TriggerBounds.functions
+    calls = {"n": 0}
+
+    def failing(self):
+        fns = real_functions(self)
+
+        def min_x(blob):
+            calls["n"] += 1
+            if calls["n"] > 1:
+                raise RuntimeError("disk gone")
+            return fns["ST_MinX"](blob)
+        return fns | {"ST_MinX": min_x}
+
+    with GeoPackageStore(gpkg_path) as store:
+        assert store.write_articles(store_corpus[:1]) == [True]
+    monkeypatch.setattr(gs._TriggerBounds, "functions", failing)
+    with GeoPackageStore(gpkg_path) as store:
+        with pytest.raises(StorageError, match="failed"):
+            store.write_articles(store_corpus[1:])
+        assert list(store.articles()["id"]) == [store_corpus[0][0].id]
+        assert sorted(_ids(store.read())) == sorted(e.id for e in store_corpus[0][2])
+        assert set(store.mentions()["article_id"]) == {store_corpus[0][0].id}
 
 
 def test_a_foreign_sqlite_file_is_refused(tmp_path):
