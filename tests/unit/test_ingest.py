@@ -226,6 +226,32 @@ def test_ingesting_the_same_text_again_is_a_no_op(tmp_path, store, stub_pipeline
     assert store.stats().events == 1
 
 
+def test_a_text_twice_in_one_batch_is_analysed_and_stored_once(tmp_path, store, monkeypatch):
+    analysed = []
+
+    def analyse(article, *, gazetteer=None):
+        analysed.append(article.id)
+        return _stub_analyse(article)
+
+    monkeypatch.setattr(ingest, "analyse", analyse)
+    texts = [TEXT_A, TEXT_B, TEXT_A.replace(" ", "  "), TEXT_C]
+    path = _write(tmp_path / "feed.jsonl", "".join(json.dumps({"text": t}, ensure_ascii=False) + "\n"
+                                                   for t in texts))
+    summary = _run([path], store)
+    assert (summary.articles_new, summary.articles_existing) == (3, 1)
+    assert len(analysed) == len(set(analysed)) == 3
+    assert len(store.articles()) == 3
+
+
+def test_a_run_longer_than_one_batch_stores_every_article(tmp_path, store, stub_pipeline):
+    n = 2 * ingest._BATCH + 3
+    path = _write(tmp_path / "feed.jsonl", "".join(
+        json.dumps({"text": f"{TEXT_A} {k}"}, ensure_ascii=False) + "\n" for k in range(n)))
+    summary = _run([path], store)
+    assert summary.articles_new == n == len(store.articles())
+    assert summary.events_written == store.stats().events
+
+
 def test_a_bad_published_option_is_an_input_error(tmp_path, store):
     with pytest.raises(InputError, match="'05/03/2024'"):
         _run([tmp_path], store, published="05/03/2024")
