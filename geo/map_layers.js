@@ -237,6 +237,12 @@ window.marsad = window.marsad || (function (L) {
   }
 
   // --- layers -----------------------------------------------------------------------------
+  // Reference layers get a canvas per pane. Every event layer shares ONE canvas: a canvas
+  // takes every click over its whole extent, so with a canvas per event type the top one
+  // (points) swallowed the clicks meant for lines and areas below it. On one canvas Leaflet
+  // hit-tests all event features together and the topmost one drawn there wins: points
+  // (added last) over lines over areas.
+  var EVENTS_PANE = "marsad-events";
   var renderers = {};
   function pane(map, name, zIndex) {
     if (!map.getPane(name)) { map.createPane(name).style.zIndex = zIndex; }
@@ -250,11 +256,23 @@ window.marsad = window.marsad || (function (L) {
     L.DomUtil.addClass(map.getContainer(), "marsad-sea");
     pane(map, "marsad-basemap", 250);
     pane(map, "marsad-reference", 350);
-    pane(map, "marsad-areas", 410);
-    pane(map, "marsad-lines", 420);
-    pane(map, "marsad-points", 430);
+    pane(map, EVENTS_PANE, 420);
     map._marsad = map._marsad || {records: {}, layers: {}};
     return map._marsad;
+  }
+
+  // On the shared canvas, what is drawn later is on top and takes the click. Layers come one
+  // event type after another, so a later type's lines would cover an earlier type's points:
+  // after each type is added, lines are raised above areas and points above both.
+  function raise(map) {
+    var records = map._marsad.records, lines = [], points = [];
+    for (var id in records) {
+      var layer = records[id].layer;
+      if (!layer._map || !(layer instanceof L.Path)) { continue; }
+      if (layer.getLatLng) { points.push(layer); } else if (!(layer instanceof L.Polygon)) { lines.push(layer); }
+    }
+    lines.forEach(function (layer) { layer.bringToFront(); });
+    points.forEach(function (layer) { layer.bringToFront(); });
   }
 
   function clusterIcon(color) {
@@ -276,28 +294,27 @@ window.marsad = window.marsad || (function (L) {
     var state = setup(map);
     spec.s = state.strings || [];
     var st = spec.style, layers = new Array(spec.g.length);
-    var points = pane(map, "marsad-points"), lines = pane(map, "marsad-lines");
-    var areas = pane(map, "marsad-areas");
+    var events = pane(map, EVENTS_PANE);
     for (var i = 0; i < spec.g.length; i++) {
       var g = spec.g[i], precision = spec.p[i], layer, opacity = spec.opacity[precision] || spec.opacity[0];
       if (g.type === "Point") {
         layer = new Symbol([g.coordinates[1], g.coordinates[0]], {
-          renderer: points, pane: "marsad-points", shape: st.shape, radius: st.radius,
+          renderer: events, pane: EVENTS_PANE, shape: st.shape, radius: st.radius,
           color: st.stroke, weight: 1.5, fillColor: st.color, fillOpacity: 0.9
         });
       } else if (g.type === "LineString" || g.type === "MultiLineString") {
         var latlngs = L.GeoJSON.coordsToLatLngs(g.coordinates, g.type === "LineString" ? 0 : 1);
-        var opts = {renderer: lines, pane: "marsad-lines", color: st.color, weight: st.weight,
+        var opts = {renderer: events, pane: EVENTS_PANE, color: st.color, weight: st.weight,
                     opacity: 0.9, dashArray: st.dash || null};
         layer = st.arrow ? new Arrow(latlngs, opts) : L.polyline(latlngs, opts);
       } else if (g.type === "Polygon" || g.type === "MultiPolygon") {
         layer = L.polygon(L.GeoJSON.coordsToLatLngs(g.coordinates, g.type === "Polygon" ? 1 : 2), {
-          renderer: areas, pane: "marsad-areas", color: st.color, weight: 1, opacity: 0.8,
+          renderer: events, pane: EVENTS_PANE, color: st.color, weight: 1, opacity: 0.8,
           fillColor: st.color, fillOpacity: opacity
         });
       } else {
         layer = L.geoJSON(g, {style: {color: st.color}, pointToLayer: function (f, ll) {
-          return L.circleMarker(ll, {renderer: points, radius: st.radius, color: st.color});
+          return L.circleMarker(ll, {renderer: events, pane: EVENTS_PANE, radius: st.radius, color: st.color});
         }});
       }
       layer.feature = {type: "Feature", properties: {id: spec.id[i], type: spec.type, precision: precision}};
@@ -315,9 +332,11 @@ window.marsad = window.marsad || (function (L) {
       // against every queued one (quadratic); with a map it clusters in one pass.
       group.addTo(map);
       group.addLayers(layers, true);
+      raise(map);
     } else {
       group = L.featureGroup(layers);
     }
+    group.on("add", function () { raise(map); });
     group.on("click", function (e) {
       var layer = e.layer || e.sourceTarget;
       if (!layer || layer._marsadIndex === undefined) { return; }
@@ -347,16 +366,15 @@ window.marsad = window.marsad || (function (L) {
     return control.addTo(map);
   }
 
+  // Opens an event's popup, as a click on it would (exports and tests; the app's selection
+  // ring is drawn by the page, so selecting a row never rebuilds the map).
   function select(map, id) {
-    var state = setup(map), hit = state.records[id];
+    var hit = setup(map).records[id];
     if (!hit) { return null; }
     var layer = hit.layer;
     var at = layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
-    var ring = L.circleMarker(at, {renderer: pane(map, "marsad-points"), pane: "marsad-points",
-                                   radius: 16, color: "#ffb000", weight: 4, fill: false,
-                                   interactive: false}).addTo(map);
-    L.popup({maxWidth: 360, autoPan: false}).setLatLng(at).setContent(popup(record(hit.spec, hit.index))).openOn(map);
-    return ring;
+    return L.popup({maxWidth: 360, autoPan: false}).setLatLng(at)
+      .setContent(popup(record(hit.spec, hit.index))).openOn(map);
   }
 
   function ready(map) {
