@@ -601,19 +601,6 @@ class _Legend(_SafeElement):
         self.html = _script_json(legend_html())
 
 
-class _Select(_SafeElement):
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        marsad.select({{ this._parent.get_name() }}, {{ this.event_id }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, event_id: str) -> None:
-        super().__init__()
-        self._name = "MarsadSelect"
-        self.event_id = _script_json(str(event_id))
-
-
 class _Ready(_SafeElement):
     """Marks the moment every layer is added and drawn (``window.marsadDrawn``), for benches."""
 
@@ -810,7 +797,6 @@ def build_event_map(
     basemap: str = "offline",
     reference_layers: bool = True,
     asset_base: str | None = None,
-    selected_id: str | None = None,
 ) -> folium.Map:
     """Build the event map: one layer per event type, reference layers, a legend.
 
@@ -834,14 +820,15 @@ def build_event_map(
     asset_base : str, optional
         URL of the folder ``geo.offline.install_assets`` filled; when given, every
         JS/CSS file is loaded from there instead of a CDN.
-    selected_id : str, optional
-        An event to ring and open the popup of.
 
     Returns
     -------
     folium.Map
         Each event's feature carries ``properties.id`` (st_folium's
-        ``last_active_drawing``) so a click maps back to its row.
+        ``last_active_drawing``) so a click maps back to its row. The selected
+        event's ring is not part of it: the app adds it through st_folium's
+        ``feature_group_to_add`` (``ui.selection_layer``), so selecting an event
+        never rebuilds the map.
 
     Raises
     ------
@@ -859,12 +846,11 @@ def build_event_map(
         raise InputError(f"basemap must be one of {_BASEMAPS!r}, got {basemap!r}")
     with _gc_paused():
         return _build(frame, center=center, zoom=zoom, basemap=basemap,
-                      reference_layers=reference_layers, asset_base=asset_base,
-                      selected_id=selected_id)
+                      reference_layers=reference_layers, asset_base=asset_base)
 
 
-def _build(frame: gpd.GeoDataFrame, *, center, zoom, basemap, reference_layers, asset_base,
-           selected_id) -> folium.Map:
+def _build(frame: gpd.GeoDataFrame, *, center, zoom, basemap, reference_layers,
+           asset_base) -> folium.Map:
     lat, lon = center
     m = folium.Map(location=[lat, lon], zoom_start=zoom, tiles=None, prefer_canvas=True,
                    control_scale=True)
@@ -895,7 +881,8 @@ def _build(frame: gpd.GeoDataFrame, *, center, zoom, basemap, reference_layers, 
     located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
     if len(located) < len(frame):
         logger.info("%d events without a geometry are not on the map", len(frame) - len(located))
-    # Areas first, points last: within a pane, later layers draw on top.
+    # Areas first, points last: on the shared events canvas later layers draw on top and
+    # win a click where features overlap.
     draw_order = ("presence", "smuggling_route", "movement", "base", "attack", "other")
     types = located["type"].astype(str).where(located["type"].isin(EVENT_TYPES), "other")
     rank = types.map({t: i for i, t in enumerate(draw_order)}).to_numpy()
@@ -918,8 +905,6 @@ def _build(frame: gpd.GeoDataFrame, *, center, zoom, basemap, reference_layers, 
                     rows=rows.iloc[lo:hi]).add_to(m)
 
     _Legend().add_to(m)
-    if selected_id is not None:
-        _Select(selected_id).add_to(m)
     folium.LayerControl(position="topright", collapsed=True).add_to(m)
     _Ready().add_to(m)
     if asset_base is not None:

@@ -143,12 +143,6 @@ def test_feature_properties_carry_the_event_id(events):
     assert "layer.feature = {type: \"Feature\", properties: {id: spec.id[i]" in maps._library_code()
 
 
-def test_selected_event_is_ringed_and_opened(events):
-    m = build_event_map(events, selected_id="bs1")
-    selected = [c for c in m._children.values() if isinstance(c, maps._Select)]
-    assert [json.loads(s.event_id) for s in selected] == ["bs1"]
-
-
 @pytest.mark.parametrize("basemap, tiles, offline_shown", [
     ("offline", [], True),
     ("osm", ["OpenStreetMap (online)"], False),
