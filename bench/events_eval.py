@@ -43,7 +43,7 @@ def main() -> int:
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     root = Path(args.samples)
-    gold_all = json.loads((root / "annotations.json").read_text(encoding="utf-8"))["reports"]
+    gold_all = json.loads((root.parent / "eval" / "samples_annotations.json").read_text(encoding="utf-8"))["reports"]
     tp = n_pred = n_gold = matched = source_ok = speaker_ok = 0
     by_type: Counter = Counter()
     confusion: Counter = Counter()

@@ -10,7 +10,7 @@ before and after on the same gazetteer and code.
 Three corpora, each scored on its own and together:
 
 - ``samples``: the fictional reports in data/samples/*.json, against the gold places in
-  data/samples/annotations.json (their true coordinates: the gold name looked up in the
+  data/eval/samples_annotations.json (their true coordinates: the gold name looked up in the
   shipped gazetteer by Arabic name, country and English name; a few places the gazetteer
   lacks have their coordinates in ``TRUTH_FALLBACK`` below);
 - ``golden``: tests/golden/cases/*.json, against their expected places (truth = the
@@ -161,7 +161,7 @@ def _truth_for_sample(gz: Gazetteer, place: dict) -> BaseGeometry | None:
 
 
 def load_samples(gz: Gazetteer) -> list[Doc]:
-    annotations = json.loads((SAMPLES / "annotations.json").read_text(encoding="utf-8"))
+    annotations = json.loads((SAMPLES.parent / "eval" / "samples_annotations.json").read_text(encoding="utf-8"))
     docs = []
     for report in annotations["reports"]:
         text = json.loads((SAMPLES / report["file"]).read_text(encoding="utf-8"))["text"]
