@@ -142,8 +142,18 @@ window.marsad = window.marsad || (function (L) {
   // [id, type label, actors, date, date precision, places [[name, role, precision]],
   //  speaker, speaker role, source type, cited outlet, publisher, url, quote pieces, denied]
   // Strings come from the layer's table (spec.s), cleaned in Python once each.
+  // The popups' columns sit in a JSON block of their own (popupId), parsed at the first popup.
+  function columns(spec) {
+    if (!spec.pop) {
+      var block = spec.popupId && document.getElementById(spec.popupId);
+      spec.pop = block ? JSON.parse(block.textContent) : spec;
+    }
+    return spec.pop;
+  }
+
   function record(spec, i) {
-    var S = spec.s || [], flat = spec.pl[i] || [], places = [], spans = [];
+    var P = columns(spec);
+    var S = spec.s || [], flat = P.pl[i] || [], places = [], spans = [];
     for (var k = 0; k + 4 < flat.length; k += 5) {
       places.push([S[flat[k]] || "unnamed place", S[flat[k + 1]], flat[k + 2] ? String(flat[k + 2]) : "unknown"]);
       if (typeof flat[k + 3] === "number" && typeof flat[k + 4] === "number") {
@@ -152,10 +162,10 @@ window.marsad = window.marsad || (function (L) {
     }
     return [
       spec.id[i], spec.label,
-      (spec.ac[i] || []).map(function (j) { return S[j]; }).filter(Boolean),
-      S[spec.d[i]], S[spec.dp[i]], places,
-      S[spec.sp[i]], S[spec.sr[i]], S[spec.st[i]], S[spec.co[i]], S[spec.pu[i]], S[spec.u[i]],
-      segments(spec.q[i], spans), spec.de[i]
+      (P.ac[i] || []).map(function (j) { return S[j]; }).filter(Boolean),
+      S[P.d[i]], S[P.dp[i]], places,
+      S[P.sp[i]], S[P.sr[i]], S[P.st[i]], S[P.co[i]], S[P.pu[i]], S[P.u[i]],
+      segments(P.q[i], spans), P.de[i]
     ];
   }
 
@@ -290,32 +300,58 @@ window.marsad = window.marsad || (function (L) {
     setup(map).strings = table;
   }
 
-  function eventLayer(map, spec) {
+  // Geometry columns (geo/maps.py _geometry_columns): kind k (0 point, 1 line, 2 polygon,
+  // 3 GeoJSON in x), coordinate count n, and c: every (x, y) in 1e-5 degrees as the step
+  // from the one before.
+  var SCALE = 1e5;
+
+  function eventLayer(map, spec, popupId) {
     var state = setup(map);
     spec.s = state.strings || [];
-    var st = spec.style, layers = new Array(spec.g.length);
-    var events = pane(map, EVENTS_PANE);
-    for (var i = 0; i < spec.g.length; i++) {
-      var g = spec.g[i], precision = spec.p[i], layer, opacity = spec.opacity[precision] || spec.opacity[0];
-      if (g.type === "Point") {
-        layer = new Symbol([g.coordinates[1], g.coordinates[0]], {
+    spec.popupId = popupId;
+    var st = spec.style, count = spec.k.length, layers = new Array(count);
+    var events = pane(map, EVENTS_PANE), c = spec.c, cursor = 0, x = 0, y = 0, extra = {};
+    (spec.x || []).forEach(function (pair) { extra[pair[0]] = pair[1]; });
+    var lineOpts = {renderer: events, pane: EVENTS_PANE, color: st.color, weight: st.weight,
+                    opacity: 0.9, dashArray: st.dash || null};
+    var Line = st.arrow ? Arrow : L.Polyline;
+    function vertices(n) {
+      var out = new Array(n);
+      for (var v = 0; v < n; v++) {
+        x += c[cursor++];
+        y += c[cursor++];
+        out[v] = L.latLng(y / SCALE, x / SCALE);
+      }
+      return out;
+    }
+    function area(latlngs, opacity) {
+      return L.polygon(latlngs, {
+        renderer: events, pane: EVENTS_PANE, color: st.color, weight: 1, opacity: 0.8,
+        fillColor: st.color, fillOpacity: opacity
+      });
+    }
+    for (var i = 0; i < count; i++) {
+      var kind = spec.k[i], precision = spec.p[i], layer, opacity = spec.opacity[precision] || spec.opacity[0];
+      if (kind === 0) {
+        layer = new Symbol(vertices(1)[0], {
           renderer: events, pane: EVENTS_PANE, shape: st.shape, radius: st.radius,
           color: st.stroke, weight: 1.5, fillColor: st.color, fillOpacity: 0.9
         });
-      } else if (g.type === "LineString" || g.type === "MultiLineString") {
-        var latlngs = L.GeoJSON.coordsToLatLngs(g.coordinates, g.type === "LineString" ? 0 : 1);
-        var opts = {renderer: events, pane: EVENTS_PANE, color: st.color, weight: st.weight,
-                    opacity: 0.9, dashArray: st.dash || null};
-        layer = st.arrow ? new Arrow(latlngs, opts) : L.polyline(latlngs, opts);
-      } else if (g.type === "Polygon" || g.type === "MultiPolygon") {
-        layer = L.polygon(L.GeoJSON.coordsToLatLngs(g.coordinates, g.type === "Polygon" ? 1 : 2), {
-          renderer: events, pane: EVENTS_PANE, color: st.color, weight: 1, opacity: 0.8,
-          fillColor: st.color, fillOpacity: opacity
-        });
+      } else if (kind === 1) {
+        layer = new Line(vertices(spec.n[i]), lineOpts);
+      } else if (kind === 2) {
+        layer = area(vertices(spec.n[i]), opacity);
       } else {
-        layer = L.geoJSON(g, {style: {color: st.color}, pointToLayer: function (f, ll) {
-          return L.circleMarker(ll, {renderer: events, pane: EVENTS_PANE, radius: st.radius, color: st.color});
-        }});
+        var g = extra[i];
+        if (g.type === "MultiLineString") {
+          layer = new Line(L.GeoJSON.coordsToLatLngs(g.coordinates, 1), lineOpts);
+        } else if (g.type === "Polygon" || g.type === "MultiPolygon") {
+          layer = area(L.GeoJSON.coordsToLatLngs(g.coordinates, g.type === "Polygon" ? 1 : 2), opacity);
+        } else {
+          layer = L.geoJSON(g, {style: {color: st.color}, pointToLayer: function (f, ll) {
+            return L.circleMarker(ll, {renderer: events, pane: EVENTS_PANE, radius: st.radius, color: st.color});
+          }});
+        }
       }
       layer.feature = {type: "Feature", properties: {id: spec.id[i], type: spec.type, precision: precision}};
       layer._marsadIndex = i;

@@ -527,26 +527,31 @@ class _EventLayer(_SafeElement, JSCSSMixin, Layer):
     # runs regular expressions over the script (a second per 100,000 events) and V8
     # parses JSON text faster than a literal. The element id has no underscore, so
     # streamlit-folium's renaming of folium variables leaves it alone.
+    # The popups' data has a block of its own, left unparsed until a popup opens.
     _template = Template("""
         {% macro html(this, kwargs) %}
         <script type="application/json" id="{{ this.data_id }}">{{ this.payload }}</script>
+        <script type="application/json" id="{{ this.data_id }}-p">{{ this.popups }}</script>
         {% endmacro %}
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = marsad.eventLayer({{ this._parent.get_name() }},
-            JSON.parse(document.getElementById("{{ this.data_id }}").textContent));
+            JSON.parse(document.getElementById("{{ this.data_id }}").textContent),
+            "{{ this.data_id }}-p");
         {% endmacro %}
     """)
 
-    def __init__(self, name: str, payload: str, *, clustered: bool,
+    def __init__(self, name: str, payload: str, popups: str, *, clustered: bool,
                  rows: pd.DataFrame | None = None) -> None:
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "MarsadEventLayer"
         self.payload = payload
+        self.popups = popups
         self.rows = rows
         # From the content, not random: streamlit-folium keys its component on the script,
         # so the same data keeps the map (and its view) across reruns, new data replaces it.
-        digest = hashlib.blake2b(payload.encode("utf-8"), digest_size=8).hexdigest()
-        self.data_id = f"marsad-data-{digest}"
+        digest = hashlib.blake2b(payload.encode("utf-8"), digest_size=8)
+        digest.update(popups.encode("utf-8"))
+        self.data_id = f"marsad-data-{digest.hexdigest()}"
         if clustered:
             self.default_js = [("markerclusterjs", _MARKERCLUSTER_CDN + "leaflet.markercluster.js")]
             self.default_css = [
@@ -626,10 +631,59 @@ def _check_frame(events: object) -> gpd.GeoDataFrame:
     return events
 
 
-def _geometries_json(geoms: np.ndarray) -> list[str]:
-    """GeoJSON geometry texts, coordinates rounded to 5 decimals (about a metre)."""
-    rounded = shapely.transform(geoms, lambda c: np.round(c, 5))
-    return shapely.to_geojson(rounded).tolist()
+#: Coordinates go to the page as integers in steps of 1e-5 degree (about a metre).
+_SCALE = 100_000
+# Geometry kinds in the page: 0 point, 1 line, 2 polygon without holes, 3 anything else
+# (multi-part, holes), which goes as GeoJSON under "x".
+_POINT, _LINE, _POLYGON, _OTHER = 0, 1, 2, 3
+
+
+def _geometry_columns(geoms: np.ndarray) -> dict[str, list]:
+    """A layer's geometries as columns: kind (``k``), coordinate count (``n``), coordinates.
+
+    The coordinates (``c``) are quantised to integers and each (x, y) is sent as the
+    step from the one before: about a third of GeoJSON's text, parsed into one flat
+    array instead of two small arrays per vertex. Multi-part geometries and polygons
+    with holes (rare) go as GeoJSON in ``x``, as [index, geometry] pairs.
+    """
+    type_ids = shapely.get_type_id(geoms)
+    holes = np.zeros(len(geoms), dtype=bool)
+    polygons = type_ids == 3
+    if polygons.any():
+        holes[polygons] = shapely.get_num_interior_rings(geoms[polygons]) > 0
+    kinds = np.full(len(geoms), _OTHER, dtype=np.int64)
+    kinds[type_ids == 0] = _POINT
+    kinds[type_ids == 1] = _LINE
+    kinds[polygons & ~holes] = _POLYGON
+    simple = kinds != _OTHER
+    counts = np.zeros(len(geoms), dtype=np.int64)
+    counts[simple] = shapely.get_num_coordinates(geoms[simple])
+    xy = np.round(shapely.get_coordinates(geoms[simple]) * _SCALE).astype(np.int64)
+    steps = np.diff(xy, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+    extra = [[int(i), _json_loads(shapely.to_geojson(
+                 shapely.transform(geoms[i], lambda c: np.round(c, 5))))]
+             for i in np.flatnonzero(~simple)]
+    return {"k": kinds.tolist(), "n": counts.tolist(), "c": steps.ravel().tolist(), "x": extra}
+
+
+def _decode_geometries(spec: Mapping) -> list[dict]:
+    """GeoJSON geometries back from a layer's columns (what the browser draws), for tests."""
+    steps = np.asarray(spec["c"], dtype=np.int64).reshape(-1, 2)
+    coords = (np.cumsum(steps, axis=0) / _SCALE).tolist()
+    extra = dict((i, g) for i, g in spec["x"])
+    out, cursor = [], 0
+    for i, (kind, count) in enumerate(zip(spec["k"], spec["n"])):
+        part = coords[cursor:cursor + count]
+        cursor += count
+        if kind == _POINT:
+            out.append({"type": "Point", "coordinates": part[0]})
+        elif kind == _LINE:
+            out.append({"type": "LineString", "coordinates": part})
+        elif kind == _POLYGON:
+            out.append({"type": "Polygon", "coordinates": [part]})
+        else:
+            out.append(extra[i])
+    return out
 
 
 def _column(frame: pd.DataFrame, name: str) -> list:
@@ -760,15 +814,19 @@ def _columns(frame: pd.DataFrame, table: _StringTable) -> dict[str, list]:
     return cols
 
 
-def _payload(event_type: str, cols: dict[str, list], geoms: list[str]) -> tuple[str, bool]:
-    """The data one event layer draws, column by column, as JSON safe inside <script>.
+#: What drawing needs; every other column is read only when a popup opens.
+_DRAW_KEYS = ("id", "p")
 
-    Popups are assembled in the browser only when clicked. Returns the payload
-    and whether the layer clusters its points.
+
+def _payload(event_type: str, cols: dict[str, list], geoms: np.ndarray) -> tuple[str, str, bool]:
+    """The data one event layer draws, and its popups' data, as JSON safe inside <script>.
+
+    The browser parses the first at load and the second at the layer's first
+    popup. Returns (draw data, popup data, whether the layer clusters its points).
     """
     style = EVENT_STYLE.get(event_type, EVENT_STYLE["other"])
-    n_points = sum(1 for g in geoms if g.startswith('{"type":"Point"'))
-    clustered = n_points > CLUSTER_MIN_POINTS
+    geometry = _geometry_columns(geoms)
+    clustered = geometry["k"].count(_POINT) > CLUSTER_MIN_POINTS
     spec_style = {
         "color": style["color"], "shape": style["point"],
         "radius": 6 if style["point"] != "circle" else 5, "stroke": "#ffffff",
@@ -777,10 +835,10 @@ def _payload(event_type: str, cols: dict[str, list], geoms: list[str]) -> tuple[
     }
     spec = {"type": event_type, "label": style["label"], "style": spec_style,
             "cluster": clustered,
-            "opacity": {str(k): v for k, v in PRECISION_OPACITY.items()} | {"0": 0.2}, **cols}
-    head = _script_json(spec)[:-1]
-    # GeoJSON from GEOS holds only numbers and type names: nothing to escape.
-    return head + ',"g":[' + ",".join(geoms) + "]}", clustered
+            "opacity": {str(k): v for k, v in PRECISION_OPACITY.items()} | {"0": 0.2},
+            **{k: cols[k] for k in _DRAW_KEYS}, **geometry}
+    popups = {k: v for k, v in cols.items() if k not in _DRAW_KEYS}
+    return _script_json(spec), _script_json(popups), clustered
 
 
 def _tile_layer(basemap: str, *, show: bool) -> folium.TileLayer:
@@ -890,7 +948,7 @@ def _build(frame: gpd.GeoDataFrame, *, center, zoom, basemap, reference_layers,
     # One reorder and one pass per column; each layer then takes a contiguous slice.
     needed = [c for c in _POPUP_COLUMNS if c in located.columns]
     rows = pd.DataFrame(located[needed]).iloc[order]
-    geojson = _geometries_json(located.geometry.to_numpy()[order])
+    geoms = located.geometry.to_numpy()[order]
     table = _StringTable()
     cols = _columns(rows, table)
     _Strings(list(table.index)).add_to(m)
@@ -899,9 +957,9 @@ def _build(frame: gpd.GeoDataFrame, *, center, zoom, basemap, reference_layers,
         lo, hi = int(bounds[i]), int(bounds[i + 1])
         if lo == hi:
             continue
-        payload, clustered = _payload(event_type, {k: v[lo:hi] for k, v in cols.items()},
-                                      geojson[lo:hi])
-        _EventLayer(_layer_label(event_type, hi - lo), payload, clustered=clustered,
+        payload, popups, clustered = _payload(
+            event_type, {k: v[lo:hi] for k, v in cols.items()}, geoms[lo:hi])
+        _EventLayer(_layer_label(event_type, hi - lo), payload, popups, clustered=clustered,
                     rows=rows.iloc[lo:hi]).add_to(m)
 
     _Legend().add_to(m)
@@ -925,7 +983,8 @@ def map_summary(m: folium.Map) -> dict:
             layers.append({"type": spec["type"], "count": len(spec["id"]),
                            "clustered": spec["cluster"]})
             rows = child.rows.to_dict("records") if child.rows is not None else [{}] * len(spec["id"])
-            for event_id, geom, precision, row in zip(spec["id"], spec["g"], spec["p"], rows):
+            geometries = _decode_geometries(spec)
+            for event_id, geom, precision, row in zip(spec["id"], geometries, spec["p"], rows):
                 features.append({"id": event_id, "type": spec["type"], "geometry": geom["type"],
                                  "coordinates": geom["coordinates"], "precision": precision,
                                  "popup": popup_text(row) if row else ""})

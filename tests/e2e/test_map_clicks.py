@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon
 
 from geo.frames import events_to_frame
 from geo.maps import build_event_map, popup_text
@@ -37,12 +37,19 @@ def _event(event_id: str, type_: str, geometry, quote: str) -> Event:
 
 
 def _frame(case: str):
-    """Three events apart from each other, or an area crossed by a line with a point on it."""
+    """Three events apart (single or multi-part), or an area crossed by a line with a point on it."""
     if case == "apart":
         shapes = [("pt", "attack", Point(14.0, 27.5)),
                   ("ln", "movement", LineString([(16.0, 24.0), (19.0, 24.0)])),
                   ("ar", "presence", Polygon([(19.5, 27.0), (21.5, 27.0), (21.5, 29.0),
                                               (19.5, 29.0)]))]
+    elif case == "multipart":
+        shapes = [("pt", "attack", Point(14.0, 27.5)),
+                  ("ln", "movement", MultiLineString([[(15.5, 24.0), (17.5, 24.0)],
+                                                      [(18.0, 24.0), (19.0, 24.0)]])),
+                  ("ar", "presence", MultiPolygon([
+                      Polygon([(19.5, 27.0), (21.5, 27.0), (21.5, 29.0), (19.5, 29.0)]),
+                      Polygon([(22.0, 27.0), (23.0, 27.0), (23.0, 28.0)])]))]
     else:
         shapes = [("ar", "presence", Polygon([(15.0, 25.0), (19.0, 25.0), (19.0, 28.0),
                                               (15.0, 28.0)])),
@@ -60,15 +67,18 @@ def _target(case: str, geometry) -> tuple[float, float]:
     """(lat, lon) to click: the point, the line's middle, the area away from the line."""
     if geometry.geom_type == "Point":
         return geometry.y, geometry.x
-    if geometry.geom_type == "LineString":
+    if geometry.geom_type in ("LineString", "MultiLineString"):
         middle = geometry.interpolate(0.5, normalized=True)
         return middle.y, middle.x
-    if case == "apart":
+    if geometry.geom_type == "MultiPolygon":
+        geometry = geometry.geoms[0]
+    if case != "stacked":
         return geometry.centroid.y, geometry.centroid.x
     return 25.5, 18.5                         # inside the area, below the line, off the point
 
 
-@pytest.fixture(params=["apart", "stacked"], ids=["apart", "area-under-line-and-point"])
+@pytest.fixture(params=["apart", "stacked", "multipart"],
+                ids=["apart", "area-under-line-and-point", "multi-part"])
 def loaded(request, page, tmp_path):
     frame = _frame(request.param)
     path = tmp_path / "clicks.html"
@@ -93,7 +103,7 @@ def _screen(page, lat: float, lon: float) -> tuple[float, float]:
 
 def test_a_real_click_opens_each_features_popup(loaded):
     case, page, frame = loaded
-    assert set(frame.geometry.geom_type) == {"Point", "LineString", "Polygon"}
+    assert len(set(frame.geometry.geom_type)) == 3
     for _, row in frame.iterrows():
         page.evaluate("() => Object.values(window).find(v => v instanceof L.Map).closePopup()")
         x, y = _screen(page, *_target(case, row.geometry))

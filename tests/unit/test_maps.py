@@ -12,9 +12,11 @@ import logging
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
-from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry import (LineString, MultiLineString, MultiPolygon, Point, Polygon,
+                              shape)
 
 from geo import maps
 from geo.errors import InputError
@@ -341,8 +343,44 @@ def test_layer_data_ids_follow_the_data(events):
 
 def test_same_payload_without_orjson(events, monkeypatch):
     def payloads():
-        return [c.payload for c in build_event_map(events)._children.values()
+        return [(json.loads(c.payload), json.loads(c.popups))
+                for c in build_event_map(events)._children.values()
                 if isinstance(c, maps._EventLayer)]
     fast = payloads()
     monkeypatch.setitem(__import__("sys").modules, "orjson", None)
-    assert [json.loads(p) for p in payloads()] == [json.loads(p) for p in fast]
+    assert payloads() == fast
+
+
+def test_popup_columns_are_apart_from_what_drawing_needs(events):
+    """The browser parses the drawing data at load and the popups' data at the first popup."""
+    layer = next(c for c in build_event_map(events)._children.values()
+                 if isinstance(c, maps._EventLayer))
+    drawing, popups = json.loads(layer.payload), json.loads(layer.popups)
+    assert {"id", "p", "k", "n", "c", "x"} <= set(drawing)
+    assert "q" in popups and not {"q", "pl", "ac", "u"} & set(drawing)
+    assert f'id="{layer.data_id}-p"' in build_event_map(events).get_root().render()
+
+
+GEOMETRIES = {
+    "point": Point(15.95, 31.2),
+    "line": LineString([(14.43, 27.04), (12.78, 26.59), (12.0, 26.0)]),
+    "polygon": Polygon([(13.6, 31.2), (14.4, 31.2), (14.3, 31.6)]),
+    "polygon-with-hole": Polygon([(10, 20), (14, 20), (14, 24), (10, 24)],
+                                 [[(11, 21), (12, 21), (12, 22)]]),
+    "multiline": MultiLineString([[(10, 20), (11, 21)], [(12, 22), (13.123456, 23)]]),
+    "multipolygon": MultiPolygon([Polygon([(10, 20), (11, 20), (11, 21)]),
+                                  Polygon([(12, 22), (13, 22), (13, 23)])]),
+}
+
+
+@pytest.mark.parametrize("names", [list(GEOMETRIES), ["point"], ["polygon", "line", "point"]],
+                         ids=["every-kind", "one-point", "mixed-simple"])
+def test_geometry_columns_round_trip(names):
+    """Quantised steps and GeoJSON for the rare kinds come back as the geometries (to 1e-5)."""
+    geoms = np.array([GEOMETRIES[n] for n in names], dtype=object)
+    columns = json.loads(maps._script_json(maps._geometry_columns(geoms)))
+    decoded = maps._decode_geometries(columns)
+    assert len(decoded) == len(geoms)
+    for geom, back in zip(geoms, decoded):
+        assert shape(back).equals_exact(geom, 1e-5), (geom.wkt, back)
+    assert all(isinstance(v, int) for v in columns["c"])
