@@ -29,7 +29,8 @@ _HEARSAY = re.compile(r"(?<!\w)[وف]?(?:قيل|يقال)(?!\w)")
 # A piece that starts «بعد ...», «منذ ...» (not «بعد أن» + a verb) tells the background of the event before.
 _BACKGROUND = re.compile(r"(?:بعد|قبل|منذ|عقب|اثر)\s+(?!ان\s)")
 _FAMILY = {"attack": "attack", "movement": "route", "smuggling_route": "route", "route": "route", "smugglers": "route",
-           "convoy": "route", "presence": "presence", "deploy": "presence", "base": "base", "other": "other"}
+           "convoy": "route", "presence": "presence", "deploy": "presence", "base": "base", "other": "other",
+           "seizure": "other"}
 
 
 @dataclass(slots=True)

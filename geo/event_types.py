@@ -22,6 +22,8 @@ _FROM, _TO = FROM_WORDS, TO_WORDS
 
 _ABSENCE = frozenset({"غياب", "لغياب", "انعدام"})
 _READY = frozenset({"مستعدون", "مستعد", "مستعده"})
+_CARGO_HEADS = frozenset({"طايره", "طايرات", "سفينه", "سفن", "بواخر", "باخره"})  # normalized spelling
+_CARGO_HEAD_LISTS = [[w] for w in sorted(_CARGO_HEADS)]
 _SIGHT = ("را", "شاهد", "لاحظ")  # sight verbs: «رأى أن» is an opinion
 
 
@@ -50,6 +52,21 @@ def _by_force(scan: _Scan, cs: int, ce: int) -> bool:
                for h in scan.in_range(scan.actor_starts, scan.actors, cs, ce))
 
 
+_FREIGHT_PREFIXES = ("", "و", "ف", "ب", "ل", "ال", "لل", "وال", "بال", "ولل")
+
+
+def _freight(scan: _Scan, cs: int, ce: int) -> bool:
+    """A verb or noun that moves goods, not people («الشحن», «تحمل»), in ``norm[cs:ce]``."""
+    freight = scan.lex.freight
+    if not freight:
+        return False
+    for w in _WORD.findall(scan.norm, cs, ce):
+        for p in _FREIGHT_PREFIXES:
+            if w.startswith(p) and w[len(p):] in freight:
+                return True
+    return False
+
+
 def _smuggled(scan: _Scan, cs: int, ce: int, sentence: tuple[int, int], cue) -> bool:
     """Whether a movement in ``norm[cs:ce]`` carries contraband.
 
@@ -64,6 +81,10 @@ def _smuggled(scan: _Scan, cs: int, ce: int, sentence: tuple[int, int], cue) -> 
     lookback = cue_word.endswith(("ها", "هم")) or cue.suffix in ("ه", "هم", "ها")
     goods = scan.in_range(scan.goods_starts, scan.goods, sentence[0] if lookback else cs, ce)
     if any(h.key == "contraband" for h in goods):
+        return True
+    if _freight(scan, cs, ce) and any(h.key == "contraband" for h in scan.in_range(scan.goods_starts, scan.goods,
+                                                                                  *sentence)):
+        # «كانت معدّة للشحن نحو بنغازي» after the drugs were named: the goods are what is shipped.
         return True
     if any(h.key in ("smugglers", "smuggling_route") for h in scan.in_range(scan.cue_starts, scan.cues, cs, ce)):
         return True
@@ -81,6 +102,11 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
     kinds: list[str] = []
     negated_presence = False
     hits = scan.in_range(scan.cue_starts, scan.cues, cs, ce)
+    if not hits:
+        return None, False
+    # «طائرات شحن»: a cargo plane named, not a shipment.
+    hits = [h for h in hits if not (h.key == "movement" and not h.prefix and
+                                    _words_before(norm, h.start, cs, 1)[-1:] in _CARGO_HEAD_LISTS)]
     if not hits:
         return None, False
     has_movement = len(hits) > 1 and any(h.key == "movement" for h in hits)
@@ -115,6 +141,15 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
         if key == "base" and has_movement and any(w in _FROM or w in _TO or w == "في" for w in before[-2:]):
             # «انطلقت من مقر الكتيبة», «إلى المعسكر»: the base is where a movement starts or ends.
             continue
+        if key == "seizure":
+            # «ضبط شحنة حشيش»: goods caught on their way are a smuggling route (the object may sit past a
+            # «منذ ...» cut); people seized are «other»; «عملية الضبط» alone is a topic.
+            if scan.in_range(scan.goods_starts, scan.goods, cs, min(sentence[1], max(ce, hit.end + 80))):
+                key = "smuggling_route"
+            elif hit.prefix.endswith("ال"):
+                continue
+            else:
+                key = "other"
         if key == "deploy":
             if not _deploys(scan, hit, sentence[1]):
                 continue

@@ -207,6 +207,7 @@ class Lexicon:
     statement_words: tuple[str, ...]
     org_words: frozenset[str]
     anaphora_sources: dict[str, str]
+    freight: tuple[str, ...] = ()
 
 
 def _read(path: Path) -> dict:
@@ -333,4 +334,5 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         org_words=_norm_set(attrib.get("org_words", ())),
         anaphora_sources={normalize(w): kind for kind, words in attrib.get("anaphora_sources", {}).items()
                           for w in words},
+        freight=_norm_tuple(w.rstrip("*") for w in cues.get("freight", ())),
     )
