@@ -28,6 +28,8 @@ _WORD = re.compile(r"\w+")
 _HEARSAY = re.compile(r"(?<!\w)[وف]?(?:قيل|يقال)(?!\w)")
 # A piece that starts «بعد ...», «منذ ...» (not «بعد أن» + a verb) tells the background of the event before.
 _BACKGROUND = re.compile(r"(?:بعد|قبل|منذ|عقب|اثر)\s+(?!ان\s)")
+_ANOTHER = frozenset({"واخري", "واخر", "وثانيه", "وثالثه"})  # normalized «وأخرى», «وآخر»
+_CONTRAST = re.compile(r"(?<!\w)(?:فيما|بينما)\s+$")
 _FAMILY = {"attack": "attack", "movement": "route", "smuggling_route": "route", "route": "route", "smugglers": "route",
            "convoy": "route", "presence": "presence", "deploy": "presence", "base": "base", "other": "other",
            "seizure": "other"}
@@ -108,9 +110,13 @@ def _pieces(scan: _Scan, content: int, ne: int) -> list[tuple[int, int, bool]]:
                 f = _FAMILY[h.key]
                 cut = h.start - len(h.prefix)
                 # «وفرّ الباقون», and «قاعدة خلفية لتهريب البشر من النيجر»: a second event in one clause.
+                contrast = _CONTRAST.search(scan.norm, max(a, cut - 8), cut) if family is not None else None
+                if contrast is not None and f != family and contrast.start() > a:
+                    # «قُتل أربعة منهم فيما فرّ الباقون»: «فيما/بينما» opens a second event.
+                    cut = contrast.start()
                 if family is not None and f != family and cut > a and (
                         (h.prefix.startswith("و") and h.key in ("attack", "movement", "smuggling_route"))
-                        or (h.prefix.startswith("ل") and h.key == "smuggling_route")):
+                        or (h.prefix.startswith("ل") and h.key == "smuggling_route") or contrast is not None):
                     out.append((a, cut, k > 0 or a > cs))
                     a = cut
                 family = f
@@ -177,6 +183,14 @@ def _part_drafts(scan: _Scan, ctx: SourceContext, voice: Attribution, si: int, p
             # «مروراً بالشويرف، وصولاً إلى صبراتة»: the same route goes on.
             prev.end = ce
             prev.locs.extend(loc for loc in locs if loc not in prev.locs)
+            continue
+        if kind is None and prev is not None and locs and first in _ANOTHER and prev.locs \
+                and not any(loc in prev.locs for loc in locs):
+            # «أنشأنا نقطة تمركز قرب أجدابيا، وأخرى جنوب البريقة»: the same kind of event, elided, at a new place.
+            twin = Draft(prev.type, cs, ce, si, paragraph, prev.statement, prev.attribution, list(prev.actors),
+                         locs, denied=prev.denied, hedged=prev.hedged, coordinated=True)
+            twin.sentence_start = content
+            out.append(twin)
             continue
         if kind is None:
             if prev is not None and (joined or (locs and not prev.locs)):
