@@ -163,6 +163,9 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
         placeless = [k for k in ranked if k not in _PLACE_TYPES and k not in ("route", "convoy", "smugglers")]
         if placeless:
             return placeless[0], negated_presence
+    if ranked[0] == "presence" and "route" in ranked and "smugglers" in ranked:
+        # «وجود ممر آمن للمهربين»: the thing said to exist is a smugglers' way.
+        ranked = ["smuggling_route"]
     if ranked[0] == "smugglers":
         # Smugglers named: an event when they travel, are placed, or are dealt with («يتعاملون مع مهربي البشر»).
         words = clause_words(scan, cs, ce)

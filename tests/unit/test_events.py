@@ -288,13 +288,16 @@ def test_cli_jsonl_round_trip():
          ["سرت", "بني وليد"], [("attack", "anonymous"), ("movement", "anonymous")]),
         ("وقال آمر الكتيبة إن قواته أقامت معسكراً قرب سبها، وآخر شمال أوباري.", ["سبها", "أوباري"],
          [("base", "unnamed official"), ("base", "unnamed official")]),
+        ("وقال مسؤول أمني إن ممراً للمهربين يوجد قرب الكفرة.", ["الكفرة"],
+         [("smuggling_route", "unnamed official")]),
     ],
     ids=["deploy-troops", "published-not-deployed", "future-deployment", "escort-is-no-smuggling",
          "drugs-on-the-move", "ammunition-to-a-camp", "route-goes-on", "statement-without-anna",
          "fighting-smuggling-is-a-topic", "wounded-to-hospital", "ceasefire", "one-of-the-herders",
          "moving-about-is-presence", "fleeing-with-no-place-is-no-event", "fled-from-the-fighting",
          "goods-seized-in-port", "migrants-seized-after-a-date", "seizure-as-a-topic", "shipped-after-goods-named",
-         "cargo-plane-is-no-shipment", "while-others-withdrew", "another-one-elided"],
+         "cargo-plane-is-no-shipment", "while-others-withdrew", "another-one-elided",
+         "a-way-for-smugglers"],
 )
 def test_regression_reports(text, places, expected):
     events = events_of(text, [mention(text, p) for p in places])
