@@ -355,3 +355,15 @@ def test_a_person_named_before_leads_the_next_clause():
     events = events_of(text, [mention(text, "سرت")])
     (flight,) = [e for e in events if e.type == "movement"]
     assert set(flight.actors) >= {"isis", "mokhtar-belmokhtar"}
+
+
+def test_issue_3_building_the_base_is_no_al_qaeda():
+    """«إنشاء القاعدة» is the base being built, not the group (seen in the README screenshot)."""
+    import datetime as dt
+
+    from geo.events import extract_events
+    from geo.models import Article
+
+    text = "وصف مصدر عسكري إنشاء القاعدة بأنه خطوة أحادية، مشيرا إلى أن قوات الجيش منتشرة في الشويرف."
+    events = extract_events(Article(id="q", text=text, published=dt.date(2025, 4, 17), outlet="مرصد"))
+    assert all("al-qaeda" not in e.actors for e in events)
