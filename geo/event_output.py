@@ -7,12 +7,12 @@ import hashlib
 import json
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError
+from geo.geoparse import read_text_arg
 from geo.models import Article, Event
 
 def event_properties(event: Event) -> dict:
@@ -45,25 +45,6 @@ def events_to_geojson(events: Sequence[Event]) -> dict:
 def _extract(article: Article) -> list[Event]:
     from geo.events import extract_events  # geo.events imports this module
     return extract_events(article)
-
-
-def _read_text(path: str) -> str:
-    """A report file as text, or InputError saying why not."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"no such file: {path!r}") from None
-    except IsADirectoryError:
-        raise InputError(f"{path!r} is a directory, expected a text file") from None
-    except OSError as exc:
-        raise InputError(f"cannot read {path!r}: {exc.strerror}") from None
-    if b"\x00" in data:
-        raise InputError(f"{path!r} looks binary (it holds NUL bytes), expected UTF-8 text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path!r} is not UTF-8 text (bad byte at offset {exc.start})") from None
 
 
 def _article(text: str, *, article_id: str | None = None, published=None, outlet: str = "",
@@ -117,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_jsonl(sys.stdin, sys.stdout, sys.stderr)
         if not args.file:
             parser.error("give a FILE or --jsonl")
-        text = _read_text(args.file)
+        text = read_text_arg(args.file)
         meta = {}
         if args.file.endswith(".json"):
             try:

@@ -632,15 +632,20 @@ def mentions_to_geojson(mentions: Sequence[Mention]) -> dict:
 
 
 def read_text_arg(path: str) -> str:
-    """The UTF-8 text of ``path`` ('-' for stdin); InputError for missing, binary or non-UTF-8 input."""
+    """The UTF-8 text of ``path`` ('-' for stdin); InputError for a missing, unreadable,
+    binary or non-UTF-8 input. Shared by the geoparse and events command lines."""
     if path == "-":
         data = sys.stdin.buffer.read()
         name = "<stdin>"
     else:
-        p = Path(path)
-        if not p.is_file():
-            raise InputError(f"no such file: {path!r}")
-        data = p.read_bytes()
+        try:
+            data = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"no such file: {path!r}") from None
+        except IsADirectoryError:
+            raise InputError(f"{path!r} is a directory, expected a text file") from None
+        except OSError as exc:
+            raise InputError(f"cannot read {path!r}: {exc.strerror}") from None
         name = path
     if b"\x00" in data:
         raise InputError(f"{name!r} looks binary (it has NUL bytes); expected UTF-8 text")
