@@ -578,7 +578,30 @@ def _gpkg_schema() -> list[str]:
     ]
 
 
-class GeoPackageStore:
+class _Connection:
+    """Closing and the with-statement, shared by both stores (each has _conn and _lock).
+
+    Closing a GeoPackage connection also checkpoints its WAL back into the file.
+    """
+
+    _conn: Any
+    _lock: Any
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+
+class GeoPackageStore(_Connection):
     """The embedded store: one GeoPackage file (layers ``articles``, ``mentions``, ``events``).
 
     Writes go through sqlite3 in one ``BEGIN IMMEDIATE ... COMMIT`` per call, in
@@ -627,19 +650,6 @@ class GeoPackageStore:
 
     def __repr__(self) -> str:
         return f"GeoPackageStore({str(self.path)!r})"
-
-    def __enter__(self) -> GeoPackageStore:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Close the connection (checkpointing the WAL back into the file)."""
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
 
     # ---- schema
 
@@ -962,7 +972,7 @@ _PG_TYPES = {"TEXT": "text", "INTEGER": "integer", "REAL": "double precision", "
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
-class PostGISStore:
+class PostGISStore(_Connection):
     """The shared store: the same three tables in a PostGIS database.
 
     ``geom`` columns are ``geometry(Geometry, 4326)`` with GiST indexes; lists
@@ -1006,19 +1016,6 @@ class PostGISStore:
 
     def __repr__(self) -> str:
         return f"PostGISStore({self._safe_url()!r}, schema={self.schema!r})"
-
-    def __enter__(self) -> PostGISStore:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Close the connection."""
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
 
     def _t(self, table: str) -> str:
         return f'"{self.schema}".{table}'
