@@ -400,11 +400,15 @@ def _deferred(ctx: Context, fmt: str):
 
 def export_buttons(ctx: Context) -> None:
     """Download buttons for the filtered events, one per format geo/export.py writes."""
-    from geo.export import FORMATS
+    from geo.export import CHROMIUM, FORMATS
     formats = [f for f in EXPORTS if f in FORMATS]
+    # The PNG is drawn by Debian's chromium; without it the button says why instead of failing.
+    no_browser = not Path(CHROMIUM).is_file()
     stem = f"marsad-{len(ctx.events)}-events"
     for column, fmt in zip(st.columns(len(formats)), formats):
         label, mime = EXPORTS[fmt]
         column.download_button(label, _deferred(ctx, fmt), file_name=f"{stem}.{fmt}", mime=mime,
                                on_click="ignore", icon=":material/download:", key=f"export_{fmt}",
-                               disabled=ctx.events.empty, width="stretch")
+                               disabled=ctx.events.empty or (fmt == "png" and no_browser),
+                               help=f"needs Chromium at {CHROMIUM}" if fmt == "png" and no_browser else None,
+                               width="stretch")

@@ -3,5 +3,5 @@
 # MARSAD_DB to choose another); the first start ingests the sample reports in data/samples/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --browser   # chromium draws the PNG snapshots
 exec .venv/bin/streamlit run app.py --server.headless true "$@"
