@@ -44,6 +44,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.errors import GeoError, InputError
 from geo.frames import EVENT_COLUMNS
+from geo.ingest import DEFAULT_DB, resolve_db
 from geo.models import EVENT_TYPES
 
 logger = logging.getLogger(__name__)
@@ -1047,14 +1048,6 @@ def export(frame: gpd.GeoDataFrame, path: str | Path, *, fmt: str, title: str = 
 
 # --------------------------------------------------------------------------- command line
 
-DEFAULT_DB = Path("var") / "marsad.gpkg"
-
-
-def _resolve_db(db: str | None, environ: Mapping[str, str]) -> str:
-    """``--db`` beats ``$MARSAD_DB`` beats ``var/marsad.gpkg``."""
-    return db or environ.get("MARSAD_DB") or str(DEFAULT_DB)
-
-
 def _date_arg(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -1140,7 +1133,7 @@ def main(argv: Sequence[str] | None = None, *, environ: Mapping[str, str] | None
     from geo.filters import DEFAULT_RADIUS_KM, Filters, read_kwargs
     from geo.store import open_store
 
-    db = _resolve_db(args.db, environ)
+    db = resolve_db(args.db, environ)
     if not db.startswith(("postgres://", "postgresql://", "postgresql+")) and not Path(db).is_file():
         print(f"error: no store at {db!r}; ingest reports first (python -m geo.ingest --db {db} ...) "
               f"or name one with --db or $MARSAD_DB", file=sys.stderr)
