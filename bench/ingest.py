@@ -81,26 +81,6 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def stand_in_events():
-    """geo.events is not in the tree yet: one presence event per placed mention, clearly marked."""
-    import hashlib
-
-    from geo.models import Attribution, Event
-
-    def extract(article, *, mentions, gazetteer=None):
-        out = []
-        for k, m in enumerate(mentions):
-            if m.geometry is None:
-                continue
-            out.append(Event(id=hashlib.sha1(f"{article.id}:{k}".encode()).hexdigest()[:16],
-                             article_id=article.id, type="presence", geometry=m.geometry,
-                             geo_precision=m.precision, event_date=article.published,
-                             date_precision="reported", attribution=Attribution(publisher=article.outlet),
-                             quote=article.text[m.start:m.end], quote_start=m.start, quote_end=m.end))
-        return out
-    return extract
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--reports", type=int, default=10_000)
@@ -119,19 +99,10 @@ def main() -> None:
     from geo.geoparse import get_parser
     from geo.store import GeoPackageStore
 
-    try:
-        import geo.events  # noqa: F401
-        note = "geo.events.extract_events"
-    except ImportError:
-        import types
-        sys.modules["geo.events"] = types.SimpleNamespace(extract_events=stand_in_events())
-        note = "STAND-IN extraction (geo.events missing): one presence event per placed mention"
-
     t = time.perf_counter()
     files = write_corpus(seed_text, n, work, checkpoints)
     print(f"corpus: {n} reports of ~{len(seed_text)} chars, {sum(f.stat().st_size for f in files) / 2**20:.1f} MB "
           f"of JSON lines, made in {time.perf_counter() - t:.1f} s")
-    print(f"events: {note}")
 
     t = time.perf_counter()
     gazetteer = load_gazetteer()
@@ -159,14 +130,15 @@ def main() -> None:
         print(f"{stop:>8} {dt_s:>8.1f} {summary.articles_new / dt_s:>12.0f} {done / total_s:>12.0f} "
               f"{rss:>7.0f} {peak_mb():>8.0f} {store.stats().events:>7}")
     stats = store.stats()
+    # The store runs in WAL mode: until a checkpoint, recent pages live in the -wal file.
+    size_mb = sum(p.stat().st_size for p in (db, db.with_name(db.name + "-wal")) if p.exists()) / 2**20
     # CPU time as well: on a shared machine the wall clock also counts other people's work.
     print(f"end to end: {n} reports in {total_s:.1f} s = {n / total_s:.0f} reports/s "
           f"({n / cpu_s:.0f} reports per CPU second); "
-          f"{stats.events} events, {stats.mentions} mentions; file {db.stat().st_size / 2**20:.1f} MB; "
+          f"{stats.events} events, {stats.mentions} mentions; file {size_mb:.1f} MB with its WAL; "
           f"RSS grew {rss_mb() - rss_first:+.0f} MB from the first checkpoint to the last")
 
     # ---- baselines on the first reports
-    from geo.models import Article  # noqa: F401 (documentation of what make_article returns)
     b = min(args.baseline, n)
     with files[0].open(encoding="utf-8") as f:
         records = [json.loads(line) for _, line in zip(range(b), f)]
@@ -219,7 +191,7 @@ def main() -> None:
         ("store.read(since=2024-06-01, until=2024-06-30)",
          lambda: store.read(since="2024-06-01", until="2024-06-30")),
         ("geopandas.read_file(layer=events)", lambda: gpd.read_file(db, layer="events")),
-        (f"geopandas.read_file(layer=events, bbox=...)", lambda: gpd.read_file(db, layer="events", bbox=bbox)),
+        ("geopandas.read_file(layer=events, bbox=...)", lambda: gpd.read_file(db, layer="events", bbox=bbox)),
     ]:
         fn()   # warm the page cache
         t = time.perf_counter()

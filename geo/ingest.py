@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from geo.errors import GeoError, InputError, StorageError
+from geo.errors import GeoError, InputError
 from geo.models import Article
 from geo.normalize import normalize
 

@@ -148,12 +148,11 @@ def classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str, 
     anonymous_at = next((phrase.find(a) for a in lex.anonymous if a in phrase), -1) \
         if lex.anonymous_re.search(phrase) else -1
     if anonymous_at >= 0:
-        base = phrase_start = segments[0][0][0]
+        base = segments[0][0][0]
         kept = [t for seg in segments for t in seg if t[0] < base + anonymous_at]
         desc = ctx.original(kept[0][0], kept[-1][1]) if kept else ""
         kind = "unnamed official" if lex.official_re.search(phrase) or \
             ctx.actors_between(segments[0][0][0], segments[-1][-1][1]) else "anonymous"
-        del phrase_start
         return Attribution(speaker=desc, source_type=kind, cited_outlet=cited)
     whole = ctx.original(segments[0][0][0], segments[-1][-1][1])
     if phrase.startswith(lex.residents) or lex.residents_re.search(phrase, 0, 20 + _LONGEST_RESIDENT):
