@@ -72,7 +72,7 @@ def shown_store(path: str) -> str:
 
 @st.cache_resource(show_spinner="Loading the gazetteer…")
 def load_gazetteer():
-    from geo.gazetteer import load_gazetteer as load
+    from geo.places.gazetteer import load_gazetteer as load
     return load()
 
 
@@ -109,7 +109,7 @@ def ensure_sample_store(store) -> int:
 @st.cache_resource(show_spinner=False)
 def asset_base() -> str:
     """Copy Leaflet & co. under static/vendor once; the URL the map loads them from."""
-    from geo.offline import install_assets
+    from geo.maps.offline import install_assets
     vendor = install_assets(STATIC_DIR)
     return f"{STATIC_URL}/{Path(vendor).relative_to(STATIC_DIR).as_posix()}"
 
@@ -373,8 +373,8 @@ def selection_layer(ctx: Context):
     return group
 
 
-# --- EXPORT (issue 4 part 2) ------------------------------------------------------------
-# The writers live in geo/export.py (``export(frame, path, fmt=...)``); the bytes are made
+# --- EXPORT ------------------------------------------------------------------------------
+# The writers live in geo/export (``export(frame, path, fmt=...)``); the bytes are made
 # only when a button is clicked, so a rerun never renders a PNG.
 EXPORTS = {
     "png": ("PNG snapshot", "image/png"),
@@ -390,7 +390,7 @@ def _deferred(ctx: Context, fmt: str):
     """A no-argument callable that writes one export to a temporary file, returns its bytes."""
     def make() -> bytes:
         import tempfile
-        from geo.export import export
+        from geo.export.cli import export
         with tempfile.TemporaryDirectory(prefix="marsad-export-") as tmp:
             path = export(ctx.events, Path(tmp) / f"marsad.{fmt}", fmt=fmt, filters=ctx.filters,
                           place=ctx.place, gazetteer=ctx.gazetteer)
@@ -399,8 +399,9 @@ def _deferred(ctx: Context, fmt: str):
 
 
 def export_buttons(ctx: Context) -> None:
-    """Download buttons for the filtered events, one per format geo/export.py writes."""
-    from geo.export import CHROMIUM, FORMATS
+    """Download buttons for the filtered events, one per format geo.export writes."""
+    from geo.export.png import CHROMIUM
+    from geo.export.cli import FORMATS
     formats = [f for f in EXPORTS if f in FORMATS]
     # The PNG is drawn by Debian's chromium; without it the button says why instead of failing.
     no_browser = not Path(CHROMIUM).is_file()

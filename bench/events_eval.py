@@ -1,4 +1,4 @@
-"""Event type F1 and source accuracy of geo.events on the annotated sample corpus.
+"""Event type F1 and source accuracy of geo.events.extract on the annotated sample corpus.
 
     .venv/bin/python bench/events_eval.py [--samples data/samples] [--verbose]
 
@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.events import extract_events  # noqa: E402
-from geo.geoparse import find_places  # noqa: E402
+from geo.events.extract import extract_events  # noqa: E402
+from geo.places.geoparse import find_places  # noqa: E402
 from geo.models import Article  # noqa: E402
-from geo.normalize import normalize  # noqa: E402
+from geo.text.normalize import normalize  # noqa: E402
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:

@@ -23,8 +23,8 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geo.export import FORMATS, export  # noqa: E402
-from geo.frames import events_to_frame  # noqa: E402
+from geo.export.cli import FORMATS, export
+from geo.store.frames import events_to_frame  # noqa: E402
 from tests.conftest import store_corpus_items  # noqa: E402
 
 

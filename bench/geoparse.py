@@ -50,8 +50,8 @@ def main() -> None:
     rss0 = rss_mb()
 
     t0 = time.perf_counter()
-    from geo.gazetteer import load_gazetteer
-    from geo.geoparse import Geoparser
+    from geo.places.gazetteer import load_gazetteer
+    from geo.places.geoparse import Geoparser
     gz = load_gazetteer()
     t1 = time.perf_counter()
     parser = Geoparser(gz)
@@ -60,7 +60,7 @@ def main() -> None:
     print(f"start-up: load gazetteer {t1 - t0:.3f} s ({len(gz)} places), "
           f"build automaton + lexicon {t2 - t1:.3f} s, total {t2 - t0:.3f} s")
 
-    from geo.normalize import normalize
+    from geo.text.normalize import normalize
     automaton = parser.matcher._automaton
     normalized = [normalize(t) for t in texts]
 

@@ -16,7 +16,7 @@ Three corpora, each scored on its own and together:
 - ``golden``: tests/golden/cases/*.json, against their expected places (truth = the
   expected ids; a case expecting ``"id": null`` counts for precision/recall only);
 - ``seed``: the seed report (../shared/seeds, never copied into the repo), against the
-  place names the issue requires on it, located by name in the text.
+  place names it must give, located by name in the text.
 
 A found mention is a true positive when its span overlaps a gold place-name span
 (exact spans are counted as well). Precision = true positives / found, recall = true
@@ -43,10 +43,10 @@ from shapely.geometry import Point  # noqa: E402
 from shapely.geometry.base import BaseGeometry  # noqa: E402
 from shapely.ops import nearest_points  # noqa: E402
 
-from geo import spatial  # noqa: E402
-from geo.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
-from geo.geoparse import LEXICON_PATH, Geoparser  # noqa: E402
-from geo.normalize import normalize  # noqa: E402
+from geo.places import spatial  # noqa: E402
+from geo.places.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
+from geo.places.geoparse import LEXICON_PATH, Geoparser  # noqa: E402
+from geo.text.normalize import normalize  # noqa: E402
 
 SAMPLES = ROOT / "data" / "samples"
 GOLDEN = ROOT / "tests" / "golden" / "cases"
@@ -88,7 +88,7 @@ TRUTH_FALLBACK = {
 _CUE_PREFIXES = ("مطار", "حقل", "قاعده", "منفذ", "معبر", "ممر", "ميناء", "جبل", "وادي")
 _CUE_SUFFIXES = ("الجويه", "النفطي")
 
-# The seed report: the place names the issue requires (Arabic as written there).
+# The seed report: the place names it must give (Arabic as written there).
 SEED_NAMES = ("ليبيا", "بني وليد", "سرت", "النهر الصناعي", "العراق", "سورية", "أوروبا")
 
 

@@ -95,8 +95,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="marsad-bench-"))
 
     from geo import ingest
-    from geo.gazetteer import load_gazetteer
-    from geo.geoparse import get_parser
+    from geo.places.gazetteer import load_gazetteer
+    from geo.places.geoparse import get_parser
     from geo.store import GeoPackageStore
 
     t = time.perf_counter()
@@ -167,7 +167,7 @@ def main() -> None:
     print(f"  analysis + batched store, summed: {len(articles) / (a_s + wb_s):8.0f} reports/s "
           f"(end to end above adds reading, JSON and normalizing for the id)")
 
-    from geo.frames import events_to_frame
+    from geo.store.frames import events_to_frame
     g = min(200, len(analysed))
     t = time.perf_counter()
     for k, (_, _, events) in enumerate(analysed[:g]):

@@ -1,6 +1,6 @@
-"""Map speed: geo.maps.build_event_map against the naive MarkerCluster of folium Markers.
+"""Map speed: geo.maps.build.build_event_map against the naive MarkerCluster of folium Markers.
 
-For synthetic stores of 1,000, 10,000 and 100,000 events (the geo.frames shape,
+For synthetic stores of 1,000, 10,000 and 100,000 events (the geo.store.frames shape,
 realistic Arabic quotes and place spans, a mix of points, lines and areas) it
 measures, side by side in one run:
 
@@ -40,8 +40,8 @@ from shapely.geometry import LineString, Point
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.maps import LIBYA_CENTER, build_event_map  # noqa: E402
-from geo.offline import install_assets, use_local_assets  # noqa: E402
+from geo.maps.build import LIBYA_CENTER, build_event_map  # noqa: E402
+from geo.maps.offline import install_assets, use_local_assets  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 CHROMIUM = "/usr/bin/chromium"
@@ -63,7 +63,7 @@ TAILS = ["وفق ما نقلته مصادر متطابقة", "دون أن تصد
 
 
 def synthetic_events(n: int, seed: int = 7) -> gpd.GeoDataFrame:
-    """n events in the geo.frames shape, spread over Libya, with quotes ~150 characters long."""
+    """n events in the geo.store.frames shape, spread over Libya, with quotes ~150 characters long."""
     rng = np.random.default_rng(seed)
     types = rng.choice(TYPES, size=n, p=TYPE_SHARE)
     lats = rng.uniform(20.5, 32.5, n)

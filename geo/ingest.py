@@ -40,7 +40,7 @@ from pathlib import Path
 
 from geo.errors import GeoError, InputError
 from geo.models import Article
-from geo.normalize import normalize
+from geo.text.normalize import normalize
 
 logger = logging.getLogger(__name__)
 
@@ -144,14 +144,14 @@ def make_article(text: str, *, title: str = "", outlet: str = "", url: str = "",
 
 @cache
 def _extract_takes_mentions() -> bool:
-    from geo.events import extract_events
+    from geo.events.extract import extract_events
     return "mentions" in inspect.signature(extract_events).parameters
 
 
 def analyse(article: Article, *, gazetteer=None) -> tuple[list, list]:
     """The mentions and events of one article (``find_places`` then ``extract_events``)."""
-    from geo.events import extract_events
-    from geo.geoparse import find_places
+    from geo.events.extract import extract_events
+    from geo.places.geoparse import find_places
 
     mentions = find_places(article.text, gazetteer=gazetteer)
     if _extract_takes_mentions():
@@ -433,7 +433,7 @@ def ingest_paths(paths: Sequence[str | Path], *, store, outlet: str | None = Non
             raise InputError(str(exc)) from None
     defaults = _Defaults(outlet=outlet or "", url=url or "", published=published)
     if gazetteer is None:
-        from geo.gazetteer import load_gazetteer
+        from geo.places.gazetteer import load_gazetteer
         gazetteer = load_gazetteer()
     from tqdm import tqdm
 
@@ -506,7 +506,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The command line: ingest, print the summary, exit 1 only if nothing could be read."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
-    from geo.gazetteer import load_gazetteer
+    from geo.places.gazetteer import load_gazetteer
     from geo.store import open_store
 
     db = resolve_db(args.db)

@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import ui
-from geo.maps import build_event_map
+from geo.maps.build import build_event_map
 
 BASEMAPS = {"offline": "Offline (Natural Earth)", "osm": "OpenStreetMap (online)",
             "satellite": "Satellite (online)"}
@@ -28,7 +28,7 @@ def main() -> None:
         ui.event_details(ctx)
     with table:
         ui.events_table(ctx, key="map_table")
-    # --- EXPORT (issue 4 part 2): the download buttons come from geo/export.py ------------
+    # --- EXPORT: the download buttons come from geo.export ----------------------------------
     ui.export_buttons(ctx)
 
 

@@ -53,7 +53,7 @@ from shapely.ops import unary_union  # noqa: E402
 
 from geo.errors import InputError  # noqa: E402
 from geo.models import PLACE_KINDS, Place  # noqa: E402
-from geo.normalize import normalize  # noqa: E402
+from geo.text.normalize import normalize  # noqa: E402
 
 OUTPUT = ROOT / "data" / "gazetteer.geojson"
 DROPPED = ROOT / "data" / "gazetteer" / "dropped.csv"

@@ -37,7 +37,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory) -> Path:
     """A GeoPackage holding every sample report, written by the real ingest code."""
-    from geo.gazetteer import load_gazetteer
+    from geo.places.gazetteer import load_gazetteer
     from geo.ingest import ingest_paths
     from geo.store import open_store
 

@@ -11,19 +11,21 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Frame, Page, expect
 
-from geo.gazetteer import load_gazetteer
+from geo.places.gazetteer import load_gazetteer
 from geo.store import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOT = ROOT / "docs" / "screenshot.png"
 ARTIFACTS = ROOT / "tests" / "e2e" / "artifacts"
+# The README shows this picture; scripts/refresh_screenshot.sh copies it to docs/ (tests never
+# write tracked files).
+SCREENSHOT = ARTIFACTS / "screenshot.png"
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 pytestmark = pytest.mark.e2e
 
 # The ids of the event features on the map, read from the page through the iframe's window
-# (same origin), so a map that was just replaced is read afresh. geo.maps marks each event
+# (same origin), so a map that was just replaced is read afresh. geo.maps.build marks each event
 # feature with _marsadIndex and properties.id; reference layers carry ids too, but no index.
 JS_EVENT_IDS = """(selector) => {
   const f = document.querySelector(selector), w = f && f.contentWindow;
@@ -82,7 +84,7 @@ def _map(page: Page) -> Frame:
     iframe = page.locator(MAP_IFRAME).first
     iframe.wait_for(state="visible")
     frame = iframe.element_handle().content_frame()
-    # geo.maps sets window.marsadDrawn once every layer is on the map and painted.
+    # geo.maps.build sets window.marsadDrawn once every layer is on the map and painted.
     frame.wait_for_function("() => window.map && window.marsadDrawn", timeout=30_000)
     return frame
 

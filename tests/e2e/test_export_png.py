@@ -13,9 +13,9 @@ import pytest
 from PIL import Image, ImageStat
 from shapely.geometry import LineString, Point, Polygon
 
-from geo import export as ex
+from geo.export import formats, html, png
 from geo.filters import Filters
-from geo.frames import events_to_frame
+from geo.store.frames import events_to_frame
 from geo.models import Attribution, Event, PlaceRole
 from tests.conftest import store_corpus_items
 
@@ -65,7 +65,7 @@ def _has_colour(image: Image.Image, colour: tuple[int, int, int], *, tolerance: 
 
 @pytest.mark.parametrize(("width", "height"), [(1600, 1000), (900, 700)], ids=["default", "small"])
 def test_png_is_a_real_map_of_the_requested_size(frame, tmp_path, width, height):
-    path = ex.to_png(frame, tmp_path / "map.png", width=width, height=height,
+    path = png.to_png(frame, tmp_path / "map.png", width=width, height=height,
                      title="تحركات في الجنوب الليبي — test", filters=Filters(event_types=("movement",)))
     image = Image.open(path).convert("RGB")
     assert image.size == (width, height)
@@ -75,14 +75,14 @@ def test_png_is_a_real_map_of_the_requested_size(frame, tmp_path, width, height)
     # The map area (below the title bar, above the footer, left of the side panel)
     # holds the colours the map draws each event type in.
     map_area = image.crop((0, 60, width - SIDE_PANEL_PX, height - 90))
-    drawn = {t: _has_colour(map_area, _rgb(c)) for t, c in ex._type_colors().items()
+    drawn = {t: _has_colour(map_area, _rgb(c)) for t, c in formats._type_colors().items()
              if t in {"movement", "base", "smuggling_route"}}
     assert all(n > 0 for n in drawn.values()), drawn
     assert len(map_area.getcolors(maxcolors=map_area.width * map_area.height)) > 50
 
 
 def test_png_of_no_events_still_shows_the_basemap(frame, tmp_path):
-    path = ex.to_png(frame.iloc[0:0], tmp_path / "empty.png", width=800, height=600)
+    path = png.to_png(frame.iloc[0:0], tmp_path / "empty.png", width=800, height=600)
     image = Image.open(path).convert("RGB")
     assert image.size == (800, 600)
     map_area = image.crop((0, 60, 800 - SIDE_PANEL_PX, 600 - 90))
@@ -108,7 +108,7 @@ def _open(browser, path, dialogs: list[str], requests: list[str]):
 
 
 def test_hostile_report_runs_no_script_in_the_html_export(browser, xss_frame, tmp_path):
-    path = ex.to_html(xss_frame, tmp_path / "x.html", title=XSS,
+    path = html.to_html(xss_frame, tmp_path / "x.html", title=XSS,
                       filters=Filters(actors=(XSS,), speakers=(XSS,)))
     dialogs: list[str] = []
     requests: list[str] = []
@@ -154,8 +154,8 @@ def test_hostile_report_runs_no_script_in_the_html_export(browser, xss_frame, tm
 
 
 def test_hostile_report_png_renders_with_no_dialog(xss_frame, tmp_path):
-    html_path = ex.to_html(xss_frame, tmp_path / "x.html", title=XSS)
-    report = ex.render_png(html_path, tmp_path / "x.png", width=1000, height=700)
+    html_path = html.to_html(xss_frame, tmp_path / "x.html", title=XSS)
+    report = png.render_png(html_path, tmp_path / "x.png", width=1000, height=700)
     assert report["dialogs"] == []
     assert report["blocked"] == []
     assert Image.open(tmp_path / "x.png").size == (1000, 700)

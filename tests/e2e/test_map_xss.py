@@ -1,10 +1,10 @@
 """A malicious report shown on the map runs no script: page load, every popup, real clicks.
 
-The map is the self-contained HTML (geo.offline.standalone_html) opened from a
+The map is the self-contained HTML (geo.maps.offline.standalone_html) opened from a
 file in Debian's headless chromium; each payload sets ``window.__pwned`` or opens
 a dialog if it ever runs. Every text column of the event frame carries every
 payload, and the popup the browser builds must read exactly like the one
-geo.maps.event_popup_html renders in Python.
+geo.maps.style.event_popup_html renders in Python.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ import re
 import pytest
 from shapely.geometry import LineString, Point, Polygon
 
-from geo.frames import EVENT_COLUMNS, events_to_frame
-from geo.maps import build_event_map, popup_text
+from geo.store.frames import EVENT_COLUMNS, events_to_frame
+from geo.maps.build import build_event_map
+from geo.maps.style import popup_text
 from geo.models import Attribution, Event, PlaceRole
-from geo.offline import standalone_html
+from geo.maps.offline import standalone_html
 
 pytestmark = pytest.mark.e2e
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.geoparse import find_places
+from geo.places.geoparse import find_places
 
 CASES = Path(__file__).resolve().parent / "cases"
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_d5b969f8fb028db7.txt"
@@ -94,7 +94,7 @@ def test_golden_geoparse(path: Path, request):
 
 
 def test_there_are_enough_cases():
-    """The issue asks for at least 60 golden sentences; ids are unique and match file names."""
+    """At least 60 golden sentences; ids are unique and match file names."""
     cases = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(CASES.glob("*.json"))]
     assert len(cases) >= 60
     ids = [c["id"] for c in cases]
@@ -103,7 +103,7 @@ def test_there_are_enough_cases():
 
 
 # The seed report is read from ../shared/seeds (it is never copied into the repository).
-# What the issue requires on it, by name: (surface, qualifier, precision) -> occurrences.
+# What the seed report must give, by name: (surface, qualifier, precision) -> occurrences.
 SEED_PLACES = {
     ("ليبيا", "none", 3): 3,
     ("ليبيا", "part_of", 3): 2,            # جنوب ليبيا, شرق ليبيا

@@ -9,13 +9,13 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 @pytest.fixture(scope="session")
 def small_gazetteer():
-    from geo.gazetteer import load_gazetteer
+    from geo.places.gazetteer import load_gazetteer
 
     return load_gazetteer(FIXTURES / "gazetteer_small.geojson")
 
 
 @pytest.fixture(scope="session")
 def small_parser(small_gazetteer):
-    from geo.geoparse import Geoparser
+    from geo.places.geoparse import Geoparser
 
     return Geoparser(small_gazetteer)

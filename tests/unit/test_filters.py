@@ -10,7 +10,7 @@ from geo.filters import (
     event_table, filter_options, filters_from_query, filters_to_query, read_kwargs,
     source_table, with_dates,
 )
-from geo.frames import events_to_frame
+from geo.store.frames import events_to_frame
 from geo.models import Attribution, Event, Place, PlaceRole
 
 

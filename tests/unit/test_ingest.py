@@ -17,7 +17,7 @@ import pytest
 from geo import ingest
 from geo.errors import InputError
 from geo.models import Attribution, Event, to_point
-from geo.normalize import normalize
+from geo.text.normalize import normalize
 from geo.store import GeoPackageStore
 
 REPO = Path(__file__).resolve().parents[2]
@@ -337,7 +337,7 @@ def seed_text():
 
 
 def test_the_seed_report_goes_in_end_to_end(tmp_path, seed_text):
-    from geo.gazetteer import load_gazetteer
+    from geo.places.gazetteer import load_gazetteer
     path = _write(tmp_path / "seed.txt", seed_text)
     with GeoPackageStore(tmp_path / "seed.gpkg") as s:
         summary = ingest.ingest_paths([path], store=s, outlet="الوسط", published="2016-09-29",

@@ -1,0 +1,293 @@
+"""Who says what in a report: speaker, role, outlet, and the kind of source.
+
+Works on the normalized text (so «أكد» and «اكد» are one word) and cuts the
+speaker's words out of the ORIGINAL text through the offset map. The patterns
+are the ones Arabic wire copy uses:
+
+- «قال وزير الدفاع ...، مهدي البرغثي، إن ...»     role, name, then the claim;
+- «ولفت البرغثي، في تصريحات إلى جريدة «...»، إلى»  a known speaker by surname, and the outlet;
+- «ونقلت الجريدة عن تقرير ... للمخابرات ... أن»   an outlet quoting a report;
+- «عن مصدر بحكومة الوفاق، لم تذكر اسمه»           an unnamed official;
+- «وقال أحد السكان:» / «مصادر داخل مدينة ...»       residents and witnesses;
+- «وتابع:» / «وقال:»                              the previous speaker goes on.
+"""
+
+from __future__ import annotations
+
+import re
+
+from geo.models import Attribution
+from geo.text.normalize import normalize
+from geo.events.context import SourceContext, Statement
+from geo.events.source_kinds import bare as _bare
+from geo.events.source_kinds import classify as _classify
+from geo.events.source_kinds import surname_key as _surname_key
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_WORDS = re.compile(r"\w+")
+_THAT = frozenset({"ان", "انه", "انها", "انهم", "انهما", "بان", "بانه", "بانها", "بانهم", "انما"})
+_TO = frozenset({"الي", "بان", "علي"})
+_POINTING = frozenset({"لفت", "لفتت", "اشار", "اشارت", "نوه", "نوهت", "دعا", "دعت", "اشاروا", "تطرق"})
+_QUOTING = frozenset({"نقلت", "نقل"})
+_COMMA = frozenset({"،", ","})
+_INTERVIEW_HEADS = frozenset({"في", "خلال"})
+_STATEMENT_HEADS = frozenset({"عبر", "ببيان", "علي"})
+_ACCORDING_HEADS = frozenset({"بحسب", "حسب", "وفقا", "نقلا", "طبقا", "حسبما"})
+_ACCORDING = re.compile(r"(?<!\w)و?(بحسب|حسب|حسبما|وفقا ل|وفق|نقلا عن|طبقا ل)\s*(?:ما\s+\w+\s+(?:به\s+|بها\s+)?)?")
+_QUOTE_MARKS = "«»\"'()"
+_FURTHER = object()  # the speaker's words run past the window read
+_SAID_IN_HEADS = _INTERVIEW_HEADS | _STATEMENT_HEADS
+_KANA = frozenset({"كان", "كانت", "كانوا"})
+_SAME = frozenset({"نفسه", "نفسها", "ذاته", "ذاتها", "نفسهم", "انفسهم"})
+
+
+def _tokens(ctx: SourceContext, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The tokens (words and marks) of ``norm[start:end]``."""
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(ctx.norm, start, end)]
+
+
+def find_article_outlet(ctx: SourceContext) -> str:
+    """The first outlet the report names («جريدة «ديلي تلغراف»»), as written in the original."""
+    lex, norm = ctx.lexicon, ctx.norm
+    best: tuple[int, str] | None = None
+    words = "|".join(sorted(lex.outlet_words, key=len, reverse=True))
+    m = re.search(rf"(?<!\w)[وفبل]?(?:ال)?({words}) ?«([^»]{{2,40}})»", norm)
+    if m:
+        best = (m.start(), ctx.original(m.start(1), m.end(1)) + " " + ctx.original(m.start(2), m.end(2)))
+    ctx.outlet_hits = lex.known_outlets.find(norm)
+    for hit in ctx.outlet_hits:
+        if best is None or hit.start < best[0]:
+            best = (hit.start, ctx.original(hit.start, hit.end))
+        break
+    return best[1] if best else ""
+
+
+def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | None:
+    """The source of the sentence ``norm[start:end]``, or None when it speaks in the outlet's voice.
+
+    Parameters
+    ----------
+    ctx : SourceContext
+        The report's texts, lexicon and what earlier sentences said.
+    start, end : int
+        The sentence as a normalized span.
+
+    Returns
+    -------
+    Statement or None
+        None for a sentence with no speech verb near its start; a continuation
+        («وتابع:») returns the previous speaker with ``continuation=True``.
+
+    Examples
+    --------
+    «وقال أحد السكان: «...»» gives source_type "witnesses/residents", speaker «أحد السكان».
+    """
+    # Most speakers are named within the first 120 characters: read further only when needed.
+    found = _attribution(ctx, start, end, 120)
+    if found is _FURTHER:
+        found = _attribution(ctx, start, end, 240)
+    return None if found is _FURTHER else found
+
+
+def _attribution(ctx: SourceContext, start: int, end: int, width: int):
+    """find_attribution reading ``width`` characters; _FURTHER when the speaker runs past them."""
+    lex, norm = ctx.lexicon, ctx.norm
+    # Only the opening words can hold the speech verb; read no further unless one is there.
+    opening = _WORDS.findall(norm, start, min(end, start + 120))[:11]
+    if not opening:
+        return None
+    if _bare(opening[0]) not in _KANA:
+        opening = opening[:6]
+    forms = lex.opening_forms
+    if not any(t in forms for t in opening):
+        return _according_to(ctx, start, end)
+    toks = _tokens(ctx, start, min(end, start + width))
+    verb = None
+    words_seen = 0
+    # «وكانت وكالة «بلومبرغ» قد أفادت»: the speaker stands between «كان» and «قد».
+    kana = bool(toks) and _bare(toks[0][2]) in _KANA
+    for k, (s, e, t) in enumerate(toks):
+        if t in _THAT or t == ":":
+            break
+        if t.isalnum():
+            words_seen += 1
+            if words_seen > (10 if kana else 5):
+                break
+            bare = _bare(t)
+            if t in lex.hedges or bare in lex.hedges:
+                nxt = toks[k + 1][2] if k + 1 < len(toks) else ""
+                cut = toks[k + 1][1] if nxt in _THAT else e
+                outlet = ctx.article_outlet
+                attribution = Attribution(speaker="", source_type="outlet" if outlet else "anonymous",
+                                          cited_outlet=outlet)
+                return Statement(attribution, cut, s, e, hedged=True)
+            if bare in lex.speech_verbs or bare in lex.continuation_verbs or t in lex.speech_verbs:
+                verb = k
+                break
+    if verb is None:
+        return _according_to(ctx, start, end)
+    verb_word = _bare(toks[verb][2])
+    k = verb + 1
+    cited = ""
+    before_verb: list[tuple[int, int, str]] = []
+    if kana and verb >= 3 and toks[verb - 1][2] == "قد":
+        before_verb = [t for t in toks[1:verb - 1] if t[2] not in _QUOTE_MARKS]
+    if verb_word in _QUOTING:
+        for j in range(k, min(k + 8, len(toks))):
+            if toks[j][2] == "عن":
+                cited = ctx.original(toks[k][0], toks[j - 1][1]) if j > k else ""
+                if before_verb:
+                    cited = ctx.original(before_verb[0][0], before_verb[-1][1])
+                    before_verb = []
+                k = j + 1
+                break
+    phrase_start = toks[k][0] if k < len(toks) else end
+    segments: list[list[tuple[int, int, str]]] = [[]]
+    in_statement = False
+    interview_outlet = ""
+    content_start = None
+    after_statement: tuple[int, int] | None = None  # (index where «في بيان» began, index after its comma)
+    j = k
+    while j < len(toks) and j - k < 40:
+        s, e, t = toks[j]
+        if (t in _THAT and (j == k or _bare(toks[j - 1][2]) not in lex.speech_verbs)) or t == ":" \
+                or (t in _TO and verb_word in _POINTING):
+            content_start = e
+            break
+        said_in = t in _SAID_IN_HEADS and norm.startswith(lex.statement_words, s)
+        if said_in:
+            in_statement = True
+            seg_end = j
+            while seg_end < len(toks) and toks[seg_end][2] not in _COMMA and not (
+                    seg_end > j and (toks[seg_end][2] in _THAT or toks[seg_end][2] == ":")):
+                seg_end += 1
+            began = j
+            j = seg_end + 1 if seg_end < len(toks) and toks[seg_end][2] in _COMMA else seg_end
+            if after_statement is None and j > seg_end:
+                after_statement = (began, j)
+            segments.append([])
+            continue
+        skip = t in _INTERVIEW_HEADS and norm.startswith(lex.interview, s)
+        if skip:
+            seg_end = j
+            while seg_end < len(toks) and toks[seg_end][2] not in _COMMA:
+                seg_end += 1
+            m = re.search(r"«([^»]{2,40})»", norm[s:toks[seg_end - 1][1]])
+            if m:
+                word = norm[s:s + m.start()].split()
+                interview_outlet = ((ctx.original(s + m.start() - len(word[-1]) - 1, s + m.start())
+                                     if word else "") + " " + ctx.original(s + m.start(1), s + m.end(1))).strip()
+            j = seg_end + 1
+            segments.append([])
+            continue
+        if t in _COMMA:
+            segments.append([])
+        else:
+            segments[-1].append(toks[j])
+        j += 1
+    if content_start is None and after_statement is not None and after_statement[1] < len(toks):
+        # «أعلن جهاز الإسعاف، في بيان، إصابة ثلاثة مدنيين»: what the statement says follows it, with no «أن».
+        j = after_statement[0]
+        content_start = toks[after_statement[1]][0]
+    if content_start is None:
+        return _FURTHER if start + width < end and width < 240 else None
+    phrase_end = toks[j][0] if j < len(toks) else end
+    if before_verb:
+        segments = [before_verb]
+        phrase_start, phrase_end = before_verb[0][0], before_verb[-1][1]
+    for seg in segments:
+        if seg and _bare(seg[0][2]) in _ACCORDING_HEADS and len(seg) > 1:
+            # «، بحسب الصحيفة،» names the outlet, not the speaker.
+            outlet_words = ctx.norm[seg[1][0]:seg[-1][1]]
+            if outlet_words.startswith(lex.outlet_anaphora):
+                interview_outlet = interview_outlet or ctx.article_outlet
+            seg.clear()
+    segments = [s for s in segments if s]
+    org = ctx.actors_between(phrase_start, phrase_end)
+    outlet = interview_outlet or cited or ""
+    if cited and any(cited_norm == norm_form for norm_form in lex.outlet_anaphora
+                     for cited_norm in [norm[toks[verb + 1][0]:toks[verb + 1][1]]]):
+        outlet = ctx.article_outlet or cited
+    if not segments:
+        if ctx.last is None:
+            return None
+        prev = ctx.last
+        return Statement(prev.attribution, content_start, phrase_start, phrase_end, prev.org_actors,
+                         continuation=True)
+    phrase = norm[phrase_start:phrase_end]
+    head = segments[0][0][2]
+    kind = lex.anaphora_sources.get(head)
+    if kind and (len(segments[0]) <= 2 or (len(segments[0]) <= 4 and segments[0][-1][2] in _SAME)):
+        # «وأضاف البيان», «وتابع المصدر»: the latest source of that kind goes on.
+        prev = next((h for h in reversed(ctx.history) if (h.attribution.source_type == kind and kind != "outlet")
+                     or (kind == "anonymous" and (h.attribution.source_type in ("unnamed official", "anonymous")
+                                                  or h.attribution.speaker.startswith(("مصدر", "مصادر"))))
+                     or (kind == "outlet" and h.attribution.source_type == "outlet"
+                         and h.attribution.speaker == h.attribution.cited_outlet)), None)
+        if prev is not None:
+            return Statement(prev.attribution, content_start, phrase_start, phrase_end, prev.org_actors,
+                             continuation=True)
+        if kind == "organisation statement":
+            return Statement(Attribution(speaker="", source_type=kind, cited_outlet=ctx.article_outlet),
+                             content_start, phrase_start, phrase_end)
+        if kind == "anonymous":
+            return Statement(Attribution(speaker=ctx.original(phrase_start, phrase_end), source_type=kind,
+                                         cited_outlet=ctx.article_outlet), content_start, phrase_start, phrase_end)
+        if kind == "outlet" and ctx.article_outlet:
+            attribution = Attribution(speaker=ctx.article_outlet, source_type="outlet",
+                                      cited_outlet=ctx.article_outlet)
+            return Statement(attribution, content_start, phrase_start, phrase_end)
+    attribution = _classify(ctx, segments, phrase, head, outlet, in_statement=in_statement)
+    if cited and attribution.source_type in ("unnamed official", "anonymous") and not _is_publisher(ctx, cited):
+        # An unnamed source another outlet quotes rests on that outlet's word.
+        attribution = Attribution(speaker=attribution.speaker, speaker_role=attribution.speaker_role,
+                                  source_type="outlet", cited_outlet=outlet or cited)
+    if attribution.source_type in ("named official", "named person") and attribution.speaker:
+        key = _surname_key(attribution.speaker.split()[-1])
+        known = ctx.speakers.get(key)
+        if known is not None and known.attribution.speaker == attribution.speaker and not org:
+            org = known.org_actors
+        statement = Statement(attribution, content_start, phrase_start, phrase_end, org)
+        ctx.speakers.setdefault(key, statement)
+        ctx.history.append(statement)
+        return statement
+    statement = Statement(attribution, content_start, phrase_start, phrase_end, org)
+    ctx.history.append(statement)
+    return statement
+
+
+def _is_publisher(ctx: SourceContext, cited: str) -> bool:
+    """«ونقلت البوابة عن»: the report's own outlet, named by a word of its name."""
+    if not ctx.publisher:
+        return False
+    if ctx.publisher_words is None:
+        ctx.publisher_words = frozenset(w[2:] if w.startswith("ال") else w for w in normalize(ctx.publisher).split())
+    own = ctx.publisher_words
+    words = [w[2:] if w.startswith("ال") else w for w in normalize(cited).split()]
+    return bool(words) and words[0] in own
+
+
+def _according_to(ctx: SourceContext, start: int, end: int) -> Statement | None:
+    """«بحسب مديرية أمن بنغازي», «وفقاً لمصادر محلية»: a source named after the claim."""
+    m = _ACCORDING.search(ctx.norm, start, end)
+    if m is None:
+        return None
+    toks = _tokens(ctx, m.end(), min(end, m.end() + 160))
+    phrase: list[tuple[int, int, str]] = []
+    outlet = ""
+    for tok in toks:
+        if tok[2] in _COMMA or tok[2] in ".؟!" or len(phrase) >= 12:
+            break
+        if tok[2] == "عن" and phrase:
+            outlet = ctx.original(phrase[0][0], phrase[-1][1])
+            phrase = []
+            continue
+        phrase.append(tok)
+    phrase = [t for t in phrase if t[2] not in _QUOTE_MARKS]
+    if not phrase:
+        return None
+    text = ctx.norm[phrase[0][0]:phrase[-1][1]]
+    attribution = _classify(ctx, [phrase], text, phrase[0][2], outlet)
+    statement = Statement(attribution, start, m.start(), phrase[-1][1])
+    ctx.history.append(statement)
+    return statement

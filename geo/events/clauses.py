@@ -1,0 +1,201 @@
+"""The event type of one clause: cue words weighed against negation, purpose, time and topic.
+
+A clause's cues (``data/lexicon/cues.json``) are ranked by the lexicon's priority
+after the checks that make a cue no event («لا تتحرك», «لشن هجمات», «وقف إطلاق
+النار», «مكافحة التهريب»). Weak cues — a path word, a convoy, smugglers named —
+count only when nothing stronger is there; goods on the move make a smuggling route.
+"""
+
+from __future__ import annotations
+
+import re
+
+from geo.events.scan import Scan as _Scan
+from geo.events.scan import words_before as _words_before
+
+_WORD = re.compile(r"\w+")
+PLACE_TYPES = frozenset({"movement", "base", "presence", "attack"})
+_PLACE_TYPES = PLACE_TYPES
+FROM_WORDS = frozenset({"من", "منها", "منه"})
+TO_WORDS = frozenset({"الي", "نحو", "باتجاه", "صوب", "حتي", "داخل", "لداخل", "ل"})
+_FROM, _TO = FROM_WORDS, TO_WORDS
+
+_ABSENCE = frozenset({"غياب", "لغياب", "انعدام"})
+_READY = frozenset({"مستعدون", "مستعد", "مستعده"})
+_CARGO_HEADS = frozenset({"طايره", "طايرات", "سفينه", "سفن", "بواخر", "باخره"})  # normalized spelling
+_CARGO_HEAD_LISTS = [[w] for w in sorted(_CARGO_HEADS)]
+_SIGHT = ("را", "شاهد", "لاحظ")  # sight verbs: «رأى أن» is an opinion
+
+
+def _deploys(scan: _Scan, hit, sentence_end: int) -> bool:
+    """«نشر» deploys when troops, vehicles or a number follow it; else it publishes («نشرت الخميس»)."""
+    if hit.suffix:  # «بيان نشره», «نشرته»: something published
+        return False
+    objects = scan.lex.deploy_objects
+    after = _WORD.findall(scan.norm, hit.end, min(sentence_end, hit.end + 70))[:7]
+    return any(w in objects or (w[:1] in "وب" and w[1:] in objects)
+               or (w.isdigit() and not (len(w) == 4 and w[:2] in ("19", "20"))) for w in after)
+
+
+def clause_words(scan: _Scan, cs: int, ce: int) -> set[str]:
+    """The clause's words, with one proclitic و ف ب ل also taken off."""
+    words = _WORD.findall(scan.norm, cs, ce)
+    return set(words) | {w[1:] for w in words if w[:1] in "وفبل" and len(w) > 3}
+
+
+def _by_force(scan: _Scan, cs: int, ce: int) -> bool:
+    """A patrol, a convoy or a state force moves it: an escort or a supply run, not smuggling."""
+    if clause_words(scan, cs, ce) & scan.lex.force_words:
+        return True
+    info = scan.lex.actor_info
+    return any(info[h.key].kind in ("state force", "militia", "foreign force")
+               for h in scan.in_range(scan.actor_starts, scan.actors, cs, ce))
+
+
+_FREIGHT_PREFIXES = ("", "و", "ف", "ب", "ل", "ال", "لل", "وال", "بال", "ولل")
+
+
+def _freight(scan: _Scan, cs: int, ce: int) -> bool:
+    """A verb or noun that moves goods, not people («الشحن», «تحمل»), in ``norm[cs:ce]``."""
+    freight = scan.lex.freight
+    if not freight:
+        return False
+    for w in _WORD.findall(scan.norm, cs, ce):
+        for p in _FREIGHT_PREFIXES:
+            if w.startswith(p) and w[len(p):] in freight:
+                return True
+    return False
+
+
+def _smuggled(scan: _Scan, cs: int, ce: int, sentence: tuple[int, int], cue) -> bool:
+    """Whether a movement in ``norm[cs:ce]`` carries contraband.
+
+    Contraband named in the clause; or named earlier in the sentence when the cue
+    points back to it («تنقلها», «في طريقها»); arms and ammunition only beside a
+    smuggling word; lorries or boats with no force aboard in a report about smuggling.
+    """
+    lex = scan.lex
+    if _by_force(scan, cs, ce):
+        return False
+    cue_word = scan.norm[cue.start:cue.end + len(cue.suffix)]
+    lookback = cue_word.endswith(("ها", "هم")) or cue.suffix in ("ه", "هم", "ها")
+    goods = scan.in_range(scan.goods_starts, scan.goods, sentence[0] if lookback else cs, ce)
+    if any(h.key == "contraband" for h in goods):
+        return True
+    if _freight(scan, cs, ce) and any(h.key == "contraband" for h in scan.in_range(scan.goods_starts, scan.goods,
+                                                                                  *sentence)):
+        # «كانت معدّة للشحن نحو بنغازي» after the drugs were named: the goods are what is shipped.
+        return True
+    if any(h.key in ("smugglers", "smuggling_route") for h in scan.in_range(scan.cue_starts, scan.cues, cs, ce)):
+        return True
+    if goods and (any(h.key == "smuggling_route" for h in scan.in_range(scan.cue_starts, scan.cues, *sentence))
+                  or any(h.key == "smugglers" for h in scan.in_range(scan.actor_starts, scan.actors, *sentence))):
+        return True
+    return scan.smuggling_report and bool(clause_words(scan, cs, ce) & lex.carriers) and \
+        not any(lex.actor_info[h.key].kind != "smuggling network"
+                for h in scan.in_range(scan.actor_starts, scan.actors, cs, ce))
+
+
+def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[int, int]) -> tuple[str | None, bool]:
+    """The event type a clause's cues give, and whether it is a negated presence (a denial)."""
+    lex, norm = scan.lex, scan.norm
+    kinds: list[str] = []
+    negated_presence = False
+    hits = scan.in_range(scan.cue_starts, scan.cues, cs, ce)
+    if not hits:
+        return None, False
+    # «طائرات شحن»: a cargo plane named, not a shipment.
+    hits = [h for h in hits if not (h.key == "movement" and not h.prefix and
+                                    _words_before(norm, h.start, cs, 1)[-1:] in _CARGO_HEAD_LISTS)]
+    if not hits:
+        return None, False
+    has_movement = len(hits) > 1 and any(h.key == "movement" for h in hits)
+    for hit in hits:
+        key = hit.key
+        word_start = hit.start - len(hit.prefix)
+        before = _words_before(norm, word_start, cs, 6)
+        if not lex.negation_forms.isdisjoint(before) and "ان" not in before[-2:]:
+            # «لا وجود لقواتنا» denies a presence; «لا تتحرك» is no event at all.
+            if key == "presence" and _ABSENCE.isdisjoint(before):
+                negated_presence = True
+                kinds.append("presence")
+            continue
+        if any(norm.startswith(f, hit.end + len(hit.suffix) + 1) for f in lex.not_after.get(key, ())):
+            continue
+        if key == "attack" and (hit.prefix in ("ل", "لل", "ول", "فل") and lex.exposure.isdisjoint(before[-5:])
+                                or not lex.purpose.isdisjoint(before[-4:])
+                                or not lex.temporal.isdisjoint(before[-3:])
+                                or (has_movement and before and before[-1] in _FROM)):
+            # «لشن هجمات» is a plan, «بعد الهجوم» a time, «الفارين من المعارك» the reason they left.
+            continue
+        if key == "presence" and norm.startswith(_SIGHT, hit.start) and \
+                _WORD.findall(norm, hit.end + len(hit.suffix), hit.end + len(hit.suffix) + 8)[:1] \
+                in (["ان"], ["انه"], ["انها"], ["انهم"], ["بان"]):
+            continue  # «رأى أن»: an opinion, not a sighting
+        if before and before[-1] in lex.not_before.get(key, ()):
+            continue  # «مكافحة التهريب», «صراع المهربين»: a topic, not an event
+        if key == "other" and not (lex.purpose.isdisjoint(before[-3:]) and _READY.isdisjoint(before[-3:])):
+            continue  # «مستعدون للتنسيق»: an offer, not an event
+        if key == "attack" and before and before[-1] in lex.attack_not_before:
+            continue  # «وقف إطلاق النار»: a ceasefire
+        if key == "base" and has_movement and any(w in _FROM or w in _TO or w == "في" for w in before[-2:]):
+            # «انطلقت من مقر الكتيبة», «إلى المعسكر»: the base is where a movement starts or ends.
+            continue
+        if key == "seizure":
+            # «ضبط شحنة حشيش»: goods caught on their way are a smuggling route (the object may sit past a
+            # «منذ ...» cut); people seized are «other»; «عملية الضبط» alone is a topic.
+            if scan.in_range(scan.goods_starts, scan.goods, cs, min(sentence[1], max(ce, hit.end + 80))):
+                key = "smuggling_route"
+            elif hit.prefix.endswith("ال"):
+                continue
+            else:
+                key = "other"
+        if key == "deploy":
+            if not _deploys(scan, hit, sentence[1]):
+                continue
+            key = "presence"
+        kinds.append(key)
+    if not kinds:
+        return None, False
+    ranked = sorted(set(kinds), key=lex.priority.index)
+    if not has_place:
+        # A place-bound cue with no place nearby («وشن هجمات») yields to a placeless one.
+        placeless = [k for k in ranked if k not in _PLACE_TYPES and k not in ("route", "convoy", "smugglers")]
+        if placeless:
+            return placeless[0], negated_presence
+    if ranked[0] == "presence" and "route" in ranked and "smugglers" in ranked:
+        # «وجود ممر آمن للمهربين»: the thing said to exist is a smugglers' way.
+        ranked = ["smuggling_route"]
+    if ranked[0] == "smugglers":
+        # Smugglers named: an event when they travel, are placed, or are dealt with («يتعاملون مع مهربي البشر»).
+        words = clause_words(scan, cs, ce)
+        dealing = any(w.startswith(lex.smuggler_dealings) for w in words)
+        own_place = bool(scan.in_range(scan.loc_starts, scan.locs, cs, ce))
+        if not (dealing or own_place or len(ranked) > 1):
+            return None, False
+        ranked = ["smuggling_route"]
+    ranked = [k for k in ranked if k != "smugglers"] or ranked
+    kind = ranked[0]
+    if kind in ("route", "convoy"):
+        # A path word («شبكة الطرق الوعرة», «مسار») or a convoy with no verb of its own is a way travelled.
+        kind = "movement"
+        if _smuggled(scan, cs, ce, sentence, next(h for h in hits if h.key in ("route", "convoy"))):
+            return "smuggling_route", False
+        return "route", False
+    cue = next((h for h in hits if h.key in ("movement", "route", "convoy")), None)
+    if kind == "movement" and cue is not None and _smuggled(scan, cs, ce, sentence, cue):
+        # Drugs, fuel or migrants on the move: a smuggling route, not a troop movement.
+        kind = "smuggling_route"
+    return kind, negated_presence and kind == "presence"
+
+
+def actors_in(scan: _Scan, cs: int, ce: int, skip: tuple[int, int]) -> list[str]:
+    """Actor ids named in a clause, «التنظيم» resolved to the latest jihadist group."""
+    out = [h.key for h in scan.in_range(scan.actor_starts, scan.actors, cs, ce)
+           if not skip[0] <= h.start < skip[1]]
+    for pos in scan.in_range(scan.anaphora_starts, scan.anaphora_starts, cs, ce):
+        if not skip[0] <= pos < skip[1]:
+            group = scan.last_group(pos)
+            if group:
+                out.append(group)
+    return list(dict.fromkeys(out))

@@ -1,0 +1,70 @@
+"""What attribution works on: one report's text and what it remembers across sentences.
+
+Below both :mod:`geo.events.attribution` (which finds who speaks) and
+:mod:`geo.events.source_kinds` (which says what kind of source they are).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from geo.models import Attribution
+from geo.text.lexicon import Lexicon
+from geo.text.normalize import original_span
+
+QUOTE_MARKS = "«»\"'()"
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """The attribution of one sentence and where its reported content starts.
+
+    Offsets are into the normalized text. ``speaker_start``/``speaker_end``
+    cover the words that name the source, so places and actors in them are not
+    taken for the event's own.
+    """
+
+    attribution: Attribution
+    content_start: int
+    speaker_start: int
+    speaker_end: int
+    org_actors: tuple[str, ...] = ()
+    continuation: bool = False
+    hedged: bool = False
+
+
+@dataclass(slots=True)
+class SourceContext:
+    """What attribution remembers across the sentences of one report."""
+
+    text: str
+    norm: str
+    offsets: list[int]
+    lexicon: Lexicon
+    article_outlet: str = ""
+    publisher: str = ""
+    last: Statement | None = None
+    speakers: dict[str, Statement] = field(default_factory=dict)
+    history: list[Statement] = field(default_factory=list)
+    actor_hits: list = field(default_factory=list)
+    actor_starts: list[int] = field(default_factory=list)
+    outlet_hits: list = field(default_factory=list)
+    publisher_words: frozenset[str] | None = None
+
+    def actors_between(self, start: int, end: int) -> tuple[str, ...]:
+        """Actor ids found in the normalized span (from the report-wide actor scan)."""
+        starts = self.actor_starts
+        hits = self.actor_hits[bisect_left(starts, start):bisect_left(starts, end)]
+        return tuple(dict.fromkeys(h.key for h in hits))
+
+    def original(self, start: int, end: int) -> str:
+        """The original text behind the normalized span, without quote marks."""
+        if end <= start:
+            return ""
+        a, b = original_span(self.text, self.offsets, start, end)
+        out = self.text[a:b]
+        for ch in QUOTE_MARKS:
+            out = out.replace(ch, "")
+        return re.sub(r"\s+", " ", out).strip(" ،,:")

@@ -1,0 +1,39 @@
+"""Events as flat GeoJSON properties and a FeatureCollection: what the command line prints."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+from geo.models import Event
+
+
+def event_properties(event: Event) -> dict:
+    """The GeoJSON properties of one event (lists stay lists, the date is ISO text)."""
+    a = event.attribution
+    return {
+        "id": event.id, "type": event.type, "actors": list(event.actors),
+        "places": [{"role": p.role, "place_id": p.place_id, "name": p.name, "precision": p.precision,
+                    "start": p.start, "end": p.end, "qualifier": p.qualifier} for p in event.places],
+        "geo_precision": event.geo_precision,
+        "event_date": event.event_date.isoformat() if event.event_date else None,
+        "date_precision": event.date_precision, "speaker": a.speaker, "speaker_role": a.speaker_role,
+        "source_type": a.source_type, "cited_outlet": a.cited_outlet, "publisher": a.publisher,
+        "url": a.url, "quote": event.quote, "quote_start": event.quote_start, "quote_end": event.quote_end,
+        "denied": event.denied, "confidence": event.confidence,
+    }
+
+
+def geometry_json(geometry: BaseGeometry | None) -> dict | None:
+    """GeoJSON geometry (full precision), or None."""
+    return None if geometry is None else json.loads(json.dumps(mapping(geometry)))
+
+
+def events_to_geojson(events: Sequence[Event]) -> dict:
+    """Events as a GeoJSON FeatureCollection (WGS84, lon/lat)."""
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": geometry_json(e.geometry), "properties": event_properties(e)}
+        for e in events]}

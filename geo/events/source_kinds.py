@@ -1,0 +1,171 @@
+"""What kind of source a speaker is: the words that name them -> an Attribution.
+
+Used by :mod:`geo.events.attribution` once the speaker's words are cut out of a sentence:
+an organisation's statement, an outlet, a report, residents and witnesses, an
+unnamed source (official or not), a named official or a named person.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from geo.events.context import QUOTE_MARKS, SourceContext
+from geo.models import Attribution
+from geo.text.normalize import normalize
+
+THAT = frozenset({"ان", "انه", "انها", "انهم", "انهما", "بان", "بانه", "بانها", "بانهم", "انما"})
+_THAT, _QUOTE_MARKS = THAT, QUOTE_MARKS
+_LONGEST_RESIDENT = 16
+_ONE_OF = frozenset({"احد", "احدي"})
+_SOURCE_HEADS = frozenset({"مصدر", "مصادر", "مصدرا"})
+
+# Surnames repeat across a report («البرغثي»): normalizing each once is enough.
+surname_key = lru_cache(maxsize=4096)(normalize)
+_surname_key = surname_key
+
+
+def bare(token: str) -> str:
+    """A token without its conjunction (وقال -> قال)."""
+    return token[1:] if len(token) > 3 and token[0] in "وف" else token
+
+
+_bare = bare
+
+
+def _name_and_role(ctx: SourceContext, segments: list[list[tuple[int, int, str]]]) -> tuple[str, str, bool]:
+    """Split the speaker's words into (name, role, is_official)."""
+    lex = ctx.lexicon
+
+    def official(seg: list[tuple[int, int, str]]) -> bool:
+        return any(_bare(t) in lex.official_words or t in lex.official_words for _, _, t in seg)
+
+    def text_of(seg: list[tuple[int, int, str]]) -> str:
+        return ctx.original(seg[0][0], seg[-1][1]) if seg else ""
+
+    segments = [s for s in segments if s]
+    if not segments:
+        return "", "", False
+    if len(segments) >= 2:
+        role_seg, name_seg = segments[0], segments[1]
+        if not official(role_seg) and official(name_seg):
+            role_seg, name_seg = name_seg, role_seg
+        ranks = []
+        while name_seg and name_seg[0][2] in lex.rank_words and len(name_seg) > 1:
+            ranks.append(name_seg[0])
+            name_seg = name_seg[1:]
+        role = text_of(role_seg)
+        if ranks:
+            role = text_of(ranks) + "، " + role
+        return text_of(name_seg), role, official(role_seg) or bool(ranks)
+    seg = [t for t in segments[0] if t[2] not in _QUOTE_MARKS]
+    if not official(seg):
+        # «الناشط المدني خالد الورفلي»: a descriptor, then the name.
+        if len(seg) >= 3 and seg[0][2].startswith("ال") and not seg[-2][2].startswith("ال"):
+            return text_of(seg[-2:]), text_of(seg[:-2]), False
+        return text_of(seg), "", False
+    # «مسؤول مكتب الإعلام في كتيبة «شهداء الزاوية» وحيد الزوي»: the name is the tail.
+    words = [t for t in seg if t[2].isalnum() or t[2].isalpha()]
+    tail = 2
+    if len(words) >= 3 and (words[-2][2] in lex.name_particles or words[-3][2] in lex.name_particles):
+        tail = 3
+    name_words = words[-tail:]
+    # A name's first word is not «الوفاق» or «الوطني»: that tail is an organisation, not a person.
+    if len(words) <= tail or name_words[0][2].startswith("ال") or any(_bare(t) in lex.official_words for _, _, t in name_words) \
+            or any(norm_t.startswith("ال") and norm_t in lex.official_words for _, _, norm_t in name_words):
+        return "", text_of(seg), True
+    role_end = name_words[0][0]
+    role_tokens = [t for t in seg if t[1] <= role_end]
+    return text_of(name_words), text_of(role_tokens), True
+
+
+def classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str, *,
+              in_statement: bool = False) -> Attribution:
+    """Turn the words naming the source into an Attribution."""
+    lex = ctx.lexicon
+    cited = outlet or ctx.article_outlet
+    bare = _bare(head)
+    if head not in lex.outlet_words and bare in lex.outlet_words and head not in lex.speech_verbs:
+        bare = head  # «وكالة» is a word, not و + كالة
+    org_head = head in lex.org_words or (head[:1] in "وبل" and head[1:] in lex.org_words)
+    starts_with_actor = any(h for h in ctx.actors_between(segments[0][0][0], segments[0][0][1] + 1))
+    if (org_head or starts_with_actor or (in_statement and head.startswith("ال"))) \
+            and head not in lex.anonymous_heads and head not in lex.report_words \
+            and not phrase.startswith(lex.residents):
+        name = ctx.original(segments[0][0][0], segments[0][-1][1])
+        if head not in lex.outlet_words:
+            return Attribution(speaker=name, source_type="organisation statement", cited_outlet=cited)
+    outlet_anaphora = phrase.startswith(lex.outlet_anaphora)
+    if outlet_anaphora or head in lex.outlet_words:
+        if head in lex.outlet_words and len(segments[0]) >= 2 and not outlet_anaphora:
+            name = ctx.original(segments[0][0][0], segments[0][-1][1])
+            return Attribution(speaker=name, source_type="outlet", cited_outlet=name)
+        if outlet_anaphora:
+            name = ctx.article_outlet or ctx.original(segments[0][0][0], segments[0][-1][1])
+        else:
+            name = ctx.original(segments[0][0][0], segments[0][-1][1])
+        return Attribution(speaker=name, source_type="outlet", cited_outlet=name)
+    if any(segments[0][0][0] <= h.start < segments[0][0][0] + 30 for h in ctx.outlet_hits):
+        name = ctx.original(segments[0][0][0], segments[0][-1][1])
+        return Attribution(speaker=name, source_type="outlet", cited_outlet=name)
+    if head in lex.report_words:
+        words = [t for seg in segments for t in seg]
+        # «تقرير قالت إنه للمخابرات العسكرية الليبية»: the body after the report word.
+        body = [t for t in words[1:] if t[2] not in _THAT and _bare(t[2]) not in lex.speech_verbs
+                and t[2] not in ("صادر", "صادرا", "عن", "اعده", "اعدته")]
+        name = ctx.original(body[0][0], body[-1][1]) if body else ""
+        if name.startswith("لل"):
+            name = "ال" + name[2:]
+        elif name.startswith("ل") and len(name) > 3 and body and body[0][2].startswith("لل"):
+            name = "ال" + name[1:]
+        return Attribution(speaker=name, speaker_role=ctx.original(words[0][0], words[0][1]),
+                           source_type="organisation statement", cited_outlet=cited)
+    if phrase.startswith(lex.residents) or lex.residents_re.search(phrase, 0, 20 + _LONGEST_RESIDENT):
+        kept = [t for t in segments[0]]
+        return Attribution(speaker=ctx.original(kept[0][0], kept[-1][1]), source_type="witnesses/residents",
+                           cited_outlet=cited)
+    seg0 = segments[0]
+    if _bare(head) in _ONE_OF and not any(_bare(t) in lex.official_words for _, _, t in seg0):
+        # «أحد رعاة الإبل», «أحد المهاجرين»: one unnamed person who was there.
+        return Attribution(speaker=ctx.original(seg0[0][0], seg0[-1][1]), source_type="witnesses/residents",
+                           cited_outlet=cited)
+    seg0 = segments[0]
+    if _bare(head) in _SOURCE_HEADS or head in _SOURCE_HEADS:
+        # «مصادر محلية في تجرهي، آخر بلدة ليبية قبل الحدود»: a source, whatever the aside after it says.
+        words = ctx.norm[seg0[0][0]:seg0[-1][1]]
+        kind = "unnamed official" if lex.official_re.search(words) or \
+            ctx.actors_between(seg0[0][0], seg0[-1][1]) else "anonymous"
+        return Attribution(speaker=ctx.original(seg0[0][0], seg0[-1][1]), source_type=kind, cited_outlet=cited)
+    for seg in segments[1:]:
+        words = ctx.norm[seg[0][0]:seg[-1][1]]
+        if words.startswith(lex.residents):
+            # «سالم الورفلي، أحد سكان منطقة الوشكة»: a resident with a name.
+            return Attribution(speaker=ctx.original(seg0[0][0], seg0[-1][1]), source_type="witnesses/residents",
+                               cited_outlet=cited)
+    anonymous_at = next((phrase.find(a) for a in lex.anonymous if a in phrase), -1) \
+        if lex.anonymous_re.search(phrase) else -1
+    if anonymous_at >= 0:
+        base = segments[0][0][0]
+        kept = [t for seg in segments for t in seg if t[0] < base + anonymous_at]
+        desc = ctx.original(kept[0][0], kept[-1][1]) if kept else ""
+        kind = "unnamed official" if lex.official_re.search(phrase) or \
+            ctx.actors_between(segments[0][0][0], segments[-1][-1][1]) else "anonymous"
+        return Attribution(speaker=desc, source_type=kind, cited_outlet=cited)
+    whole = ctx.original(segments[0][0][0], segments[-1][-1][1])
+    if phrase.startswith(lex.residents) or lex.residents_re.search(phrase, 0, 20 + _LONGEST_RESIDENT):
+        return Attribution(speaker=whole, source_type="witnesses/residents", cited_outlet=cited)
+    name, role, is_official = _name_and_role(ctx, segments)
+    if head in lex.anonymous_heads and not (name and role):
+        kind = "unnamed official" if lex.official_re.search(phrase) or \
+            ctx.actors_between(segments[0][0][0], segments[-1][-1][1]) else "anonymous"
+        return Attribution(speaker=whole, source_type=kind, cited_outlet=cited)
+    if name and not role and len(name.split()) <= 2:
+        known = ctx.speakers.get(_surname_key(name.split()[-1]))
+        if known is not None:
+            return Attribution(speaker=known.attribution.speaker, speaker_role=known.attribution.speaker_role,
+                               source_type=known.attribution.source_type, cited_outlet=outlet or
+                               known.attribution.cited_outlet or cited)
+    if not name and role:
+        return Attribution(speaker=role, source_type="unnamed official" if is_official else "anonymous",
+                           cited_outlet=cited)
+    return Attribution(speaker=name, speaker_role=role,
+                       source_type="named official" if is_official else "named person", cited_outlet=cited)

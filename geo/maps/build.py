@@ -1,0 +1,220 @@
+"""The event map: a GeoDataFrame of events (the geo.store.frames shape) -> folium.Map.
+
+One layer per event type drawn by ``geo.maps.layers`` (points on a canvas, clustered when
+there are many; movements as lines with arrowheads; smuggling routes dashed; presence as areas
+whose opacity says the precision), the reference layers of ``geo.maps.reference``, the legend
+and the basemap choice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.errors import InputError
+from geo.maps.layers import (
+    _POPUP_COLUMNS,
+    _columns,
+    _decode_geometries,
+    _EventLayer,
+    _gc_paused,
+    _Legend,
+    _Library,
+    _payload,
+    _Ready,
+    _ReferenceLayer,
+    _Strings,
+    _StringTable,
+)
+from geo.maps.reference import load_countries, load_districts, load_gmmr
+from geo.maps.style import _layer_label, popup_text
+from geo.models import EVENT_TYPES
+
+logger = logging.getLogger(__name__)
+
+
+#: The middle of Libya's bounding box, (lat, lon).
+LIBYA_CENTER = (26.4, 17.3)
+
+
+_BASEMAPS = ("offline", "osm", "satellite")
+
+
+_TILES = {
+    "osm": ("OpenStreetMap (online)", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "&copy; OpenStreetMap contributors"),
+    "satellite": ("Satellite (online)",
+                  "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/"
+                  "tile/{z}/{y}/{x}", "Imagery &copy; Esri"),
+}
+
+
+
+
+def _check_frame(events: object) -> gpd.GeoDataFrame:
+    if not isinstance(events, gpd.GeoDataFrame):
+        raise InputError(f"events must be a GeoDataFrame (geo.store.frames shape), got {type(events)!r}")
+    missing = [c for c in ("id", "type") if c not in events.columns]
+    if missing:
+        raise InputError(f"events frame lacks columns {missing!r}; expected geo.store.frames.EVENT_COLUMNS")
+    return events
+
+
+def _tile_layer(basemap: str, *, show: bool) -> folium.TileLayer:
+    name, url, attribution = _TILES[basemap]
+    return folium.TileLayer(url, name=name, attr=attribution, max_zoom=18, overlay=False,
+                            control=True, show=show)
+
+
+def build_event_map(
+    events: gpd.GeoDataFrame,
+    *,
+    center: tuple[float, float] = LIBYA_CENTER,
+    zoom: int = 6,
+    basemap: str = "offline",
+    reference_layers: bool = True,
+    asset_base: str | None = None,
+) -> folium.Map:
+    """Build the event map: one layer per event type, reference layers, a legend.
+
+    Pure: reads the shipped reference files (cached) but writes nothing.
+
+    Parameters
+    ----------
+    events : GeoDataFrame
+        Events in the ``geo.store.frames`` shape (``EVENT_COLUMNS`` plus geometry,
+        EPSG:4326). Rows without a geometry are left off the map.
+    center : tuple of float
+        (lat, lon) of the initial view.
+    zoom : int
+        Initial zoom.
+    basemap : {"offline", "osm", "satellite"}
+        The base layer shown first. "offline" (Natural Earth, shipped under
+        data/) makes no request; the online ones add their tiles and keep the
+        offline basemap as an alternative in the layer control.
+    reference_layers : bool
+        Add Libya's districts and the Great Man-Made River (when their files exist).
+    asset_base : str, optional
+        URL of the folder ``geo.maps.offline.install_assets`` filled; when given, every
+        JS/CSS file is loaded from there instead of a CDN.
+
+    Returns
+    -------
+    folium.Map
+        Each event's feature carries ``properties.id`` (st_folium's
+        ``last_active_drawing``) so a click maps back to its row. The selected
+        event's ring is not part of it: the app adds it through st_folium's
+        ``feature_group_to_add`` (``ui.selection_layer``), so selecting an event
+        never rebuilds the map.
+
+    Raises
+    ------
+    InputError
+        When ``events`` is not an events GeoDataFrame or ``basemap`` is unknown.
+
+    Examples
+    --------
+    >>> m = build_event_map(store.read(event_types=["attack"]), basemap="offline")  # doctest: +SKIP
+    >>> m.location  # doctest: +SKIP
+    [26.4, 17.3]
+    """
+    frame = _check_frame(events)
+    if basemap not in _BASEMAPS:
+        raise InputError(f"basemap must be one of {_BASEMAPS!r}, got {basemap!r}")
+    with _gc_paused():
+        return _build(frame, center=center, zoom=zoom, basemap=basemap,
+                      reference_layers=reference_layers, asset_base=asset_base)
+
+
+def _build(frame: gpd.GeoDataFrame, *, center, zoom, basemap, reference_layers,
+           asset_base) -> folium.Map:
+    lat, lon = center
+    m = folium.Map(location=[lat, lon], zoom_start=zoom, tiles=None, prefer_canvas=True,
+                   control_scale=True)
+    # With tiles=None Leaflet has no maxZoom, which MarkerCluster needs.
+    m.options["max_zoom"] = 18
+    m.options["min_zoom"] = 2
+    _Library().add_to(m)
+
+    countries = load_countries()
+    if countries is not None:
+        _ReferenceLayer("Offline basemap (Natural Earth)", countries, overlay=False,
+                        show=basemap == "offline", pane="marsad-basemap",
+                        style={"color": "#8c8c8c", "weight": 0.8, "fillColor": "#f4f1ea",
+                               "fillOpacity": 1}).add_to(m)
+    if basemap != "offline":
+        _tile_layer(basemap, show=True).add_to(m)
+    if reference_layers:
+        districts = load_districts()
+        if districts is not None:
+            _ReferenceLayer("Libya districts", districts, pane="marsad-reference", show=True,
+                            style={"color": "#6b6b6b", "weight": 0.7, "dashArray": "3 3",
+                                   "fill": False}).add_to(m)
+        gmmr = load_gmmr()
+        if gmmr is not None:
+            _ReferenceLayer("Great Man-Made River", gmmr, pane="marsad-reference", show=True,
+                            style={"color": "#1b9fd6", "weight": 2.5, "opacity": 0.8}).add_to(m)
+
+    located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    if len(located) < len(frame):
+        logger.info("%d events without a geometry are not on the map", len(frame) - len(located))
+    # Areas first, points last: on the shared events canvas later layers draw on top and
+    # win a click where features overlap.
+    draw_order = ("presence", "smuggling_route", "movement", "base", "attack", "other")
+    types = located["type"].astype(str).where(located["type"].isin(EVENT_TYPES), "other")
+    rank = types.map({t: i for i, t in enumerate(draw_order)}).to_numpy()
+    order = np.argsort(rank, kind="stable")
+    # One reorder and one pass per column; each layer then takes a contiguous slice.
+    needed = [c for c in _POPUP_COLUMNS if c in located.columns]
+    rows = pd.DataFrame(located[needed]).iloc[order]
+    geoms = located.geometry.to_numpy()[order]
+    table = _StringTable()
+    cols = _columns(rows, table)
+    _Strings(list(table.index)).add_to(m)
+    bounds = np.searchsorted(rank[order], np.arange(len(draw_order) + 1))
+    for i, event_type in enumerate(draw_order):
+        lo, hi = int(bounds[i]), int(bounds[i + 1])
+        if lo == hi:
+            continue
+        payload, popups, clustered = _payload(
+            event_type, {k: v[lo:hi] for k, v in cols.items()}, geoms[lo:hi])
+        _EventLayer(_layer_label(event_type, hi - lo), payload, popups, clustered=clustered,
+                    rows=rows.iloc[lo:hi]).add_to(m)
+
+    _Legend().add_to(m)
+    folium.LayerControl(position="topright", collapsed=True).add_to(m)
+    _Ready().add_to(m)
+    if asset_base is not None:
+        from geo.maps.offline import use_local_assets
+        use_local_assets(m, asset_base)
+    return m
+
+
+def map_summary(m: folium.Map) -> dict:
+    """What a map shows, for golden tests: layers, features (id, coordinates, popup text).
+
+    Never the raw HTML: folium's element ids are random.
+    """
+    layers, features = [], []
+    for child in m._children.values():
+        if isinstance(child, _EventLayer):
+            spec = json.loads(child.payload)
+            layers.append({"type": spec["type"], "count": len(spec["id"]),
+                           "clustered": spec["cluster"]})
+            rows = child.rows.to_dict("records") if child.rows is not None else [{}] * len(spec["id"])
+            geometries = _decode_geometries(spec)
+            for event_id, geom, precision, row in zip(spec["id"], geometries, spec["p"], rows):
+                features.append({"id": event_id, "type": spec["type"], "geometry": geom["type"],
+                                 "coordinates": geom["coordinates"], "precision": precision,
+                                 "popup": popup_text(row) if row else ""})
+        elif isinstance(child, _ReferenceLayer):
+            layers.append({"reference": child.layer_name, "overlay": child.overlay,
+                           "show": child.show})
+        elif isinstance(child, folium.TileLayer):
+            layers.append({"tiles": child.tile_name, "show": child.show})
+    return {"center": list(m.location), "layers": layers, "features": features}

@@ -1,0 +1,580 @@
+"""Text -> Mentions: find names, refuse false friends, choose a place, read the qualifier.
+
+The pipeline for one text:
+
+1. ``PlaceMatcher.scan`` finds every gazetteer name (clitic-aware, longest match)
+   and every never-a-place phrase (القاعدة the group, ديلي تلغراف ...), which
+   blocks any name inside it.
+2. False friends are refused: a name after a person's first name or title
+   (مهدي البرغثي، العقيد محمد الغصري), and a name that is also a common word
+   (الخمس، درج) unless a cue word or a qualifier says it is a place.
+3. Disambiguation scores each candidate: the countries the text names (طرابلس is
+   Lebanese when the text speaks of لبنان), Libya as the default country,
+   distance to the text's unambiguous places, the cue word before the name
+   (مطار، حقل، ميناء ...), the kind and the population. When two far-apart
+   candidates score alike, the mention keeps a null place rather than a guess.
+4. The words before the name give the qualifier and the honest geometry:
+   جنوب X a sector beyond X, قرب X a buffer, على بعد N كم غرب X an offset circle,
+   بين X و Y a corridor, على طول X a band along a line, جنوب ليبيا the southern
+   part of the country. Precision follows ACLED: 1 the named place itself, 2 near /
+   a direction from / along / a line, 3 a region or a part of a country.
+
+The words the parser reads live in ``data/geoparse/lexicon.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from shapely.geometry.base import BaseGeometry
+
+from geo.places import spatial
+from geo.errors import InputError
+from geo.places.gazetteer import Gazetteer, load_gazetteer
+from geo.places.matcher import Match, PlaceMatcher
+from geo.models import Mention, Place
+from geo.text.normalize import normalize, normalize_with_offsets, original_span
+
+LEXICON_PATH = Path(__file__).resolve().parents[2] / "data" / "geoparse" / "lexicon.json"
+
+POINT_KINDS = frozenset({
+    "city", "town", "village", "oasis", "oilfield", "oil_terminal", "port", "airport", "base",
+    "border_crossing", "neighbourhood", "reservoir", "wellfield",
+})
+AREA_KINDS = frozenset({"region", "country", "continent", "district", "desert"})
+# How far "near X" and "south of X" reach, by the anchor's kind (km): a city's
+# outskirts run further than a village's.
+_NEAR_KM = {"city": 25.0, "town": 15.0, "village": 10.0}
+_SECTOR_KM = {"city": 100.0, "town": 70.0, "village": 50.0, "wadi": 60.0, "mountain": 80.0}
+_ALONG_KM = 15.0
+_DEFAULT_COUNTRY = "LY"
+_LIST_GAP = re.compile(r" ?(?:، ?)?و? ?")
+_THE_COUNTRY = "@country"
+_BARE = "@bare:"
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    """The lexicon, normalized once."""
+
+    cue_kinds: dict[str, frozenset[str]]
+    directions: dict[str, str]
+    near: re.Pattern
+    along: re.Pattern
+    inside: re.Pattern
+    direction: re.Pattern
+    distance: re.Pattern
+    between: re.Pattern
+    between_tail: re.Pattern
+    units: dict[str, float]
+    common_words: frozenset[str]
+    person_words: frozenset[str]
+    not_places: tuple[str, ...]
+    triggers: frozenset[str]
+    country_parts: dict[tuple[str, str], str]
+    the_country: tuple[str, ...]
+    place_prepositions: frozenset[str]
+    name_like: frozenset[str]
+    outlet_before: frozenset[str]
+    outlet_after: frozenset[str]
+    outlet_after_weak: frozenset[str]
+    bare_regions: dict[str, str]
+    bare_after: frozenset[str]
+
+
+def _normal_set(words) -> frozenset[str]:
+    """Normalized words as a set."""
+    return frozenset(normalize(w).strip() for w in words)
+
+
+def _forms(name: str) -> tuple[str, ...]:
+    """A name with and without its article; «لمعسكر» (after لل) is «المعسكر»."""
+    if name.startswith("ال"):
+        return name, name[2:]
+    if name.startswith("ل"):
+        return name, "ا" + name, name[1:]
+    return name, "ال" + name
+
+
+def _alternation(words) -> str:
+    """A regex alternation of normalized words, longest first."""
+    normed = sorted({normalize(w).strip() for w in words if w.strip()}, key=len, reverse=True)
+    return "|".join(re.escape(w) for w in normed)
+
+
+@cache
+def _lexicon(path: Path = LEXICON_PATH) -> _Lexicon:
+    """Load and compile the lexicon once per path."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    cue_kinds = {normalize(k).strip(): frozenset(v) for k, v in raw["cue_kinds"].items()}
+    directions = {normalize(k).strip(): v for k, v in raw["directions"].items()}
+    cue = _alternation(cue_kinds)
+    clitic = r"(?:[وف]?(?:ب|ل|ك)?)"
+    # Each qualifier regex is matched against the text that ends where the name begins.
+    opt_cue = rf"(?:(?:{clitic}(?:ال)?)?(?:{cue}) )?"
+    word_start = r"(?:^|(?<=[\s،,.:؛;«»\"'()\[\]-]))"
+    dir_word = rf"(?:ال)?(?:{_alternation(directions)})"
+    dir_phrase = rf"(?P<dir1>{dir_word})(?: (?P<dir2>{dir_word}))?"
+    units = {normalize(k).strip(): v for k, v in raw["distance_units"].items()}
+    unit_alt = _alternation(units)
+    return _Lexicon(
+        cue_kinds=cue_kinds,
+        directions=directions,
+        near=re.compile(rf"{word_start}{clitic}(?:في )?(?:{_alternation(raw['near'])}) {opt_cue}$"),
+        along=re.compile(rf"{word_start}{clitic}(?:في )?(?:{_alternation(raw['along'])}) {opt_cue}$"),
+        inside=re.compile(rf"{word_start}{clitic}(?:في )?(?:{_alternation(raw['inside'])}) {opt_cue}$"),
+        direction=re.compile(
+            rf"{word_start}(?:{clitic}|في |الى )?(?:ال)?{dir_phrase} (?:من )?{opt_cue}$"),
+        distance=re.compile(
+            rf"{word_start}(?:{clitic}(?:علي )?(?:بعد|مسافه) (?:نحو |حوالي |قرابه )?)?"
+            rf"(?P<num>\d+(?:[.,]\d+)?) ?(?P<unit>{unit_alt})"
+            rf"(?: (?:الى )?{dir_phrase})?(?: (?:من|عن))? {opt_cue}$"),
+        between=re.compile(rf"{word_start}{clitic}(?:ما )?بين {opt_cue}$"),
+        between_tail=re.compile(rf"^ ?(?:، ?)?و{opt_cue}"),
+        units=units,
+        common_words=frozenset(normalize(w).strip() for w in raw["common_words"]),
+        person_words=_normal_set(raw["person_titles"] + raw["first_names"]),
+        not_places=tuple(raw["not_places"]),
+        the_country=tuple(raw["the_country"]["words"]),
+        place_prepositions=_normal_set(raw["place_prepositions"]["words"]),
+        name_like=_normal_set(raw["place_prepositions"]["name_like"]),
+        outlet_before=_normal_set(raw["outlet_context"]["before"]),
+        outlet_after=_normal_set(raw["outlet_context"]["after"]),
+        outlet_after_weak=_normal_set(raw["outlet_context"]["after_weak"]),
+        bare_regions={normalize(k).strip(): v for k, v in raw["bare_regions"]["words"].items()},
+        bare_after=frozenset(normalize(w).strip() for w in raw["bare_regions"]["after"]),
+        country_parts={(country, direction): region
+                       for country, parts in raw.get("country_parts", {}).items() if not country.startswith("_")
+                       for direction, region in parts.items()},
+        triggers=frozenset(
+            normalize(phrase).split()[-1]
+            for phrase in (*raw["near"], *raw["along"], *raw["inside"], *raw["directions"],
+                           *raw["distance_units"], "بين", "من", "عن")
+        ),
+    )
+
+
+_PUNCT = "«»\"'()[]،,.:؛;-"
+_CLITICS = "وفبلك"
+
+
+def _word_in(word: str, vocab) -> str | None:
+    """``word`` (or it without up to two proclitics and an article) if it is in ``vocab``."""
+    w = word.strip(_PUNCT)
+    for cut in range(3):
+        if cut and (len(w) < cut or w[cut - 1] not in _CLITICS):
+            break
+        c = w[cut:]
+        if c in vocab:
+            return c
+        if c.startswith("ال") and c[2:] in vocab:
+            return c[2:]
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Qualified:
+    """What the words before a name say about it."""
+
+    qualifier: str = "none"
+    phrase_start: int = 0
+    direction: str | None = None
+    distance_km: float | None = None
+    cue_kinds: frozenset[str] = frozenset()
+
+
+class Geoparser:
+    """Finds and resolves the places in Arabic (and Latin) text.
+
+    Parameters
+    ----------
+    gazetteer : Gazetteer
+    lexicon_path : Path, optional
+        The qualifier and false-friend lexicon (``data/geoparse/lexicon.json``).
+
+    Examples
+    --------
+    >>> gp = Geoparser(load_gazetteer())
+    >>> [(m.surface, m.qualifier, m.precision) for m in gp.parse("يتمركزون جنوب مدينة بني وليد")]
+    [('بني وليد', 'south_of', 2)]
+    """
+
+    def __init__(self, gazetteer: Gazetteer, *, lexicon_path: Path = LEXICON_PATH):
+        self.gazetteer = gazetteer
+        self._lex = _lexicon(lexicon_path)
+        # «البلاد» and a bare «الجنوب» stand for the report's own country: pseudo-ids in the
+        # automaton, resolved per report in _own_country.
+        extra = [(w, _THE_COUNTRY) for w in self._lex.the_country]
+        extra += [(w, _BARE + d) for w, d in self._lex.bare_regions.items()]
+        self.matcher = PlaceMatcher.from_names([*gazetteer.names(), *extra], blockers=self._lex.not_places)
+        # Relative geometries depend only on (anchor, qualifier, direction, distance): reuse them.
+        self._geometries: dict[tuple, BaseGeometry] = {}
+
+    def parse(self, text: str) -> list[Mention]:
+        """Every place mention in ``text``, in text order; see the module docstring."""
+        if not isinstance(text, str):
+            raise InputError(f"geoparse expects text as str, got {type(text).__name__}")
+        if not text.strip():
+            return []
+        normalized, offsets = normalize_with_offsets(text)
+        matches = [m for m in self.matcher.scan(normalized) if not m.blocker]
+        quals = [self._qualify(normalized, m) for m in matches]
+        kept = self._keep_place_names(normalized, matches, quals)
+        context = self._context([m for m, _ in kept])
+        resolved: list[tuple[Match, _Qualified, Place | None, float]] = []
+        for m, q in kept:
+            if m.ids[0].startswith("@"):
+                own = self._own_country(normalized, m, q, context)
+                if own is not None:
+                    resolved.append(own)
+                continue
+            place, confidence = self._choose(m, q, context)
+            resolved.append((m, q, place, confidence))
+        pairs = self._between_pairs(normalized, resolved)
+        return [self._mention(text, offsets, r, pairs.get(i)) for i, r in enumerate(resolved)]
+
+    # -- false friends -----------------------------------------------------
+
+    def _own_country(self, normalized: str, m: Match, q: _Qualified, context):
+        """«جنوب البلاد», «في الجنوب»: that part of the report's own country, or None."""
+        countries, _, counts = context
+        own = max(countries, key=lambda c: (counts[c], c == _DEFAULT_COUNTRY)) if countries else _DEFAULT_COUNTRY
+        country = self.gazetteer.get(f"cc:{own}")
+        if country is None:
+            return None
+        if m.ids[0] == _THE_COUNTRY:
+            if q.qualifier != "direction" or not q.direction:
+                return None
+            return m, q, country, 0.7
+        words = normalized[max(0, m.start - 12):m.start].split()
+        clitic = m.start > 0 and normalized[m.start - 1] in "بل"
+        if not clitic and not (words and words[-1] in self._lex.bare_after):
+            return None
+        if re.match(r" من(?:ه|ها|هم)?\b", normalized[m.end:m.end + 6]):
+            return None  # «إلى الشرق منه»: east of something, not east Libya
+        direction = m.ids[0][len(_BARE):]
+        return m, _Qualified("direction", m.start, direction, None, q.cue_kinds), country, 0.6
+
+    def _keep_place_names(self, normalized: str, matches: Sequence[Match],
+                          quals: Sequence[_Qualified]) -> list[tuple[Match, _Qualified]]:
+        """Refuse false friends; a common word stays a place in a list beside a place."""
+        verdicts = [self._is_place_name(normalized, m, q) for m, q in zip(matches, quals)]
+        changed = True
+        while changed:  # «في سوكنة وهون وودان»: a list is as placed as its members
+            changed = False
+            for i, verdict in enumerate(verdicts):
+                if verdict is not None:
+                    continue
+                for j in (i - 1, i + 1):
+                    if 0 <= j < len(matches) and verdicts[j]:
+                        a, b = (matches[j], matches[i]) if j < i else (matches[i], matches[j])
+                        if _LIST_GAP.fullmatch(normalized[a.end:b.start]):
+                            verdicts[i] = changed = True
+                            break
+        return [(m, q) for m, q, v in zip(matches, quals, verdicts) if v]
+
+    def _is_place_name(self, normalized: str, m: Match, q: _Qualified) -> bool | None:
+        """True for a place name, False for a false friend, None for a common word that
+        needs a neighbour in a list to count."""
+        lex = self._lex
+        before = normalized[max(0, m.start - 30):m.start]
+        if self._after_person_word(before):
+            return False
+        if self._in_outlet_name(normalized, m):
+            return False
+        if m.ids[0].startswith("@"):
+            return True
+        forms = _forms(m.name)
+        if not any(f in lex.common_words for f in forms):
+            return True
+        if q.qualifier != "none":
+            return True
+        if q.cue_kinds:
+            kinds = {p.kind for p in (self.gazetteer.get(i) for i in m.ids) if p is not None}
+            if "__any__" in q.cue_kinds or kinds & q.cue_kinds:
+                return True
+        words = before.split() if before.endswith(" ") else []
+        if any(f in lex.name_like for f in forms) and words and words[-1] in lex.place_prepositions:
+            return True
+        return None
+
+    def _after_person_word(self, before: str) -> bool:
+        """True after a title or a first name («العقيد»، «مهدي»، «وعبد الله»): a person's name."""
+        if not before.endswith(" "):
+            return False
+        words = before.split()[-2:]
+        if not words:
+            return False
+        last = words[-1]
+        candidates = {last, last[1:] if last[:1] in "وف" else last}
+        if len(words) == 2:
+            pair = " ".join(words)
+            candidates |= {pair, pair[1:] if pair[:1] in "وف" else pair}
+        return not candidates.isdisjoint(self._lex.person_words)
+
+    def _in_outlet_name(self, normalized: str, m: Match) -> bool:
+        """True for «وكالة فزان للأنباء»: a place inside an outlet's name."""
+        lex = self._lex
+        after = normalized[m.end:m.end + 30].split()
+        nxt = after[0].strip(_PUNCT) if after else ""
+        if nxt in lex.outlet_after:
+            return True
+        before = normalized[max(0, m.start - 20):m.start].split()
+        prev = before[-1].strip(_PUNCT) if before and normalized[m.start - 1:m.start] == " " else ""
+        return bool(prev) and _word_in(prev, lex.outlet_before) is not None and nxt in lex.outlet_after_weak
+
+    # -- disambiguation ----------------------------------------------------
+
+    def _context(self, matches: Sequence[Match]) -> tuple[set[str], list[tuple[int, Place]], Counter]:
+        """Countries the text names (and how often), and the places it names without ambiguity."""
+        counts: Counter = Counter()
+        anchors: list[Place] = []
+        for m in matches:
+            places = [self.gazetteer.get(i) for i in m.ids]
+            places = [p for p in places if p is not None]
+            if len(places) == 1:
+                place = places[0]
+                if place.kind == "country":
+                    counts[place.country] += 1
+                elif place.kind not in AREA_KINDS:
+                    anchors.append((m.start, place))
+        return set(counts), anchors, counts
+
+    def _choose(self, m: Match, q: _Qualified, context) -> tuple[Place | None, float]:
+        """The best candidate and a confidence in [0, 1]; None when it is a coin toss."""
+        countries, anchors, _ = context
+        ids = list(m.ids)
+        head, _, rest = m.name.partition(" ")
+        if rest and head in self._lex.cue_kinds and countries - {_DEFAULT_COUNTRY}:
+            # «ميناء طرابلس» is a Libyan port by name, but in a report about Lebanon the cue
+            # word and the town compete: let the town's other namesakes in.
+            named = countries - {_DEFAULT_COUNTRY}
+            if not any(self.gazetteer.get(i).country in named for i in ids if self.gazetteer.get(i)):
+                ids += [i for i in self.gazetteer.name_index().get(rest, ())
+                        if i not in ids and self.gazetteer.get(i).country in named]
+            q = _Qualified(q.qualifier, q.phrase_start, q.direction, q.distance_km,
+                           q.cue_kinds | self._lex.cue_kinds[head])
+        places = [p for p in (self.gazetteer.get(i) for i in ids) if p is not None]
+        if not places:
+            return None, 0.0
+        if len(places) == 1:
+            return places[0], 0.9 if places[0].country in countries | {_DEFAULT_COUNTRY} else 0.75
+        others = [a for start, a in anchors if start != m.start]
+        scored = sorted(((self._score(p, q, countries, others), p) for p in places),
+                        key=lambda sp: sp[0], reverse=True)
+        (best, top), (second, runner) = scored[0], scored[1]
+        margin = best - second
+        apart = spatial.distance_km(top.lat, top.lon, runner.lat, runner.lon)
+        if margin < 0.25 and apart > 50 and top.kind == runner.kind:
+            return None, 0.2
+        if apart <= 50:
+            margin = max(margin, 1.0)  # same place in two sources: no real ambiguity
+        return top, round(min(0.95, 0.5 + 0.45 * (1 - math.exp(-margin))), 3)
+
+    @staticmethod
+    def _score(place: Place, q: _Qualified, countries: set[str], anchors: list[Place]) -> float:
+        """Evidence for one candidate; see the module docstring."""
+        score = 0.0
+        if place.country in countries:
+            score += 4.0
+        elif place.country == _DEFAULT_COUNTRY:
+            score += 2.0
+        if q.cue_kinds and place.kind in q.cue_kinds:
+            score += 3.0
+        if anchors:
+            nearest = min(spatial.distance_km(place.lat, place.lon, a.lat, a.lon) for a in anchors)
+            score += 2.0 * math.exp(-nearest / 200.0)
+        score += {"country": 1.5, "city": 1.2, "town": 0.9, "region": 0.8, "district": 0.2}.get(place.kind, 0.6)
+        score += math.log10(place.population + 1) / 3.0
+        if place.source.startswith("curated") or place.id.startswith("ly:"):
+            score += 0.3  # checked by us
+        return score
+
+    # -- qualifiers and geometry -------------------------------------------
+
+    def _qualify(self, normalized: str, m: Match) -> _Qualified:
+        """Read the qualifier from the words that end where the name begins."""
+        lex = self._lex
+        start = max(0, m.start - 80)
+        before = normalized[start:m.start]
+        words = before.split() if before.endswith(" ") else []
+        cue_word = _word_in(words[-1], lex.cue_kinds) if words else None
+        cue_kinds = frozenset()
+        phrase_start = m.start
+        if cue_word is not None:
+            cue_kinds = lex.cue_kinds[cue_word] or frozenset({"__any__"})
+            phrase_start = start + before.rstrip().rfind(" ") + 1
+            words = words[:-1]
+        # Only words that can end a qualifier phrase are worth a regex.
+        if not words or _word_in(words[-1], lex.triggers) is None:
+            return _Qualified("none", phrase_start, None, None, cue_kinds)
+        for qualifier, pattern in (("distance", lex.distance), ("direction", lex.direction),
+                                   ("near", lex.near), ("along", lex.along), ("between", lex.between),
+                                   ("inside", lex.inside)):
+            found = pattern.search(before)
+            if not found:
+                continue
+            direction = distance = None
+            if "dir1" in pattern.groupindex and found.group("dir1"):
+                direction = self._direction(found.group("dir1"), found.group("dir2"))
+            if qualifier == "distance":
+                distance = float(found.group("num").replace(",", ".")) * lex.units[found.group("unit")]
+            return _Qualified("none" if qualifier == "inside" else qualifier, start + found.start(),
+                              direction, distance, cue_kinds)
+        return _Qualified("none", phrase_start, None, None, cue_kinds)
+
+    def _direction(self, first: str, second: str | None) -> str:
+        """«جنوب غرب» -> 'south_west'."""
+        parts = [self._lex.directions[w[2:] if w.startswith("ال") and w not in self._lex.directions else w]
+                 for w in (first, second) if w]
+        if len(parts) == 2 and parts[0] in ("east", "west"):
+            parts.reverse()
+        return "_".join(dict.fromkeys(parts))
+
+    def _mention(self, text, offsets, resolved, pair) -> Mention:
+        """Build one mention, with the geometry its qualifier implies."""
+        m, q, place, confidence = resolved
+        start, end = original_span(text, offsets, m.start, m.end)
+        phrase_start = original_span(text, offsets, q.phrase_start, m.end)[0]
+        candidates = m.ids if place is None or place.id in m.ids else (*m.ids, place.id)
+        base = dict(start=start, end=end, surface=text[start:end], candidates=candidates,
+                    phrase_start=phrase_start, phrase_end=end, confidence=confidence)
+        if place is None:
+            return Mention(place=None, **base)
+        if pair is not None:
+            first, second = pair
+            key = ("between", first.id, second.id)
+            if key not in self._geometries:
+                width = max(10.0, 0.15 * spatial.distance_km(first.lat, first.lon, second.lat, second.lon))
+                self._geometries[key] = spatial.corridor(first.geometry, second.geometry, width_km=width)
+            return Mention(place=place, qualifier="between", anchor=first, second_anchor=second,
+                           geometry=self._geometries[key], precision=max(2, _precision(place)), **base)
+        qualifier, precision = _qualifier_and_precision(place, q)
+        if qualifier == "none":
+            return Mention(place=place, geometry=place.geometry, precision=precision, **base)
+        key = (place.id, qualifier, q.direction, q.distance_km)
+        geometry = self._geometries.get(key)
+        if geometry is None:
+            if len(self._geometries) > 50_000:
+                self._geometries.clear()
+            region = self.gazetteer.get(self._lex.country_parts.get((place.id, q.direction or ""), ""))
+            geometry = self._geometries[key] = (
+                region.geometry if qualifier == "part_of" and region is not None
+                else _relative_geometry(place, qualifier, q))
+        return Mention(place=place, qualifier=qualifier, anchor=place, geometry=geometry,
+                       precision=precision, direction=q.direction, **base)
+
+    def _between_pairs(self, normalized: str, resolved) -> dict[int, tuple[Place, Place]]:
+        """For «بين X و Y»: both X and Y map to the pair (X, Y)."""
+        pairs: dict[int, tuple[Place, Place]] = {}
+        for i in range(len(resolved) - 1):
+            (m, q, place, _), (m2, _, place2, _) = resolved[i], resolved[i + 1]
+            if q.qualifier != "between" or place is None or place2 is None:
+                continue
+            if self._lex.between_tail.fullmatch(normalized[m.end:m2.start]):
+                pairs[i] = pairs[i + 1] = (place, place2)
+        return pairs
+
+
+def _qualifier_and_precision(place: Place, q: _Qualified) -> tuple[str, int]:
+    """The mention's qualifier and ACLED precision, from the words before it and the anchor's shape."""
+    own = _precision(place)
+    is_line = place.geometry.geom_type in ("LineString", "MultiLineString")
+    if q.qualifier == "direction" and q.direction:
+        if place.kind in AREA_KINDS:
+            return "part_of", 3
+        return f"{q.direction.split('_')[0]}_of", max(2, own)
+    if q.qualifier == "near":
+        return ("along" if is_line else "near"), max(2, own)
+    if q.qualifier == "along":
+        return "along", max(2, own)
+    if q.qualifier == "distance" and q.distance_km is not None:
+        return "distance", max(2, own)
+    return "none", own
+
+
+def _relative_geometry(place: Place, qualifier: str, q: _Qualified) -> BaseGeometry:
+    """The honest shape of a relative phrase around its anchor (see the module docstring)."""
+    if qualifier == "part_of":
+        return spatial.part_of(place.geometry, q.direction)
+    if qualifier.endswith("_of"):
+        bearing = spatial.BEARINGS[q.direction]
+        reach = _SECTOR_KM.get(place.kind, 50.0)
+        if place.geometry.geom_type == "Point":
+            return spatial.sector(place.lat, place.lon, bearing, inner_km=reach / 20, outer_km=reach)
+        return spatial.side_of(place.geometry, bearing, reach_km=reach)
+    if qualifier == "near":
+        return spatial.buffer_km(place.geometry, _NEAR_KM.get(place.kind, 15.0))
+    if qualifier == "along":
+        return spatial.buffer_km(place.geometry, _ALONG_KM)
+    # distance: an offset circle when a direction is given, else a ring at that distance
+    radius = max(10.0, 0.1 * q.distance_km)
+    if q.direction:
+        lat, lon = spatial.offset_point(place.lat, place.lon, spatial.BEARINGS[q.direction], q.distance_km)
+        return spatial.circle(lat, lon, radius)
+    outer = spatial.circle(place.lat, place.lon, q.distance_km + radius)
+    return outer.difference(spatial.circle(place.lat, place.lon, max(q.distance_km - radius, 0.0)))
+
+
+def _precision(place: Place) -> int:
+    """ACLED precision of a place named by itself."""
+    if place.kind in AREA_KINDS or place.kind == "continent":
+        return 3
+    if place.kind in POINT_KINDS and place.geometry.geom_type == "Point":
+        return 1
+    return 2
+
+
+@cache
+def _default_parser(path: Path | None) -> Geoparser:
+    """One parser per gazetteer file, built on first use."""
+    return Geoparser(load_gazetteer(path))
+
+
+def get_parser(gazetteer: Gazetteer | None = None) -> Geoparser:
+    """The parser for ``gazetteer`` (the shipped one by default), built once."""
+    if gazetteer is None:
+        return _default_parser(None)
+    return _parsers_for(gazetteer)
+
+
+_PARSERS: dict[int, Geoparser] = {}
+
+
+def _parsers_for(gazetteer: Gazetteer) -> Geoparser:
+    """Cache parsers per gazetteer object (Gazetteer is not hashable by value)."""
+    parser = _PARSERS.get(id(gazetteer))
+    if parser is None or parser.gazetteer is not gazetteer:
+        parser = _PARSERS[id(gazetteer)] = Geoparser(gazetteer)
+    return parser
+
+
+def find_places(text: str, *, gazetteer: Gazetteer | None = None) -> list[Mention]:
+    """Every place mention in ``text``, resolved.
+
+    Parameters
+    ----------
+    text : str
+        Arabic or Latin text.
+    gazetteer : Gazetteer, optional
+        Defaults to the shipped gazetteer.
+
+    Returns
+    -------
+    list of Mention
+        In text order. Empty for empty text. A mention whose name was recognised
+        but could not be placed has ``place=None``.
+
+    Examples
+    --------
+    >>> [m.surface for m in find_places("وصلوا إلى سرت قادمين من بني وليد")]
+    ['سرت', 'بني وليد']
+    """
+    return get_parser(gazetteer).parse(text)

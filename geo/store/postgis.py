@@ -1,0 +1,290 @@
+"""The shared store: the same tables in a PostGIS database (psycopg imported on open)."""
+
+from __future__ import annotations
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo.errors import InputError, StorageError
+from geo.store.frames import EVENT_COLUMNS
+from geo.models import Article, Event, Mention
+from geo.store.schema import (
+    ARTICLE_COLUMNS, MENTION_COLUMNS, SCHEMA_VERSION, StoreStats, ARTICLE_TYPES, Closing,
+    EVENT_TYPES_SQL, MENTION_TYPES, PLACE_TYPES, article_row, articles_frame, check_article,
+    check_events, check_filters, event_row, events_frame, exact_filter, iso_datetime, mention_row,
+    mentions_frame, new_places,
+)
+
+
+_PG_TYPES = {"TEXT": "text", "INTEGER": "integer", "REAL": "double precision", "DATE": "date",
+             "DATETIME": "timestamptz", "BOOLEAN": "boolean"}
+_IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+class PostGISStore(Closing):
+    """The shared store: the same three tables in a PostGIS database.
+
+    ``geom`` columns are ``geometry(Geometry, 4326)`` with GiST indexes; lists
+    stay JSON text, as in the GeoPackage, so both read back the same frame.
+    psycopg is imported when the store is opened, not before.
+
+    Parameters
+    ----------
+    url : str
+        ``postgresql://user:password@host:port/database``.
+    schema : str, default "public"
+        The PostgreSQL schema holding the tables (created when missing).
+
+    Raises
+    ------
+    InputError
+        For a schema name that is not a plain lower-case identifier.
+    StorageError
+        When the server cannot be reached or PostGIS is missing.
+    """
+
+    def __init__(self, url: str, *, schema: str = "public"):
+        if not _IDENT.match(schema):
+            raise InputError(f"schema must be a lower-case identifier, got {schema!r}")
+        try:
+            import psycopg
+        except ImportError as exc:  # an optional dependency
+            raise StorageError("the PostGIS store needs psycopg: pip install 'psycopg[binary]'") from exc
+        self._psycopg = psycopg
+        self.url = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql://", url)
+        self.schema = schema
+        self._lock = threading.RLock()
+        try:
+            self._conn = psycopg.connect(self.url, autocommit=True)
+            self.schema_version = self._ensure_schema()
+        except psycopg.Error as exc:
+            raise StorageError(f"cannot open the PostGIS store {self._safe_url()!r}: {exc}") from exc
+
+    def _safe_url(self) -> str:
+        return re.sub(r"//([^:@/]+):[^@/]*@", r"//\1:***@", self.url)
+
+    def __repr__(self) -> str:
+        return f"PostGISStore({self._safe_url()!r}, schema={self.schema!r})"
+
+    def _t(self, table: str) -> str:
+        return f'"{self.schema}".{table}'
+
+    def _ensure_schema(self) -> int:
+        s = self.schema
+
+        def cols(types: dict[str, str], unique: str | None = None) -> str:
+            return ", ".join(f"{n} {_PG_TYPES[t]}" + (" NOT NULL UNIQUE" if n == unique else "")
+                             for n, t in types.items())
+
+        with self._conn.transaction():
+            self._conn.execute("SELECT pg_advisory_xact_lock(hashtext('marsad_schema'))")
+            exists = self._conn.execute(
+                "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = 'marsad_meta'",
+                (s,)).fetchone()
+            if not exists:
+                self._conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+                self._conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{s}"')
+                for statement in (
+                    f"CREATE TABLE {self._t('articles')} (fid bigserial PRIMARY KEY, "
+                    f"{cols(ARTICLE_TYPES, 'id')})",
+                    f"CREATE TABLE {self._t('mentions')} (fid bigserial PRIMARY KEY, "
+                    f"geom geometry(Geometry, 4326), {cols(MENTION_TYPES)})",
+                    f"CREATE INDEX ON {self._t('mentions')} (article_id)",
+                    f"CREATE INDEX ON {self._t('mentions')} USING gist (geom)",
+                    f"CREATE TABLE {self._t('places')} (fid bigserial PRIMARY KEY, "
+                    f"geom geometry(Geometry, 4326), {cols(PLACE_TYPES, 'place_id')})",
+                    f"CREATE INDEX ON {self._t('places')} USING gist (geom)",
+                    f"CREATE TABLE {self._t('events')} (fid bigserial PRIMARY KEY, "
+                    f"geom geometry(Geometry, 4326), {cols(EVENT_TYPES_SQL, 'id')})",
+                    f"CREATE INDEX ON {self._t('events')} (article_id)",
+                    f"CREATE INDEX ON {self._t('events')} (event_date)",
+                    f"CREATE INDEX ON {self._t('events')} USING gist (geom)",
+                    f"CREATE TABLE {self._t('marsad_meta')} (key text PRIMARY KEY, value text NOT NULL)",
+                ):
+                    self._conn.execute(statement)
+                self._conn.execute(f"INSERT INTO {self._t('marsad_meta')} VALUES ('schema_version', %s)",
+                                   (str(SCHEMA_VERSION),))
+            version = int(self._conn.execute(
+                f"SELECT value FROM {self._t('marsad_meta')} WHERE key = 'schema_version'").fetchone()[0])
+        if version != SCHEMA_VERSION:
+            raise StorageError(f"{self!r} has schema version {version!r}; "
+                               f"this Marsad reads version {SCHEMA_VERSION}")
+        return version
+
+    def _transaction(self, work) -> Any:
+        with self._lock:
+            if self._conn is None:
+                raise StorageError(f"{self!r} is closed")
+            try:
+                with self._conn.transaction():
+                    with self._conn.cursor() as cur:
+                        return work(cur)
+            except self._psycopg.Error as exc:
+                raise StorageError(f"writing to {self!r} failed: {exc}") from exc
+
+    def _query(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        with self._lock:
+            if self._conn is None:
+                raise StorageError(f"{self!r} is closed")
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except self._psycopg.Error as exc:
+                raise StorageError(f"reading {self!r} failed: {exc}") from exc
+
+    @staticmethod
+    def _wkb(geometry: BaseGeometry | None) -> bytes | None:
+        return None if geometry is None else shapely.to_wkb(geometry, byte_order=1, flavor="iso")
+
+    def _insert_events(self, cur, events: Sequence[Event]) -> None:
+        updates = ", ".join(f"{c} = excluded.{c}" for c in ("geom", *EVENT_COLUMNS) if c != "id")
+        cur.executemany(
+            f"INSERT INTO {self._t('events')} (geom, {', '.join(EVENT_COLUMNS)}) "
+            f"VALUES (ST_GeomFromWKB(%s, 4326), {', '.join(['%s'] * len(EVENT_COLUMNS))}) "
+            f"ON CONFLICT (id) DO UPDATE SET {updates}",
+            [(self._wkb(e.geometry), *event_row(e)) for e in events])
+
+    def write_article(self, article: Article, mentions: Sequence[Mention],
+                      events: Sequence[Event]) -> bool:
+        """Same contract as ``GeoPackageStore.write_article``."""
+        return self.write_articles([(article, mentions, events)])[0]
+
+    def write_articles(self, items: Sequence[tuple[Article, Sequence[Mention], Sequence[Event]]]) -> list[bool]:
+        """Same contract as ``GeoPackageStore.write_articles``."""
+        prepared = []
+        for article, mentions, events in items:
+            check_article(article)
+            check_events(events, article.id)
+            for m in mentions:
+                if not isinstance(m, Mention):
+                    raise InputError(f"expected Mention objects, got {type(m).__name__!r}")
+            row = list(article_row(article))
+            row[6] = article.ingested_at  # timestamptz takes the datetime itself
+            prepared.append((article, row, mentions, events, new_places(mentions, set())))
+        if not prepared:
+            return []
+
+        def one(cur, article, row, mentions, events, places) -> bool:
+            cur.execute(
+                f"INSERT INTO {self._t('articles')} ({', '.join(ARTICLE_TYPES)}) "
+                f"VALUES ({', '.join(['%s'] * len(ARTICLE_TYPES))}) ON CONFLICT (id) DO NOTHING", row)
+            if cur.rowcount == 0:
+                return False
+            if places:
+                cur.executemany(
+                    f"INSERT INTO {self._t('places')} (geom, {', '.join(PLACE_TYPES)}) "
+                    f"VALUES (ST_GeomFromWKB(%s, 4326), %s, %s, %s, %s) ON CONFLICT (place_id) DO NOTHING",
+                    [(self._wkb(p.geometry), p.id, p.name_ar, p.name_en, p.kind) for p in places.values()])
+            if mentions:
+                rows = []
+                for m in mentions:
+                    geometry, values = mention_row(article.id, m)
+                    rows.append((self._wkb(geometry), *values))
+                cur.executemany(
+                    f"INSERT INTO {self._t('mentions')} (geom, {', '.join(MENTION_TYPES)}) "
+                    f"VALUES (ST_GeomFromWKB(%s, 4326), {', '.join(['%s'] * len(MENTION_TYPES))})", rows)
+            if events:
+                self._insert_events(cur, events)
+            return True
+
+        return self._transaction(lambda cur: [one(cur, *item) for item in prepared])
+
+    def write(self, events: Sequence[Event]) -> int:
+        """Same contract as ``GeoPackageStore.write``."""
+        events = list(events)
+        if not events:
+            return 0
+        check_events(events)
+        self._transaction(lambda cur: self._insert_events(cur, events))
+        return len(events)
+
+    def read(self, *, bbox=None, since=None, until=None, event_types=None, actors=None,
+             outlets=None, speakers=None, near=None, precision=None,
+             include_denied: bool = True) -> gpd.GeoDataFrame:
+        """Same contract as ``GeoPackageStore.read``."""
+        f = check_filters(bbox=bbox, since=since, until=until, event_types=event_types,
+                           actors=actors, outlets=outlets, speakers=speakers, near=near,
+                           precision=precision, include_denied=include_denied)
+        if f.area is not None and f.area.is_empty:   # a bbox and a circle that do not meet
+            return events_frame([], [])
+        where, params = [], []
+        if f.envelope is not None:
+            where.append("e.geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)")
+            params += list(f.envelope)
+        if f.since is not None:
+            where.append("e.event_date >= %s")
+            params.append(f.since)
+        if f.until is not None:
+            where.append("e.event_date <= %s")
+            params.append(f.until)
+        for column, values in (("e.type", f.event_types), ("e.speaker", f.speakers)):
+            if values is not None:
+                where.append(f"{column} = ANY(%s)")
+                params.append(list(values))
+        if f.actors is not None:
+            where.append("e.actors::jsonb ?| %s")
+            params.append(list(f.actors))
+        if f.outlets is not None:
+            where.append(f"(e.publisher = ANY(%s) OR e.cited_outlet = ANY(%s) OR EXISTS "
+                         f"(SELECT 1 FROM {self._t('articles')} a WHERE a.id = e.article_id "
+                         f"AND a.outlet = ANY(%s)))")
+            params += [list(f.outlets)] * 3
+        if f.precision is not None:
+            where.append("e.geo_precision = ANY(%s)")
+            params.append(list(f.precision))
+        if not f.include_denied:
+            where.append("NOT e.denied")
+        sql = (f"SELECT ST_AsBinary(e.geom), {', '.join('e.' + c for c in EVENT_COLUMNS)} "
+               f"FROM {self._t('events')} e"
+               + (f" WHERE {' AND '.join(where)}" if where else "")
+               + " ORDER BY e.event_date ASC NULLS LAST, e.id")
+        rows = self._query(sql, params)
+        frame = events_frame([r[1:] for r in rows], [_bytes(r[0]) for r in rows])
+        return exact_filter(frame, f)
+
+    def has_article(self, article_id: str) -> bool:
+        """True when an article with this id is stored."""
+        return bool(self._query(f"SELECT 1 FROM {self._t('articles')} WHERE id = %s", (article_id,)))
+
+    def articles(self, *, with_text: bool = False) -> pd.DataFrame:
+        """Same contract as ``GeoPackageStore.articles``."""
+        columns = (*ARTICLE_COLUMNS, "text") if with_text else ARTICLE_COLUMNS
+        rows = self._query(f"SELECT {', '.join(columns)} FROM {self._t('articles')} ORDER BY fid")
+        rows = [tuple(iso_datetime(v) if isinstance(v, dt.datetime) else v for v in r) for r in rows]
+        return articles_frame(rows, columns)
+
+    def mentions(self, article_id: str | None = None) -> gpd.GeoDataFrame:
+        """Same contract as ``GeoPackageStore.mentions``."""
+        sql = (f"SELECT ST_AsBinary(CASE WHEN m.geom_is_place THEN p.geom ELSE m.geom END), "
+               f"{', '.join('m.' + c for c in MENTION_COLUMNS)} FROM {self._t('mentions')} m "
+               f"LEFT JOIN {self._t('places')} p ON m.geom_is_place AND p.place_id = m.place_id")
+        params: tuple = ()
+        if article_id is not None:
+            sql += " WHERE m.article_id = %s"
+            params = (article_id,)
+        rows = self._query(sql + " ORDER BY m.fid", params)
+        return mentions_frame([r[1:] for r in rows], [_bytes(r[0]) for r in rows])
+
+    def stats(self) -> StoreStats:
+        """Same contract as ``GeoPackageStore.stats``."""
+        (n_articles,), = self._query(f"SELECT count(*) FROM {self._t('articles')}")
+        (n_mentions,), = self._query(f"SELECT count(*) FROM {self._t('mentions')}")
+        (n_events, first, last), = self._query(
+            f"SELECT count(*), min(event_date), max(event_date) FROM {self._t('events')}")
+        by_type = dict(self._query(
+            f"SELECT type, count(*) FROM {self._t('events')} GROUP BY type ORDER BY type"))
+        return StoreStats(n_articles, n_mentions, n_events, first, last, by_type)
+
+
+def _bytes(value: Any) -> bytes | None:
+    """psycopg hands bytea back as memoryview or bytes; shapely wants bytes."""
+    return None if value is None else bytes(value)

@@ -1,0 +1,327 @@
+"""What both stores share: the columns, the read filters, the row and frame helpers.
+
+Both backends hold the same columns (lists travel as JSON text, as in
+``geo.store.frames``) and share the filter semantics: SQL narrows by columns and by
+bounding boxes, then one exact shapely test decides what meets a bbox or a
+circle, so a filter means the same thing on either side.
+"""
+
+from __future__ import annotations
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import box
+from shapely.geometry.base import BaseGeometry
+
+from geo.errors import InputError
+from geo.store.frames import EVENT_COLUMNS
+from geo.models import EVENT_TYPES, Article, Event, Mention
+
+SCHEMA_VERSION = 1
+CRS = "EPSG:4326"
+
+ARTICLE_COLUMNS = ("id", "title", "outlet", "url", "published", "language", "ingested_at")
+MENTION_COLUMNS = (
+    "article_id", "start_char", "end_char", "surface", "place_id", "qualifier",
+    "anchor_id", "second_anchor_id", "direction", "precision", "confidence",
+    "candidates", "phrase_start", "phrase_end",
+)
+
+# Column types, one list for both backends (GeoPackage types; PostGIS maps them below).
+ARTICLE_TYPES = {
+    "id": "TEXT", "title": "TEXT", "outlet": "TEXT", "url": "TEXT", "published": "DATE",
+    "language": "TEXT", "ingested_at": "DATETIME", "text": "TEXT",
+}
+MENTION_TYPES = {
+    "article_id": "TEXT", "start_char": "INTEGER", "end_char": "INTEGER", "surface": "TEXT",
+    "place_id": "TEXT", "qualifier": "TEXT", "anchor_id": "TEXT", "second_anchor_id": "TEXT",
+    "direction": "TEXT", "precision": "INTEGER", "confidence": "REAL", "candidates": "TEXT",
+    "phrase_start": "INTEGER", "phrase_end": "INTEGER", "geom_is_place": "BOOLEAN",
+}
+# A mention of a place as such (no qualifier) has the place's own geometry, and a
+# country or continent polygon is large: it is stored once in ``places`` and the
+# mention row points at it (geom_is_place), instead of once per mention.
+PLACE_TYPES = {"place_id": "TEXT", "name_ar": "TEXT", "name_en": "TEXT", "kind": "TEXT"}
+EVENT_TYPES_SQL = {
+    "id": "TEXT", "article_id": "TEXT", "type": "TEXT", "actors": "TEXT", "places": "TEXT",
+    "geo_precision": "INTEGER", "event_date": "DATE", "date_precision": "TEXT",
+    "speaker": "TEXT", "speaker_role": "TEXT", "source_type": "TEXT", "cited_outlet": "TEXT",
+    "publisher": "TEXT", "url": "TEXT", "quote": "TEXT", "quote_start": "INTEGER",
+    "quote_end": "INTEGER", "denied": "BOOLEAN", "confidence": "REAL", "review": "TEXT",
+    "note": "TEXT",
+}
+assert tuple(EVENT_TYPES_SQL) == EVENT_COLUMNS
+# json.dumps(..., ensure_ascii=False) builds a new encoder on every call; one encoder
+# with the same settings writes the same text.
+_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStats:
+    """What a store holds: row counts, the span of event dates, events per type."""
+
+    articles: int
+    mentions: int
+    events: int
+    first_event_date: dt.date | None
+    last_event_date: dt.date | None
+    events_by_type: dict[str, int] = field(default_factory=dict)
+
+
+
+@dataclass(frozen=True, slots=True)
+class _Filters:
+    """Validated read filters, shared by both backends."""
+
+    bbox: tuple[float, float, float, float] | None
+    since: dt.date | None
+    until: dt.date | None
+    event_types: tuple[str, ...] | None
+    actors: tuple[str, ...] | None
+    outlets: tuple[str, ...] | None
+    speakers: tuple[str, ...] | None
+    area: BaseGeometry | None          # the exact shape a geometry must meet (bbox ∩ circle)
+    precision: tuple[int, ...] | None   # the geo_precision levels wanted
+    include_denied: bool
+
+    @property
+    def envelope(self) -> tuple[float, float, float, float] | None:
+        """(minx, miny, maxx, maxy) every match's bounds must overlap."""
+        return None if self.area is None else tuple(self.area.bounds)
+
+
+def _as_date(name: str, value: Any) -> dt.date | None:
+    """A date from a date, datetime, pandas Timestamp or 'YYYY-MM-DD' string."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            pass
+    raise InputError(f"{name} must be a date or 'YYYY-MM-DD', got {value!r}")
+
+
+def _as_names(name: str, value: Any) -> tuple[str, ...] | None:
+    """A tuple of non-empty strings from one string or an iterable of them."""
+    if value is None:
+        return None
+    items = (value,) if isinstance(value, str) else tuple(value) if isinstance(value, Iterable) else None
+    if items is None or not all(isinstance(v, str) and v for v in items):
+        raise InputError(f"{name} must be a string or a list of non-empty strings, got {value!r}")
+    return items
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) \
+        and math.isfinite(value)
+
+
+def _is_seq(value: Any) -> bool:
+    return isinstance(value, (Sequence, np.ndarray)) and not isinstance(value, str)
+
+
+def check_filters(*, bbox, since, until, event_types, actors, outlets, speakers, near,
+                   precision, include_denied) -> _Filters:
+    """Validate every read filter at the entry point; InputError quotes the bad value."""
+    area = None
+    if bbox is not None:
+        if not (_is_seq(bbox) and len(bbox) == 4 and all(_finite(v) for v in bbox)):
+            raise InputError(f"bbox must be (min_lon, min_lat, max_lon, max_lat), got {bbox!r}")
+        minx, miny, maxx, maxy = (float(v) for v in bbox)
+        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+            raise InputError(
+                f"bbox must be (min_lon, min_lat, max_lon, max_lat) with min <= max inside "
+                f"[-180, 180] x [-90, 90], got {bbox!r}")
+        bbox = (minx, miny, maxx, maxy)
+        area = box(*bbox)
+    if near is not None:
+        if not (_is_seq(near) and len(near) == 3 and all(_finite(v) for v in near)):
+            raise InputError(f"near must be (lat, lon, radius_km), got {near!r}")
+        lat, lon, radius = (float(v) for v in near)
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180 and radius >= 0):
+            raise InputError(f"near must be (lat, lon, radius_km) with radius_km >= 0, got {near!r}")
+        from geo.places.spatial import circle  # geo.places.spatial is light; imported here to keep store import cheap
+        disc = circle(lat, lon, radius)
+        area = disc if area is None else area.intersection(disc)
+    since_d, until_d = _as_date("since", since), _as_date("until", until)
+    if since_d and until_d and since_d > until_d:
+        raise InputError(f"since must not be after until, got since={since!r}, until={until!r}")
+    types = _as_names("event_types", event_types)
+    if types is not None:
+        unknown = [t for t in types if t not in EVENT_TYPES]
+        if unknown:
+            raise InputError(f"event_types must be among {list(EVENT_TYPES)}, got {unknown!r}")
+    levels = None
+    if precision is not None:
+        # An int is a ceiling (1 = only named places); a list is the set of levels wanted.
+        single = isinstance(precision, (int, np.integer))
+        items = (precision,) if single else \
+            tuple(precision) if _is_seq(precision) or isinstance(precision, (set, frozenset)) else ()
+        if not items or not all(isinstance(p, (int, np.integer)) and not isinstance(p, bool)
+                                and p in (1, 2, 3) for p in items):
+            raise InputError(f"precision must be 1, 2 or 3 or a list of them, got {precision!r}")
+        levels = tuple(range(1, int(precision) + 1)) if single else tuple(sorted({int(p) for p in items}))
+    return _Filters(
+        bbox=bbox, since=since_d, until=until_d, event_types=types,
+        actors=_as_names("actors", actors), outlets=_as_names("outlets", outlets),
+        speakers=_as_names("speakers", speakers), area=area, precision=levels,
+        include_denied=bool(include_denied),
+    )
+
+
+def check_article(article: Article) -> None:
+    """Raise InputError for an article that cannot be stored."""
+    if not isinstance(article, Article):
+        raise InputError(f"write_article needs an Article, got {type(article).__name__!r}")
+    if not article.id:
+        raise InputError(f"an article needs an id, got {article.id!r}")
+
+
+def check_events(events: Sequence[Event], article_id: str | None = None) -> None:
+    """Raise InputError for a non-Event, or an event of another article."""
+    for e in events:
+        if not isinstance(e, Event):
+            raise InputError(f"expected Event objects, got {type(e).__name__!r}")
+        if article_id is not None and e.article_id != article_id:
+            raise InputError(f"event {e.id!r} belongs to article {e.article_id!r}, not {article_id!r}")
+
+
+# --------------------------------------------------------------------------- rows and frames
+
+def article_row(article: Article) -> tuple:
+    return (
+        article.id, article.title, article.outlet, article.url,
+        article.published.isoformat() if article.published else None,
+        article.language,
+        iso_datetime(article.ingested_at) if article.ingested_at else None,
+        article.text,
+    )
+
+
+def iso_datetime(value: dt.datetime) -> str:
+    """GeoPackage DATETIME text: UTC, milliseconds, a trailing Z."""
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return value.isoformat(timespec="milliseconds") + "Z"
+
+
+def _mention_geometry(m: Mention) -> tuple[BaseGeometry | None, bool]:
+    """(geometry to store in the mention row, whether it is the place's own geometry instead)."""
+    if m.place is not None and m.geometry is not None and (
+            m.geometry is m.place.geometry or m.geometry.equals_exact(m.place.geometry, 0.0)):
+        return None, True
+    return m.geometry, False
+
+
+def mention_row(article_id: str, m: Mention) -> tuple[BaseGeometry | None, tuple]:
+    """(geometry for the mention row, the row's other columns in ``MENTION_TYPES`` order)."""
+    geometry, is_place = _mention_geometry(m)
+    return geometry, (
+        article_id, m.start, m.end, m.surface, m.place.id if m.place else None, m.qualifier,
+        m.anchor.id if m.anchor else None, m.second_anchor.id if m.second_anchor else None,
+        m.direction, m.precision, float(m.confidence),
+        _json(list(m.candidates)), m.phrase_start, m.phrase_end, is_place,
+    )
+
+
+def new_places(mentions: Sequence[Mention], known: set[str]) -> dict[str, Any]:
+    """The places whose geometry the mentions borrow and the store may not hold yet."""
+    return {m.place.id: m.place for m in mentions
+            if m.place is not None and m.place.id not in known and _mention_geometry(m)[1]}
+
+
+def event_row(event: Event) -> tuple:
+    """An event's columns in ``EVENT_COLUMNS`` order, as ``geo.store.frames.event_record`` writes them.
+
+    Built directly rather than through the record dict: a report has a dozen
+    events or more, and this runs on every one of them.
+    """
+    a = event.attribution
+    places = [{"role": p.role, "place_id": p.place_id, "name": p.name, "precision": p.precision,
+               "start": p.start, "end": p.end, "qualifier": p.qualifier} for p in event.places]
+    return (event.id, event.article_id, event.type, _json(list(event.actors)), _json(places),
+            event.geo_precision, event.event_date.isoformat() if event.event_date else None,
+            event.date_precision, a.speaker, a.speaker_role, a.source_type, a.cited_outlet, a.publisher,
+            a.url, event.quote, event.quote_start, event.quote_end, bool(event.denied),
+            float(event.confidence), event.review, event.note)
+
+
+def events_frame(rows: list[tuple], wkbs: list[bytes | None]) -> gpd.GeoDataFrame:
+    """The store's event frame from plain rows in ``EVENT_COLUMNS`` order and ISO WKB."""
+    frame = pd.DataFrame.from_records(rows, columns=list(EVENT_COLUMNS)) if rows else \
+        pd.DataFrame({c: pd.Series(dtype=object) for c in EVENT_COLUMNS})
+    frame["event_date"] = pd.to_datetime(frame["event_date"])
+    frame["geo_precision"] = frame["geo_precision"].astype("Int64")
+    frame["quote_start"] = frame["quote_start"].astype("int64")
+    frame["quote_end"] = frame["quote_end"].astype("int64")
+    frame["denied"] = frame["denied"].astype(bool)
+    frame["confidence"] = frame["confidence"].astype("float64")
+    geometry = shapely.from_wkb(np.array(wkbs, dtype=object)) if wkbs else np.array([], dtype=object)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=CRS), crs=CRS)
+
+
+def mentions_frame(rows: list[tuple], wkbs: list[bytes | None]) -> gpd.GeoDataFrame:
+    frame = pd.DataFrame.from_records(rows, columns=list(MENTION_COLUMNS)) if rows else \
+        pd.DataFrame({c: pd.Series(dtype=object) for c in MENTION_COLUMNS})
+    for c in ("precision", "phrase_start", "phrase_end"):
+        frame[c] = frame[c].astype("Int64")
+    for c in ("start_char", "end_char"):
+        frame[c] = frame[c].astype("int64")
+    frame["confidence"] = frame["confidence"].astype("float64")
+    geometry = shapely.from_wkb(np.array(wkbs, dtype=object)) if wkbs else np.array([], dtype=object)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=CRS), crs=CRS)
+
+
+def articles_frame(rows: list[tuple], columns: Sequence[str]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(rows, columns=list(columns)) if rows else \
+        pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    frame["published"] = pd.to_datetime(frame["published"])
+    frame["ingested_at"] = pd.to_datetime(frame["ingested_at"], utc=True, format="ISO8601")
+    return frame
+
+
+def exact_filter(frame: gpd.GeoDataFrame, filters: _Filters) -> gpd.GeoDataFrame:
+    """Keep the rows whose geometry really meets the filter's area (SQL only compared boxes)."""
+    if filters.area is None or frame.empty:
+        return frame
+    keep = frame.geometry.intersects(filters.area).to_numpy(dtype=bool)
+    return frame[keep].reset_index(drop=True)
+
+
+class Closing:
+    """Closing and the with-statement, shared by both stores (each has _conn and _lock).
+
+    Closing a GeoPackage connection also checkpoints its WAL back into the file.
+    """
+
+    _conn: Any
+    _lock: Any
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None

@@ -1,0 +1,1 @@
+"""Reading Arabic text: the one normalizer, sentences and clauses, lexicons, dates."""

@@ -1,0 +1,140 @@
+"""Event dates from Arabic report text: weekdays, years, months, yesterday.
+
+Works on text normalized by :func:`geo.text.normalize.normalize` (ة -> ه, أ -> ا,
+ASCII digits). Precision follows the Event model: day, month, year, or
+"reported" when only the publication date is known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from geo.errors import InputError
+
+# Monday = 0, as datetime.weekday() counts.
+_WEEKDAYS = {"الاثنين": 0, "الإثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4,
+             "السبت": 5, "الاحد": 6}
+_MONTHS = {
+    "يناير": 1, "جانفي": 1, "كانون الثاني": 1, "فبراير": 2, "فيفري": 2, "شباط": 2, "مارس": 3, "اذار": 3,
+    "ابريل": 4, "افريل": 4, "نيسان": 4, "مايو": 5, "ماي": 5, "ايار": 5, "يونيو": 6, "جوان": 6,
+    "حزيران": 6, "يوليو": 7, "جويليه": 7, "تموز": 7, "اغسطس": 8, "اوت": 8, "اب": 8, "سبتمبر": 9,
+    "ايلول": 9, "اكتوبر": 10, "تشرين الاول": 10, "نوفمبر": 11, "تشرين الثاني": 11, "ديسمبر": 12,
+    "كانون الاول": 12,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date said in the text: normalized span, the date, and its precision."""
+
+    start: int
+    end: int
+    date: dt.date
+    precision: str
+
+
+@cache
+def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+    """The compiled date patterns (built on first use, not at import)."""
+    months = "|".join(sorted(_MONTHS, key=len, reverse=True))
+    days = "|".join(_WEEKDAYS)
+    year = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+    # What may stand before a year, read backwards from it: «15 مارس 2016», «مارس 2016», «العام 2016».
+    day_month = re.compile(rf"(?<!\d)(\d{{1,2}}) ?(?:من )?(?:شهر )?({months}) ?(?:من )?(?:العام |عام |سنه )?$")
+    month = re.compile(rf"(?<!\w)(?:[وفب]|في )?(?:شهر )?({months}) ?(?:من )?(?:العام |عام |سنه )?$")
+    year_word = re.compile(r"(?<!\w)(?:[وفبل]?(?:ال)?(?:عام|سنه)|في|خلال|منذ) ?$")
+    weekday = re.compile(rf"(?<!\w)(?:يوم )?[وفب]?({days})(?: الماضي| الفائت)?(?!\w)")
+    return year, day_month, month, year_word, weekday
+
+
+def find_dates(norm: str, *, published: dt.date | None = None) -> list[DateMention]:
+    """Every explicit date in ``norm`` (normalized text), in text order.
+
+    Parameters
+    ----------
+    norm : str
+        Text normalized by :func:`geo.text.normalize.normalize`.
+    published : datetime.date, optional
+        The publication date; weekdays (الخميس) and أمس are resolved against it.
+
+    Returns
+    -------
+    list of DateMention
+
+    Examples
+    --------
+    >>> [d.date.year for d in find_dates("قتل العام 2016 في غاره")]
+    [2016]
+    """
+    year, day_month, month, year_word, _ = _patterns()
+    found: list[DateMention] = []
+    for m in year.finditer(norm):
+        y = int(m.group(1))
+        lo = max(0, m.start() - 30)
+        before = norm[lo:m.start()]
+        if (dm := day_month.search(before)) is not None:
+            try:
+                found.append(DateMention(lo + dm.start(), m.end(), dt.date(y, _MONTHS[dm.group(2)], int(dm.group(1))), "day"))
+                continue
+            except ValueError:
+                pass
+        if (mm := month.search(before)) is not None:
+            found.append(DateMention(lo + mm.start(), m.end(), dt.date(y, _MONTHS[mm.group(1)], 1), "month"))
+        elif (yw := year_word.search(before)) is not None:
+            found.append(DateMention(lo + yw.start(), m.end(), dt.date(y, 1, 1), "year"))
+    if published is not None:
+        for day, number in _WEEKDAYS.items():
+            at = norm.find(day)
+            while at >= 0:
+                end = at + len(day)
+                head = norm[max(0, at - 1):at]
+                if (not head or not head.isalnum() or (head in "وفب" and (at < 2 or not norm[at - 2].isalnum()))) \
+                        and (end >= len(norm) or not norm[end].isalnum()):
+                    found.append(DateMention(at, end, last_weekday(published, number), "day"))
+                at = norm.find(day, end)
+        if "امس" in norm or "البارحه" in norm:
+            for m in re.finditer(r"(?<![\w])[وف]?(?:امس|البارحه)(?![\w])", norm):
+                found.append(DateMention(m.start(), m.end(), published - dt.timedelta(days=1), "day"))
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+def last_weekday(published: dt.date, weekday: int) -> dt.date:
+    """The latest date on or before ``published`` that falls on ``weekday`` (Monday = 0)."""
+    if not 0 <= weekday <= 6:
+        raise InputError(f"weekday must be 0..6, got {weekday!r}")
+    return published - dt.timedelta(days=(published.weekday() - weekday) % 7)
+
+
+def resolve_date(dates: list[DateMention], start: int, end: int, *, published: dt.date | None,
+                 report_date: DateMention | None = None) -> tuple[dt.date | None, str]:
+    """The date of an event said in ``norm[start:end]``.
+
+    The first explicit date inside the span wins; else the date the report
+    itself was given (``report_date``, e.g. «نشرت الخميس»); else the
+    publication date with precision "reported".
+
+    Returns
+    -------
+    (date or None, precision)
+    """
+    for d in dates:
+        if start <= d.start < end:
+            return d.date, d.precision
+    if report_date is not None:
+        return report_date.date, "reported"
+    return published, "reported"
+
+
+def find_report_date(norm: str, dates: list[DateMention]) -> DateMention | None:
+    """The day the quoted statement was published or made: «نشرت الخميس», «يوم الاحد الماضي»."""
+    for d in dates:
+        if d.precision != "day":
+            continue
+        before = norm[max(0, d.start - 12):d.start]
+        if re.search(r"(?:نشرت|نشر|صدر|صدرت|بثت|ادلي بها|اليوم|يوم)\s*$", before) or "نشرت" in before:
+            return d
+    return None

@@ -1,0 +1,338 @@
+"""Cue, actor and attribution lexicons (data under data/lexicon/) and their matchers.
+
+The words live in JSON so analysts can extend them without touching code. Each
+list is normalized with :func:`geo.text.normalize.normalize` and frozen into one
+Aho-Corasick automaton; a hit counts only when the letters in front of it are
+proclitics (و ف ب ل ك ال, and for verbs ي ت ن س) and the letters after it are an
+allowed ending. Loaders are cached per path, so a process builds each automaton once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple
+
+import ahocorasick
+
+from geo.errors import InputError
+from geo.text.normalize import normalize
+
+LEXICON_DIR = Path(__file__).resolve().parents[2] / "data" / "lexicon"
+
+_CONJ = ("", "و", "ف")
+_PREP = ("", "ب", "ل", "ك", "س")
+_HEAD = ("", "ال", "ي", "ت", "ن", "ا")
+# Every proclitic run a cue may carry: و+ب+ال, ف+س+ي, لل (ل + ال without its alef) ...
+CUE_PREFIXES = frozenset({c + p + h for c in _CONJ for p in _PREP for h in _HEAD} | {"لل", "ولل", "فلل"})
+NAME_PREFIXES = frozenset({"", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك"})
+LIGHT_SUFFIXES = frozenset({"", "ه", "ها", "هم", "هما", "ون", "ين", "ات", "وا", "ان", "ت", "ا", "تا",
+                            "ته", "تها", "تهم", "هن", "ي", "نا", "يه", "يا"})
+
+
+def _is_word(ch: str) -> bool:
+    """True for a letter or digit (Arabic or Latin): the inside of a word."""
+    return ch.isalnum()
+
+
+class Hit(NamedTuple):
+    """A lexicon entry found in normalized text; offsets are normalized ones.
+
+    A named tuple rather than a frozen dataclass: a report makes a hundred of
+    them, and a tuple is built several times faster.
+    """
+
+    start: int
+    end: int
+    key: str
+    prefix: str = ""
+    suffix: str = ""
+
+
+_WORD_TAIL = re.compile(r"[^\W_]*")
+
+
+class TermIndex:
+    """One frozen automaton over normalized terms, with clitic-aware boundaries.
+
+    Parameters
+    ----------
+    terms : iterable of (str, str)
+        (term, key) pairs in ordinary spelling; a trailing ``*`` lets any ending follow.
+    prefixes : frozenset of str
+        The letter runs allowed in front of a term inside the same word.
+    suffixes : frozenset of str
+        The endings allowed after a term without ``*`` (names take none).
+    """
+
+    def __init__(self, terms: Iterable[tuple[str, str]], *, prefixes: frozenset[str] = NAME_PREFIXES,
+                 suffixes: frozenset[str] = frozenset({""})):
+        self._prefixes = prefixes
+        self._suffixes = suffixes
+        self._max_prefix = max((len(p) for p in prefixes), default=0)
+        self._automaton = ahocorasick.Automaton()
+        entries: dict[str, tuple[str, bool]] = {}
+        for term, key in terms:
+            star = term.endswith("*")
+            form = normalize(term.rstrip("*")).strip()
+            if not form:
+                continue
+            entries.setdefault(form, (key, star))
+            if form.startswith("ال") and len(form) > 3:
+                # ل + ال is written لل: «للجيش» holds «لجيش», not «الجيش».
+                entries.setdefault("\x00" + form[1:], (key, star))
+        self.size = len(entries)
+        for form, (key, star) in entries.items():
+            lam = form.startswith("\x00")
+            text = form[1:] if lam else form
+            self._automaton.add_word(text, (len(text), key, star, lam))
+        if entries:
+            self._automaton.make_automaton()
+
+    def find(self, text: str) -> list[Hit]:
+        """Every boundary-respecting hit, leftmost-longest, no overlaps."""
+        if not self.size:
+            return []
+        found: list[Hit] = []
+        prefixes, suffixes = self._prefixes, self._suffixes
+        longest_prefix = max(self._max_prefix, 2)  # «ول» + «لجيش» for «ولجيش»
+        n = len(text)
+        # The word around a hit is read outwards from the hit: a report has a few dozen
+        # raw hits but hundreds of words, so this beats listing every word's bounds.
+        for end_index, (length, key, star, lam) in self._automaton.iter(text):
+            end = end_index + 1
+            start = end - length
+            if not text[start].isalnum():
+                continue  # the term starts on a mark or a space
+            floor = max(0, start - longest_prefix - 1)
+            p = start
+            while p > floor and text[p - 1].isalnum():
+                p -= 1
+            if p > 0 and text[p - 1].isalnum():
+                continue  # more letters in front than any proclitic run
+            prefix = text[p:start]
+            if lam:
+                if not prefix.endswith("ل") or prefix[:-1] not in ("", "و", "ف"):
+                    continue
+            elif prefix not in prefixes:
+                continue
+            if end < n and text[end].isalnum():
+                suffix = text[end:_WORD_TAIL.match(text, end, end + 9).end()]
+                if len(suffix) > 8 or not (star or suffix in suffixes):
+                    continue
+            else:
+                suffix = ""
+                if "" not in suffixes and not star:
+                    continue
+            found.append(Hit(start, end, key, prefix, suffix))
+        if len(found) < 2:
+            return found
+        found.sort(key=lambda h: (h.start, h.start - h.end))
+        kept: list[Hit] = []
+        last_end = -1
+        for hit in found:
+            if hit.start >= last_end:
+                kept.append(hit)
+                last_end = hit.end
+        return kept
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """An armed actor the extractor can name."""
+
+    id: str
+    name_ar: str
+    name_en: str
+    kind: str
+    side: str
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Every word list the event extractor needs, normalized and frozen."""
+
+    cues: TermIndex
+    priority: tuple[str, ...]
+    not_after: dict[str, tuple[str, ...]]
+    negation: frozenset[str]
+    negation_forms: frozenset[str]
+    denial: TermIndex
+    purpose: frozenset[str]
+    hedges: frozenset[str]
+    anaphora: dict[str, str]
+    group_anaphora: frozenset[str]
+    qaida_group_before: frozenset[str]
+    qaida_base_after: frozenset[str]
+    qaida_base_before: frozenset[str]
+    goods: TermIndex
+    temporal: frozenset[str]
+    deploy_objects: frozenset[str]
+    movement_nouns: frozenset[str]
+    anaphora_index: TermIndex
+    aside_re: re.Pattern
+    route_continuations: frozenset[str]
+    force_words: frozenset[str]
+    carriers: frozenset[str]
+    attack_not_before: frozenset[str]
+    not_before: dict[str, frozenset[str]]
+    smuggler_dealings: tuple[str, ...]
+    casualty_words: frozenset[str]
+    exposure: frozenset[str]
+    actors: TermIndex
+    actor_info: dict[str, Actor]
+    speech_verbs: frozenset[str]
+    opening_forms: frozenset[str]
+    continuation_verbs: frozenset[str]
+    preambles: tuple[str, ...]
+    interview: tuple[str, ...]
+    outlet_words: frozenset[str]
+    outlet_anaphora: tuple[str, ...]
+    known_outlets: TermIndex
+    report_words: frozenset[str]
+    official_words: frozenset[str]
+    rank_words: frozenset[str]
+    name_particles: frozenset[str]
+    anonymous: tuple[str, ...]
+    anonymous_heads: frozenset[str]
+    residents: tuple[str, ...]
+    residents_re: re.Pattern
+    anonymous_re: re.Pattern
+    official_re: re.Pattern
+    official_sources: tuple[str, ...]
+    statement_words: tuple[str, ...]
+    org_words: frozenset[str]
+    anaphora_sources: dict[str, str]
+    freight: tuple[str, ...] = ()
+
+
+def _read(path: Path) -> dict:
+    """A JSON lexicon file, with a clear error when it is missing or broken."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"lexicon file not found: {str(path)!r}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"lexicon file {str(path)!r} is not valid UTF-8 JSON: {exc}") from None
+
+
+def _norm_set(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(normalize(w) for w in words)
+
+
+def _norm_tuple(words: Iterable[str]) -> tuple[str, ...]:
+    # Longest first, so a scan that takes the first match takes the longest.
+    return tuple(sorted({normalize(w) for w in words}, key=len, reverse=True))
+
+
+def _goods_terms(goods) -> list[tuple[str, str]]:
+    """Goods words keyed by kind; an older flat list counts as contraband."""
+    if isinstance(goods, dict):
+        return [(w, kind) for kind, words in goods.items() for w in words]
+    return [(w, "contraband") for w in goods]
+
+
+def _any_of(words: Iterable[str], *, before: str = "") -> re.Pattern:
+    """One pattern that finds any of ``words`` (normalized), each after ``before``."""
+    forms = sorted({normalize(w) for w in words}, key=len, reverse=True)
+    return re.compile(re.escape(before) + "(?:" + "|".join(map(re.escape, forms)) + ")")
+
+
+@cache
+def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
+    """Load and freeze ``cues.json``, ``actors.json`` and ``attribution.json`` from ``directory``.
+
+    Parameters
+    ----------
+    directory : Path
+        The folder holding the three files (``data/lexicon`` by default).
+
+    Returns
+    -------
+    Lexicon
+
+    Raises
+    ------
+    InputError
+        When a file is missing or not valid JSON.
+    """
+    directory = Path(directory)
+    cues = _read(directory / "cues.json")
+    actors = _read(directory / "actors.json")
+    attrib = _read(directory / "attribution.json")
+    cue_terms = [(t, kind) for kind, words in cues["types"].items() for t in words]
+    info = {}
+    actor_terms = []
+    for a in actors["actors"]:
+        info[a["id"]] = Actor(a["id"], a["name_ar"], a["name_en"], a["kind"], a["side"])
+        for alias in (a["name_ar"], *a.get("aliases_ar", ()), *a.get("aliases_en", ())):
+            if normalize(alias) == "القاعده":
+                continue  # a base or the group: decided by context in geo.events.extract
+            actor_terms.append((alias, a["id"]))
+    anaphora = {normalize(w): kind for kind, words in cues["anaphora"].items() for w in words}
+    return Lexicon(
+        cues=TermIndex(cue_terms, prefixes=CUE_PREFIXES, suffixes=LIGHT_SUFFIXES),
+        priority=tuple(cues["priority"]),
+        not_after={k: _norm_tuple(w.rstrip("*") for w in v) for k, v in cues["not_after"].items()},
+        negation=_norm_set(cues["negation"]),
+        negation_forms=frozenset(c + w for w in _norm_set(cues["negation"]) for c in ("", "و", "ل")),
+        denial=TermIndex(((w, "denial") for w in cues["denial"]), prefixes=CUE_PREFIXES,
+                         suffixes=LIGHT_SUFFIXES),
+        purpose=_norm_set(cues["purpose"]),
+        hedges=_norm_set(cues["hedges"]),
+        anaphora=anaphora,
+        group_anaphora=_norm_set(cues["group_anaphora"]),
+        qaida_group_before=_norm_set(cues["qaida_group_before"]),
+        qaida_base_after=_norm_set(cues["qaida_base_after"]),
+        qaida_base_before=_norm_set(cues["qaida_base_before"]),
+        goods=TermIndex(_goods_terms(cues.get("goods", ())), prefixes=CUE_PREFIXES, suffixes=LIGHT_SUFFIXES),
+        temporal=_norm_set(cues.get("temporal", ())),
+        deploy_objects=_norm_set(w.rstrip("*") for w in cues.get("deploy_objects", ())),
+        movement_nouns=_norm_set(cues.get("movement_nouns", ())),
+        # «التنظيم» (the latest group) and «المدينة», «الأنابيب» (the latest place of that kind).
+        anaphora_index=TermIndex([(w, "group") for w in cues["group_anaphora"]]
+                                 + [(w, kind) for kind, words in cues["anaphora"].items() for w in words],
+                                 prefixes=frozenset({"", "و", "ف", "ب", "ل"})),
+        aside_re=re.compile(r"(?<!\w)(?:فيما|بينما|في حين|وفي حين)\s+(?:" + "|".join(
+            sorted(map(re.escape, {normalize(w) for w in attrib["speech_verbs"]}), key=len, reverse=True))
+            + r")(?!\w)"),
+        route_continuations=_norm_set(cues.get("route_continuations", ())),
+        force_words=_norm_set(cues.get("force_words", ())),
+        carriers=_norm_set(cues.get("carriers", ())),
+        attack_not_before=_norm_set(cues.get("attack_not_before", ())),
+        not_before={k: _norm_set(v) for k, v in cues.get("not_before", {}).items()},
+        smuggler_dealings=_norm_tuple(w.rstrip("*") for w in cues.get("smuggler_dealings", ())),
+        casualty_words=_norm_set(cues.get("casualty_words", ())),
+        exposure=_norm_set(cues.get("exposure", ())),
+        actors=TermIndex(actor_terms, prefixes=NAME_PREFIXES),
+        actor_info=info,
+        speech_verbs=_norm_set(attrib["speech_verbs"]),
+        opening_forms=frozenset(c + w for w in _norm_set([*attrib["speech_verbs"], *attrib["continuation_verbs"],
+                                                          *cues["hedges"]]) for c in ("", "و", "ف")),
+        continuation_verbs=_norm_set(attrib["continuation_verbs"]),
+        preambles=_norm_tuple(attrib["preambles"]),
+        interview=_norm_tuple(attrib["interview"]),
+        outlet_words=_norm_set(attrib["outlet_words"]),
+        outlet_anaphora=_norm_tuple(attrib["outlet_anaphora"]),
+        known_outlets=TermIndex(((w, w) for w in attrib["known_outlets"]), prefixes=NAME_PREFIXES),
+        report_words=_norm_set(attrib["report_words"]),
+        official_words=_norm_set(attrib["official_words"]),
+        rank_words=_norm_set(attrib["rank_words"]),
+        name_particles=_norm_set(attrib["name_particles"]),
+        anonymous=_norm_tuple(attrib["anonymous"]),
+        anonymous_heads=_norm_set(attrib["anonymous_heads"]),
+        residents=_norm_tuple(attrib["residents"]),
+        residents_re=_any_of(attrib["residents"], before=" "),
+        anonymous_re=_any_of(attrib["anonymous"]),
+        official_re=_any_of(attrib["official_sources"]),
+        official_sources=_norm_tuple(attrib["official_sources"]),
+        statement_words=_norm_tuple(attrib.get("statement_words", ())),
+        org_words=_norm_set(attrib.get("org_words", ())),
+        anaphora_sources={normalize(w): kind for kind, words in attrib.get("anaphora_sources", {}).items()
+                          for w in words},
+        freight=_norm_tuple(w.rstrip("*") for w in cues.get("freight", ())),
+    )

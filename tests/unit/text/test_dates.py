@@ -1,0 +1,74 @@
+"""Dates said in report text: years, months, days, weekdays, yesterday."""
+
+import datetime as dt
+
+import pytest
+
+from geo.text.dates import find_dates, find_report_date, last_weekday, resolve_date
+from geo.errors import InputError
+from geo.text.normalize import normalize
+
+PUBLISHED = dt.date(2017, 2, 4)  # a Saturday
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "precision"),
+    [
+        ("قتل العام 2016 في غارة", dt.date(2016, 1, 1), "year"),
+        ("وقع ذلك عام 2019", dt.date(2019, 1, 1), "year"),
+        ("في 15 مارس 2016 هاجم مسلحون", dt.date(2016, 3, 15), "day"),
+        ("في شهر يناير من عام 2017", dt.date(2017, 1, 1), "month"),
+        ("منذ جوان 2021", dt.date(2021, 6, 1), "month"),
+        ("في ١٢ أكتوبر ٢٠٢٣", dt.date(2023, 10, 12), "day"),
+        ("في تصريحات نشرت الخميس", dt.date(2017, 2, 2), "day"),
+        ("وصلوا يوم السبت", dt.date(2017, 2, 4), "day"),
+        ("انسحبوا أمس", dt.date(2017, 2, 3), "day"),
+    ],
+    ids=["year-alaam", "year-aam", "day-month-year", "month-of-year", "maghreb-month", "arabic-digits",
+         "weekday-before", "weekday-same-day", "yesterday"],
+)
+def test_find_dates(text, date, precision):
+    found = find_dates(normalize(text), published=PUBLISHED)
+    assert [(d.date, d.precision) for d in found][:1] == [(date, precision)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["بلغ عدد المقاتلين 2000 مقاتل", "يوم خميس", "الخميسي قال"],
+    ids=["number-not-year", "indefinite-weekday", "weekday-inside-word"],
+)
+def test_no_date(text):
+    assert find_dates(normalize(text), published=PUBLISHED) == []
+
+
+def test_weekdays_need_a_publication_date():
+    assert find_dates(normalize("نشرت الخميس"), published=None) == []
+
+
+@pytest.mark.parametrize(
+    ("weekday", "expected"),
+    [(5, dt.date(2017, 2, 4)), (3, dt.date(2017, 2, 2)), (6, dt.date(2017, 1, 29))],
+    ids=["same-day", "two-days-back", "six-days-back"],
+)
+def test_last_weekday(weekday, expected):
+    assert last_weekday(PUBLISHED, weekday) == expected
+
+
+def test_last_weekday_rejects_bad_day():
+    with pytest.raises(InputError, match="weekday"):
+        last_weekday(PUBLISHED, 7)
+
+
+def test_resolve_date_prefers_the_span_then_the_report_date_then_publication():
+    norm = normalize("في تصريحات نشرت الخميس. قتل العام 2016 في غارة. وانتشروا في الجنوب.")
+    dates = find_dates(norm, published=PUBLISHED)
+    report = find_report_date(norm, dates)
+    assert report is not None and report.date == dt.date(2017, 2, 2)
+    year_at = norm.index("قتل")
+    assert resolve_date(dates, year_at, year_at + 20, published=PUBLISHED, report_date=report) == \
+        (dt.date(2016, 1, 1), "year")
+    later = norm.index("وانتشروا")
+    assert resolve_date(dates, later, len(norm), published=PUBLISHED, report_date=report) == \
+        (dt.date(2017, 2, 2), "reported")
+    assert resolve_date(dates, later, len(norm), published=PUBLISHED) == (PUBLISHED, "reported")
+    assert resolve_date([], 0, 5, published=None) == (None, "reported")
