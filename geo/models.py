@@ -105,6 +105,9 @@ class Mention:
     ``phrase_start``/``phrase_end`` widen that to the whole relative phrase
     («جنوب مدينة بني وليد»). ``place`` is None when a name was recognised but
     could not be placed; ``anchor`` is the place a relative phrase hangs on.
+    ``lat``/``lon`` are the named place's own coordinates; ``geometry`` is the area the
+    phrase describes (a sector, a buffer, an offset circle, a corridor, a band, or the
+    place itself when there is no qualifier), which events and the map draw.
     """
 
     start: int
@@ -131,10 +134,17 @@ class Mention:
 
     @property
     def lat(self) -> float | None:
+        """The named place's own latitude: «على بعد 260 كم غرب بني وليد» is at Bani Walid;
+        the area the phrase describes is ``geometry``."""
+        if self.place is not None:
+            return self.place.lat
         return None if self.geometry is None else _representative(self.geometry).y
 
     @property
     def lon(self) -> float | None:
+        """The named place's own longitude (see ``lat``)."""
+        if self.place is not None:
+            return self.place.lon
         return None if self.geometry is None else _representative(self.geometry).x
 
 

@@ -24,7 +24,6 @@ The words the parser reads live in ``data/geoparse/lexicon.json``.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import Counter
@@ -35,14 +34,22 @@ from pathlib import Path
 
 from shapely.geometry.base import BaseGeometry
 
-from geo.places import spatial
 from geo.errors import InputError
-from geo.places.gazetteer import Gazetteer, load_gazetteer
-from geo.places.matcher import Match, PlaceMatcher
 from geo.models import Mention, Place
-from geo.text.normalize import normalize, normalize_with_offsets, original_span
-
-LEXICON_PATH = Path(__file__).resolve().parents[2] / "data" / "geoparse" / "lexicon.json"
+from geo.places import spatial
+from geo.places.gazetteer import Gazetteer, load_gazetteer
+from geo.places.lexicon import (
+    LEXICON_PATH,
+    PUNCT,
+    QUOTES_OFF,
+    name_forms,
+    load_lexicon,
+    looks_like_verb,
+    word_in,
+)
+from geo.places.matcher import Match, PlaceMatcher
+from geo.text.furniture import furniture_spans, in_spans
+from geo.text.normalize import normalize_with_offsets, original_span
 
 POINT_KINDS = frozenset({
     "city", "town", "village", "oasis", "oilfield", "oil_terminal", "port", "airport", "base",
@@ -58,125 +65,6 @@ _DEFAULT_COUNTRY = "LY"
 _LIST_GAP = re.compile(r" ?(?:، ?)?و? ?")
 _THE_COUNTRY = "@country"
 _BARE = "@bare:"
-
-
-@dataclass(frozen=True, slots=True)
-class _Lexicon:
-    """The lexicon, normalized once."""
-
-    cue_kinds: dict[str, frozenset[str]]
-    directions: dict[str, str]
-    near: re.Pattern
-    along: re.Pattern
-    inside: re.Pattern
-    direction: re.Pattern
-    distance: re.Pattern
-    between: re.Pattern
-    between_tail: re.Pattern
-    units: dict[str, float]
-    common_words: frozenset[str]
-    person_words: frozenset[str]
-    not_places: tuple[str, ...]
-    triggers: frozenset[str]
-    country_parts: dict[tuple[str, str], str]
-    the_country: tuple[str, ...]
-    place_prepositions: frozenset[str]
-    name_like: frozenset[str]
-    outlet_before: frozenset[str]
-    outlet_after: frozenset[str]
-    outlet_after_weak: frozenset[str]
-    bare_regions: dict[str, str]
-    bare_after: frozenset[str]
-
-
-def _normal_set(words) -> frozenset[str]:
-    """Normalized words as a set."""
-    return frozenset(normalize(w).strip() for w in words)
-
-
-def _forms(name: str) -> tuple[str, ...]:
-    """A name with and without its article; «لمعسكر» (after لل) is «المعسكر»."""
-    if name.startswith("ال"):
-        return name, name[2:]
-    if name.startswith("ل"):
-        return name, "ا" + name, name[1:]
-    return name, "ال" + name
-
-
-def _alternation(words) -> str:
-    """A regex alternation of normalized words, longest first."""
-    normed = sorted({normalize(w).strip() for w in words if w.strip()}, key=len, reverse=True)
-    return "|".join(re.escape(w) for w in normed)
-
-
-@cache
-def _lexicon(path: Path = LEXICON_PATH) -> _Lexicon:
-    """Load and compile the lexicon once per path."""
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    cue_kinds = {normalize(k).strip(): frozenset(v) for k, v in raw["cue_kinds"].items()}
-    directions = {normalize(k).strip(): v for k, v in raw["directions"].items()}
-    cue = _alternation(cue_kinds)
-    clitic = r"(?:[وف]?(?:ب|ل|ك)?)"
-    # Each qualifier regex is matched against the text that ends where the name begins.
-    opt_cue = rf"(?:(?:{clitic}(?:ال)?)?(?:{cue}) )?"
-    word_start = r"(?:^|(?<=[\s،,.:؛;«»\"'()\[\]-]))"
-    dir_word = rf"(?:ال)?(?:{_alternation(directions)})"
-    dir_phrase = rf"(?P<dir1>{dir_word})(?: (?P<dir2>{dir_word}))?"
-    units = {normalize(k).strip(): v for k, v in raw["distance_units"].items()}
-    unit_alt = _alternation(units)
-    return _Lexicon(
-        cue_kinds=cue_kinds,
-        directions=directions,
-        near=re.compile(rf"{word_start}{clitic}(?:في )?(?:{_alternation(raw['near'])}) {opt_cue}$"),
-        along=re.compile(rf"{word_start}{clitic}(?:في )?(?:{_alternation(raw['along'])}) {opt_cue}$"),
-        inside=re.compile(rf"{word_start}{clitic}(?:في )?(?:{_alternation(raw['inside'])}) {opt_cue}$"),
-        direction=re.compile(
-            rf"{word_start}(?:{clitic}|في |الى )?(?:ال)?{dir_phrase} (?:من )?{opt_cue}$"),
-        distance=re.compile(
-            rf"{word_start}(?:{clitic}(?:علي )?(?:بعد|مسافه) (?:نحو |حوالي |قرابه )?)?"
-            rf"(?P<num>\d+(?:[.,]\d+)?) ?(?P<unit>{unit_alt})"
-            rf"(?: (?:الى )?{dir_phrase})?(?: (?:من|عن))? {opt_cue}$"),
-        between=re.compile(rf"{word_start}{clitic}(?:ما )?بين {opt_cue}$"),
-        between_tail=re.compile(rf"^ ?(?:، ?)?و{opt_cue}"),
-        units=units,
-        common_words=frozenset(normalize(w).strip() for w in raw["common_words"]),
-        person_words=_normal_set(raw["person_titles"] + raw["first_names"]),
-        not_places=tuple(raw["not_places"]),
-        the_country=tuple(raw["the_country"]["words"]),
-        place_prepositions=_normal_set(raw["place_prepositions"]["words"]),
-        name_like=_normal_set(raw["place_prepositions"]["name_like"]),
-        outlet_before=_normal_set(raw["outlet_context"]["before"]),
-        outlet_after=_normal_set(raw["outlet_context"]["after"]),
-        outlet_after_weak=_normal_set(raw["outlet_context"]["after_weak"]),
-        bare_regions={normalize(k).strip(): v for k, v in raw["bare_regions"]["words"].items()},
-        bare_after=frozenset(normalize(w).strip() for w in raw["bare_regions"]["after"]),
-        country_parts={(country, direction): region
-                       for country, parts in raw.get("country_parts", {}).items() if not country.startswith("_")
-                       for direction, region in parts.items()},
-        triggers=frozenset(
-            normalize(phrase).split()[-1]
-            for phrase in (*raw["near"], *raw["along"], *raw["inside"], *raw["directions"],
-                           *raw["distance_units"], "بين", "من", "عن")
-        ),
-    )
-
-
-_PUNCT = "«»\"'()[]،,.:؛;-"
-_CLITICS = "وفبلك"
-
-
-def _word_in(word: str, vocab) -> str | None:
-    """``word`` (or it without up to two proclitics and an article) if it is in ``vocab``."""
-    w = word.strip(_PUNCT)
-    for cut in range(3):
-        if cut and (len(w) < cut or w[cut - 1] not in _CLITICS):
-            break
-        c = w[cut:]
-        if c in vocab:
-            return c
-        if c.startswith("ال") and c[2:] in vocab:
-            return c[2:]
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +96,7 @@ class Geoparser:
 
     def __init__(self, gazetteer: Gazetteer, *, lexicon_path: Path = LEXICON_PATH):
         self.gazetteer = gazetteer
-        self._lex = _lexicon(lexicon_path)
+        self._lex = load_lexicon(lexicon_path)
         # «البلاد» and a bare «الجنوب» stand for the report's own country: pseudo-ids in the
         # automaton, resolved per report in _own_country.
         extra = [(w, _THE_COUNTRY) for w in self._lex.the_country]
@@ -224,7 +112,9 @@ class Geoparser:
         if not text.strip():
             return []
         normalized, offsets = normalize_with_offsets(text)
-        matches = [m for m in self.matcher.scan(normalized) if not m.blocker]
+        furniture = furniture_spans(text)
+        matches = [m for m in self.matcher.scan(normalized)
+                   if not m.blocker and not (furniture and in_spans(offsets[m.start], furniture))]
         quals = [self._qualify(normalized, m) for m in matches]
         kept = self._keep_place_names(normalized, matches, quals)
         context = self._context([m for m, _ in kept])
@@ -287,11 +177,11 @@ class Geoparser:
         before = normalized[max(0, m.start - 30):m.start]
         if self._after_person_word(before):
             return False
-        if self._in_outlet_name(normalized, m):
+        if self._in_outlet_name(normalized, m) or self._in_organisation_name(normalized, m):
             return False
         if m.ids[0].startswith("@"):
             return True
-        forms = _forms(m.name)
+        forms = name_forms(m.name)
         if not any(f in lex.common_words for f in forms):
             return True
         if q.qualifier != "none":
@@ -323,12 +213,41 @@ class Geoparser:
         """True for «وكالة فزان للأنباء»: a place inside an outlet's name."""
         lex = self._lex
         after = normalized[m.end:m.end + 30].split()
-        nxt = after[0].strip(_PUNCT) if after else ""
+        nxt = after[0].strip(PUNCT) if after else ""
         if nxt in lex.outlet_after:
             return True
         before = normalized[max(0, m.start - 20):m.start].split()
-        prev = before[-1].strip(_PUNCT) if before and normalized[m.start - 1:m.start] == " " else ""
-        return bool(prev) and _word_in(prev, lex.outlet_before) is not None and nxt in lex.outlet_after_weak
+        prev = before[-1].strip(PUNCT) if before and normalized[m.start - 1:m.start] == " " else ""
+        return bool(prev) and word_in(prev, lex.outlet_before) is not None and nxt in lex.outlet_after_weak
+
+    def _in_organisation_name(self, normalized: str, m: Match) -> bool:
+        """True for «كتيبة شهداء الزاوية», «قوات درع ليبيا»: a place governed by an
+        organisation's head word (see ``organisation_heads`` in the lexicon)."""
+        lex = self._lex
+        before = normalized[max(0, m.start - 60):m.start]
+        # Quote marks are part of a name («المنطقة العسكرية «سبها»»); other marks end it.
+        chain = re.split(r"[،,.:؛;()\[\]\n!?؟-]", before.translate(QUOTES_OFF))[-1].split()
+        for distance, word in enumerate(reversed(chain[-4:]), start=1):
+            bare = word
+            while len(bare) > 3 and bare[0] in "وف":
+                bare = bare[1:]
+            if bare in lex.org_stop:
+                return False
+            pair = " ".join([bare, *chain[len(chain) - distance + 1:len(chain) - distance + 2]])
+            forms = {bare, pair}
+            if bare[:1] in "بلك":
+                forms |= {bare[1:], pair[1:]}
+            if bare.startswith("لل"):
+                forms |= {"ال" + bare[2:], "ال" + pair[2:]}
+            for f in forms:
+                for g in (f, f[2:] if f.startswith("ال") else f):
+                    if g in lex.org_heads or (g in lex.org_weak and distance >= 2):
+                        return True
+            if bare[:1] in "بلك" and (bare[1:3] == "ال" or bare.startswith("لل") or bare[1:] in lex.cue_kinds):
+                return False    # «لبلدة», «بالمدينة»: a preposition, the name is not governed
+            if looks_like_verb(bare):
+                return False    # «قوات حفتر دخلت سرت»: a clause, not a name
+        return False
 
     # -- disambiguation ----------------------------------------------------
 
@@ -405,7 +324,7 @@ class Geoparser:
         start = max(0, m.start - 80)
         before = normalized[start:m.start]
         words = before.split() if before.endswith(" ") else []
-        cue_word = _word_in(words[-1], lex.cue_kinds) if words else None
+        cue_word = word_in(words[-1], lex.cue_kinds) if words else None
         cue_kinds = frozenset()
         phrase_start = m.start
         if cue_word is not None:
@@ -413,7 +332,7 @@ class Geoparser:
             phrase_start = start + before.rstrip().rfind(" ") + 1
             words = words[:-1]
         # Only words that can end a qualifier phrase are worth a regex.
-        if not words or _word_in(words[-1], lex.triggers) is None:
+        if not words or word_in(words[-1], lex.triggers) is None:
             return _Qualified("none", phrase_start, None, None, cue_kinds)
         for qualifier, pattern in (("distance", lex.distance), ("direction", lex.direction),
                                    ("near", lex.near), ("along", lex.along), ("between", lex.between),

@@ -11,7 +11,6 @@ from shapely.geometry.base import BaseGeometry
 from geo.models import Mention
 
 
-
 def mention_properties(m: Mention) -> dict:
     """The flat properties of one mention, as the CLI and the events output give them."""
     place = m.place

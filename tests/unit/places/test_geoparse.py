@@ -130,7 +130,17 @@ def test_properties_have_the_documented_keys(small_parser):
     for key in ("surface", "start", "end", "place_id", "name_ar", "name_en", "kind", "qualifier",
                 "anchor_place_id", "precision", "confidence", "lat", "lon"):
         assert key in props
-    assert props["lat"] < 31.75662
+    # The coordinates are the named town's own; the sector south of it is the geometry.
+    assert (props["lat"], props["lon"]) == (round(m.place.lat, 5), round(m.place.lon, 5))
+    assert m.geometry.centroid.y < m.place.lat
+
+
+@pytest.mark.parametrize("text", ["على بعد 260 كم غرب بني وليد", "قرب بني وليد", "جنوب غرب بني وليد"],
+                         ids=["distance", "near", "direction"])
+def test_a_relative_phrase_keeps_the_named_place_coordinates(small_parser, text):
+    m = one(small_parser, text)
+    assert (m.lat, m.lon) == (m.place.lat, m.place.lon)
+    assert m.geometry is not None and not m.geometry.equals(m.place.geometry)
 
 
 def run_cli(*args, stdin=b""):

@@ -1,0 +1,47 @@
+"""geo.text.furniture: the lines a copied page carries that are not the report."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.text.furniture import furniture_spans
+
+
+def _cut(text: str) -> list[str]:
+    return [text[a:b] for a, b in furniture_spans(text)]
+
+
+@pytest.mark.parametrize("text, furniture", [
+    ("سبها - \nوصلت قوة عسكرية إلى أوباري أمس.", ["سبها - "]),
+    ("طرابلس - بوابة الوسط\nاندلعت اشتباكات في الزاوية.", ["طرابلس - بوابة الوسط"]),
+    ("ليبيا – كشفت النيابة عن شبكة تهريب في مصراتة.", ["ليبيا – "]),
+    ("الرئيسية | ليبيا | عربي ودولي\nأعلن الجيش سيطرته على القطرون.", ["الرئيسية | ليبيا | عربي ودولي"]),
+    ("وصلت تعزيزات إلى الكفرة.\nشارك: فيسبوك تويتر واتساب", ["شارك: فيسبوك تويتر واتساب"]),
+    ("وصلت تعزيزات إلى الكفرة.\n( وال – الكفرة )", ["( وال – الكفرة )"]),
+    ("الكفرة 01 يوليو 2018\nوصل مهاجرون إلى الكفرة.", ["الكفرة 01 يوليو 2018"]),
+    ("ضبطت شحنة وقود في زوارة.\nاقرأ أيضا: اشتباكات في تاجوراء", ["اقرأ أيضا: اشتباكات في تاجوراء"]),
+    ("ضبطت شحنة وقود في زوارة.\nمواضيع ذات صلة\nقصف جوي قرب سرت\nمهاجرون في صبراتة",
+     ["مواضيع ذات صلة", "قصف جوي قرب سرت", "مهاجرون في صبراتة"]),
+], ids=["dateline-alone", "dateline-outlet", "dateline-before-text", "menu", "share", "agency-tag",
+        "date-line", "read-also", "related-list"])
+def test_furniture_is_found(text, furniture):
+    assert _cut(text) == furniture
+
+
+@pytest.mark.parametrize("text", [
+    "شارك مئات المسلحين في الهجوم على بلدة الشويرف.",
+    "قال المتحدث - في تصريح مقتضب - إن القوة وصلت إلى سبها أمس الأحد بعد مسير طويل عبر الصحراء.",
+    "وقع الهجوم في 5 مايو 2020 قرب أوباري.",
+    "رتل عسكري يتحرك من سبها نحو أوباري\nأفاد مصدر أن الرتل انطلق فجرا.",
+    "بني وليد - وصلت قوة إلى المدينة، ثم انسحبت.\nوأضاف المصدر - وهو ضابط - أن القوة عادت.",
+], ids=["verb-shaaraka", "dashes-inside", "dated-sentence", "headline", "second-dash-line"])
+def test_report_text_is_not_furniture(text):
+    cut = _cut(text)
+    assert cut in ([], ["بني وليد - "]), cut      # at most the first line's dateline
+
+
+def test_offsets_point_into_the_original_text():
+    text = "الرئيسية | أخبار | ليبيا\nسبها - \nوصلت قوة إلى أوباري.\nشارك: فيسبوك تويتر"
+    spans = furniture_spans(text)
+    assert [text[a:b] for a, b in spans] == ["الرئيسية | أخبار | ليبيا", "سبها - ", "شارك: فيسبوك تويتر"]
+    assert spans == sorted(spans)
