@@ -224,6 +224,8 @@ class Geoparser:
         """True for «كتيبة شهداء الزاوية», «قوات درع ليبيا»: a place governed by an
         organisation's head word (see ``organisation_heads`` in the lexicon)."""
         lex = self._lex
+        if m.start and normalized[m.start - 1] in "بلك":
+            return False    # «جهاز حرس الحدود بالقطرون»: the preposition puts the body in the town
         before = normalized[max(0, m.start - 60):m.start]
         # Quote marks are part of a name («المنطقة العسكرية «سبها»»); other marks end it.
         chain = re.split(r"[،,.:؛;()\[\]\n!?؟-]", before.translate(QUOTES_OFF))[-1].split()
