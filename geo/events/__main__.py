@@ -7,6 +7,7 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import re
 import sys
 from collections.abc import Sequence
 
@@ -18,13 +19,22 @@ from geo.text.files import read_text_arg
 from geo.text.normalize import normalize
 
 
+_PARTIAL_DATE = re.compile(r"\d{4}(?:-\d{2})?")
+
+
 def _article(text: str, *, article_id: str | None = None, published=None, outlet: str = "",
              url: str = "") -> Article:
     if isinstance(published, str) and published:
-        try:
-            published = dt.date.fromisoformat(published[:10])
-        except ValueError:
-            raise InputError(f"published must be an ISO date (YYYY-MM-DD), got {published!r}") from None
+        if _PARTIAL_DATE.fullmatch(published.strip()):
+            # «2016-02» or «2016»: the day is unknown, so nothing is dated relative to it; the
+            # report is still read (dates the text gives in full still count).
+            published = None
+        else:
+            try:
+                published = dt.date.fromisoformat(published[:10])
+            except ValueError:
+                raise InputError(f"published must be an ISO date (YYYY-MM-DD, or YYYY-MM / YYYY when the "
+                                 f"day is unknown), got {published!r}") from None
     elif not isinstance(published, dt.date):
         published = None
     aid = article_id or hashlib.sha256(normalize(text).encode()).hexdigest()

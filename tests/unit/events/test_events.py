@@ -369,3 +369,14 @@ def test_building_the_base_is_no_al_qaeda():
     text = "وصف مصدر عسكري إنشاء القاعدة بأنه خطوة أحادية، مشيرا إلى أن قوات الجيش منتشرة في الشويرف."
     events = extract_events(Article(id="q", text=text, published=dt.date(2025, 4, 17), outlet="مرصد"))
     assert all("al-qaeda" not in e.actors for e in events)
+
+
+@pytest.mark.parametrize("published", ["2016-02", "2016", None, ""], ids=["month", "year", "null", "empty"])
+def test_cli_jsonl_reads_a_report_whose_day_is_unknown(published):
+    line = json.dumps({"id": "m", "text": "شنت طائرات غارة على موقع للمسلحين في مدينة صبراتة.",
+                       "published": published}, ensure_ascii=False)
+    run = subprocess.run([sys.executable, "-m", "geo.events", "--jsonl"], input=line + "\n",
+                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert run.returncode == 0, run.stderr
+    row = json.loads(run.stdout)
+    assert row["id"] == "m" and [e["type"] for e in row["events"]] == ["attack"]
