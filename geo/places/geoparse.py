@@ -64,6 +64,8 @@ _ALONG_KM = 15.0
 _DEFAULT_COUNTRY = "LY"
 _LIST_GAP = re.compile(r" ?(?:، ?)?و? ?")
 _THE_COUNTRY = "@country"
+# Words that start with «ال» without being a definite noun (إلى after ى -> ي, relative pronouns).
+_NOT_DEFINITE = frozenset({"الي", "التي", "الذي", "الذين", "اللذين", "اللتين", "اللواتي", "اللتي", "الا", "الان"})
 _BARE = "@bare:"
 
 
@@ -184,6 +186,13 @@ class Geoparser:
         forms = name_forms(m.name)
         if not any(f in lex.common_words for f in forms):
             return True
+        if not q.cue_kinds and not m.name.startswith("ال") and " " not in m.name:
+            nxt = normalized[m.end:m.end + 24].split()[:1]
+            if (nxt and nxt[0].startswith("ال") and nxt[0] not in _NOT_DEFINITE
+                    and normalized[m.end:m.end + 1] == " "):
+                # «قرب معسكر الجوية»: a common noun in construct with the next word; only a
+                # list of places beside it («الجزائر ومالي والنيجر») makes it a name.
+                return None
         if q.qualifier != "none":
             return True
         if q.cue_kinds:
@@ -226,10 +235,12 @@ class Geoparser:
         lex = self._lex
         if m.start and normalized[m.start - 1] in "بلك":
             return False    # «جهاز حرس الحدود بالقطرون»: the preposition puts the body in the town
-        before = normalized[max(0, m.start - 60):m.start]
+        before = normalized[max(0, m.start - 80):m.start]
+        if self._in_quoted_organisation(before):
+            return True
         # Quote marks are part of a name («المنطقة العسكرية «سبها»»); other marks end it.
         chain = re.split(r"[،,.:؛;()\[\]\n!?؟-]", before.translate(QUOTES_OFF))[-1].split()
-        for distance, word in enumerate(reversed(chain[-4:]), start=1):
+        for distance, word in enumerate(reversed(chain[-6:]), start=1):
             bare = word
             while len(bare) > 3 and bare[0] in "وف":
                 bare = bare[1:]
@@ -250,6 +261,18 @@ class Geoparser:
             if looks_like_verb(bare):
                 return False    # «قوات حفتر دخلت سرت»: a clause, not a name
         return False
+
+    def _in_quoted_organisation(self, before: str) -> bool:
+        """True inside «جبهة الوفاق من أجل التغيير في تشاد»: an open quote whose first word is a head."""
+        opened = before.rfind("«")
+        if opened < 0 or "»" in before[opened:]:
+            return False
+        words = before[opened + 1:].split()
+        if not words:
+            return False
+        first = words[0].lstrip("وف")
+        heads = self._lex.org_heads | self._lex.org_weak
+        return first in heads or (first.startswith("ال") and first[2:] in heads) or " ".join(words[:2]) in heads
 
     # -- disambiguation ----------------------------------------------------
 

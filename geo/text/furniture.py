@@ -28,11 +28,13 @@ _MONTHS = ("يناير", "فبراير", "مارس", "أبريل", "ابريل",
            "حزيران", "تموز", "آب", "أيلول", "تشرين")
 _DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|\d{1,2}:\d{2}|(?:\d{1,2}\s+)?(?:%s)\s*,?\s*\d{4}" % "|".join(_MONTHS))
 # «سبها - » / «طرابلس – بوابة الوسط» / «(وال - الكفرة)»: a few words, a dash, a few words.
-_DATELINE = re.compile(r"^\s*\(?\s*([^\s\-–—()،,.:]+(?:\s+[^\s\-–—()،,.:]+){0,3})\s*[-–—]+\s*")
+_DATELINE = re.compile(r"^\s*\(?\s*([^\s\-–—()،,.:]+(?:\s+[^\s\-–—()،,.:]+){0,3})\s*(?:[-–—]+|:\s*$)\s*")
+# «الكفرة 01 يوليو 2018 (وال) – »: a place, a date and an agency tag before the dash.
+_DATED_DATELINE = re.compile(r"^\s*([^\n\-–—،.:]{1,70}?)\s*[-–—]+\s*")
 # A dateline names a place or an outlet; these words open a sentence instead («قال المتحدث - ...»).
 _DATELINE_WORDS = frozenset({"قال", "قالت", "أكد", "اكد", "أكدت", "أفاد", "افاد", "أفادت", "ذكر", "ذكرت",
                              "أعلن", "اعلن", "أعلنت", "في", "من", "إن", "ان", "أن", "على", "عن", "إلى", "الى"})
-_TAG_LINE = re.compile(r"^\s*\(\s*[^()]{1,40}[-–—/][^()]{1,40}\)\s*$")
+_TAG_LINE = re.compile(r"^\s*\(\s*(?:[^()]{1,40}[-–—/][^()]{1,40}|[^()\s]+(?:\s+[^()\s]+){0,2})\s*\)\s*$")
 _HEADLINE_MAX_WORDS = 16
 
 
@@ -62,6 +64,10 @@ def _dateline(line: str, first: bool) -> int:
     if not first:
         return 0
     found = _DATELINE.match(line)
+    if not found:
+        dated = _DATED_DATELINE.match(line)
+        head = dated.group(1) if dated else ""
+        found = dated if dated and _words(head) <= 8 and (_DATE.search(head) or "(" in head) else None
     if not found or not _DATELINE_WORDS.isdisjoint(w.lstrip("وف") for w in found.group(1).split()):
         return 0
     rest = line[found.end():]

@@ -45,3 +45,13 @@ def test_offsets_point_into_the_original_text():
     spans = furniture_spans(text)
     assert [text[a:b] for a, b in spans] == ["الرئيسية | أخبار | ليبيا", "سبها - ", "شارك: فيسبوك تويتر"]
     assert spans == sorted(spans)
+
+
+@pytest.mark.parametrize("text, furniture", [
+    ("الكفرة 01 يوليو 2018 (وال) – أعاد جهاز الهجرة 56 مهاجرا.", ["الكفرة 01 يوليو 2018 (وال) – "]),
+    ("سبها 14 أبريل 2017 (وال) - عبر المجلس عن صدمته.", ["سبها 14 أبريل 2017 (وال) - "]),
+    ("طرابلس: \nأعلن الوزير أن الميناء أغلق.", ["طرابلس: "]),
+    ("أعيد مهاجرون إلى بلادهم.\n(سبها وال)", ["(سبها وال)"]),
+], ids=["dated-dateline", "dated-dateline-hyphen", "colon-dateline", "bare-agency-tag"])
+def test_dated_datelines_and_tags(text, furniture):
+    assert _cut(text) == furniture
