@@ -143,13 +143,14 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
             continue
         if key == "seizure":
             # «ضبط شحنة حشيش»: goods caught on their way are a smuggling route (the object may sit past a
-            # «منذ ...» cut); people seized are «other»; «عملية الضبط» alone is a topic.
+            # «منذ ...» cut); people seized or arrested are an attack (an arrest by force);
+            # «عملية الضبط» alone is a topic.
             if scan.in_range(scan.goods_starts, scan.goods, cs, min(sentence[1], max(ce, hit.end + 80))):
                 key = "smuggling_route"
             elif hit.prefix.endswith("ال"):
                 continue
             else:
-                key = "other"
+                key = "attack"
         if key == "deploy":
             if not _deploys(scan, hit, sentence[1]):
                 continue

@@ -167,6 +167,13 @@ def _complete(scan: _Scan, drafts: list[_Draft]) -> list[_Draft]:
     merged: list[_Draft] = []
     for d in kept:
         last = merged[-1] if merged else None
+        if last is not None and _continues(last, d):
+            # «ضبطت في سرت حاوية ...، كانت معدة للشحن نحو الكفرة»: one route told across a comma.
+            d.start = min(d.start, last.start)
+            d.actors = list(dict.fromkeys(last.actors + d.actors))
+            d.denied = d.denied or last.denied
+            merged[-1] = d
+            continue
         if last is not None and d.type == "other" and last.type == "other" and last.paragraph == d.paragraph \
                 and last.attribution == d.attribution:
             last.end = max(last.end, d.end)
@@ -176,6 +183,17 @@ def _complete(scan: _Scan, drafts: list[_Draft]) -> list[_Draft]:
             continue
         merged.append(d)
     return merged
+
+
+def _continues(first: _Draft, then: _Draft) -> bool:
+    """True when ``then`` carries on ``first``'s route in the same sentence: same type, and
+    every place of the first is among the second's (which adds where it goes)."""
+    if first.type != then.type or first.type not in _ROUTE_TYPES or first.sentence != then.sentence:
+        return False
+    if first.attribution != then.attribution or len(then.locs) <= len(first.locs):
+        return False
+    ids = {id(loc.mention) for loc in then.locs}
+    return all(id(loc.mention) in ids for loc in first.locs)
 
 
 def _confidence(d: _Draft) -> float:
