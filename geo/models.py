@@ -29,6 +29,10 @@ EVENT_TYPES = ("movement", "base", "presence", "smuggling_route", "attack", "oth
 PLACE_ROLES = frozenset({"origin", "destination", "via", "location"})
 DATE_PRECISIONS = frozenset({"day", "week", "month", "year", "reported"})
 REVIEW_STATES = frozenset({"auto", "confirmed", "rejected"})
+#: How the report holds a claim: in its own voice (asserted), from a source (reported), as one
+#: party's accusation (alleged), seen by witnesses (observed), intended (planned), tried and
+#: failed or foiled (attempted), or denied by its source (denied).
+MODALITIES = frozenset({"asserted", "reported", "alleged", "observed", "planned", "attempted", "denied"})
 SOURCE_TYPES = frozenset({
     "named official", "named person", "unnamed official", "outlet",
     "organisation statement", "witnesses/residents", "anonymous",
@@ -195,7 +199,14 @@ class Attribution:
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One reported fact that belongs on the map."""
+    """One reported fact that belongs on the map.
+
+    ``modality`` says how the report holds it (see ``MODALITIES``; ``denied`` is kept for the
+    readers that filter on it and equals ``modality == "denied"``). ``sub_type`` is an
+    ACLED-like refinement when the text says it (``air/drone strike``, ``arrest`` ...).
+    ``same_as`` is the id of an earlier event of the same report that tells the same claim:
+    the map and the counts show the claim once.
+    """
 
     id: str
     article_id: str
@@ -214,10 +225,14 @@ class Event:
     confidence: float = 0.5
     review: str = "auto"
     note: str = ""
+    modality: str = "asserted"
+    sub_type: str = ""
+    same_as: str = ""
     extras: tuple[tuple[str, str], ...] = field(default=())
 
     def __post_init__(self) -> None:
         _check_choice("type", self.type, frozenset(EVENT_TYPES))
+        _check_choice("modality", self.modality, MODALITIES)
         _check_choice("date_precision", self.date_precision, DATE_PRECISIONS)
         _check_choice("review", self.review, REVIEW_STATES)
         if not 0 <= self.quote_start <= self.quote_end:

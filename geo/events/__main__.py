@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from geo.errors import InputError
 from geo.events.extract import extract_events
-from geo.events.output import event_properties, events_to_geojson, geometry_json
+from geo.events.output import claim_properties, events_to_geojson
 from geo.models import Article
 from geo.text.files import read_text_arg
 from geo.text.normalize import normalize
@@ -57,7 +57,7 @@ def _run_jsonl(stdin, stdout, stderr) -> int:
             print(f"line {n}: {exc}", file=stderr)
             bad += 1
             continue
-        out = [event_properties(e) | {"geometry": geometry_json(e.geometry)} for e in events]
+        out = claim_properties(events)
         stdout.write(json.dumps({"id": row.get("id", article.id), "events": out}, ensure_ascii=False) + "\n")
     return 1 if bad else 0
 

@@ -28,6 +28,7 @@ from geo.events.drafts import drafts_of
 from geo.events.geometry import ROUTE_TYPES as _ROUTE_TYPES
 from geo.events.geometry import Loc as _Loc
 from geo.events.geometry import event_geometry
+from geo.events.modality import link_repeats, modality_of, sub_type_of
 from geo.events.scan import Scan as _Scan
 from geo.events.scan import is_group as _is_group
 from geo.events.scan import scan_report
@@ -289,6 +290,9 @@ def extract_events(article: Article, *, mentions: Sequence[Mention] | None = Non
             event_date=date, date_precision=date_precision, attribution=attribution,
             quote=text[qs:qe], quote_start=qs, quote_end=qe, actors=tuple(d.actors), places=places,
             denied=d.denied, confidence=_confidence(d),
-            note="place taken from context" if d.inherited else ""))
-    return events
+            note="place taken from context" if d.inherited else "",
+            modality=modality_of(lex, scan.norm, d.start, d.end, sentence_start=d.sentence_start,
+                                 denied=d.denied, attribution=attribution),
+            sub_type=sub_type_of(lex, d.type, scan.norm, d.start, d.end)))
+    return link_repeats(events)
 

@@ -23,8 +23,25 @@ def event_properties(event: Event) -> dict:
         "date_precision": event.date_precision, "speaker": a.speaker, "speaker_role": a.speaker_role,
         "source_type": a.source_type, "cited_outlet": a.cited_outlet, "publisher": a.publisher,
         "url": a.url, "quote": event.quote, "quote_start": event.quote_start, "quote_end": event.quote_end,
-        "denied": event.denied, "confidence": event.confidence,
+        "denied": event.denied, "confidence": event.confidence, "modality": event.modality,
+        "sub_type": event.sub_type,
     }
+
+
+def claim_properties(events: Sequence[Event]) -> list[dict]:
+    """One property dict per claim: events that repeat an earlier one (``same_as``) are not
+    listed again but added to it under ``also_reported_by`` (their source and quote)."""
+    out: dict[str, dict] = {}
+    for event in events:
+        if event.same_as and event.same_as in out:
+            a = event.attribution
+            out[event.same_as]["also_reported_by"].append(
+                {"speaker": a.speaker, "speaker_role": a.speaker_role, "source_type": a.source_type,
+                 "cited_outlet": a.cited_outlet, "quote": event.quote})
+            continue
+        out[event.id] = event_properties(event) | {"also_reported_by": [],
+                                                   "geometry": geometry_json(event.geometry)}
+    return list(out.values())
 
 
 def geometry_json(geometry: BaseGeometry | None) -> dict | None:
@@ -33,7 +50,9 @@ def geometry_json(geometry: BaseGeometry | None) -> dict | None:
 
 
 def events_to_geojson(events: Sequence[Event]) -> dict:
-    """Events as a GeoJSON FeatureCollection (WGS84, lon/lat)."""
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": geometry_json(e.geometry), "properties": event_properties(e)}
-        for e in events]}
+    """Events as a GeoJSON FeatureCollection (WGS84, lon/lat), one Feature per claim."""
+    features = []
+    for props in claim_properties(events):
+        geometry = props.pop("geometry")
+        features.append({"type": "Feature", "geometry": geometry, "properties": props})
+    return {"type": "FeatureCollection", "features": features}

@@ -19,7 +19,7 @@ EVENT_COLUMNS = (
     "id", "article_id", "type", "actors", "places", "geo_precision",
     "event_date", "date_precision", "speaker", "speaker_role", "source_type",
     "cited_outlet", "publisher", "url", "quote", "quote_start", "quote_end",
-    "denied", "confidence", "review", "note",
+    "denied", "confidence", "review", "note", "modality", "sub_type", "same_as",
 )
 
 
@@ -56,6 +56,9 @@ def event_record(event: Event) -> dict:
         "confidence": event.confidence,
         "review": event.review,
         "note": event.note,
+        "modality": event.modality,
+        "sub_type": event.sub_type,
+        "same_as": event.same_as,
         "geometry": event.geometry,
     }
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 import threading
@@ -16,15 +14,33 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError, StorageError
-from geo.store.frames import EVENT_COLUMNS
 from geo.models import Article, Event, Mention
+from geo.store.frames import EVENT_COLUMNS
 from geo.store.schema import (
-    ARTICLE_COLUMNS, MENTION_COLUMNS, SCHEMA_VERSION, StoreStats, ARTICLE_TYPES, Closing,
-    EVENT_TYPES_SQL, MENTION_TYPES, PLACE_TYPES, article_row, articles_frame, check_article,
-    check_events, check_filters, event_row, events_frame, exact_filter, iso_datetime, mention_row,
-    mentions_frame, new_places,
+    ARTICLE_COLUMNS,
+    ARTICLE_TYPES,
+    EVENT_TYPES_SQL,
+    MENTION_COLUMNS,
+    MENTION_TYPES,
+    MIGRATION_FILL,
+    MIGRATIONS,
+    PLACE_TYPES,
+    SCHEMA_VERSION,
+    Closing,
+    StoreStats,
+    article_row,
+    articles_frame,
+    check_article,
+    check_events,
+    check_filters,
+    event_row,
+    events_frame,
+    exact_filter,
+    iso_datetime,
+    mention_row,
+    mentions_frame,
+    new_places,
 )
-
 
 _PG_TYPES = {"TEXT": "text", "INTEGER": "integer", "REAL": "double precision", "DATE": "date",
              "DATETIME": "timestamptz", "BOOLEAN": "boolean"}
@@ -116,6 +132,15 @@ class PostGISStore(Closing):
                                    (str(SCHEMA_VERSION),))
             version = int(self._conn.execute(
                 f"SELECT value FROM {self._t('marsad_meta')} WHERE key = 'schema_version'").fetchone()[0])
+            while version in MIGRATIONS:
+                for table, column, kind in MIGRATIONS[version]:
+                    self._conn.execute(f"ALTER TABLE {self._t(table)} ADD COLUMN IF NOT EXISTS {column} "
+                                       f"{_PG_TYPES.get(kind, kind)}")
+                for statement in MIGRATION_FILL.get(version, ()):
+                    self._conn.execute(statement.format(events=self._t("events")))
+                version += 1
+                self._conn.execute(f"UPDATE {self._t('marsad_meta')} SET value = %s WHERE key = 'schema_version'",
+                                   (str(version),))
         if version != SCHEMA_VERSION:
             raise StorageError(f"{self!r} has schema version {version!r}; "
                                f"this Marsad reads version {SCHEMA_VERSION}")
@@ -209,11 +234,12 @@ class PostGISStore(Closing):
 
     def read(self, *, bbox=None, since=None, until=None, event_types=None, actors=None,
              outlets=None, speakers=None, near=None, precision=None,
-             include_denied: bool = True) -> gpd.GeoDataFrame:
+             include_denied: bool = True, include_repeats: bool = False) -> gpd.GeoDataFrame:
         """Same contract as ``GeoPackageStore.read``."""
         f = check_filters(bbox=bbox, since=since, until=until, event_types=event_types,
                            actors=actors, outlets=outlets, speakers=speakers, near=near,
-                           precision=precision, include_denied=include_denied)
+                           precision=precision, include_denied=include_denied,
+                           include_repeats=include_repeats)
         if f.area is not None and f.area.is_empty:   # a bbox and a circle that do not meet
             return events_frame([], [])
         where, params = [], []
@@ -243,6 +269,8 @@ class PostGISStore(Closing):
             params.append(list(f.precision))
         if not f.include_denied:
             where.append("NOT e.denied")
+        if not f.include_repeats:
+            where.append("coalesce(e.same_as, '') = ''")   # a claim told twice is shown once
         sql = (f"SELECT ST_AsBinary(e.geom), {', '.join('e.' + c for c in EVENT_COLUMNS)} "
                f"FROM {self._t('events')} e"
                + (f" WHERE {' AND '.join(where)}" if where else "")

@@ -8,8 +8,6 @@ circle, so a filter means the same thing on either side.
 
 from __future__ import annotations
 
-from __future__ import annotations
-
 import datetime as dt
 import json
 import math
@@ -25,10 +23,16 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError
-from geo.store.frames import EVENT_COLUMNS
 from geo.models import EVENT_TYPES, Article, Event, Mention
+from geo.store.frames import EVENT_COLUMNS
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# What each older schema version lacks, as (table, column, type); an old store gains the columns
+# when it is opened, and its events get the modality their ``denied`` and source imply.
+MIGRATIONS = {1: (("events", "modality", "TEXT"), ("events", "sub_type", "TEXT"), ("events", "same_as", "TEXT"))}
+MIGRATION_FILL = {1: ("UPDATE {events} SET modality = CASE WHEN denied THEN 'denied' "
+                      "WHEN coalesce(speaker, '') <> '' OR coalesce(cited_outlet, '') <> '' THEN 'reported' "
+                      "ELSE 'asserted' END, sub_type = '', same_as = ''",)}
 CRS = "EPSG:4326"
 
 ARTICLE_COLUMNS = ("id", "title", "outlet", "url", "published", "language", "ingested_at")
@@ -59,7 +63,7 @@ EVENT_TYPES_SQL = {
     "speaker": "TEXT", "speaker_role": "TEXT", "source_type": "TEXT", "cited_outlet": "TEXT",
     "publisher": "TEXT", "url": "TEXT", "quote": "TEXT", "quote_start": "INTEGER",
     "quote_end": "INTEGER", "denied": "BOOLEAN", "confidence": "REAL", "review": "TEXT",
-    "note": "TEXT",
+    "note": "TEXT", "modality": "TEXT", "sub_type": "TEXT", "same_as": "TEXT",
 }
 assert tuple(EVENT_TYPES_SQL) == EVENT_COLUMNS
 # json.dumps(..., ensure_ascii=False) builds a new encoder on every call; one encoder
@@ -94,6 +98,7 @@ class _Filters:
     area: BaseGeometry | None          # the exact shape a geometry must meet (bbox ∩ circle)
     precision: tuple[int, ...] | None   # the geo_precision levels wanted
     include_denied: bool
+    include_repeats: bool = False
 
     @property
     def envelope(self) -> tuple[float, float, float, float] | None:
@@ -137,7 +142,7 @@ def _is_seq(value: Any) -> bool:
 
 
 def check_filters(*, bbox, since, until, event_types, actors, outlets, speakers, near,
-                   precision, include_denied) -> _Filters:
+                   precision, include_denied, include_repeats=False) -> _Filters:
     """Validate every read filter at the entry point; InputError quotes the bad value."""
     area = None
     if bbox is not None:
@@ -156,7 +161,9 @@ def check_filters(*, bbox, since, until, event_types, actors, outlets, speakers,
         lat, lon, radius = (float(v) for v in near)
         if not (-90 <= lat <= 90 and -180 <= lon <= 180 and radius >= 0):
             raise InputError(f"near must be (lat, lon, radius_km) with radius_km >= 0, got {near!r}")
-        from geo.places.spatial import circle  # geo.places.spatial is light; imported here to keep store import cheap
+        from geo.places.spatial import (
+            circle,  # geo.places.spatial is light; imported here to keep store import cheap
+        )
         disc = circle(lat, lon, radius)
         area = disc if area is None else area.intersection(disc)
     since_d, until_d = _as_date("since", since), _as_date("until", until)
@@ -181,7 +188,7 @@ def check_filters(*, bbox, since, until, event_types, actors, outlets, speakers,
         bbox=bbox, since=since_d, until=until_d, event_types=types,
         actors=_as_names("actors", actors), outlets=_as_names("outlets", outlets),
         speakers=_as_names("speakers", speakers), area=area, precision=levels,
-        include_denied=bool(include_denied),
+        include_denied=bool(include_denied), include_repeats=bool(include_repeats),
     )
 
 
@@ -259,7 +266,8 @@ def event_row(event: Event) -> tuple:
             event.geo_precision, event.event_date.isoformat() if event.event_date else None,
             event.date_precision, a.speaker, a.speaker_role, a.source_type, a.cited_outlet, a.publisher,
             a.url, event.quote, event.quote_start, event.quote_end, bool(event.denied),
-            float(event.confidence), event.review, event.note)
+            float(event.confidence), event.review, event.note, event.modality, event.sub_type,
+            event.same_as)
 
 
 def events_frame(rows: list[tuple], wkbs: list[bytes | None]) -> gpd.GeoDataFrame:

@@ -208,6 +208,8 @@ class Lexicon:
     org_words: frozenset[str]
     anaphora_sources: dict[str, str]
     freight: tuple[str, ...] = ()
+    modality_terms: TermIndex | None = None
+    sub_type_terms: TermIndex | None = None
 
 
 def _read(path: Path) -> dict:
@@ -335,4 +337,11 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         anaphora_sources={normalize(w): kind for kind, words in attrib.get("anaphora_sources", {}).items()
                           for w in words},
         freight=_norm_tuple(w.rstrip("*") for w in cues.get("freight", ())),
+        modality_terms=TermIndex([(w, kind) for kind, words in cues.get("modality", {}).items()
+                                  if not kind.startswith("_") for w in words],
+                                 prefixes=CUE_PREFIXES, suffixes=LIGHT_SUFFIXES),
+        # Keys are "type|label": a label only counts for its own event type.
+        sub_type_terms=TermIndex([(w, f"{kind}|{label}") for kind, labels in cues.get("sub_types", {}).items()
+                                  if not kind.startswith("_") for label, words in labels.items() for w in words],
+                                 prefixes=CUE_PREFIXES, suffixes=LIGHT_SUFFIXES),
     )

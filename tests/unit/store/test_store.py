@@ -26,7 +26,7 @@ from geo.errors import InputError, StorageError
 from geo.store.frames import EVENT_COLUMNS, events_to_frame
 from geo.store import EventStore, GeoPackageStore, PostGISStore, open_store
 from geo.store.schema import (
-    ARTICLE_COLUMNS, MENTION_COLUMNS,
+    ARTICLE_COLUMNS, MENTION_COLUMNS, SCHEMA_VERSION,
 )
 
 REPO = Path(__file__).resolve().parents[3]
@@ -60,7 +60,7 @@ def _ids(frame) -> list[str]:
 
 def test_store_fulfils_the_protocol(event_store):
     assert isinstance(event_store, EventStore)
-    assert event_store.schema_version == 1
+    assert event_store.schema_version == SCHEMA_VERSION == 2
 
 
 def test_new_store_reads_an_empty_frame_of_the_event_shape(event_store):
@@ -418,6 +418,34 @@ def test_a_foreign_sqlite_file_is_refused(tmp_path):
         GeoPackageStore(path)
 
 
+def _downgrade_to_version_1(store) -> None:
+    """Make the store look as one written before modality, sub_type and same_as existed."""
+    events = store._t("events") if hasattr(store, "_t") else "events"
+    meta = store._t("marsad_meta") if hasattr(store, "_t") else "marsad_meta"
+    for column in ("modality", "sub_type", "same_as"):
+        store._conn.execute(f"ALTER TABLE {events} DROP COLUMN {column}")
+    store._conn.execute(f"UPDATE {meta} SET value = '1' WHERE key = 'schema_version'")
+    if hasattr(store._conn, "commit"):
+        store._conn.commit()
+
+
+def test_a_version_1_store_gains_the_new_columns_when_opened(event_store, store_corpus):
+    _fill(event_store, store_corpus)
+    expected = {e.id: ("denied" if e.denied else "reported" if (e.attribution.speaker or e.attribution.cited_outlet)
+                       else "asserted") for _, _, events in store_corpus for e in events}
+    _downgrade_to_version_1(event_store)
+    reopened = type(event_store)(event_store.url if hasattr(event_store, "url") else event_store.path,
+                                 **({"schema": event_store.schema} if hasattr(event_store, "schema") else {}))
+    try:
+        assert reopened.schema_version == 2
+        frame = reopened.read()
+        assert dict(zip(frame["id"], frame["modality"])) == expected
+        assert set(frame["sub_type"]) == {""} and set(frame["same_as"]) == {""}
+        assert len(frame) == sum(len(events) for _, _, events in store_corpus)
+    finally:
+        reopened.close()
+
+
 def test_a_newer_schema_is_refused(gpkg_path):
     GeoPackageStore(gpkg_path).close()
     with sqlite3.connect(gpkg_path) as conn:
@@ -539,3 +567,16 @@ def test_kill_at_any_moment_leaves_the_store_intact(gpkg_path, after):
     with GeoPackageStore(gpkg_path) as store:
         assert store.write_article(*store_corpus_items()[0]) is True
         assert store.stats().articles == n + 1
+
+
+def test_a_repeated_claim_is_read_once_unless_asked(event_store, store_corpus):
+    article, mentions, events = store_corpus[0]
+    first = events[0]
+    repeat = dataclasses.replace(first, id="repeat-of-" + first.id, same_as=first.id,
+                                 modality="reported", sub_type="armed clash")
+    assert event_store.write_article(article, mentions, [*events, repeat]) is True
+    shown = event_store.read()
+    assert "repeat-of-" + first.id not in set(shown["id"])
+    everything = event_store.read(include_repeats=True).set_index("id")
+    row = everything.loc["repeat-of-" + first.id]
+    assert (row["same_as"], row["modality"], row["sub_type"]) == (first.id, "reported", "armed clash")

@@ -1,0 +1,66 @@
+"""How a report holds each claim, what kind of event it is in ACLED's words, and repeats.
+
+- ``modality_of``: denied, attempted, planned, alleged, observed, reported or asserted, from the
+  draft's denial and the words of the claim and the few before it (``modality`` in
+  ``data/lexicon/cues.json``): «حاولت ... التسلل» is attempted, «يعتزم شن هجوم» planned,
+  «اتهم ... بالهجوم» alleged, a witness who «شاهد» observed. Without such words a claim with a
+  source is reported and one in the outlet's own voice asserted.
+- ``sub_type_of``: the first ``sub_types`` label of the event's type whose word stands in the
+  claim (``air/drone strike``, ``arrest``, ``seizure`` ...), or "".
+- ``link_repeats``: a claim told twice in one report (the headline and the body, two sources
+  saying the same) keeps its first event; the later ones point at it through ``same_as``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from geo.models import Attribution, Event
+from geo.text.lexicon import Lexicon
+
+# How far before the claim the words that qualify it may stand («قال إنهم يعتزمون ...»).
+_LOOK_BACK = 60
+_ORDER = ("attempted", "planned", "alleged")
+
+
+def modality_of(lex: Lexicon, norm: str, start: int, end: int, *, sentence_start: int,
+                denied: bool, attribution: Attribution) -> str:
+    """The modality of the claim at ``norm[start:end]`` (normalized offsets)."""
+    if denied:
+        return "denied"
+    window_start = max(sentence_start, start - _LOOK_BACK)
+    keys = {hit.key for hit in lex.modality_terms.find(norm[window_start:end])} if lex.modality_terms else set()
+    for modality in _ORDER:
+        if modality in keys:
+            return modality
+    if attribution.source_type == "witnesses/residents" or ("sighting" in keys and not attribution.speaker):
+        return "observed"
+    sourced = attribution.speaker or attribution.cited_outlet or attribution.source_type != "outlet"
+    return "reported" if sourced else "asserted"
+
+
+def sub_type_of(lex: Lexicon, event_type: str, norm: str, start: int, end: int) -> str:
+    """The ACLED-like label the claim's own words give, or ""."""
+    if lex.sub_type_terms is None:
+        return ""
+    prefix = event_type + "|"
+    for hit in lex.sub_type_terms.find(norm[start:end]):
+        if hit.key.startswith(prefix):
+            return hit.key[len(prefix):]
+    return ""
+
+
+def link_repeats(events: Sequence[Event]) -> list[Event]:
+    """Point each event that repeats an earlier one (same type, same places, same denial) at it."""
+    first: dict[tuple, str] = {}
+    out = []
+    for event in events:
+        places = frozenset((p.role, p.place_id) for p in event.places if p.place_id)
+        key = (event.type, places, event.denied)
+        if places and key in first:
+            event = dataclasses.replace(event, same_as=first[key])
+        elif places:
+            first[key] = event.id
+        out.append(event)
+    return out
