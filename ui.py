@@ -20,6 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import filters as gf
+from geo.maps.style import modality_label
 from geo.errors import GeoError
 from geo.models import Place
 from geo.store import GeoPackageStore, open_store
@@ -307,7 +308,7 @@ def table_config() -> dict:
         "speaker": st.column_config.TextColumn("Speaker"),
         "publisher": st.column_config.TextColumn("Outlet"),
         "geo_precision": st.column_config.NumberColumn("Precision", format="%d"),
-        "denied": st.column_config.CheckboxColumn("Denied"),
+        "modality": st.column_config.TextColumn("Held as"),
         "quote": st.column_config.TextColumn("Quote", width="large"),
     }
 
@@ -332,7 +333,7 @@ def event_details(ctx: Context) -> None:
     row = rows.iloc[0]
     date = row["event_date"].date().isoformat() if pd.notna(row["event_date"]) else "date unknown"
     st.markdown(f"**{plain(row['type'])}** · {date} · precision {plain(row['geo_precision'])}"
-                + (" · :red[denied]" if row["denied"] else ""))
+                + (f" · :red[{plain(label)}]" if (label := modality_label(row.get("modality"), row["denied"])) else ""))
     with st.container(key="rtl_event_source"):
         who = " — ".join(plain(v) for v in (row["speaker"], row["speaker_role"]) if v)
         via = " / ".join(plain(v) for v in (row["cited_outlet"], row["publisher"]) if v)

@@ -246,7 +246,7 @@ def _place_names(text: object) -> str:
 
 
 TABLE_COLUMNS = ("id", "event_date", "type", "places", "actors", "speaker", "publisher",
-                 "geo_precision", "denied", "quote")
+                 "geo_precision", "modality", "quote")
 
 
 def event_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -263,7 +263,9 @@ def event_table(frame: pd.DataFrame) -> pd.DataFrame:
         "speaker": frame["speaker"],
         "publisher": frame["publisher"],
         "geo_precision": frame["geo_precision"],
-        "denied": frame["denied"].astype(bool),
+        # How the report holds the claim; an older frame without the column has only denied.
+        "modality": frame["modality"] if "modality" in frame.columns
+        else frame["denied"].map(lambda d: "denied" if d else ""),
         "quote": frame["quote"],
     }, columns=TABLE_COLUMNS)
     table = table.sort_values(["event_date", "id"], ascending=[False, True], na_position="last")

@@ -57,8 +57,8 @@ CSV_COLUMNS = (
     "event_id_cnty", "event_date", "year", "time_precision", "event_type",
     "actor1", "actor2", "assoc_actors", "country", "admin1", "location",
     "latitude", "longitude", "geo_precision", "source", "source_type", "notes",
-    "source_url", "quote", "denied", "speaker", "speaker_role", "publisher",
-    "cited_outlet", "confidence", "review", "article_id", "geometry_wkt",
+    "source_url", "quote", "denied", "modality", "sub_event_type", "speaker", "speaker_role",
+    "publisher", "cited_outlet", "confidence", "review", "article_id", "geometry_wkt",
 )
 
 
@@ -227,6 +227,8 @@ def _description_html(row: dict[str, Any]) -> str:
         lines.append(f"<p>{_link(row['url'])}</p>")
     if row["denied"]:
         lines.append("<p><b>denied by the source</b></p>")
+    elif row.get("modality") in ("planned", "attempted", "alleged"):
+        lines.append(f"<p><b>{display_text(row['modality'])}</b></p>")
     return "".join(lines)
 
 
@@ -328,6 +330,8 @@ def _csv_row(row: dict[str, Any], gazetteer: Any) -> dict[str, Any]:
     notes += f"; source: {_source_line(row)}"
     if row["denied"]:
         notes += "; denied by the source"
+    elif row.get("modality") in ("planned", "attempted", "alleged"):
+        notes += f"; {row['modality']}"
     sources = dict.fromkeys(s for s in (row["publisher"], row["cited_outlet"], row["speaker"]) if s)
     return {
         "event_id_cnty": row["id"],
@@ -350,6 +354,8 @@ def _csv_row(row: dict[str, Any], gazetteer: Any) -> dict[str, Any]:
         "source_url": row["url"],
         "quote": row["quote"],
         "denied": "yes" if row["denied"] else "no",
+        "modality": row.get("modality") or "",
+        "sub_event_type": row.get("sub_type") or "",
         "speaker": row["speaker"],
         "speaker_role": row["speaker_role"],
         "publisher": row["publisher"],

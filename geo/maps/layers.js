@@ -140,7 +140,8 @@ window.marsad = window.marsad || (function (L) {
   }
 
   // [id, type label, actors, date, date precision, places [[name, role, precision]],
-  //  speaker, speaker role, source type, cited outlet, publisher, url, quote pieces, denied]
+  //  speaker, speaker role, source type, cited outlet, publisher, url, quote pieces,
+  //  modality label: denied, planned, attempted, alleged or ""]
   // Strings come from the layer's table (spec.s), cleaned in Python once each.
   // The popups' columns sit in a JSON block of their own (popupId), parsed at the first popup.
   function columns(spec) {
@@ -195,7 +196,7 @@ window.marsad = window.marsad || (function (L) {
     root.setAttribute("data-event-id", rec[0]);
     var head = el("div", "mp-row");
     head.appendChild(el("span", "mp-type", rec[1]));
-    if (rec[13]) { head.appendChild(document.createTextNode(" · ")); head.appendChild(el("span", "mp-denied", "denied")); }
+    if (rec[13]) { head.appendChild(document.createTextNode(" · ")); head.appendChild(el("span", "mp-denied", String(rec[13]))); }
     root.appendChild(head);
     if (rec[2].length) {
       var actors = el("span");

@@ -35,6 +35,7 @@ from geo.maps.style import (
     _int_or_none,
     _json_list,
     legend_html,
+    modality_label,
 )
 
 _LIBRARY_PATH = Path(__file__).with_name("layers.js")
@@ -403,7 +404,7 @@ def _date_column(frame: pd.DataFrame) -> list[str]:
 
 _POPUP_COLUMNS = ("id", "type", "actors", "places", "geo_precision", "event_date",
                   "date_precision", "speaker", "speaker_role", "source_type", "cited_outlet",
-                  "publisher", "url", "quote", "quote_start", "denied")
+                  "publisher", "url", "quote", "quote_start", "denied", "modality")
 
 
 def _columns(frame: pd.DataFrame, table: _StringTable) -> dict[str, list]:
@@ -435,7 +436,7 @@ def _columns(frame: pd.DataFrame, table: _StringTable) -> dict[str, list]:
     cols["p"] = [_int_or_none(v) or 0 for v in _column(frame, "geo_precision")]
     cols["q"] = [v if isinstance(v, str) else "" for v in _column(frame, "quote")]
     quote_starts = [_int_or_none(v) or 0 for v in _column(frame, "quote_start")]
-    cols["de"] = [bool(v) and not pd.isna(v) for v in _column(frame, "denied")]
+    cols["de"] = [modality_label(m, d) for m, d in zip(series("modality").tolist(), _column(frame, "denied"))]
     code = table.code_raw
     cols["ac"] = [[code(a) for a in actors] for actors in _parsed_lists(_column(frame, "actors"))]
     cols["pl"] = _encode_places(_parsed_lists(_column(frame, "places")), quote_starts, table)

@@ -170,8 +170,19 @@ def _popup_record(row: Mapping, places: list | None = None, actors: list | None 
         _clean(row.get("publisher")),
         _clean(row.get("url"), 2000),
         _quote_segments(row.get("quote"), row.get("quote_start"), places),
-        bool(row.get("denied")) and not pd.isna(row.get("denied")),
+        modality_label(row.get("modality"), row.get("denied")),
     ]
+
+
+#: Modalities an analyst must see at once: the claim is not held as a fact.
+FLAGGED_MODALITIES = ("denied", "planned", "attempted", "alleged")
+
+
+def modality_label(modality: object, denied: object = False) -> str:
+    """«planned», «denied» ... for a claim not held as fact, else "" (an older store has only denied)."""
+    if isinstance(modality, str) and modality in FLAGGED_MODALITIES:
+        return modality
+    return "denied" if (bool(denied) and not pd.isna(denied)) else ""
 
 
 def _is_link(url: str) -> bool:
@@ -184,7 +195,7 @@ def _render_record(rec: list) -> str:
     e = html.escape
     head = f'<span class="mp-type">{e(rec[1])}</span>'
     if rec[13]:
-        head += ' · <span class="mp-denied">denied</span>'
+        head += f' · <span class="mp-denied">{e(rec[13])}</span>'
     rows = [f'<div class="mp-row">{head}</div>']
 
     def row(label: str, value_html: str) -> None:

@@ -227,6 +227,16 @@ def test_csv_time_precision_follows_acled(precision, code, tmp_path):
     assert _read_csv(formats.to_csv(frame, tmp_path / "t.csv"))[0]["time_precision"] == str(code)
 
 
+@pytest.mark.parametrize("modality", ["planned", "attempted", "alleged", "reported"])
+def test_csv_says_how_the_claim_is_held(modality, tmp_path):
+    event = _xss_event(1, Point(13.99, 31.76), url="")
+    frame = events_to_frame([Event(**{**{s: getattr(event, s) for s in Event.__slots__},
+                                      "modality": modality, "sub_type": "air/drone strike"})])
+    row = _read_csv(formats.to_csv(frame, tmp_path / "m.csv"))[0]
+    assert (row["modality"], row["sub_event_type"]) == (modality, "air/drone strike")
+    assert (modality in row["notes"]) == (modality != "reported")
+
+
 # --------------------------------------------------------------------------- GeoPackage
 
 def test_gpkg_round_trip(frame, tmp_path):
