@@ -151,7 +151,7 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
     while j < len(toks) and j - k < 40:
         s, e, t = toks[j]
         if (t in _THAT and (j == k or _bare(toks[j - 1][2]) not in lex.speech_verbs)) or t == ":" \
-                or (t in _TO and verb_word in _POINTING):
+                or (t in _TO and verb_word in _POINTING) or (t == "عن" and verb_word in lex.about_verbs):
             content_start = e
             break
         said_in = t in _SAID_IN_HEADS and norm.startswith(lex.statement_words, s)

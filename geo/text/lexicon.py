@@ -208,6 +208,7 @@ class Lexicon:
     org_words: frozenset[str]
     anaphora_sources: dict[str, str]
     freight: tuple[str, ...] = ()
+    about_verbs: frozenset[str] = frozenset()
     modality_terms: TermIndex | None = None
     sub_type_terms: TermIndex | None = None
 
@@ -337,6 +338,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         anaphora_sources={normalize(w): kind for kind, words in attrib.get("anaphora_sources", {}).items()
                           for w in words},
         freight=_norm_tuple(w.rstrip("*") for w in cues.get("freight", ())),
+        about_verbs=_norm_set(attrib.get("about_verbs", ())),
         modality_terms=TermIndex([(w, kind) for kind, words in cues.get("modality", {}).items()
                                   if not kind.startswith("_") for w in words],
                                  prefixes=CUE_PREFIXES, suffixes=LIGHT_SUFFIXES),
