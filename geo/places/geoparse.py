@@ -236,6 +236,8 @@ class Geoparser:
         if m.start and normalized[m.start - 1] in "بلك":
             return False    # «جهاز حرس الحدود بالقطرون»: the preposition puts the body in the town
         before = normalized[max(0, m.start - 80):m.start]
+        if not lex.org_any.search(before):
+            return False    # no head word at all in reach: the common case, decided in C
         if self._in_quoted_organisation(before):
             return True
         # Quote marks are part of a name («المنطقة العسكرية «سبها»»); other marks end it.

@@ -48,6 +48,7 @@ class Lexicon:
     org_heads: frozenset[str]
     org_weak: frozenset[str]
     org_stop: frozenset[str]
+    org_any: re.Pattern
 
 
 def _normal_set(words) -> frozenset[str]:
@@ -111,6 +112,10 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         org_heads=_normal_set(raw["organisation_heads"]["words"]),
         org_weak=_normal_set(raw["organisation_heads"]["weak"]),
         org_stop=_normal_set(raw["organisation_heads"]["stop"]),
+        # Any head or weak head as a substring: a cheap test before the word-by-word chain.
+        org_any=re.compile("|".join(sorted(
+            (re.escape(normalize(w).strip().removeprefix("ال")) for w in
+             raw["organisation_heads"]["words"] + raw["organisation_heads"]["weak"]), key=len, reverse=True))),
         outlet_after_weak=_normal_set(raw["outlet_context"]["after_weak"]),
         bare_regions={normalize(k).strip(): v for k, v in raw["bare_regions"]["words"].items()},
         bare_after=frozenset(normalize(w).strip() for w in raw["bare_regions"]["after"]),
