@@ -242,12 +242,18 @@ class Geoparser:
             return True
         # Quote marks are part of a name («المنطقة العسكرية «سبها»»); other marks end it.
         chain = re.split(r"[،,.:؛;()\[\]\n!?؟-]", before.translate(QUOTES_OFF))[-1].split()
+        if chain and chain[-1] == "و":
+            chain.pop()     # «مديريتي أمن مطروح والإسكندرية»: the second name of a pair
         for distance, word in enumerate(reversed(chain[-6:]), start=1):
             bare = word
             while len(bare) > 3 and bare[0] in "وف":
                 bare = bare[1:]
             if bare in lex.org_stop:
-                return False
+                # «نيابة شرق مصراتة»: a direction right after a head is part of the body's name.
+                head = chain[len(chain) - distance - 1] if distance < len(chain) else ""
+                head = head.lstrip("وف")
+                return bare in lex.directions and any(
+                    f in lex.org_heads for f in (head, head[1:], head[2:] if head.startswith("ال") else head))
             pair = " ".join([bare, *chain[len(chain) - distance + 1:len(chain) - distance + 2]])
             forms = {bare, pair}
             if bare[:1] in "بلك":
@@ -266,9 +272,12 @@ class Geoparser:
 
     def _in_quoted_organisation(self, before: str) -> bool:
         """True inside «جبهة الوفاق من أجل التغيير في تشاد»: an open quote whose first word is a head."""
-        opened = before.rfind("«")
-        if opened < 0 or "»" in before[opened:]:
-            return False
+        opened = max(before.rfind("«"), before.rfind("“"))
+        if opened < 0 or "»" in before[opened:] or "”" in before[opened:]:
+            # "..." opens and closes with one mark: inside when an odd number of them stands before.
+            opened = before.rfind('"') if before.count('"') % 2 else -1
+            if opened < 0:
+                return False
         words = before[opened + 1:].split()
         if not words:
             return False
@@ -291,6 +300,11 @@ class Geoparser:
                     counts[place.country] += 1
                 elif place.kind not in AREA_KINDS:
                     anchors.append((m.start, place))
+            else:
+                # «تونس», «الجزائر», «الكويت»: the country and its capital share the name; either way
+                # the text names that country.
+                for country in {p.country for p in places if p.kind == "country"}:
+                    counts[country] += 1
         return set(counts), anchors, counts
 
     def _choose(self, m: Match, q: _Qualified, context) -> tuple[Place | None, float]:

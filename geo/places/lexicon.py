@@ -109,7 +109,10 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         name_like=_normal_set(raw["place_prepositions"]["name_like"]),
         outlet_before=_normal_set(raw["outlet_context"]["before"]),
         outlet_after=_normal_set(raw["outlet_context"]["after"]),
-        org_heads=_normal_set(raw["organisation_heads"]["words"]),
+        # A head ending in ة has its dual in construct too: مديرية -> مديريتي.
+        org_heads=_normal_set(raw["organisation_heads"]["words"])
+        | {normalize(w).strip()[:-1] + "تي" for w in raw["organisation_heads"]["words"]
+           if normalize(w).strip().endswith("ه") and " " not in w},
         org_weak=_normal_set(raw["organisation_heads"]["weak"]),
         org_stop=_normal_set(raw["organisation_heads"]["stop"]),
         # Any head or weak head as a substring: a cheap test before the word-by-word chain.
