@@ -262,7 +262,7 @@ class Geoparser:
                 forms |= {"ال" + bare[2:], "ال" + pair[2:]}
             for f in forms:
                 for g in (f, f[2:] if f.startswith("ال") else f):
-                    if g in lex.org_heads or (g in lex.org_weak and distance >= 2):
+                    if g in lex.org_heads or (g in lex.org_weak and 2 <= distance <= 3):
                         return True
             if bare[:1] in "بلك" and (bare[1:3] == "ال" or bare.startswith("لل") or bare[1:] in lex.cue_kinds):
                 return False    # «لبلدة», «بالمدينة»: a preposition, the name is not governed
