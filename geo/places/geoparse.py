@@ -129,6 +129,7 @@ class Geoparser:
                 continue
             place, confidence = self._choose(m, q, context)
             resolved.append((m, q, place, confidence))
+        resolved = _drop_appositions(normalized, resolved)
         pairs = self._between_pairs(normalized, resolved)
         return [self._mention(text, offsets, r, pairs.get(i)) for i, r in enumerate(resolved)]
 
@@ -441,6 +442,19 @@ class Geoparser:
             if self._lex.between_tail.fullmatch(normalized[m.end:m2.start]):
                 pairs[i] = pairs[i + 1] = (place, place2)
         return pairs
+
+
+def _drop_appositions(normalized: str, resolved: list) -> list:
+    """«العاصمة الليبية طرابلس»: a description and the name right after it are one mention, the name."""
+    out = list(resolved)
+    for i in range(len(out) - 2, -1, -1):
+        r, nxt = out[i], out[i + 1]
+        if (r[2] is not None and nxt[2] is not None and r[2].id == nxt[2].id
+                and not normalized[r[0].end:nxt[0].start].strip(" «»\"")):
+            # The name keeps what the words before the description said («شرق العاصمة الليبية طرابلس»).
+            q = r[1] if r[1].qualifier != "none" else nxt[1]
+            out[i:i + 2] = [(nxt[0], q, nxt[2], max(r[3], nxt[3]))]
+    return out
 
 
 def _qualifier_and_precision(place: Place, q: _Qualified) -> tuple[str, int]:

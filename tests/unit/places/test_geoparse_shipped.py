@@ -36,3 +36,43 @@ def test_a_place_does_not_vouch_for_its_own_namesake():
     # the port named «ميناء طرابلس» must not pull «طرابلس» to Libya in a Lebanese report
     found = find_places("وصلت سفينة إلى طرابلس اللبنانية قادمة من بيروت")
     assert found[0].place.country == "LB"
+
+
+def names(text):
+    return [(m.surface, m.place.name_en if m.place else None) for m in find_places(text)]
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("أعلنت كتيبة شهداء الزاوية النفير في طرابلس", ["طرابلس"]),
+    ("نقلت قناة ليبيا الأحرار عن مصدر أن", []),
+    ("وصلت قوات درع ليبيا إلى سرت", ["سرت"]),
+    ("وصلت قوات مصراتة إلى سرت", ["مصراتة", "سرت"]),
+    ("قال آمر المنطقة العسكرية سبها إن", []),
+    ("قال عميد بلدية زوارة إن", []),
+    ("أعلن المجلس المحلي لبلدة بني وليد أن", ["بني وليد"]),
+    ("قال مسؤول في جهاز حرس الحدود بالقطرون إن", ["القطرون"]),
+    ("نشرت صحيفة «مالطا اليوم» صورا", []),
+    ("تحتفظ \"جبهة التغيير والوفاق في تشاد\" بقواعد", []),
+    ("وكان التنظيم قد ألزم سكان سرت بحضور الدروس", ["سرت"]),
+    ("قالت الكتيبة إن قواتها دخلت بنغازي", ["بنغازي"]),
+], ids=["brigade-name", "channel-name", "force-name-weak-head", "weak-head-alone", "military-region",
+        "mayor-of-municipality", "council-of-the-town-by-preposition", "body-in-the-town", "newspaper-in-quotes",
+        "movement-in-ascii-quotes", "particle-ends-the-chain", "verb-ends-the-chain"])
+def test_a_place_inside_an_organisation_name_is_not_geocoded(text, kept):
+    assert [surface for surface, _ in names(text)] == kept
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("على بعد 600 كيلومتر جنوب العاصمة التونسية", [("العاصمة التونسية", "Tunis")]),
+    ("وصلت القوة إلى العاصمة الليبية طرابلس", [("طرابلس", "Tripoli")]),
+    ("في هجوم على منتجع سوسة في تونس", [("سوسة", "Sousse"), ("تونس", "Tunisia")]),
+    ("استقر الرتل قرب معسكر الجوية", []),
+], ids=["capital-by-nisba", "capital-then-its-name", "capital-names-the-country", "camp-in-construct"])
+def test_capitals_descriptions_and_construct_nouns(text, expected):
+    assert names(text) == expected
+
+
+def test_a_relative_phrase_keeps_the_town_coordinates_on_the_shipped_gazetteer():
+    (m,) = find_places("على بعد 260 كم غرب بني وليد")
+    assert (m.lat, m.lon) == (m.place.lat, m.place.lon)
+    assert m.geometry.centroid.x < m.place.lon - 2          # the circle lies about 260 km west
