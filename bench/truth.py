@@ -200,6 +200,8 @@ def _date_right(gold: dict, pred: dict, published: str | None) -> bool:
     if gp == "month":
         return d[:7] == g[:7]
     if gp == "week":
+        if len(d) < 10 or len(g) < 10:
+            return False     # a week needs a day on both sides
         return abs((dt.date.fromisoformat(d[:10]) - dt.date.fromisoformat(g[:10])).days) <= 7
     return d[:10] == g[:10]
 
