@@ -96,6 +96,10 @@ def _smuggled(scan: _Scan, cs: int, ce: int, sentence: tuple[int, int], cue) -> 
                 for h in scan.in_range(scan.actor_starts, scan.actors, cs, ce))
 
 
+# «يصل», «تصل», «يربط»: after «الذي/التي» they describe what a road or a crossing joins.
+_LINKS = ("يصل", "تصل", "يربط", "تربط")
+
+
 def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[int, int]) -> tuple[str | None, bool]:
     """The event type a clause's cues give, and whether it is a negated presence (a denial)."""
     lex, norm = scan.lex, scan.norm
@@ -122,6 +126,8 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
             continue
         if any(norm.startswith(f, hit.end + len(hit.suffix) + 1) for f in lex.not_after.get(key, ())):
             continue
+        if key == "movement" and before[-1:] in (["الذي"], ["التي"]) and norm.startswith(_LINKS, hit.start):
+            continue  # «الطريق الذي يصل الكفرة بالعوينات»: a road described, nobody on the move
         if key == "attack" and (hit.prefix in ("ل", "لل", "ول", "فل") and lex.exposure.isdisjoint(before[-5:])
                                 or not lex.purpose.isdisjoint(before[-4:])
                                 or not lex.temporal.isdisjoint(before[-3:])
