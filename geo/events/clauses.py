@@ -98,6 +98,7 @@ def _smuggled(scan: _Scan, cs: int, ce: int, sentence: tuple[int, int], cue) -> 
 
 # «يصل», «تصل», «يربط»: after «الذي/التي» they describe what a road or a crossing joins.
 _LINKS = ("يصل", "تصل", "يربط", "تربط")
+_SEAT = re.compile(r"(?<!\w)(?:ال)?حكوم\w*(?:\s+\S+){0,6}?\s+(?:التي|الذي)\s+(?:تتخذ|يتخذ|اتخذت|اتخذ)(?!\w)")
 
 
 def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[int, int]) -> tuple[str | None, bool]:
@@ -144,6 +145,8 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
             continue  # «مستعدون للتنسيق»: an offer, not an event
         if key == "attack" and before and before[-1] in lex.attack_not_before:
             continue  # «وقف إطلاق النار»: a ceasefire
+        if key == "base" and _SEAT.search(norm, max(cs, hit.start - 90), hit.start):
+            continue  # «حكومة الوفاق التي تتخذ من طرابلس مقرا»: a government's seat, not a base
         if key == "base" and has_movement and any(w in _FROM or w in _TO or w == "في" for w in before[-2:]):
             # «انطلقت من مقر الكتيبة», «إلى المعسكر»: the base is where a movement starts or ends.
             continue
