@@ -249,3 +249,14 @@ def test_sahel_region_holds_niamey_but_not_tripoli():
     sahel = shape(_features_by_id()["ct:sahel"]["geometry"])
     assert sahel.contains(Point(2.11, 13.51))
     assert not sahel.contains(Point(13.19, 32.89))
+
+
+def test_the_shipped_file_is_what_the_curated_rows_build():
+    """A curated row edited without `python scripts/build_gazetteer.py` (and the built file
+    committed) would leave the parser on an old gazetteer in every clean clone."""
+    collection, _, _ = _build_module().build()
+
+    def by_id(features):
+        return {f["properties"]["id"]: f["properties"] for f in features}
+
+    assert by_id(collection["features"]) == by_id(_built()["features"])
