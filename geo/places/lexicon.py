@@ -156,4 +156,4 @@ def looks_like_verb(word: str) -> bool:
     """A past or present verb by its shape (دخلت، وصلوا، يتجه، تتمركز): it ends a name chain.
     Nouns end in ه (ة normalized) or ات; names of bodies are listed heads, checked first."""
     return ((word.endswith("ت") and not word.endswith("ات")) or word.endswith("وا")
-            or (word[:1] in "يت" and len(word) >= 4))
+            or (word[:1] in "يت" and len(word) >= 3))
