@@ -160,6 +160,13 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
                 continue
             else:
                 key = "attack"
+        if key == "boat":
+            # «غرق قارب يقل مهاجرين قبالة زوارة», «أنقذ 135 مهاجرا»: a migrant boat is a smuggling
+            # route; a boat or a rescue with nobody smuggled is no event of its own.
+            if any(h.key == "contraband" for h in scan.in_range(scan.goods_starts, scan.goods, *sentence)):
+                key = "smuggling_route"
+            else:
+                continue
         if key == "deploy":
             if not _deploys(scan, hit, sentence[1]):
                 continue

@@ -33,7 +33,7 @@ _ANOTHER = frozenset({"واخري", "واخر", "وثانيه", "وثالثه"})
 _CONTRAST = re.compile(r"(?<!\w)(?:فيما|بينما)\s+$")
 _FAMILY = {"attack": "attack", "movement": "route", "smuggling_route": "route", "route": "route", "smugglers": "route",
            "convoy": "route", "presence": "presence", "deploy": "presence", "base": "base", "other": "other",
-           "seizure": "attack"}
+           "seizure": "attack", "boat": "route"}
 
 
 @dataclass(slots=True)
