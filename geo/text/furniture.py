@@ -36,6 +36,9 @@ _DATELINE_WORDS = frozenset({"قال", "قالت", "أكد", "اكد", "أكدت
                              "أعلن", "اعلن", "أعلنت", "في", "من", "إن", "ان", "أن", "على", "عن", "إلى", "الى"})
 _TAG_LINE = re.compile(r"^\s*\(\s*(?:[^()]{1,40}[-–—/][^()]{1,40}|[^()\s]+(?:\s+[^()\s]+){0,2})\s*\)\s*$")
 _HEADLINE_MAX_WORDS = 16
+# Characters: longer than any menu, share, tag or date line (a related headline is checked
+# before this, inside its list).
+_LONGEST_FURNITURE = 160
 
 
 def _words(line: str) -> int:
@@ -108,6 +111,8 @@ def furniture_spans(text: str) -> list[tuple[int, int]]:
         if not line:
             in_related = False
             continue
+        if seen_text and not in_related and len(line) > _LONGEST_FURNITURE:
+            continue    # a paragraph of the report: no furniture line is this long
         if in_related and _words(line) <= _HEADLINE_MAX_WORDS and not line.endswith((".", ":")):
             spans.append((start, end))
             continue
