@@ -14,23 +14,34 @@
 from __future__ import annotations
 
 import dataclasses
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from geo.models import Attribution, Event
-from geo.text.lexicon import Lexicon
 
 # How far before the claim the words that qualify it may stand («قال إنهم يعتزمون ...»).
 _LOOK_BACK = 60
 _ORDER = ("attempted", "planned", "alleged")
 
 
-def modality_of(lex: Lexicon, norm: str, start: int, end: int, *, sentence_start: int,
+def report_hits(index, norm: str) -> tuple[list, list[int]]:
+    """One automaton pass over the report for a word list, and the hits' starts (for bisect)."""
+    hits = index.find(norm) if index is not None else []
+    return hits, [h.start for h in hits]
+
+
+def _between(hits: tuple[list, list[int]], start: int, end: int) -> list:
+    found, starts = hits
+    return found[bisect_left(starts, start):bisect_left(starts, end)]
+
+
+def modality_of(modality_hits: tuple[list, list[int]], start: int, end: int, *, sentence_start: int,
                 denied: bool, attribution: Attribution) -> str:
-    """The modality of the claim at ``norm[start:end]`` (normalized offsets)."""
+    """The modality of the claim at ``norm[start:end]`` (normalized offsets), from the report's
+    ``modality`` hits (``report_hits``)."""
     if denied:
         return "denied"
-    window_start = max(sentence_start, start - _LOOK_BACK)
-    keys = {hit.key for hit in lex.modality_terms.find(norm[window_start:end])} if lex.modality_terms else set()
+    keys = {hit.key for hit in _between(modality_hits, max(sentence_start, start - _LOOK_BACK), end)}
     for modality in _ORDER:
         if modality in keys:
             return modality
@@ -40,13 +51,11 @@ def modality_of(lex: Lexicon, norm: str, start: int, end: int, *, sentence_start
     return "reported" if sourced else "asserted"
 
 
-def sub_type_of(lex: Lexicon, event_type: str, norm: str, start: int, end: int) -> str:
-    """The ACLED-like label the claim's own words give, or ""."""
-    if lex.sub_type_terms is None:
-        return ""
+def sub_type_of(sub_type_hits: tuple[list, list[int]], event_type: str, start: int, end: int) -> str:
+    """The ACLED-like label the claim's own words give, or "" (from ``report_hits``)."""
     prefix = event_type + "|"
-    for hit in lex.sub_type_terms.find(norm[start:end]):
-        if hit.key.startswith(prefix):
+    for hit in _between(sub_type_hits, start, end):
+        if hit.key.startswith(prefix) and hit.end <= end:
             return hit.key[len(prefix):]
     return ""
 
