@@ -88,8 +88,10 @@ def _is_qaida_group(norm: str, hit: Hit, lex: Lexicon) -> bool:
     if after and after[0] in lex.qaida_base_after:
         return False
     word_start = hit.start - len(hit.prefix)
-    marks = norm[max(0, word_start - 2):word_start] + norm[hit.end:hit.end + 2]
-    if "«" in marks or "(" in marks:
+    # «القاعدة» or (القاعدة): quoted as a name. A quote that opens after the word («إنشاء القاعدة
+    # «خطوة أحادية»») says nothing about it.
+    opened, closed = norm[max(0, word_start - 2):word_start], norm[hit.end:hit.end + 2]
+    if "«" in opened or "(" in opened or "»" in closed or ")" in closed:
         return True
     before = words_before(norm, word_start, 0, 2)
     if before and before[-1] in lex.qaida_group_before:

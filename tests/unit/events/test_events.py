@@ -380,3 +380,11 @@ def test_cli_jsonl_reads_a_report_whose_day_is_unknown(published):
     assert run.returncode == 0, run.stderr
     row = json.loads(run.stdout)
     assert row["id"] == "m" and [e["type"] for e in row["events"]] == ["attack"]
+
+
+def test_a_quote_that_opens_after_qaida_does_not_make_it_the_group():
+    text = "وقال مصدر إن إنشاء القاعدة «خطوة أحادية»، مشيرا إلى أن قوات الجيش منتشرة في سبها."
+    events = events_of(text, [mention(text, "سبها")])
+    assert events and all("al-qaeda" not in e.actors for e in events)
+    quoted = "وقال مصدر إن عناصر من «القاعدة» ينتشرون في سبها."
+    assert any("al-qaeda" in e.actors for e in events_of(quoted, [mention(quoted, "سبها")]))
