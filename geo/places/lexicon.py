@@ -45,6 +45,7 @@ class Lexicon:
     outlet_after_weak: frozenset[str]
     bare_regions: dict[str, str]
     bare_after: frozenset[str]
+    institution_after: frozenset[str]
     org_heads: frozenset[str]
     org_weak: frozenset[str]
     org_stop: frozenset[str]
@@ -110,6 +111,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         outlet_before=_normal_set(raw["outlet_context"]["before"]),
         outlet_after=_normal_set(raw["outlet_context"]["after"]),
         # A head ending in ة has its dual in construct too: مديرية -> مديريتي.
+        institution_after=_normal_set(raw["outlet_context"].get("institution_after", ())),
         org_heads=_normal_set(raw["organisation_heads"]["words"])
         | {normalize(w).strip()[:-1] + "تي" for w in raw["organisation_heads"]["words"]
            if normalize(w).strip().endswith("ه") and " " not in w},
