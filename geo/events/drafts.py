@@ -148,7 +148,27 @@ def drafts_of(scan: _Scan, article: Article) -> list[Draft]:
         for ns, ne in _parts(scan, sent_s, sent_e):
             si += 1
             drafts.extend(_part_drafts(scan, ctx, voice, si, span.paragraph, ns, ne))
+    _lead_sources(drafts, ctx.history, voice)
     return drafts
+
+
+# How far after a lead claim its source may be named («شنت مقاتلات غارات على صبراتة. ونقلت
+# شبكة CNN عن مسؤول أمريكي أن ...»): the report's next sentence or two.
+_LEAD_REACH = 320
+# The lead: the report's first sentences (later ones in the outlet's voice are its background).
+_LEAD_SENTENCES = 4
+
+
+def _lead_sources(drafts: list[Draft], statements: list[Statement], voice: Attribution) -> None:
+    """A claim of the report's opening told in the outlet's voice takes the source named right
+    after it: wire copy states the news first and says who said it next."""
+    named = [st for st in statements if st.attribution.speaker or st.attribution.source_type != "outlet"]
+    for d in drafts:
+        if d.sentence >= _LEAD_SENTENCES or d.attribution != voice:
+            continue
+        after = next((st for st in named if d.end <= st.speaker_start <= d.end + _LEAD_REACH), None)
+        if after is not None:
+            d.attribution = after.attribution
 
 
 def _part_drafts(scan: _Scan, ctx: SourceContext, voice: Attribution, si: int, paragraph: int,

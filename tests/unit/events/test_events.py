@@ -388,3 +388,17 @@ def test_a_quote_that_opens_after_qaida_does_not_make_it_the_group():
     assert events and all("al-qaeda" not in e.actors for e in events)
     quoted = "وقال مصدر إن عناصر من «القاعدة» ينتشرون في سبها."
     assert any("al-qaeda" in e.actors for e in events_of(quoted, [mention(quoted, "سبها")]))
+
+
+def test_a_lead_claim_takes_the_source_named_right_after_it():
+    text = ("شنت طائرات غارة على موقع للمسلحين في سرت. "
+            "ونقلت شبكة «سي إن إن» عن مسؤول أمريكي أن الموقع كان معسكرا للتدريب في سرت.")
+    events = events_of(text, [mention(text, "سرت")] + [mention(text, "سرت", nth=1)])
+    lead = next(e for e in events if e.type == "attack")
+    assert lead.attribution.speaker == "مسؤول أمريكي" and lead.modality == "reported"
+
+
+def test_a_claim_in_the_outlets_voice_with_no_source_after_it_stays_asserted():
+    text = "شنت طائرات غارة على موقع للمسلحين في سرت."
+    (event,) = events_of(text, [mention(text, "سرت")])
+    assert (event.attribution.speaker, event.modality) == ("", "asserted")
