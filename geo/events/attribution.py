@@ -14,6 +14,7 @@ are the ones Arabic wire copy uses:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from geo.models import Attribution
@@ -33,7 +34,9 @@ _COMMA = frozenset({"،", ","})
 _INTERVIEW_HEADS = frozenset({"في", "خلال"})
 _STATEMENT_HEADS = frozenset({"عبر", "ببيان", "علي"})
 _ACCORDING_HEADS = frozenset({"بحسب", "حسب", "وفقا", "نقلا", "طبقا", "حسبما"})
-_ACCORDING = re.compile(r"(?<!\w)و?(بحسب|حسب|حسبما|وفقا ل|وفق|نقلا عن|طبقا ل)\s*(?:ما\s+\w+\s+(?:به\s+|بها\s+)?)?")
+_ACCORDING = re.compile(r"(?<!\w)و?(بحسب|حسب|حسبما|وفقا ل|وفق|نقلا عن|طبقا ل|علي حد قول|علي حد تعبير|كما (?:قال|قالت|افاد|افادت|ذكر|ذكرت|اكد|اكدت))\s*(?:ما\s+\w+\s+(?:به\s+|بها\s+)?)?")
+# «انسحب المسلحون نحو الجنوب، قال مصدر عسكري.»: the speech verb after the claim.
+_TRAILING = re.compile(r"(?<=[،,] )و?(?:قال|قالت|قالوا|اكد|اكدت|افاد|افادت|ذكر|ذكرت|اوضح|اوضحت|اضاف|اضافت|اشار|اشارت)(?= )")
 _QUOTE_MARKS = "«»\"'()"
 _FURTHER = object()  # the speaker's words run past the window read
 _SAID_IN_HEADS = _INTERVIEW_HEADS | _STATEMENT_HEADS
@@ -268,26 +271,39 @@ def _is_publisher(ctx: SourceContext, cited: str) -> bool:
 
 
 def _according_to(ctx: SourceContext, start: int, end: int) -> Statement | None:
-    """«بحسب مديرية أمن بنغازي», «وفقاً لمصادر محلية»: a source named after the claim."""
+    """«بحسب مديرية أمن بنغازي», «وفقاً لمصادر محلية», «…، قال مصدر عسكري.»: a source named
+    after the claim."""
     m = _ACCORDING.search(ctx.norm, start, end)
-    if m is None:
-        return None
+    trailing = m is None
+    if trailing:
+        m = _TRAILING.search(ctx.norm, start, end)
+        if m is None:
+            return None
     toks = _tokens(ctx, m.end(), min(end, m.end() + 160))
     phrase: list[tuple[int, int, str]] = []
     outlet = ""
+    told_to: list[tuple[int, int, str]] = []
     for tok in toks:
         if tok[2] in _COMMA or tok[2] in ".؟!" or len(phrase) >= 12:
             break
+        if trailing and (tok[2] in _THAT or tok[2] == ":"):
+            return None     # «، وقال المتحدث إن ...»: a new statement, not the source of this one
         if tok[2] == "عن" and phrase:
             outlet = ctx.original(phrase[0][0], phrase[-1][1])
             phrase = []
             continue
+        if told_to or (phrase and tok[2][:1] == "ل" and tok[2][1:] in ctx.lexicon.outlet_words):
+            told_to.append(tok)     # «مصدر عسكري لوكالة الأناضول»: the outlet spoken to
+            continue
         phrase.append(tok)
+    told = ctx.original(told_to[0][0] + 1, told_to[-1][1]) if told_to else ""
     phrase = [t for t in phrase if t[2] not in _QUOTE_MARKS]
     if not phrase:
         return None
     text = ctx.norm[phrase[0][0]:phrase[-1][1]]
     attribution = _classify(ctx, [phrase], text, phrase[0][2], outlet)
+    if told:
+        attribution = dataclasses.replace(attribution, cited_outlet=told)
     statement = Statement(attribution, start, m.start(), phrase[-1][1])
     ctx.history.append(statement)
     return statement

@@ -402,3 +402,15 @@ def test_a_claim_in_the_outlets_voice_with_no_source_after_it_stays_asserted():
     text = "شنت طائرات غارة على موقع للمسلحين في سرت."
     (event,) = events_of(text, [mention(text, "سرت")])
     assert (event.attribution.speaker, event.modality) == ("", "asserted")
+
+
+@pytest.mark.parametrize("text, speaker, outlet", [
+    ("انسحب المسلحون من مدينة سرت نحو الجنوب، قال مصدر عسكري.", "مصدر عسكري", ""),
+    ("انسحب المسلحون من مدينة سرت نحو الجنوب، على حد قول مصدر عسكري.", "مصدر عسكري", ""),
+    ("انسحب المسلحون من مدينة سرت نحو الجنوب، وفق ما قاله مصدر عسكري لوكالة الأناضول.", "مصدر عسكري",
+     "وكالة الأناضول"),
+], ids=["trailing-verb", "ala-hadd-qawl", "told-to-an-agency"])
+def test_a_source_named_after_the_claim(text, speaker, outlet):
+    (event,) = events_of(text, [mention(text, "سرت")])
+    assert (event.attribution.speaker, event.attribution.cited_outlet) == (speaker, outlet)
+    assert event.modality == "reported"
