@@ -259,8 +259,7 @@ def extract_events(article: Article, *, mentions: Sequence[Mention] | None = Non
     report_date = find_report_date(scan.norm, dates)
     events: list[Event] = []
     seen: set[str] = set()
-    modality_hits = report_hits(lex.modality_terms, scan.norm) if drafts else ([], [])
-    sub_type_hits = report_hits(lex.sub_type_terms, scan.norm) if drafts else ([], [])
+    claim_hits = report_hits(lex.claim_terms, scan.norm) if drafts else ([], [])
     for d in drafts:
         qs, qe = original_span(text, scan.offsets, d.start, d.end)
         while qs < qe and text[qs] in _QUOTE_TRIM:
@@ -293,8 +292,8 @@ def extract_events(article: Article, *, mentions: Sequence[Mention] | None = Non
             quote=text[qs:qe], quote_start=qs, quote_end=qe, actors=tuple(d.actors), places=places,
             denied=d.denied, confidence=_confidence(d),
             note="place taken from context" if d.inherited else "",
-            modality=modality_of(modality_hits, d.start, d.end, sentence_start=d.sentence_start,
+            modality=modality_of(claim_hits, d.start, d.end, sentence_start=d.sentence_start,
                                  denied=d.denied, attribution=attribution),
-            sub_type=sub_type_of(sub_type_hits, d.type, d.start, d.end)))
+            sub_type=sub_type_of(claim_hits, d.type, d.start, d.end)))
     return link_repeats(events)
 

@@ -41,7 +41,8 @@ def modality_of(modality_hits: tuple[list, list[int]], start: int, end: int, *, 
     ``modality`` hits (``report_hits``)."""
     if denied:
         return "denied"
-    keys = {hit.key for hit in _between(modality_hits, max(sentence_start, start - _LOOK_BACK), end)}
+    keys = {hit.key[4:] for hit in _between(modality_hits, max(sentence_start, start - _LOOK_BACK), end)
+            if hit.key.startswith("mod|")}
     for modality in _ORDER:
         if modality in keys:
             return modality
@@ -53,7 +54,7 @@ def modality_of(modality_hits: tuple[list, list[int]], start: int, end: int, *, 
 
 def sub_type_of(sub_type_hits: tuple[list, list[int]], event_type: str, start: int, end: int) -> str:
     """The ACLED-like label the claim's own words give, or "" (from ``report_hits``)."""
-    prefix = event_type + "|"
+    prefix = f"sub|{event_type}|"
     for hit in _between(sub_type_hits, start, end):
         if hit.key.startswith(prefix) and hit.end <= end:
             return hit.key[len(prefix):]
@@ -63,13 +64,14 @@ def sub_type_of(sub_type_hits: tuple[list, list[int]], event_type: str, start: i
 def link_repeats(events: Sequence[Event]) -> list[Event]:
     """Point each event that repeats an earlier one (same type, same places, same denial) at it."""
     first: dict[tuple, str] = {}
-    out = []
-    for event in events:
-        places = frozenset((p.role, p.place_id) for p in event.places if p.place_id)
+    out = list(events)
+    for i, event in enumerate(out):
+        places = tuple(sorted({(p.role, p.place_id) for p in event.places if p.place_id}))
+        if not places:
+            continue
         key = (event.type, places, event.denied)
-        if places and key in first:
-            event = dataclasses.replace(event, same_as=first[key])
-        elif places:
+        if key in first:
+            out[i] = dataclasses.replace(event, same_as=first[key])
+        else:
             first[key] = event.id
-        out.append(event)
     return out

@@ -209,8 +209,7 @@ class Lexicon:
     anaphora_sources: dict[str, str]
     freight: tuple[str, ...] = ()
     about_verbs: frozenset[str] = frozenset()
-    modality_terms: TermIndex | None = None
-    sub_type_terms: TermIndex | None = None
+    claim_terms: TermIndex | None = None
 
 
 def _read(path: Path) -> dict:
@@ -339,11 +338,11 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                           for w in words},
         freight=_norm_tuple(w.rstrip("*") for w in cues.get("freight", ())),
         about_verbs=_norm_set(attrib.get("about_verbs", ())),
-        modality_terms=TermIndex([(w, kind) for kind, words in cues.get("modality", {}).items()
-                                  if not kind.startswith("_") for w in words],
-                                 prefixes=CUE_PREFIXES, suffixes=LIGHT_SUFFIXES),
-        # Keys are "type|label": a label only counts for its own event type.
-        sub_type_terms=TermIndex([(w, f"{kind}|{label}") for kind, labels in cues.get("sub_types", {}).items()
-                                  if not kind.startswith("_") for label, words in labels.items() for w in words],
-                                 prefixes=CUE_PREFIXES, suffixes=LIGHT_SUFFIXES),
+        # Modality words (key "mod|planned") and sub-type words (key "sub|attack|arrest") in one
+        # automaton: one pass over a report finds both.
+        claim_terms=TermIndex([(w, f"mod|{kind}") for kind, words in cues.get("modality", {}).items()
+                               if not kind.startswith("_") for w in words]
+                              + [(w, f"sub|{kind}|{label}") for kind, labels in cues.get("sub_types", {}).items()
+                                 if not kind.startswith("_") for label, words in labels.items() for w in words],
+                              prefixes=CUE_PREFIXES, suffixes=LIGHT_SUFFIXES),
     )
