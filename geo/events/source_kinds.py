@@ -78,7 +78,40 @@ def _name_and_role(ctx: SourceContext, segments: list[list[tuple[int, int, str]]
     return text_of(name_words), text_of(role_tokens), True
 
 
+# A speaker's words end where time, filler or the claim begins («أنباء اليوم الاثنين»،
+# «السرية مع ذلك النفير العام»): a speaker field never holds a date, a weekday or a filler.
+_SPEAKER_ENDS = frozenset(normalize(w) for w in (
+    "اليوم", "أمس", "البارحة", "الليلة", "مساء", "صباح", "فجر", "ظهر", "عصر", "ليل", "ليلة", "يوم", "أول",
+    "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد", "مع", "أيضا", "أيضاً",
+    "كذلك", "بدوره", "بدورها", "عشرات", "مئات", "ما", "الذي", "التي", "عن", "على", "إلى"))
+_SPEAKER_LEADS = frozenset(normalize(w) for w in ("في", "البيان", "بيان", "خلال"))
+
+
+def tidy_speaker(speaker: str) -> str:
+    """The speaker's words without the time, filler or claim words that followed them."""
+    words = speaker.split()
+    while words and normalize(words[0]) in _SPEAKER_LEADS and len(words) > 1:
+        words = words[1:]
+    for i, word in enumerate(words):
+        bare = normalize(word).strip("،,.:«»\"")
+        if i and (bare in _SPEAKER_ENDS or bare.lstrip("وف") in _SPEAKER_ENDS):
+            words = words[:i]
+            break
+    return " ".join(words)
+
+
 def classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str, *,
+             in_statement: bool = False) -> Attribution:
+    """Turn the words naming the source into an Attribution (the speaker tidied)."""
+    attribution = _classify(ctx, segments, phrase, head, outlet, in_statement=in_statement)
+    speaker = tidy_speaker(attribution.speaker)
+    if speaker == attribution.speaker:
+        return attribution
+    return Attribution(speaker, attribution.speaker_role, attribution.source_type, attribution.cited_outlet,
+                       attribution.publisher, attribution.url)
+
+
+def _classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str, *,
               in_statement: bool = False) -> Attribution:
     """Turn the words naming the source into an Attribution."""
     lex = ctx.lexicon

@@ -110,3 +110,15 @@ def test_seed_sources():
     assert "شهداء الزاوية" in by_speaker["وحيد الزوي"].speaker_role
     continuing = [s for s in sts if s.continuation]
     assert continuing and all(s.attribution.speaker == "مهدي البرغثي" for s in continuing)
+
+
+@pytest.mark.parametrize("raw, tidy", [
+    ("أنباء اليوم الاثنين", "أنباء"),
+    ("السرية مع ذلك النفير العام", "السرية"),
+    ("في البيان المتحدث باسم الجيش أحمد المسماري", "المتحدث باسم الجيش أحمد المسماري"),
+    ("مهدي البرغثي", "مهدي البرغثي"),
+    ("مصدر عسكري", "مصدر عسكري"),
+], ids=["weekday", "filler", "statement-lead", "name", "unnamed"])
+def test_a_speaker_field_holds_no_date_weekday_or_filler(raw, tidy):
+    from geo.events.source_kinds import tidy_speaker
+    assert tidy_speaker(raw) == tidy
