@@ -65,7 +65,7 @@ _DEFAULT_COUNTRY = "LY"
 _LIST_GAP = re.compile(r" ?(?:، ?)?و? ?")
 _THE_COUNTRY = "@country"
 # «مركز X» is often a place («مركز المدينة»); with an institution's adjective after X it is a name.
-_FACILITY_HEADS = frozenset({"مركز", "المركز", "مجمع", "المجمع"})
+_FACILITY_HEADS = frozenset({"مركز", "المركز", "مجمع", "المجمع", "منطقه", "المنطقه", "لمنطقه", "بمنطقه"})
 # Words that start with «ال» without being a definite noun (إلى after ى -> ي, relative pronouns).
 _NOT_DEFINITE = frozenset({"الي", "التي", "الذي", "الذين", "اللذين", "اللتين", "اللواتي", "اللتي", "الا", "الان"})
 _BARE = "@bare:"
@@ -233,7 +233,7 @@ class Geoparser:
         before = normalized[max(0, m.start - 20):m.start].split()
         prev = before[-1].strip(PUNCT) if before and normalized[m.start - 1:m.start] == " " else ""
         if prev in _FACILITY_HEADS and nxt in lex.institution_after:
-            return True     # «مركز سبها الطبي», «مجمع طرابلس الطبي»: an institution's name
+            return True     # «مركز سبها الطبي», «منطقة سبها العسكرية»: an institution's name
         return bool(prev) and word_in(prev, lex.outlet_before) is not None and nxt in lex.outlet_after_weak
 
     def _in_organisation_name(self, normalized: str, m: Match) -> bool:
