@@ -103,6 +103,7 @@ def furniture_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     pos = 0
     seen_text = False       # has a line of the report been read yet (datelines come first)
+    headline_only = False   # ... and was it only a headline (a dateline may follow it)
     in_related = False      # inside a list of related headlines
     for raw in text.split("\n"):
         start, end = pos, pos + len(raw)
@@ -125,10 +126,14 @@ def furniture_spans(text: str) -> list[tuple[int, int]]:
         if _is_menu(line) or _is_share(line) or _TAG_LINE.match(line) or _is_date_line(line):
             spans.append((start, end))
             continue
-        cut = _dateline(raw, not seen_text)
+        cut = _dateline(raw, not seen_text or headline_only)
         if cut:
             spans.append((start, start + cut))
-        seen_text = seen_text or cut < len(raw)
+        if cut < len(raw):
+            # «رفض ... حدود النيجر» then «النيجر - وكالات»: a short first line without a full stop is
+            # the headline, and the dateline may stand under it.
+            headline_only = not seen_text and _words(line) < _HEADLINE_MAX_WORDS and not line.endswith(".")
+            seen_text = True
     return spans
 
 

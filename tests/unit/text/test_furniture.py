@@ -55,3 +55,10 @@ def test_offsets_point_into_the_original_text():
 ], ids=["dated-dateline", "dated-dateline-hyphen", "colon-dateline", "bare-agency-tag"])
 def test_dated_datelines_and_tags(text, furniture):
     assert _cut(text) == furniture
+
+
+def test_a_dateline_under_the_headline():
+    text = "قوة تعبر حدود النيجر\nالنيجر - وكالات\nرفضت الحكومة طلبا بعبور قوة إلى أغاديز."
+    assert _cut(text) == ["النيجر - وكالات"]
+    body = "وصلت قوة إلى أغاديز صباح اليوم بعد رحلة طويلة عبر الصحراء.\nالنيجر - بعد ذلك انسحبت القوة."
+    assert _cut(body) == []
