@@ -48,6 +48,7 @@ from geo.places.lexicon import (
     word_in,
 )
 from geo.places.matcher import Match, PlaceMatcher
+from geo.places.unknown import unknown_mentions
 from geo.text.furniture import furniture_spans, in_spans
 from geo.text.normalize import normalize_with_offsets, original_span
 
@@ -133,15 +134,24 @@ class Geoparser:
             resolved.append((m, q, place, confidence))
         resolved = _drop_appositions(normalized, resolved)
         pairs = self._between_pairs(normalized, resolved)
-        return [self._mention(text, offsets, r, pairs.get(i)) for i, r in enumerate(resolved)]
+        mentions = [self._mention(text, offsets, r, pairs.get(i)) for i, r in enumerate(resolved)]
+        unknown = unknown_mentions(text, normalized, offsets, mentions, self._report_country(context),
+                                   common_words=self._lex.common_words, names=self.gazetteer.name_index(),
+                                   outlet_words=self._lex.outlet_after | self._lex.outlet_after_weak,
+                                   furniture=furniture)
+        return sorted(mentions + unknown, key=lambda m: m.start) if unknown else mentions
+
+    def _report_country(self, context) -> Place | None:
+        """The country the report is about: the one it names most, else Libya."""
+        countries, _, counts = context
+        own = max(countries, key=lambda c: (counts[c], c == _DEFAULT_COUNTRY)) if countries else _DEFAULT_COUNTRY
+        return self.gazetteer.get(f"cc:{own}")
 
     # -- false friends -----------------------------------------------------
 
     def _own_country(self, normalized: str, m: Match, q: _Qualified, context):
         """«جنوب البلاد», «في الجنوب»: that part of the report's own country, or None."""
-        countries, _, counts = context
-        own = max(countries, key=lambda c: (counts[c], c == _DEFAULT_COUNTRY)) if countries else _DEFAULT_COUNTRY
-        country = self.gazetteer.get(f"cc:{own}")
+        country = self._report_country(context)
         if country is None:
             return None
         if m.ids[0] == _THE_COUNTRY:

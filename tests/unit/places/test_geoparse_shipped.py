@@ -76,3 +76,28 @@ def test_a_relative_phrase_keeps_the_town_coordinates_on_the_shipped_gazetteer()
     (m,) = find_places("على بعد 260 كم غرب بني وليد")
     assert (m.lat, m.lon) == (m.place.lat, m.place.lon)
     assert m.geometry.centroid.x < m.place.lon - 2          # the circle lies about 260 km west
+
+
+@pytest.mark.parametrize("text, surface, area", [
+    ("هاجم مسلحون قرية بلاهاردي قرب ديفا في النيجر", "بلاهاردي", "gn:2445704"),
+    ("اتجهت السيارات نحو منطقة نسمة جنوب مزدة", "نسمة", None),
+], ids=["village-near-a-town", "area-by-its-word"])
+def test_a_place_the_gazetteer_lacks_is_put_in_the_area_the_report_names(text, surface, area):
+    found = {m.surface: m for m in find_places(text)}
+    m = found[surface]
+    assert m.place.id.startswith("unknown:") and m.precision == 3 and m.confidence < 0.5
+    assert m.candidates == () and m.anchor is not None
+    assert (m.lat, m.lon) == pytest.approx((m.anchor.lat, m.anchor.lon))    # drawn at the area
+    if area:
+        assert m.anchor.id == area
+
+
+@pytest.mark.parametrize("text", [
+    "في منطقة نائية جنوب سبها",
+    "انتشرت القوات في المنطقة الحدودية مع تشاد",
+    "يتمركز مسلحون في أودية ومناطق صحراوية جنوب بني وليد",
+    "قال مجلس مدينة صبراتة إن الوضع هادئ",
+    "نقلت بوابة الواحات عن مصدر في سبها",
+], ids=["adjective", "definite-place-word", "plural-place-nouns", "known-name-refused", "outlet"])
+def test_a_description_after_a_place_word_is_no_unknown_place(text):
+    assert not any(m.place and m.place.id.startswith("unknown:") for m in find_places(text))
