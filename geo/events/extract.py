@@ -273,8 +273,8 @@ def extract_events(article: Article, *, mentions: Sequence[Mention] | None = Non
         geometry, precision = event_geometry(d.type, d.locs, d.roles)
         date, date_precision = resolve_date(dates, d.start, d.end, published=article.published,
                                             report_date=report_date)
-        if date is None:
-            date_precision = "reported"
+        if date is None and date_precision != "year":
+            date_precision = "reported"     # no publication date either; a past span keeps "year"
         places = tuple(
             PlaceRole(role=d.roles.get(i, "location"),
                       place_id=loc.mention.place.id if loc.mention.place else None,

@@ -32,7 +32,7 @@ class DateMention:
 
     start: int
     end: int
-    date: dt.date
+    date: dt.date | None     # None for a past span with no date («في السنوات الماضية»)
     precision: str
 
 
@@ -96,10 +96,68 @@ def find_dates(norm: str, *, published: dt.date | None = None) -> list[DateMenti
                     found.append(DateMention(at, end, last_weekday(published, number), "day"))
                 at = norm.find(day, end)
         if "امس" in norm or "البارحه" in norm:
-            for m in re.finditer(r"(?<![\w])[وف]?(?:امس|البارحه)(?![\w])", norm):
-                found.append(DateMention(m.start(), m.end(), published - dt.timedelta(days=1), "day"))
+            for m in re.finditer(r"(?<![\w])[وف]?(?:(اول )?امس|البارحه)(?![\w])", norm):
+                back = 2 if m.group(1) else 1
+                found.append(DateMention(m.start(), m.end(), published - dt.timedelta(days=back), "day"))
+        found.extend(_relative(norm, published))
+    found.extend(DateMention(m.start(), m.end(), None, "year") for m in _past_span().finditer(norm))
     found.sort(key=lambda d: d.start)
     return found
+
+
+@cache
+def _relative_patterns() -> tuple[re.Pattern, re.Pattern]:
+    months = "|".join(sorted(_MONTHS, key=len, reverse=True))
+    # «في 6 مايو الجاري», «في أبريل الماضي», «6 مايو» (no year): the nearest such date up to publication.
+    day_month = re.compile(rf"(?<![\w\d])(?:(\d{{1,2}}) )?(?:من )?(?:شهر )?({months})(?! ?(?:من )?(?:العام |عام |سنه )?(?:19|20)\d\d)"
+                           rf"(?: (?:الجاري|الحالي|الماضي|المنصرم|الفائت))?(?!\w)")
+    words = re.compile(r"(?<!\w)[وفب]?(?:(?P<today>(?:فجر |صباح |مساء |ظهر |ليل |عصر )?اليوم)"
+                       r"|(?P<week>الاسبوع (?:الماضي|المنصرم|الفائت))"
+                       r"|(?:(?P<part>منتصف|مطلع|اواخر|اوائل|بدايه|نهايه) )?(?P<month>الشهر (?:الماضي|المنصرم|الفائت|الجاري|الحالي))"
+                       r"|(?P<year>(?:العام|السنه) (?:الماضي|الماضيه|المنصرم|الفائت)))(?!\w)")
+    return day_month, words
+
+
+@cache
+def _past_span() -> re.Pattern:
+    """«في السنوات الماضية», «خلال الأعوام الأخيرة», «منذ سنوات»: years before publication, no date."""
+    return re.compile(r"(?<!\w)(?:في|خلال|منذ|طيله|علي مدي|علي مدار) (?:ال)?(?:سنوات|اعوام)(?: (?:الماضيه|الاخيره|الفائته|عديده|طويله))?(?!\w)")
+
+
+def _relative(norm: str, published: dt.date) -> list[DateMention]:
+    """Dates said relative to the publication date: days, weeks, months, years."""
+    day_month, words = _relative_patterns()
+    out = []
+    for m in day_month.finditer(norm):
+        said = m.group(0)
+        if not m.group(1) and not said.endswith(("الجاري", "الحالي", "الماضي", "المنصرم", "الفائت")) \
+                and not re.search(r"(?:في|شهر|خلال|منذ|مطلع|منتصف|اواخر) $", norm[max(0, m.start() - 6):m.start()]):
+            continue    # «مارس ضغوطا», «أب لثلاثة أطفال»: a bare month word needs a date's context
+        month = _MONTHS[m.group(2)]
+        year = published.year if month <= published.month else published.year - 1
+        try:
+            if m.group(1):
+                day = dt.date(year, month, int(m.group(1)))
+                if day > published:
+                    day = day.replace(year=year - 1)
+                out.append(DateMention(m.start(), m.end(), day, "day"))
+            else:
+                out.append(DateMention(m.start(), m.end(), dt.date(year, month, 1), "month"))
+        except ValueError:
+            continue
+    for m in words.finditer(norm):
+        if m.group("today"):
+            out.append(DateMention(m.start(), m.end(), published, "day"))
+        elif m.group("week"):
+            out.append(DateMention(m.start(), m.end(), published - dt.timedelta(days=7), "week"))
+        elif m.group("month"):
+            first = published.replace(day=1)
+            if not m.group("month").endswith(("الجاري", "الحالي")):
+                first = (first - dt.timedelta(days=1)).replace(day=1)
+            out.append(DateMention(m.start(), m.end(), first, "month"))
+        else:
+            out.append(DateMention(m.start(), m.end(), dt.date(published.year - 1, 1, 1), "year"))
+    return out
 
 
 def last_weekday(published: dt.date, weekday: int) -> dt.date:
@@ -123,7 +181,7 @@ def resolve_date(dates: list[DateMention], start: int, end: int, *, published: d
     """
     for d in dates:
         if start <= d.start < end:
-            return d.date, d.precision
+            return d.date, d.precision     # a past span gives (None, "year"): not the publication day
     if report_date is not None:
         return report_date.date, "reported"
     return published, "reported"

@@ -72,3 +72,24 @@ def test_resolve_date_prefers_the_span_then_the_report_date_then_publication():
         (dt.date(2017, 2, 2), "reported")
     assert resolve_date(dates, later, len(norm), published=PUBLISHED) == (PUBLISHED, "reported")
     assert resolve_date([], 0, 5, published=None) == (None, "reported")
+
+
+@pytest.mark.parametrize("text, date, precision", [
+    ("في 6 مايو الجاري", dt.date(2024, 5, 6), "day"),
+    ("في 25 ديسمبر", dt.date(2023, 12, 25), "day"),
+    ("في أبريل الماضي", dt.date(2024, 4, 1), "month"),
+    ("منتصف الشهر الماضي", dt.date(2024, 4, 1), "month"),
+    ("الأسبوع الماضي", dt.date(2024, 5, 13), "week"),
+    ("العام الماضي", dt.date(2023, 1, 1), "year"),
+    ("أول أمس", dt.date(2024, 5, 18), "day"),
+    ("فجر اليوم", dt.date(2024, 5, 20), "day"),
+    ("في السنوات الماضية", None, "year"),
+], ids=["day-month-current", "day-month-last-year", "month-past", "mid-last-month", "last-week",
+        "last-year", "day-before-yesterday", "dawn-today", "past-years-span"])
+def test_relative_dates_against_the_publication_day(text, date, precision):
+    found = find_dates(normalize(text), published=dt.date(2024, 5, 20))
+    assert (found[0].date, found[0].precision) == (date, precision)
+
+
+def test_a_bare_month_word_is_no_date():
+    assert find_dates(normalize("مارس مسلحون ضغوطا على السكان"), published=dt.date(2024, 5, 20)) == []
