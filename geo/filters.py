@@ -22,10 +22,10 @@ from dataclasses import dataclass, field, replace
 import geopandas as gpd
 import pandas as pd
 import shapely
-
 from shapely.geometry import Point
 
 from geo.models import EVENT_TYPES, Place
+from geo.text.lexicon import actor_label
 
 logger = logging.getLogger(__name__)
 
@@ -259,7 +259,7 @@ def event_table(frame: pd.DataFrame) -> pd.DataFrame:
         "event_date": pd.to_datetime(frame["event_date"]).dt.date,
         "type": frame["type"],
         "places": [_place_names(v) for v in frame["places"]],
-        "actors": ["، ".join(_json_list(v)) for v in frame["actors"]],
+        "actors": ["، ".join(actor_label(a) for a in _json_list(v)) for v in frame["actors"]],
         "speaker": frame["speaker"],
         "publisher": frame["publisher"],
         "geo_precision": frame["geo_precision"],

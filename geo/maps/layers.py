@@ -37,6 +37,7 @@ from geo.maps.style import (
     legend_html,
     modality_label,
 )
+from geo.text.lexicon import actor_label
 
 _LIBRARY_PATH = Path(__file__).with_name("layers.js")
 
@@ -438,7 +439,7 @@ def _columns(frame: pd.DataFrame, table: _StringTable) -> dict[str, list]:
     quote_starts = [_int_or_none(v) or 0 for v in _column(frame, "quote_start")]
     cols["de"] = [modality_label(m, d) for m, d in zip(series("modality").tolist(), _column(frame, "denied"))]
     code = table.code_raw
-    cols["ac"] = [[code(a) for a in actors] for actors in _parsed_lists(_column(frame, "actors"))]
+    cols["ac"] = [[code(actor_label(a)) for a in actors] for actors in _parsed_lists(_column(frame, "actors"))]
     cols["pl"] = _encode_places(_parsed_lists(_column(frame, "places")), quote_starts, table)
     return cols
 

@@ -18,6 +18,8 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
+from geo.text.lexicon import actor_label
+
 logger = logging.getLogger(__name__)
 
 
@@ -159,7 +161,7 @@ def _popup_record(row: Mapping, places: list | None = None, actors: list | None 
     return [
         str(row.get("id") or ""),
         EVENT_STYLE.get(event_type, EVENT_STYLE["other"])["label"],
-        [c for c in (_clean(a) for a in actors) if c],
+        [c for c in (_clean(actor_label(a)) for a in actors) if c],
         _date_text(row.get("event_date")),
         DATE_PRECISION_LABELS.get(date_precision, _clean(date_precision, 40) or "unknown"),
         _place_entries(places),

@@ -346,3 +346,9 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                                  if not kind.startswith("_") for label, words in labels.items() for w in words],
                               prefixes=CUE_PREFIXES, suffixes=LIGHT_SUFFIXES),
     )
+
+
+def actor_label(actor_id: str) -> str:
+    """«ISIS (داعش)» for an actor id the lexicon knows, else the id itself: what a reader sees."""
+    info = load_lexicon().actor_info.get(actor_id)
+    return f"{info.name_en} ({info.name_ar})" if info is not None else actor_id
