@@ -36,7 +36,7 @@ from geo.events.scan import words_before as _words_before
 from geo.events.clauses import FROM_WORDS as _FROM
 from geo.events.clauses import PLACE_TYPES as _PLACE_TYPES
 from geo.events.clauses import TO_WORDS as _TO
-from geo.text.lexicon import Lexicon, load_lexicon
+from geo.text.lexicon import Lexicon, load_lexicon, outlet_name
 from geo.models import Article, Attribution, Event, Mention, PlaceRole
 from geo.text.normalize import original_span
 
@@ -284,8 +284,9 @@ def extract_events(article: Article, *, mentions: Sequence[Mention] | None = Non
                       qualifier=loc.mention.qualifier)
             for i, loc in enumerate(d.locs))
         a = d.attribution
-        attribution = Attribution(a.speaker, a.speaker_role, a.source_type, a.cited_outlet, article.outlet,
-                                  article.url)
+        cited = outlet_name(a.cited_outlet, lex) if a.cited_outlet else ""
+        speaker = cited if a.source_type == "outlet" and a.speaker == a.cited_outlet and a.speaker else a.speaker
+        attribution = Attribution(speaker, a.speaker_role, a.source_type, cited, article.outlet, article.url)
         events.append(Event(
             id=event_id, article_id=article.id, type=d.type, geometry=geometry, geo_precision=precision,
             event_date=date, date_precision=date_precision, attribution=attribution,

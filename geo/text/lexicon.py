@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
@@ -209,6 +209,7 @@ class Lexicon:
     anaphora_sources: dict[str, str]
     freight: tuple[str, ...] = ()
     about_verbs: frozenset[str] = frozenset()
+    outlet_names: dict[str, str] = field(default_factory=dict)
     claim_terms: TermIndex | None = None
 
 
@@ -338,6 +339,8 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                           for w in words},
         freight=_norm_tuple(w.rstrip("*") for w in cues.get("freight", ())),
         about_verbs=_norm_set(attrib.get("about_verbs", ())),
+        outlet_names={normalize(form): name for name, forms in attrib.get("outlet_names", {}).items()
+                      if not name.startswith("_") for form in (name, *forms)},
         # Modality words (key "mod|planned") and sub-type words (key "sub|attack|arrest") in one
         # automaton: one pass over a report finds both.
         claim_terms=TermIndex([(w, f"mod|{kind}") for kind, words in cues.get("modality", {}).items()
@@ -352,3 +355,15 @@ def actor_label(actor_id: str) -> str:
     """«ISIS (داعش)» for an actor id the lexicon knows, else the id itself: what a reader sees."""
     info = load_lexicon().actor_info.get(actor_id)
     return f"{info.name_en} ({info.name_ar})" if info is not None else actor_id
+
+
+def outlet_name(outlet: str, lexicon: Lexicon | None = None) -> str:
+    """The one name an outlet is kept under («الأناضول», «للأناضول» -> «وكالة الأناضول»); an
+    outlet the list does not know is returned as written."""
+    names = (lexicon or load_lexicon()).outlet_names
+    key = normalize(outlet).strip()
+    if key in names:
+        return names[key]
+    if key[:1] in "لب" and key[1:] in names:
+        return names[key[1:]]
+    return outlet

@@ -122,3 +122,13 @@ def test_seed_sources():
 def test_a_speaker_field_holds_no_date_weekday_or_filler(raw, tidy):
     from geo.events.source_kinds import tidy_speaker
     assert tidy_speaker(raw) == tidy
+
+
+@pytest.mark.parametrize("form, name", [
+    ("الأناضول", "وكالة الأناضول"), ("للأناضول", "وكالة الأناضول"), ("فرانس برس", "وكالة فرانس برس"),
+    ("وكالة الصحافة الفرنسية", "وكالة فرانس برس"), ("رويترز", "وكالة رويترز"),
+    ("موقع مجهول الاسم", "موقع مجهول الاسم"),
+], ids=["short", "with-lam", "afp", "afp-arabic-name", "reuters", "unknown-kept"])
+def test_one_agency_one_name(form, name):
+    from geo.text.lexicon import outlet_name
+    assert outlet_name(form) == name
