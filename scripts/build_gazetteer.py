@@ -118,6 +118,11 @@ _ADMIN_PREFIXES = ("شعبية ", "محافظة ", "بلدية ")
 KNOWN_WRONG_NAMES = {
     (2218840, "قصر ليبيا"): ("Qasr Libya is a different town, in Jabal al-Akhdar (east Libya)", "gn:83861"),
     (2218840, "Qasr Libya"): ("Qasr Libya is a different town, in Jabal al-Akhdar (east Libya)", "gn:83861"),
+    (372753, "كسل"): ("«كسل» is laziness; Kassala is «كسلا»", None),
+    (379003, "الأبي"): ("a truncated «الأبيض»", None),
+    (371760, "ربك"): ("Rabak is a different town, across the White Nile from Kosti", None),
+    (2425791, "سارة"): ("a woman's name; Sarh is «سار»", None),
+    (2425791, "ساره"): ("a woman's name; Sarh is «سار»", None),
 }
 
 # Libya's districts, keyed by GeoNames admin1 code: slug, English name, whether the
@@ -413,6 +418,9 @@ def geonames_entry(city: dict, admin1_names: dict[str, str], dropped: list[Dropp
             continue
         if clean.reason:
             dropped.append(Dropped(gid, city["name"], raw, clean.reason))
+        elif (int(gid), clean.text) in KNOWN_WRONG_NAMES:
+            # Not even as the main name: a wrong name never names the place.
+            dropped.append(Dropped(gid, city["name"], raw, KNOWN_WRONG_NAMES[(int(gid), clean.text)][0]))
         elif clean.script == "arabic":
             arabic.append(clean.text)
         else:
