@@ -90,10 +90,10 @@ _SPEAKER_LEADS = frozenset(normalize(w) for w in ("في", "البيان", "بي�
 def tidy_speaker(speaker: str) -> str:
     """The speaker's words without the time, filler or claim words that followed them."""
     words = speaker.split()
-    while words and normalize(words[0]) in _SPEAKER_LEADS and len(words) > 1:
+    while words and surname_key(words[0]) in _SPEAKER_LEADS and len(words) > 1:
         words = words[1:]
     for i, word in enumerate(words):
-        bare = normalize(word).strip("،,.:«»\"")
+        bare = surname_key(word).strip("،,.:«»\"")
         if i and (bare in _SPEAKER_ENDS or bare.lstrip("وف") in _SPEAKER_ENDS):
             words = words[:i]
             break

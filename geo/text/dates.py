@@ -105,6 +105,9 @@ def find_dates(norm: str, *, published: dt.date | None = None) -> list[DateMenti
     return found
 
 
+_RELATIVE_WORDS = ("اليوم", "الماضي", "المنصرم", "الفائت", "الجاري", "الحالي")
+
+
 @cache
 def _relative_patterns() -> tuple[re.Pattern, re.Pattern]:
     months = "|".join(sorted(_MONTHS, key=len, reverse=True))
@@ -124,28 +127,50 @@ def _past_span() -> re.Pattern:
     return re.compile(r"(?<!\w)(?:في|خلال|منذ|طيله|علي مدي|علي مدار) (?:ال)?(?:سنوات|اعوام)(?: (?:الماضيه|الاخيره|الفائته|عديده|طويله))?(?!\w)")
 
 
+_MONTH_BEFORE = re.compile(r"(?:(\d{1,2}) )?(?:من )?(?:شهر )?$")
+_MONTH_AFTER = re.compile(r"(?! ?(?:من )?(?:العام |عام |سنه )?(?:19|20)\d\d)"
+                          r"(?: (الجاري|الحالي|الماضي|المنصرم|الفائت))?(?!\w)")
+
+
+def _month_words(norm: str):
+    """(start, end, day or None, month name, qualified) for each month name said without a year:
+    found with str.find (a long alternation would be tried at every position)."""
+    for name in _MONTHS:
+        at = norm.find(name)
+        while at >= 0:
+            end = at + len(name)
+            if (at == 0 or not norm[at - 1].isalnum()) and (end == len(norm) or not norm[end].isalnum()):
+                after = _MONTH_AFTER.match(norm, end)
+                if after is not None:
+                    before = _MONTH_BEFORE.search(norm, max(0, at - 14), at)
+                    start = before.start() if before and before.group(0) else at
+                    day = int(before.group(1)) if before and before.group(1) else None
+                    yield start, after.end(), day, name, bool(after.group(1))
+            at = norm.find(name, end)
+
+
 def _relative(norm: str, published: dt.date) -> list[DateMention]:
     """Dates said relative to the publication date: days, weeks, months, years."""
-    day_month, words = _relative_patterns()
+    _, words = _relative_patterns()
     out = []
-    for m in day_month.finditer(norm):
-        said = m.group(0)
-        if not m.group(1) and not said.endswith(("الجاري", "الحالي", "الماضي", "المنصرم", "الفائت")) \
-                and not re.search(r"(?:في|شهر|خلال|منذ|مطلع|منتصف|اواخر) $", norm[max(0, m.start() - 6):m.start()]):
+    # The patterns are long alternations: read them only where one of their words stands.
+    for start, end, day_number, name, qualified in _month_words(norm):
+        if day_number is None and not qualified \
+                and not re.search(r"(?:في|شهر|خلال|منذ|مطلع|منتصف|اواخر) $", norm[max(0, start - 6):start]):
             continue    # «مارس ضغوطا», «أب لثلاثة أطفال»: a bare month word needs a date's context
-        month = _MONTHS[m.group(2)]
+        month = _MONTHS[name]
         year = published.year if month <= published.month else published.year - 1
         try:
-            if m.group(1):
-                day = dt.date(year, month, int(m.group(1)))
+            if day_number is not None:
+                day = dt.date(year, month, day_number)
                 if day > published:
                     day = day.replace(year=year - 1)
-                out.append(DateMention(m.start(), m.end(), day, "day"))
+                out.append(DateMention(start, end, day, "day"))
             else:
-                out.append(DateMention(m.start(), m.end(), dt.date(year, month, 1), "month"))
+                out.append(DateMention(start, end, dt.date(year, month, 1), "month"))
         except ValueError:
             continue
-    for m in words.finditer(norm):
+    for m in words.finditer(norm) if any(w in norm for w in _RELATIVE_WORDS) else ():
         if m.group("today"):
             out.append(DateMention(m.start(), m.end(), published, "day"))
         elif m.group("week"):

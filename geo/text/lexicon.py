@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -361,9 +361,15 @@ def outlet_name(outlet: str, lexicon: Lexicon | None = None) -> str:
     """The one name an outlet is kept under («الأناضول», «للأناضول» -> «وكالة الأناضول»); an
     outlet the list does not know is returned as written."""
     names = (lexicon or load_lexicon()).outlet_names
-    key = normalize(outlet).strip()
+    key = _normalized_name(outlet)
     if key in names:
         return names[key]
     if key[:1] in "لب" and key[1:] in names:
         return names[key[1:]]
     return outlet
+
+
+@lru_cache(maxsize=4096)
+def _normalized_name(name: str) -> str:
+    """Outlet names repeat across a report and a run: normalize each once."""
+    return normalize(name).strip()
