@@ -109,16 +109,12 @@ _RELATIVE_WORDS = ("اليوم", "الماضي", "المنصرم", "الفائت
 
 
 @cache
-def _relative_patterns() -> tuple[re.Pattern, re.Pattern]:
-    months = "|".join(sorted(_MONTHS, key=len, reverse=True))
-    # «في 6 مايو الجاري», «في أبريل الماضي», «6 مايو» (no year): the nearest such date up to publication.
-    day_month = re.compile(rf"(?<![\w\d])(?:(\d{{1,2}}) )?(?:من )?(?:شهر )?({months})(?! ?(?:من )?(?:العام |عام |سنه )?(?:19|20)\d\d)"
-                           rf"(?: (?:الجاري|الحالي|الماضي|المنصرم|الفائت))?(?!\w)")
-    words = re.compile(r"(?<!\w)[وفب]?(?:(?P<today>(?:فجر |صباح |مساء |ظهر |ليل |عصر )?اليوم)"
-                       r"|(?P<week>الاسبوع (?:الماضي|المنصرم|الفائت))"
-                       r"|(?:(?P<part>منتصف|مطلع|اواخر|اوائل|بدايه|نهايه) )?(?P<month>الشهر (?:الماضي|المنصرم|الفائت|الجاري|الحالي))"
-                       r"|(?P<year>(?:العام|السنه) (?:الماضي|الماضيه|المنصرم|الفائت)))(?!\w)")
-    return day_month, words
+def _relative_words() -> re.Pattern:
+    """«اليوم», «الأسبوع الماضي», «(منتصف) الشهر الماضي», «العام الماضي»."""
+    return re.compile(r"(?<!\w)[وفب]?(?:(?P<today>(?:فجر |صباح |مساء |ظهر |ليل |عصر )?اليوم)"
+                      r"|(?P<week>الاسبوع (?:الماضي|المنصرم|الفائت))"
+                      r"|(?:(?P<part>منتصف|مطلع|اواخر|اوائل|بدايه|نهايه) )?(?P<month>الشهر (?:الماضي|المنصرم|الفائت|الجاري|الحالي))"
+                      r"|(?P<year>(?:العام|السنه) (?:الماضي|الماضيه|المنصرم|الفائت)))(?!\w)")
 
 
 @cache
@@ -151,7 +147,7 @@ def _month_words(norm: str):
 
 def _relative(norm: str, published: dt.date) -> list[DateMention]:
     """Dates said relative to the publication date: days, weeks, months, years."""
-    _, words = _relative_patterns()
+    words = _relative_words()
     out = []
     # The patterns are long alternations: read them only where one of their words stands.
     for start, end, day_number, name, qualified in _month_words(norm):
