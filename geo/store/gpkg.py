@@ -34,7 +34,6 @@ from geo.store.schema import (
     EVENT_TYPES_SQL,
     MENTION_COLUMNS,
     MENTION_TYPES,
-    MIGRATION_FILL,
     MIGRATIONS,
     PLACE_TYPES,
     SCHEMA_VERSION,
@@ -50,6 +49,7 @@ from geo.store.schema import (
     exact_filter,
     mention_row,
     mentions_frame,
+    migrate,
     new_places,
 )
 
@@ -185,12 +185,8 @@ class GeoPackageStore(Closing):
                     conn.execute(statement)
             version = int(conn.execute(
                 "SELECT value FROM marsad_meta WHERE key='schema_version'").fetchone()[0])
-            while version in MIGRATIONS:
-                for table, column, kind in MIGRATIONS[version]:
-                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-                for statement in MIGRATION_FILL.get(version, ()):
-                    conn.execute(statement.format(events="events"))
-                version += 1
+            if version in MIGRATIONS:
+                version = migrate(version, conn.execute, lambda name: name, lambda kind: kind)
                 conn.execute("UPDATE marsad_meta SET value = ? WHERE key = 'schema_version'", (str(version),))
             conn.execute("COMMIT")
         except BaseException:

@@ -22,7 +22,6 @@ from geo.store.schema import (
     EVENT_TYPES_SQL,
     MENTION_COLUMNS,
     MENTION_TYPES,
-    MIGRATION_FILL,
     MIGRATIONS,
     PLACE_TYPES,
     SCHEMA_VERSION,
@@ -39,6 +38,7 @@ from geo.store.schema import (
     iso_datetime,
     mention_row,
     mentions_frame,
+    migrate,
     new_places,
 )
 
@@ -132,13 +132,9 @@ class PostGISStore(Closing):
                                    (str(SCHEMA_VERSION),))
             version = int(self._conn.execute(
                 f"SELECT value FROM {self._t('marsad_meta')} WHERE key = 'schema_version'").fetchone()[0])
-            while version in MIGRATIONS:
-                for table, column, kind in MIGRATIONS[version]:
-                    self._conn.execute(f"ALTER TABLE {self._t(table)} ADD COLUMN IF NOT EXISTS {column} "
-                                       f"{_PG_TYPES.get(kind, kind)}")
-                for statement in MIGRATION_FILL.get(version, ()):
-                    self._conn.execute(statement.format(events=self._t("events")))
-                version += 1
+            if version in MIGRATIONS:
+                # The schema lock above keeps two servers' first opens from migrating at once.
+                version = migrate(version, self._conn.execute, self._t, lambda kind: _PG_TYPES.get(kind, kind))
                 self._conn.execute(f"UPDATE {self._t('marsad_meta')} SET value = %s WHERE key = 'schema_version'",
                                    (str(version),))
         if version != SCHEMA_VERSION:

@@ -71,6 +71,22 @@ assert tuple(EVENT_TYPES_SQL) == EVENT_COLUMNS
 _json = json.JSONEncoder(ensure_ascii=False).encode
 
 
+def migrate(version: int, execute, table, column_type) -> int:
+    """Bring a store's tables from schema ``version`` to ``SCHEMA_VERSION`` and return it.
+
+    ``execute(sql)`` runs one statement inside the caller's transaction, ``table(name)`` gives
+    a table's qualified name and ``column_type(sql_type)`` the backend's type; the caller
+    records the returned version in marsad_meta.
+    """
+    while version in MIGRATIONS:
+        for name, column, kind in MIGRATIONS[version]:
+            execute(f"ALTER TABLE {table(name)} ADD COLUMN {column} {column_type(kind)}")
+        for statement in MIGRATION_FILL.get(version, ()):
+            execute(statement.format(events=table("events")))
+        version += 1
+    return version
+
+
 @dataclass(frozen=True, slots=True)
 class StoreStats:
     """What a store holds: row counts, the span of event dates, events per type."""
