@@ -67,12 +67,16 @@ class TermIndex:
         The letter runs allowed in front of a term inside the same word.
     suffixes : frozenset of str
         The endings allowed after a term without ``*`` (names take none).
+    homographs : iterable of str
+        Whole words (clitics off) that read as a term plus an ending but are another word:
+        «مرتين» (twice) is not «مرت» (passed) + «ين», «الجارية» (ongoing) not «لجأ*».
     """
 
     def __init__(self, terms: Iterable[tuple[str, str]], *, prefixes: frozenset[str] = NAME_PREFIXES,
-                 suffixes: frozenset[str] = frozenset({""})):
+                 suffixes: frozenset[str] = frozenset({""}), homographs: Iterable[str] = ()):
         self._prefixes = prefixes
         self._suffixes = suffixes
+        self._homographs = frozenset(normalize(w) for w in homographs)
         self._max_prefix = max((len(p) for p in prefixes), default=0)
         self._automaton = ahocorasick.Automaton()
         entries: dict[str, tuple[str, bool]] = {}
@@ -128,6 +132,8 @@ class TermIndex:
                 suffix = ""
                 if "" not in suffixes and not star:
                     continue
+            if self._homographs and text[start:end] + suffix in self._homographs:
+                continue
             found.append(Hit(start, end, key, prefix, suffix))
         if len(found) < 2:
             return found
@@ -278,7 +284,8 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
             actor_terms.append((alias, a["id"]))
     anaphora = {normalize(w): kind for kind, words in cues["anaphora"].items() for w in words}
     return Lexicon(
-        cues=TermIndex(cue_terms, prefixes=CUE_PREFIXES, suffixes=LIGHT_SUFFIXES),
+        cues=TermIndex(cue_terms, prefixes=CUE_PREFIXES, suffixes=LIGHT_SUFFIXES,
+                       homographs=cues.get("homographs", ())),
         priority=tuple(cues["priority"]),
         not_after={k: _norm_tuple(w.rstrip("*") for w in v) for k, v in cues["not_after"].items()},
         negation=_norm_set(cues["negation"]),

@@ -414,3 +414,30 @@ def test_a_source_named_after_the_claim(text, speaker, outlet):
     (event,) = events_of(text, [mention(text, "سرت")])
     assert (event.attribution.speaker, event.attribution.cited_outlet) == (speaker, outlet)
     assert event.modality == "reported"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقال مصدر محلي إن الكهرباء انقطعت مرتين في سرت خلال الأسبوع.",  # «مرتين»: twice, not «مرت»
+        "وقال مصدر محلي إن المفاوضات الجارية في سرت متعثرة.",  # «الجارية»: ongoing, not «لجأ»
+        "وحضر الاجتماع في سرت ممثل لجامعة الدول العربية.",  # «جامعة» (league) is no flight either
+    ],
+    ids=["twice", "ongoing", "league"],
+)
+def test_words_that_only_look_like_a_movement_cue(text):
+    assert events_of(text, [mention(text, "سرت")]) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقال مصدر عسكري إن عناصر من داعش لجؤوا إلى سرت.",
+        "وقال مصدر عسكري إن الجيش توغل في أحياء سرت.",
+        "وقال مصدر عسكري إن الدوريات مرت عبر سرت.",
+    ],
+    ids=["took-refuge", "incursion", "passed"],
+)
+def test_movement_cues_still_read_as_movements(text):
+    events = events_of(text, [mention(text, "سرت")])
+    assert [e.type for e in events] == ["movement"]
