@@ -441,3 +441,8 @@ def test_words_that_only_look_like_a_movement_cue(text):
 def test_movement_cues_still_read_as_movements(text):
     events = events_of(text, [mention(text, "سرت")])
     assert [e.type for e in events] == ["movement"]
+
+
+def test_a_siege_is_a_presence():
+    text = "وقال مصدر عسكري إن قوات كبيرة تحاصر سرت من جميع الجهات."
+    assert [e.type for e in events_of(text, [mention(text, "سرت")])] == ["presence"]
