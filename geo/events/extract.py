@@ -28,7 +28,7 @@ from geo.events.drafts import drafts_of
 from geo.events.geometry import ROUTE_TYPES as _ROUTE_TYPES
 from geo.events.geometry import Loc as _Loc
 from geo.events.geometry import event_geometry
-from geo.events.modality import link_repeats, modality_of, report_hits, sub_type_of
+from geo.events.modality import link_repeats, modality_of, sub_type_of
 from geo.events.scan import Scan as _Scan
 from geo.events.scan import is_group as _is_group
 from geo.events.scan import scan_report
@@ -259,7 +259,6 @@ def extract_events(article: Article, *, mentions: Sequence[Mention] | None = Non
     report_date = find_report_date(scan.norm, dates)
     events: list[Event] = []
     seen: set[str] = set()
-    claim_hits = report_hits(lex.claim_terms, scan.norm) if drafts else ([], [])
     for d in drafts:
         qs, qe = original_span(text, scan.offsets, d.start, d.end)
         while qs < qe and text[qs] in _QUOTE_TRIM:
@@ -293,8 +292,8 @@ def extract_events(article: Article, *, mentions: Sequence[Mention] | None = Non
             quote=text[qs:qe], quote_start=qs, quote_end=qe, actors=tuple(d.actors), places=places,
             denied=d.denied, confidence=_confidence(d),
             note="place taken from context" if d.inherited else "",
-            modality=modality_of(claim_hits, d.start, d.end, sentence_start=d.sentence_start,
+            modality=modality_of(scan, d.start, d.end, sentence_start=d.sentence_start,
                                  denied=d.denied, attribution=attribution),
-            sub_type=sub_type_of(claim_hits, d.type, d.start, d.end)))
+            sub_type=sub_type_of(scan, d.type, d.start, d.end)))
     return link_repeats(events)
 

@@ -14,9 +14,9 @@
 from __future__ import annotations
 
 import dataclasses
-from bisect import bisect_left
 from collections.abc import Sequence
 
+from geo.events.scan import Scan
 from geo.models import Attribution, Event
 
 # How far before the claim the words that qualify it may stand («قال إنهم يعتزمون ...»).
@@ -24,24 +24,13 @@ _LOOK_BACK = 60
 _ORDER = ("attempted", "planned", "alleged")
 
 
-def report_hits(index, norm: str) -> tuple[list, list[int]]:
-    """One automaton pass over the report for a word list, and the hits' starts (for bisect)."""
-    hits = index.find(norm) if index is not None else []
-    return hits, [h.start for h in hits]
-
-
-def _between(hits: tuple[list, list[int]], start: int, end: int) -> list:
-    found, starts = hits
-    return found[bisect_left(starts, start):bisect_left(starts, end)]
-
-
-def modality_of(modality_hits: tuple[list, list[int]], start: int, end: int, *, sentence_start: int,
-                denied: bool, attribution: Attribution) -> str:
-    """The modality of the claim at ``norm[start:end]`` (normalized offsets), from the report's
-    ``modality`` hits (``report_hits``)."""
+def modality_of(scan: Scan, start: int, end: int, *, sentence_start: int, denied: bool,
+                attribution: Attribution) -> str:
+    """The modality of the claim at ``scan.norm[start:end]`` (normalized offsets)."""
     if denied:
         return "denied"
-    keys = {hit.key[4:] for hit in _between(modality_hits, max(sentence_start, start - _LOOK_BACK), end)
+    keys = {hit.key[4:] for hit in scan.in_range(scan.claim_starts, scan.claims,
+                                                 max(sentence_start, start - _LOOK_BACK), end)
             if hit.key.startswith("mod|")}
     for modality in _ORDER:
         if modality in keys:
@@ -52,10 +41,10 @@ def modality_of(modality_hits: tuple[list, list[int]], start: int, end: int, *, 
     return "reported" if sourced else "asserted"
 
 
-def sub_type_of(sub_type_hits: tuple[list, list[int]], event_type: str, start: int, end: int) -> str:
-    """The ACLED-like label the claim's own words give, or "" (from ``report_hits``)."""
+def sub_type_of(scan: Scan, event_type: str, start: int, end: int) -> str:
+    """The ACLED-like label the claim's own words give, or ""."""
     prefix = f"sub|{event_type}|"
-    for hit in _between(sub_type_hits, start, end):
+    for hit in scan.in_range(scan.claim_starts, scan.claims, start, end):
         if hit.key.startswith(prefix) and hit.end <= end:
             return hit.key[len(prefix):]
     return ""

@@ -39,6 +39,8 @@ class Scan:
     goods_starts: list[int] = field(default_factory=list)
     place_anaphora: list[tuple[int, str]] = field(default_factory=list)
     place_anaphora_starts: list[int] = field(default_factory=list)
+    claims: list[Hit] = field(default_factory=list)  # modality and sub-type words
+    claim_starts: list[int] = field(default_factory=list)
     smuggling_report: bool = False
 
     def __post_init__(self) -> None:
@@ -54,6 +56,8 @@ class Scan:
         self.anaphora_starts = [h.start for h in anaphora if h.key == "group"]
         self.place_anaphora = [(h.start, h.key) for h in anaphora if h.key != "group"]
         self.place_anaphora_starts = [p for p, _ in self.place_anaphora]
+        self.claims = self.lex.claim_terms.find(self.norm) if self.lex.claim_terms is not None else []
+        self.claim_starts = [h.start for h in self.claims]
         # A report about smuggling: lorries and boats in it are taken to carry the goods.
         self.smuggling_report = sum(h.key == "smuggling_route" for h in self.cues) + \
             sum(h.key == "smugglers" for h in self.actors) >= 3

@@ -15,6 +15,7 @@ from collections.abc import Container, Sequence
 
 from geo.models import Mention, Place
 from geo.places.lexicon import looks_like_verb
+from geo.text.furniture import in_spans
 from geo.text.normalize import normalize, original_span
 
 # Place words and the kind of place they name.
@@ -91,7 +92,7 @@ def unknown_mentions(text: str, normalized: str, offsets: list[int], known: Sequ
             continue
         start, end = original_span(text, offsets, name_start, name_end)
         cue_start = original_span(text, offsets, cue_at, cue_at + 1)[0]
-        if any(a < end and start < b for a, b in taken) or any(a <= start < b for a, b in furniture):
+        if any(a < end and start < b for a, b in taken) or in_spans(start, furniture):
             continue
         area = _area(known, cue_start) or own_country
         if area is None:

@@ -13,6 +13,7 @@ are deliberately narrow (short lines, fixed words): a sentence of the report is 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 # Words that open a list of other articles; the line and the short lines under it are furniture.
 _RELATED = re.compile(
@@ -137,6 +138,6 @@ def furniture_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def in_spans(offset: int, spans: list[tuple[int, int]]) -> bool:
+def in_spans(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
     """True when ``offset`` falls inside one of ``spans``."""
     return any(a <= offset < b for a, b in spans)
