@@ -142,9 +142,11 @@ class Geoparser:
         return sorted(mentions + unknown, key=lambda m: m.start) if unknown else mentions
 
     def _report_country(self, context) -> Place | None:
-        """The country the report is about: the one it names most, else Libya."""
-        countries, _, counts = context
-        own = max(countries, key=lambda c: (counts[c], c == _DEFAULT_COUNTRY)) if countries else _DEFAULT_COUNTRY
+        """The country the report is about: the one it names most (on a tie Libya, else the one
+        named first), else Libya."""
+        _, _, counts = context
+        # The Counter keeps the order of first naming; a set's order would change from run to run.
+        own = max(counts, key=lambda c: (counts[c], c == _DEFAULT_COUNTRY)) if counts else _DEFAULT_COUNTRY
         return self.gazetteer.get(f"cc:{own}")
 
     # -- false friends -----------------------------------------------------
