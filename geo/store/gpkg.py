@@ -15,23 +15,17 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from geo.errors import InputError, StorageError
 from geo.models import Article, Event, Mention
 from geo.store.frames import EVENT_COLUMNS
-from geo.store.gpkg_geometry import (
-    _GPKG_APPLICATION_ID,
-    _GPKG_USER_VERSION,
-    _WGS84_WKT,
-    _rtree_sql,
-    _TriggerBounds,
-    _wkb_of,
-    gpkg_blobs,
-)
+from geo.store import edits
+from geo.store.gpkg_geometry import _TriggerBounds, _wkb_of, gpkg_blobs
+from geo.store.gpkg_schema import _gpkg_schema, _v3_tables
 from geo.store.schema import (
     ARTICLE_COLUMNS,
     ARTICLE_TYPES,
-    EVENT_TYPES_SQL,
     MENTION_COLUMNS,
     MENTION_TYPES,
     MIGRATIONS,
@@ -47,6 +41,7 @@ from geo.store.schema import (
     event_row,
     events_frame,
     exact_filter,
+    iso_datetime,
     mention_row,
     mentions_frame,
     migrate,
@@ -54,69 +49,17 @@ from geo.store.schema import (
 )
 
 
-def _columns_sql(types: dict[str, str], unique: str | None = None) -> str:
-    cols = [f"{name} {sqltype}" + (" NOT NULL UNIQUE" if name == unique else "")
-            for name, sqltype in types.items()]
-    return ", ".join(cols)
-
-
-def _gpkg_schema() -> list[str]:
-    """Every statement that makes an empty Marsad GeoPackage (schema version 1)."""
-    now = "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
-    return [
-        f"PRAGMA application_id = {_GPKG_APPLICATION_ID}",
-        f"PRAGMA user_version = {_GPKG_USER_VERSION}",
-        """CREATE TABLE gpkg_spatial_ref_sys (
-            srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY, organization TEXT NOT NULL,
-            organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT)""",
-        """INSERT INTO gpkg_spatial_ref_sys VALUES
-            ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system'),
-            ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system')""",
-        f"INSERT INTO gpkg_spatial_ref_sys VALUES ('WGS 84 geodetic', 4326, 'EPSG', 4326, '{_WGS84_WKT}', "
-        "'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid')",
-        f"""CREATE TABLE gpkg_contents (
-            table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE,
-            description TEXT DEFAULT '', last_change DATETIME NOT NULL DEFAULT ({now}),
-            min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
-            CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))""",
-        """CREATE TABLE gpkg_geometry_columns (
-            table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,
-            srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
-            CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
-            CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
-            CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))""",
-        """CREATE TABLE gpkg_extensions (
-            table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL,
-            definition TEXT NOT NULL, scope TEXT NOT NULL,
-            CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))""",
-        f"CREATE TABLE articles (fid INTEGER PRIMARY KEY AUTOINCREMENT, "
-        f"{_columns_sql(ARTICLE_TYPES, unique='id')})",
-        f"CREATE TABLE mentions (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom GEOMETRY, "
-        f"{_columns_sql(MENTION_TYPES)})",
-        "CREATE INDEX mentions_article_id ON mentions(article_id)",
-        f"CREATE TABLE places (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom GEOMETRY, "
-        f"{_columns_sql(PLACE_TYPES, unique='place_id')})",
-        f"CREATE TABLE events (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom GEOMETRY, "
-        f"{_columns_sql(EVENT_TYPES_SQL, unique='id')})",
-        "CREATE INDEX events_article_id ON events(article_id)",
-        "CREATE INDEX events_date ON events(event_date)",
-        "CREATE INDEX events_type ON events(type)",
-        """INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES
-            ('articles', 'attributes', 'articles', 'Ingested reports, one row per normalized text', 0),
-            ('mentions', 'features', 'mentions', 'Places found in the reports', 4326),
-            ('places', 'features', 'places', 'Gazetteer places the reports mention', 4326),
-            ('events', 'features', 'events', 'Reported events with their place, date and source', 4326)""",
-        """INSERT INTO gpkg_geometry_columns VALUES
-            ('mentions', 'geom', 'GEOMETRY', 4326, 0, 0),
-            ('places', 'geom', 'GEOMETRY', 4326, 0, 0),
-            ('events', 'geom', 'GEOMETRY', 4326, 0, 0)""",
-        # No R-tree on mentions: they are read by article, never by area, and the index
-        # cost a sixth of every write. Files made before keep theirs, still maintained.
-        *_rtree_sql("places"),
-        *_rtree_sql("events"),
-        "CREATE TABLE marsad_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        f"INSERT INTO marsad_meta VALUES ('schema_version', '{SCHEMA_VERSION}')",
-    ]
+def _rows(article_id: str, mentions: Sequence[Mention], events: Sequence[Event],
+          known: set[str]) -> tuple[list, list, list, dict]:
+    """(place rows, mention rows, event rows, new places) of one article, geometries as blobs."""
+    parts = [mention_row(article_id, m) for m in mentions]
+    places = new_places(mentions, known)
+    blobs = iter(gpkg_blobs([g for g, _ in parts] + [e.geometry for e in events]
+                            + [p.geometry for p in places.values()]))
+    mention_rows = [(next(blobs), *row) for _, row in parts]
+    event_rows = [(next(blobs), *event_row(e)) for e in events]
+    place_rows = [(next(blobs), p.id, p.name_ar, p.name_en, p.kind) for p in places.values()]
+    return place_rows, mention_rows, event_rows, places
 
 
 class GeoPackageStore(Closing):
@@ -186,6 +129,8 @@ class GeoPackageStore(Closing):
             version = int(conn.execute(
                 "SELECT value FROM marsad_meta WHERE key='schema_version'").fetchone()[0])
             if version in MIGRATIONS:
+                for statement in _v3_tables():
+                    conn.execute(statement)
                 version = migrate(version, conn.execute, lambda name: name, lambda kind: kind)
                 conn.execute("UPDATE marsad_meta SET value = ? WHERE key = 'schema_version'", (str(version),))
             conn.execute("COMMIT")
@@ -211,7 +156,7 @@ class GeoPackageStore(Closing):
                     result = work(conn)
                     conn.execute(
                         "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
-                        "WHERE table_name IN ('articles', 'mentions', 'places', 'events')")
+                        "WHERE table_name IN ('articles', 'mentions', 'places', 'events', 'edits', 'user_places')")
                     conn.execute("COMMIT")
                 except BaseException:
                     if conn.in_transaction:
@@ -282,14 +227,8 @@ class GeoPackageStore(Closing):
             for m in mentions:
                 if not isinstance(m, Mention):
                     raise InputError(f"expected Mention objects, got {type(m).__name__!r}")
-            mention_parts = [mention_row(article.id, m) for m in mentions]
-            places = new_places(mentions, known)
+            place_rows, mention_rows, event_rows, places = _rows(article.id, mentions, events, known)
             known.update(places)
-            blobs = iter(gpkg_blobs([g for g, _ in mention_parts] + [e.geometry for e in events]
-                                    + [p.geometry for p in places.values()]))
-            mention_rows = [(next(blobs), *row) for _, row in mention_parts]
-            event_rows = [(next(blobs), *event_row(e)) for e in events]
-            place_rows = [(next(blobs), p.id, p.name_ar, p.name_en, p.kind) for p in places.values()]
             prepared.append((article_row(article), place_rows, mention_rows, event_rows))
         if not prepared:
             return []
@@ -303,12 +242,7 @@ class GeoPackageStore(Closing):
                 if cur.rowcount == 0:
                     written.append(False)
                     continue
-                conn.executemany(
-                    f"INSERT OR IGNORE INTO places (geom, {', '.join(PLACE_TYPES)}) "
-                    f"VALUES ({', '.join('?' * (len(PLACE_TYPES) + 1))})", place_rows)
-                conn.executemany(
-                    f"INSERT INTO mentions (geom, {', '.join(MENTION_TYPES)}) "
-                    f"VALUES ({', '.join('?' * (len(MENTION_TYPES) + 1))})", mention_rows)
+                self._insert_mentions(conn, place_rows, mention_rows)
                 self._insert_events(conn, event_rows)
                 written.append(True)
             return written
@@ -316,6 +250,16 @@ class GeoPackageStore(Closing):
         written = self._transaction(work)
         self._known_places = known   # only once committed
         return written
+
+    @staticmethod
+    def _insert_mentions(conn: sqlite3.Connection, place_rows: list[tuple], mention_rows: list[tuple]) -> None:
+        """An article's mentions, and the places whose geometry they borrow (rows with blobs)."""
+        conn.executemany(
+            f"INSERT OR IGNORE INTO places (geom, {', '.join(PLACE_TYPES)}) "
+            f"VALUES ({', '.join('?' * (len(PLACE_TYPES) + 1))})", place_rows)
+        conn.executemany(
+            f"INSERT INTO mentions (geom, {', '.join(MENTION_TYPES)}) "
+            f"VALUES ({', '.join('?' * (len(MENTION_TYPES) + 1))})", mention_rows)
 
     @staticmethod
     def _insert_events(conn: sqlite3.Connection, event_rows: list[tuple]) -> None:
@@ -376,7 +320,8 @@ class GeoPackageStore(Closing):
 
     def read(self, *, bbox=None, since=None, until=None, event_types=None, actors=None,
              outlets=None, speakers=None, near=None, precision=None,
-             include_denied: bool = True, include_repeats: bool = False) -> gpd.GeoDataFrame:
+             include_denied: bool = True, include_repeats: bool = False, review=None, ids=None,
+             article_ids=None) -> gpd.GeoDataFrame:
         """Events that pass every given filter, as a GeoDataFrame.
 
         Parameters
@@ -399,6 +344,11 @@ class GeoPackageStore(Closing):
         include_repeats : bool, default False
             True also returns events that repeat an earlier event of their report
             (``same_as`` set); by default a claim told twice is read once.
+        review : str or list of str, optional
+            The review states to keep; by default ``auto`` and ``confirmed`` (an event an
+            analyst rejected is read only when asked for).
+        ids, article_ids : str or list of str, optional
+            Keep these events / the events of these reports.
 
         Returns
         -------
@@ -416,10 +366,16 @@ class GeoPackageStore(Closing):
         f = check_filters(bbox=bbox, since=since, until=until, event_types=event_types,
                            actors=actors, outlets=outlets, speakers=speakers, near=near,
                            precision=precision, include_denied=include_denied,
-                           include_repeats=include_repeats)
+                           include_repeats=include_repeats, review=review, ids=ids,
+                           article_ids=article_ids)
         if f.area is not None and f.area.is_empty:   # a bbox and a circle that do not meet
             return events_frame([], [])
         where, params = [], []
+        for column, values in (("coalesce(e.review, 'auto')", f.review), ("e.id", f.ids),
+                               ("e.article_id", f.article_ids)):
+            if values is not None:
+                where.append(f"{column} IN ({', '.join('?' * len(values))})")
+                params += values
         if f.envelope is not None:
             minx, miny, maxx, maxy = f.envelope
             where.append("e.fid IN (SELECT id FROM rtree_events_geom "
@@ -462,10 +418,14 @@ class GeoPackageStore(Closing):
         """True when an article with this id is stored."""
         return bool(self._query("SELECT 1 FROM articles WHERE id = ?", (article_id,)))
 
-    def articles(self, *, with_text: bool = False) -> pd.DataFrame:
+    def articles(self, *, with_text: bool = False, ids: Sequence[str] | None = None) -> pd.DataFrame:
         """Stored articles (``ARTICLE_COLUMNS``, plus ``text`` if asked), oldest ingestion first."""
         columns = (*ARTICLE_COLUMNS, "text") if with_text else ARTICLE_COLUMNS
-        rows = self._query(f"SELECT {', '.join(columns)} FROM articles ORDER BY fid")
+        where, params = "", ()
+        if ids is not None:
+            params = tuple(ids)
+            where = f" WHERE id IN ({', '.join('?' * len(params))})" if params else " WHERE 0"
+        rows = self._query(f"SELECT {', '.join(columns)} FROM articles{where} ORDER BY fid", params)
         return articles_frame(rows, columns)
 
     def mentions(self, article_id: str | None = None) -> gpd.GeoDataFrame:
@@ -490,3 +450,72 @@ class GeoPackageStore(Closing):
         return StoreStats(n_articles, n_mentions, n_events,
                           dt.date.fromisoformat(first) if first else None,
                           dt.date.fromisoformat(last) if last else None, by_type)
+
+    # ---- the analyst's edits (shared statements in geo.store.edits)
+
+    def _sql(self, conn: sqlite3.Connection) -> edits.Sql:
+        return edits.Sql(
+            mark="?", table=lambda name: name, rows=lambda q, p: conn.execute(q, list(p)).fetchall(),
+            geometry=lambda g: ("?", gpkg_blobs([g])[0]),
+            now=lambda: iso_datetime(dt.datetime.now(dt.timezone.utc)))
+
+    def edit_event(self, event_id: str, changes: dict, *, who: str, note: str = "") -> list[str]:
+        """Correct one event (fields of ``geo.store.edits.EDITABLE``, and ``geometry``).
+
+        Every changed field is written with an audit row (who, when, before → after, note) in one
+        transaction; a correction confirms the event unless it sets the review state itself.
+
+        Returns
+        -------
+        list of str
+            The fields that changed (empty when the values were already stored).
+
+        Raises
+        ------
+        InputError
+            For an unknown event, a field that cannot be corrected, a bad value, or no ``who``.
+        """
+        return self._transaction(lambda conn: edits.edit_event(self._sql(conn), event_id, changes,
+                                                                who=who, note=note))
+
+    def save_place(self, place_id: str, *, who: str, note: str = "", aliases: Sequence[str] = (),
+                   new=None) -> None:
+        """Add aliases to a place, or a new place (``new``, a Place); used at the next extraction."""
+        self._transaction(lambda conn: edits.save_place(self._sql(conn), place_id, who=who, note=note,
+                                                        aliases=aliases, new=new))
+
+    def user_places(self) -> list[dict]:
+        """The analysts' places and aliases (``edits.USER_PLACE_COLUMNS`` plus ``geometry``)."""
+        rows = self._query(f"SELECT geom, {', '.join(edits.USER_PLACE_COLUMNS)} FROM user_places ORDER BY fid")
+        wkbs = [_wkb_of(r[0]) for r in rows]
+        return edits.user_place_records([r[1:] for r in rows],
+                                        [shapely.from_wkb(w) if w else None for w in wkbs])
+
+    def audit(self, *, target_id: str | None = None) -> pd.DataFrame:
+        """The audit log (``edits.AUDIT_COLUMNS``), oldest first; of one event or place if given."""
+        where, params = ("WHERE target_id = ?", (target_id,)) if target_id else ("", ())
+        return edits.audit_frame(self._query(
+            f"SELECT {', '.join(edits.AUDIT_COLUMNS)} FROM edits {where} ORDER BY fid", params))
+
+    def replace_analysis(self, article_id: str, mentions: Sequence[Mention], events: Sequence[Event]) -> int:
+        """Store a re-extraction of a stored article: new mentions, and new events except where an
+        analyst reviewed or corrected one (their events stay as they are). Returns events written."""
+        check_events(events, article_id)
+        place_rows, mention_rows, event_rows, places = _rows(article_id, mentions, events,
+                                                             set(self._known_places))
+
+        def work(conn: sqlite3.Connection) -> int:
+            if not conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
+                raise InputError(f"no article with id {article_id!r} in the store")
+            kept = edits.touched_ids(self._sql(conn), article_id)
+            conn.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
+            keep = f" AND id NOT IN ({', '.join('?' * len(kept))})" if kept else ""
+            conn.execute(f"DELETE FROM events WHERE article_id = ?{keep}", (article_id, *kept))
+            self._insert_mentions(conn, place_rows, mention_rows)
+            fresh = [row for row in event_rows if row[1] not in kept]
+            self._insert_events(conn, fresh)
+            return len(fresh)
+
+        written = self._transaction(work)
+        self._known_places |= set(places)
+        return written

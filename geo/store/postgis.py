@@ -16,6 +16,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.errors import InputError, StorageError
 from geo.models import Article, Event, Mention
 from geo.store.frames import EVENT_COLUMNS
+from geo.store import edits
 from geo.store.schema import (
     ARTICLE_COLUMNS,
     ARTICLE_TYPES,
@@ -130,6 +131,14 @@ class PostGISStore(Closing):
                     self._conn.execute(statement)
                 self._conn.execute(f"INSERT INTO {self._t('marsad_meta')} VALUES ('schema_version', %s)",
                                    (str(SCHEMA_VERSION),))
+            for statement in (   # version 3's tables, for new stores and older ones alike
+                f"CREATE TABLE IF NOT EXISTS {self._t('edits')} (fid bigserial PRIMARY KEY, "
+                f"{cols(edits.AUDIT_TYPES)})",
+                f"CREATE INDEX IF NOT EXISTS edits_target ON {self._t('edits')} (target_id)",
+                f"CREATE TABLE IF NOT EXISTS {self._t('user_places')} (fid bigserial PRIMARY KEY, "
+                f"geom geometry(Geometry, 4326), {cols(edits.USER_PLACE_TYPES, 'place_id')})",
+            ):
+                self._conn.execute(statement)
             version = int(self._conn.execute(
                 f"SELECT value FROM {self._t('marsad_meta')} WHERE key = 'schema_version'").fetchone()[0])
             if version in MIGRATIONS:
@@ -174,6 +183,22 @@ class PostGISStore(Closing):
             f"ON CONFLICT (id) DO UPDATE SET {updates}",
             [(self._wkb(e.geometry), *event_row(e)) for e in events])
 
+    def _insert_mentions(self, cur, article_id: str, mentions: Sequence[Mention], places: dict) -> None:
+        """An article's mentions, and the places whose geometry they borrow."""
+        if places:
+            cur.executemany(
+                f"INSERT INTO {self._t('places')} (geom, {', '.join(PLACE_TYPES)}) "
+                f"VALUES (ST_GeomFromWKB(%s, 4326), %s, %s, %s, %s) ON CONFLICT (place_id) DO NOTHING",
+                [(self._wkb(p.geometry), p.id, p.name_ar, p.name_en, p.kind) for p in places.values()])
+        if mentions:
+            rows = []
+            for m in mentions:
+                geometry, values = mention_row(article_id, m)
+                rows.append((self._wkb(geometry), *values))
+            cur.executemany(
+                f"INSERT INTO {self._t('mentions')} (geom, {', '.join(MENTION_TYPES)}) "
+                f"VALUES (ST_GeomFromWKB(%s, 4326), {', '.join(['%s'] * len(MENTION_TYPES))})", rows)
+
     def write_article(self, article: Article, mentions: Sequence[Mention],
                       events: Sequence[Event]) -> bool:
         """Same contract as ``GeoPackageStore.write_article``."""
@@ -200,19 +225,7 @@ class PostGISStore(Closing):
                 f"VALUES ({', '.join(['%s'] * len(ARTICLE_TYPES))}) ON CONFLICT (id) DO NOTHING", row)
             if cur.rowcount == 0:
                 return False
-            if places:
-                cur.executemany(
-                    f"INSERT INTO {self._t('places')} (geom, {', '.join(PLACE_TYPES)}) "
-                    f"VALUES (ST_GeomFromWKB(%s, 4326), %s, %s, %s, %s) ON CONFLICT (place_id) DO NOTHING",
-                    [(self._wkb(p.geometry), p.id, p.name_ar, p.name_en, p.kind) for p in places.values()])
-            if mentions:
-                rows = []
-                for m in mentions:
-                    geometry, values = mention_row(article.id, m)
-                    rows.append((self._wkb(geometry), *values))
-                cur.executemany(
-                    f"INSERT INTO {self._t('mentions')} (geom, {', '.join(MENTION_TYPES)}) "
-                    f"VALUES (ST_GeomFromWKB(%s, 4326), {', '.join(['%s'] * len(MENTION_TYPES))})", rows)
+            self._insert_mentions(cur, article.id, mentions, places)
             if events:
                 self._insert_events(cur, events)
             return True
@@ -230,15 +243,22 @@ class PostGISStore(Closing):
 
     def read(self, *, bbox=None, since=None, until=None, event_types=None, actors=None,
              outlets=None, speakers=None, near=None, precision=None,
-             include_denied: bool = True, include_repeats: bool = False) -> gpd.GeoDataFrame:
+             include_denied: bool = True, include_repeats: bool = False, review=None, ids=None,
+             article_ids=None) -> gpd.GeoDataFrame:
         """Same contract as ``GeoPackageStore.read``."""
         f = check_filters(bbox=bbox, since=since, until=until, event_types=event_types,
                            actors=actors, outlets=outlets, speakers=speakers, near=near,
                            precision=precision, include_denied=include_denied,
-                           include_repeats=include_repeats)
+                           include_repeats=include_repeats, review=review, ids=ids,
+                           article_ids=article_ids)
         if f.area is not None and f.area.is_empty:   # a bbox and a circle that do not meet
             return events_frame([], [])
         where, params = [], []
+        for column, values in (("coalesce(e.review, 'auto')", f.review), ("e.id", f.ids),
+                               ("e.article_id", f.article_ids)):
+            if values is not None:
+                where.append(f"{column} = ANY(%s)")
+                params.append(list(values))
         if f.envelope is not None:
             where.append("e.geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)")
             params += list(f.envelope)
@@ -279,10 +299,11 @@ class PostGISStore(Closing):
         """True when an article with this id is stored."""
         return bool(self._query(f"SELECT 1 FROM {self._t('articles')} WHERE id = %s", (article_id,)))
 
-    def articles(self, *, with_text: bool = False) -> pd.DataFrame:
+    def articles(self, *, with_text: bool = False, ids: Sequence[str] | None = None) -> pd.DataFrame:
         """Same contract as ``GeoPackageStore.articles``."""
         columns = (*ARTICLE_COLUMNS, "text") if with_text else ARTICLE_COLUMNS
-        rows = self._query(f"SELECT {', '.join(columns)} FROM {self._t('articles')} ORDER BY fid")
+        where, params = ("", ()) if ids is None else (" WHERE id = ANY(%s)", (list(ids),))
+        rows = self._query(f"SELECT {', '.join(columns)} FROM {self._t('articles')}{where} ORDER BY fid", params)
         rows = [tuple(iso_datetime(v) if isinstance(v, dt.datetime) else v for v in r) for r in rows]
         return articles_frame(rows, columns)
 
@@ -307,6 +328,64 @@ class PostGISStore(Closing):
         by_type = dict(self._query(
             f"SELECT type, count(*) FROM {self._t('events')} GROUP BY type ORDER BY type"))
         return StoreStats(n_articles, n_mentions, n_events, first, last, by_type)
+
+    # ---- the analyst's edits (shared statements in geo.store.edits)
+
+    def _sql(self, cur) -> edits.Sql:
+        def rows(sql: str, params: Sequence) -> list[tuple]:
+            cur.execute(sql, list(params))
+            return cur.fetchall() if cur.description else []
+        return edits.Sql(mark="%s", table=self._t, rows=rows,
+                         geometry=lambda g: ("ST_GeomFromWKB(%s, 4326)", self._wkb(g)),
+                         now=lambda: dt.datetime.now(dt.timezone.utc))
+
+    def edit_event(self, event_id: str, changes: dict, *, who: str, note: str = "") -> list[str]:
+        """Same contract as ``GeoPackageStore.edit_event``."""
+        return self._transaction(lambda cur: edits.edit_event(self._sql(cur), event_id, changes,
+                                                               who=who, note=note))
+
+    def save_place(self, place_id: str, *, who: str, note: str = "", aliases: Sequence[str] = (),
+                   new=None) -> None:
+        """Same contract as ``GeoPackageStore.save_place``."""
+        self._transaction(lambda cur: edits.save_place(self._sql(cur), place_id, who=who, note=note,
+                                                       aliases=aliases, new=new))
+
+    def user_places(self) -> list[dict]:
+        """Same contract as ``GeoPackageStore.user_places``."""
+        rows = self._query(f"SELECT ST_AsBinary(geom), {', '.join(edits.USER_PLACE_COLUMNS)} "
+                           f"FROM {self._t('user_places')} ORDER BY fid")
+        rows = [(r[0], *(iso_datetime(v) if isinstance(v, dt.datetime) else v for v in r[1:])) for r in rows]
+        return edits.user_place_records([r[1:] for r in rows],
+                                        [shapely.from_wkb(_bytes(r[0])) if r[0] else None for r in rows])
+
+    def audit(self, *, target_id: str | None = None) -> pd.DataFrame:
+        """Same contract as ``GeoPackageStore.audit``."""
+        where, params = ("WHERE target_id = %s", (target_id,)) if target_id else ("", ())
+        rows = self._query(f"SELECT {', '.join(edits.AUDIT_COLUMNS)} FROM {self._t('edits')} "
+                           f"{where} ORDER BY fid", params)
+        return edits.audit_frame([tuple(iso_datetime(v) if isinstance(v, dt.datetime) else v for v in r)
+                                  for r in rows])
+
+    def replace_analysis(self, article_id: str, mentions: Sequence[Mention], events: Sequence[Event]) -> int:
+        """Same contract as ``GeoPackageStore.replace_analysis``."""
+        check_events(events, article_id)
+        places = new_places(mentions, set())
+
+        def work(cur) -> int:
+            cur.execute(f"SELECT 1 FROM {self._t('articles')} WHERE id = %s", (article_id,))
+            if not cur.fetchone():
+                raise InputError(f"no article with id {article_id!r} in the store")
+            kept = edits.touched_ids(self._sql(cur), article_id)
+            cur.execute(f"DELETE FROM {self._t('mentions')} WHERE article_id = %s", (article_id,))
+            cur.execute(f"DELETE FROM {self._t('events')} WHERE article_id = %s AND NOT id = ANY(%s)",
+                        (article_id, list(kept)))
+            self._insert_mentions(cur, article_id, mentions, places)
+            fresh = [e for e in events if e.id not in kept]
+            if fresh:
+                self._insert_events(cur, fresh)
+            return len(fresh)
+
+        return self._transaction(work)
 
 
 def _bytes(value: Any) -> bytes | None:

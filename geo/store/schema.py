@@ -23,13 +23,16 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError
-from geo.models import EVENT_TYPES, Article, Event, Mention
+from geo.models import EVENT_TYPES, REVIEW_STATES, Article, Event, Mention
 from geo.store.frames import EVENT_COLUMNS
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # What each older schema version lacks, as (table, column, type); an old store gains the columns
 # when it is opened, and its events get the modality their ``denied`` and source imply.
-MIGRATIONS = {1: (("events", "modality", "TEXT"), ("events", "sub_type", "TEXT"), ("events", "same_as", "TEXT"))}
+# Version 3 added two tables (the audit log, the analyst's places): each backend creates
+# them when missing, so the step from 2 adds no column.
+MIGRATIONS = {1: (("events", "modality", "TEXT"), ("events", "sub_type", "TEXT"), ("events", "same_as", "TEXT")),
+              2: ()}
 MIGRATION_FILL = {1: ("UPDATE {events} SET modality = CASE WHEN denied THEN 'denied' "
                       "WHEN coalesce(speaker, '') <> '' OR coalesce(cited_outlet, '') <> '' THEN 'reported' "
                       "ELSE 'asserted' END, sub_type = '', same_as = ''",)}
@@ -115,6 +118,9 @@ class _Filters:
     precision: tuple[int, ...] | None   # the geo_precision levels wanted
     include_denied: bool
     include_repeats: bool = False
+    review: tuple[str, ...] = ("auto", "confirmed")   # rejected events are read only when asked
+    ids: tuple[str, ...] | None = None
+    article_ids: tuple[str, ...] | None = None
 
     @property
     def envelope(self) -> tuple[float, float, float, float] | None:
@@ -158,7 +164,8 @@ def _is_seq(value: Any) -> bool:
 
 
 def check_filters(*, bbox, since, until, event_types, actors, outlets, speakers, near,
-                   precision, include_denied, include_repeats=False) -> _Filters:
+                   precision, include_denied, include_repeats=False, review=None, ids=None,
+                   article_ids=None) -> _Filters:
     """Validate every read filter at the entry point; InputError quotes the bad value."""
     area = None
     if bbox is not None:
@@ -200,7 +207,11 @@ def check_filters(*, bbox, since, until, event_types, actors, outlets, speakers,
                                 and p in (1, 2, 3) for p in items):
             raise InputError(f"precision must be 1, 2 or 3 or a list of them, got {precision!r}")
         levels = tuple(range(1, int(precision) + 1)) if single else tuple(sorted({int(p) for p in items}))
+    states = _as_names("review", review) if review is not None else ("auto", "confirmed")
+    if unknown := [s for s in states if s not in REVIEW_STATES]:
+        raise InputError(f"review must be among {sorted(REVIEW_STATES)}, got {unknown!r}")
     return _Filters(
+        review=tuple(states), ids=_as_names("ids", ids), article_ids=_as_names("article_ids", article_ids),
         bbox=bbox, since=since_d, until=until_d, event_types=types,
         actors=_as_names("actors", actors), outlets=_as_names("outlets", outlets),
         speakers=_as_names("speakers", speakers), area=area, precision=levels,

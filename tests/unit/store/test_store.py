@@ -60,7 +60,7 @@ def _ids(frame) -> list[str]:
 
 def test_store_fulfils_the_protocol(event_store):
     assert isinstance(event_store, EventStore)
-    assert event_store.schema_version == SCHEMA_VERSION == 2
+    assert event_store.schema_version == SCHEMA_VERSION == 3
 
 
 def test_new_store_reads_an_empty_frame_of_the_event_shape(event_store):
@@ -313,7 +313,8 @@ def test_geopackage_opens_in_gdal_with_its_layers(gpkg_path, store_corpus):
     with GeoPackageStore(gpkg_path) as store:
         _fill(store, store_corpus)
     layers = dict(pyogrio.list_layers(gpkg_path))
-    assert layers == {"articles": None, "mentions": "Unknown", "places": "Unknown", "events": "Unknown"}
+    assert layers == {"articles": None, "mentions": "Unknown", "places": "Unknown", "events": "Unknown",
+                      "edits": None, "user_places": "Unknown"}
     # places named as such lend their geometry to their mentions, stored once
     places = gpd.read_file(gpkg_path, layer="places")
     assert sorted(places["place_id"]) == ["ly:test-sabha", "ly:test-ubari"]
@@ -373,9 +374,9 @@ def test_the_spatial_index_holds_each_event_geometry_bounds(gpkg_path, store_cor
 
 def test_a_store_made_with_a_mentions_index_keeps_it_up_to_date(gpkg_path, store_corpus):
     """Files made before the mentions R-tree was dropped still have it; writes must maintain it."""
-    import geo.store.gpkg as gs
+    from geo.store.gpkg_geometry import _rtree_sql
     with GeoPackageStore(gpkg_path) as store:
-        for statement in gs._rtree_sql("mentions")[:-1]:
+        for statement in _rtree_sql("mentions")[:-1]:
             store._conn.execute(statement)
         _fill(store, store_corpus)
     with sqlite3.connect(gpkg_path) as conn:
@@ -419,17 +420,20 @@ def test_a_foreign_sqlite_file_is_refused(tmp_path):
 
 
 def _downgrade_to_version_1(store) -> None:
-    """Make the store look as one written before modality, sub_type and same_as existed."""
-    events = store._t("events") if hasattr(store, "_t") else "events"
-    meta = store._t("marsad_meta") if hasattr(store, "_t") else "marsad_meta"
+    """Make the store look as one written before modality, sub_type, same_as and the edit tables."""
+    def t(name: str) -> str:
+        return store._t(name) if hasattr(store, "_t") else name
     for column in ("modality", "sub_type", "same_as"):
-        store._conn.execute(f"ALTER TABLE {events} DROP COLUMN {column}")
+        store._conn.execute(f"ALTER TABLE {t('events')} DROP COLUMN {column}")
+    for table in ("edits", "user_places"):
+        store._conn.execute(f"DROP TABLE {t(table)}")
+    meta = t("marsad_meta")
     store._conn.execute(f"UPDATE {meta} SET value = '1' WHERE key = 'schema_version'")
     if hasattr(store._conn, "commit"):
         store._conn.commit()
 
 
-def test_a_version_1_store_gains_the_new_columns_when_opened(event_store, store_corpus):
+def test_a_version_1_store_gains_the_new_columns_and_tables_when_opened(event_store, store_corpus):
     _fill(event_store, store_corpus)
     expected = {e.id: ("denied" if e.denied else "reported" if (e.attribution.speaker or e.attribution.cited_outlet)
                        else "asserted") for _, _, events in store_corpus for e in events}
@@ -437,11 +441,13 @@ def test_a_version_1_store_gains_the_new_columns_when_opened(event_store, store_
     reopened = type(event_store)(event_store.url if hasattr(event_store, "url") else event_store.path,
                                  **({"schema": event_store.schema} if hasattr(event_store, "schema") else {}))
     try:
-        assert reopened.schema_version == 2
+        assert reopened.schema_version == 3
         frame = reopened.read()
         assert dict(zip(frame["id"], frame["modality"])) == expected
         assert set(frame["sub_type"]) == {""} and set(frame["same_as"]) == {""}
         assert len(frame) == sum(len(events) for _, _, events in store_corpus)
+        assert reopened.audit().empty and reopened.user_places() == []
+        assert reopened.edit_event("e1", {"review": "confirmed"}, who="Amal") == ["review"]
     finally:
         reopened.close()
 

@@ -1,0 +1,99 @@
+"""The GeoPackage store's tables: the statements that make an empty Marsad GeoPackage."""
+
+from __future__ import annotations
+
+from geo.store import edits
+from geo.store.gpkg_geometry import (
+    _GPKG_APPLICATION_ID,
+    _GPKG_USER_VERSION,
+    _WGS84_WKT,
+    _rtree_sql,
+)
+from geo.store.schema import (
+    ARTICLE_TYPES,
+    EVENT_TYPES_SQL,
+    MENTION_TYPES,
+    PLACE_TYPES,
+    SCHEMA_VERSION,
+)
+
+
+def _columns_sql(types: dict[str, str], unique: str | None = None) -> str:
+    cols = [f"{name} {sqltype}" + (" NOT NULL UNIQUE" if name == unique else "")
+            for name, sqltype in types.items()]
+    return ", ".join(cols)
+
+
+def _gpkg_schema() -> list[str]:
+    """Every statement that makes an empty Marsad GeoPackage (schema version 1)."""
+    now = "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+    return [
+        f"PRAGMA application_id = {_GPKG_APPLICATION_ID}",
+        f"PRAGMA user_version = {_GPKG_USER_VERSION}",
+        """CREATE TABLE gpkg_spatial_ref_sys (
+            srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY, organization TEXT NOT NULL,
+            organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT)""",
+        """INSERT INTO gpkg_spatial_ref_sys VALUES
+            ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system'),
+            ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system')""",
+        f"INSERT INTO gpkg_spatial_ref_sys VALUES ('WGS 84 geodetic', 4326, 'EPSG', 4326, '{_WGS84_WKT}', "
+        "'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid')",
+        f"""CREATE TABLE gpkg_contents (
+            table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE,
+            description TEXT DEFAULT '', last_change DATETIME NOT NULL DEFAULT ({now}),
+            min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
+            CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))""",
+        """CREATE TABLE gpkg_geometry_columns (
+            table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,
+            srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
+            CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+            CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+            CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))""",
+        """CREATE TABLE gpkg_extensions (
+            table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL,
+            definition TEXT NOT NULL, scope TEXT NOT NULL,
+            CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))""",
+        f"CREATE TABLE articles (fid INTEGER PRIMARY KEY AUTOINCREMENT, "
+        f"{_columns_sql(ARTICLE_TYPES, unique='id')})",
+        f"CREATE TABLE mentions (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom GEOMETRY, "
+        f"{_columns_sql(MENTION_TYPES)})",
+        "CREATE INDEX mentions_article_id ON mentions(article_id)",
+        f"CREATE TABLE places (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom GEOMETRY, "
+        f"{_columns_sql(PLACE_TYPES, unique='place_id')})",
+        f"CREATE TABLE events (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom GEOMETRY, "
+        f"{_columns_sql(EVENT_TYPES_SQL, unique='id')})",
+        "CREATE INDEX events_article_id ON events(article_id)",
+        "CREATE INDEX events_date ON events(event_date)",
+        "CREATE INDEX events_type ON events(type)",
+        """INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES
+            ('articles', 'attributes', 'articles', 'Ingested reports, one row per normalized text', 0),
+            ('mentions', 'features', 'mentions', 'Places found in the reports', 4326),
+            ('places', 'features', 'places', 'Gazetteer places the reports mention', 4326),
+            ('events', 'features', 'events', 'Reported events with their place, date and source', 4326)""",
+        """INSERT INTO gpkg_geometry_columns VALUES
+            ('mentions', 'geom', 'GEOMETRY', 4326, 0, 0),
+            ('places', 'geom', 'GEOMETRY', 4326, 0, 0),
+            ('events', 'geom', 'GEOMETRY', 4326, 0, 0)""",
+        # No R-tree on mentions: they are read by article, never by area, and the index
+        # cost a sixth of every write. Files made before keep theirs, still maintained.
+        *_rtree_sql("places"),
+        *_rtree_sql("events"),
+        *_v3_tables(),
+        "CREATE TABLE marsad_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        f"INSERT INTO marsad_meta VALUES ('schema_version', '{SCHEMA_VERSION}')",
+    ]
+
+
+def _v3_tables() -> list[str]:
+    """The audit log (an attribute table) and the analyst's places (a feature table), when missing."""
+    return [
+        f"CREATE TABLE IF NOT EXISTS edits (fid INTEGER PRIMARY KEY AUTOINCREMENT, "
+        f"{_columns_sql(edits.AUDIT_TYPES)})",
+        "CREATE INDEX IF NOT EXISTS edits_target ON edits(target_id)",
+        f"CREATE TABLE IF NOT EXISTS user_places (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom GEOMETRY, "
+        f"{_columns_sql(edits.USER_PLACE_TYPES, unique='place_id')})",
+        """INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES
+            ('edits', 'attributes', 'edits', 'Every analyst edit: who, when, field, before and after', 0),
+            ('user_places', 'features', 'user_places', 'Places and aliases the analysts added', 4326)""",
+        "INSERT OR IGNORE INTO gpkg_geometry_columns VALUES ('user_places', 'geom', 'GEOMETRY', 4326, 0, 0)",
+    ]
