@@ -103,3 +103,18 @@ def event_geometry(kind: str, locs: list[Loc], roles: dict[int, str]) -> tuple[B
         geom = anchor.geometry if anchor is not None and isinstance(anchor.geometry, Point) else geom.centroid
     return geom, best.mention.precision
 
+
+
+def geometry_of_places(kind: str, places: list[tuple[str, object]]) -> BaseGeometry | None:
+    """An event's geometry from (role, Place) pairs an analyst chose: for a movement or a
+    route with two places or more, the line origin → via → destination; otherwise the
+    first place's own shape (a base is its point)."""
+    if not places:
+        return None
+    if kind in ROUTE_TYPES:
+        order = {"origin": 0, "via": 1, "location": 1, "destination": 2}
+        ordered = [p for _, p in sorted(places, key=lambda rp: order.get(rp[0], 1))]
+        if len(ordered) >= 2:
+            return LineString([(p.lon, p.lat) for p in ordered])
+    place = places[0][1]
+    return Point(place.lon, place.lat) if kind == "base" else place.geometry

@@ -10,6 +10,7 @@ import json
 import logging
 import math
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -125,6 +126,27 @@ class Gazetteer:
                     seen.add(place.id)
                     out.append(place)
         return out[:limit]
+
+    def with_additions(self, additions: Iterable[dict]) -> Gazetteer:
+        """This gazetteer with the analysts' places and aliases (``EventStore.user_places()``).
+
+        A record naming a place already here (no geometry of its own) adds its aliases to it;
+        any other record is a new place. The shipped file is never changed.
+        """
+        places = dict(self._by_id)
+        for record in additions:
+            place_id, aliases = record["place_id"], tuple(record.get("aliases") or ())
+            known = places.get(place_id)
+            if known is not None and record.get("geometry") is None:
+                places[place_id] = replace(known, aliases=tuple(dict.fromkeys((*known.aliases, *aliases))))
+            elif record.get("geometry") is not None:
+                places[place_id] = Place(
+                    id=place_id, name_ar=record.get("name_ar") or "", name_en=record.get("name_en") or "",
+                    kind=record.get("kind") or "village", geometry=record["geometry"], aliases=aliases,
+                    country=record.get("country") or "", source=f"added by {record.get('added_by') or 'an analyst'}")
+            else:
+                logger.warning("an alias for %r, a place this gazetteer lacks, was left out", place_id)
+        return Gazetteer(places.values())
 
     def nearest(self, lat: float, lon: float, *, limit: int = 1) -> list[tuple[Place, float]]:
         """The ``limit`` places whose representative point is nearest, with distances in km."""

@@ -15,7 +15,7 @@ import pytest
 GEO = Path(__file__).resolve().parents[2] / "geo"
 # What every stage shares sits at 0; filters and the geoparse alias sit with places.
 STAGE = {"errors": 0, "models": 0, "text": 1, "places": 2, "filters": 2, "geoparse": 2,
-         "events": 3, "store": 4, "ingest": 4, "maps": 5, "export": 5}
+         "events": 3, "store": 4, "ingest": 4, "analyst": 4, "maps": 5, "export": 5}
 MAX_LINES = 600
 
 

@@ -1,0 +1,22 @@
+"""An analyst's place correction gives the event a new shape."""
+
+from shapely.geometry import LineString, Point, Polygon
+
+from geo.events.geometry import geometry_of_places
+from geo.models import Place
+
+SABHA = Place("t:sabha", "سبها", "Sabha", "city", Point(14.43, 27.04))
+UBARI = Place("t:ubari", "أوباري", "Ubari", "town", Point(12.78, 26.59))
+AREA = Place("t:area", "منطقة", "Area", "region", Polygon([(13, 26), (14, 26), (14, 27), (13, 27)]))
+
+
+def test_a_route_runs_from_origin_to_destination_whatever_the_order_given():
+    line = geometry_of_places("movement", [("destination", UBARI), ("origin", SABHA)])
+    assert line.equals(LineString([(14.43, 27.04), (12.78, 26.59)]))
+
+
+def test_a_presence_takes_the_place_shape_and_a_base_its_point():
+    assert geometry_of_places("presence", [("location", AREA)]).equals(AREA.geometry)
+    assert isinstance(geometry_of_places("base", [("location", AREA)]), Point)
+    assert geometry_of_places("movement", [("destination", UBARI)]).equals(UBARI.geometry)
+    assert geometry_of_places("attack", []) is None
