@@ -40,6 +40,8 @@ _FRESH = "marsad_context_fresh"
 PAGE_CSS = """<style>
 .block-container { padding-top: 2.5rem; }
 [class*="st-key-rtl"] { direction: rtl; text-align: right; }
+/* Streamlit's element containers set text-align: left; inside an RTL block they follow it. */
+[class*="st-key-rtl"] :is(.stElementContainer, .stMarkdown, p, li) { text-align: right; }
 [class*="st-key-rtl"] p { font-size: 1.05rem; line-height: 1.7; }
 </style>"""
 
@@ -130,6 +132,7 @@ def _init_from_url(gazetteer, options: gf.FilterOptions) -> None:
     state["f_speakers"] = [s for s in f.speakers if s in options.speakers]
     state["f_precision"] = list(f.precision)
     state["f_denied"] = f.include_denied
+    state["f_review"] = list(f.review)
     state[_SELECTED] = f.event_id
 
 
@@ -182,8 +185,11 @@ def _sidebar(gazetteer, options: gf.FilterOptions) -> tuple[gf.Filters, Place | 
     st.multiselect("Speaker", options.speakers, **_bound("f_speakers"))
     st.multiselect("Precision", (1, 2, 3), format_func=PRECISION_LABELS.get,
                    **_bound("f_precision"))
+    st.multiselect("Review state", gf.REVIEW_STATES, placeholder="auto and confirmed (rejected hidden)",
+                   **_bound("f_review"))
     st.toggle("Show denied claims", **_bound("f_denied"))
     filters = gf.Filters(
+        review=tuple(state["f_review"]),
         place_id=place.id if place else None, radius_km=float(state["f_radius"]),
         event_types=tuple(state["f_types"]), actors=tuple(state["f_actors"]),
         outlets=tuple(state["f_outlets"]), speakers=tuple(state["f_speakers"]),
@@ -192,10 +198,15 @@ def _sidebar(gazetteer, options: gf.FilterOptions) -> tuple[gf.Filters, Place | 
     return gf.with_dates(filters, dates, options), place
 
 
+# A page's own URL parameters (the report it shows), kept when the filters are written.
+PAGE_KEYS = ("article",)
+
+
 def _sync_url(filters: gf.Filters) -> None:
     """Write the filters into the URL, so a copied link reproduces this view."""
     query = gf.filters_to_query(filters)
     current = {k: st.query_params.get_all(k) for k in st.query_params}
+    query.update({k: current[k] for k in PAGE_KEYS if current.get(k)})
     wanted = {k: v if isinstance(v, list) else [v] for k, v in query.items()}
     if current != wanted:
         st.query_params.from_dict(query)
@@ -214,6 +225,8 @@ def build_context() -> Context:
     with st.sidebar:
         count_slot = st.empty()
         filters, place = _sidebar(gazetteer, options)
+        st.session_state.setdefault("analyst", "")
+        st.text_input("Your name (for the audit log)", placeholder="who reviews", **_bound("analyst"))
         st.caption(f"Store: `{shown_store(path)}`")
     try:
         events = store.read(**gf.read_kwargs(filters, place))
@@ -233,7 +246,23 @@ def context() -> Context:
     """The context app.py built for this run, or a fresh one when a page runs alone."""
     if st.session_state.pop(_FRESH, False):
         return st.session_state[_CTX]
+    global _LEGACY_FIRST_RUN
+    if _LEGACY_FIRST_RUN:
+        _LEGACY_FIRST_RUN = False
+        st.rerun()   # run again through app.py, now that the legacy mode is off (see below)
     return build_context()
+
+
+# Streamlit (1.67) treats a folder named pages/ beside the entry point as the old multipage
+# mode until a run reaches st.navigation: a link to a page (/review?event=…) opened first after
+# the server starts runs that page's script alone — no app.py, no wide layout, file names for
+# navigation — and keeps the whole server in that mode until someone opens the root. Every page
+# imports this module, so the mode is turned off here, and the page that started in it reruns
+# once through app.py (its widgets would otherwise lose their values on the next run).
+from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
+
+_LEGACY_FIRST_RUN = bool(PagesManager.uses_pages_directory) and st.runtime.exists()
+PagesManager.uses_pages_directory = False
 
 
 def app_context() -> Context:
@@ -342,6 +371,29 @@ def event_details(ctx: Context) -> None:
         st.markdown(plain(row["quote"]))
     if row["url"]:
         st.caption(f"Source: {plain(row['url'])}")
+    report, review = st.columns(2)
+    if report.button("Read the report", icon=":material/article:", key="details_report", width="stretch"):
+        open_report(row["article_id"], row["id"])
+    if review.button("Review this event", icon=":material/rate_review:", key="details_review", width="stretch"):
+        select_event(row["id"])
+        st.switch_page("pages/review.py")
+
+
+def open_report(article_id: str, event_id: str | None = None) -> None:
+    """Go to the report view of an article, with one of its events selected."""
+    select_event(event_id)
+    st.switch_page("pages/report.py", query_params={"article": article_id})
+
+
+def analyst() -> str:
+    """The name the sidebar holds for the audit log ('' when none was typed)."""
+    return (st.session_state.get("analyst") or "").strip()
+
+
+def working_gazetteer(ctx: Context):
+    """The shipped gazetteer with the places and aliases analysts added to this store."""
+    from geo.ingest import store_gazetteer
+    return store_gazetteer(ctx.store, ctx.gazetteer)
 
 def map_view(ctx: Context) -> dict:
     """Centre the map on the chosen place when the place filter is on."""

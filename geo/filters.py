@@ -31,7 +31,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_RADIUS_KM = 50.0
 MAX_RADIUS_KM = 1000.0
-_MULTI = {"type": "event_types", "actor": "actors", "outlet": "outlets", "speaker": "speakers"}
+_MULTI = {"type": "event_types", "actor": "actors", "outlet": "outlets", "speaker": "speakers",
+          "review": "review"}
+REVIEW_STATES = ("auto", "confirmed", "rejected")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,7 @@ class Filters:
     precision: tuple[int, ...] = ()
     include_denied: bool = True
     event_id: str | None = None
+    review: tuple[str, ...] = ()   # review states shown; () = auto and confirmed (rejected hidden)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +123,8 @@ def filters_from_query(params: Mapping[str, str | Iterable[str]]) -> Filters:
         values = tuple(dict.fromkeys(get.get(key, ())))
         if key == "type":
             values = tuple(v for v in values if v in EVENT_TYPES)
+        elif key == "review":
+            values = tuple(v for v in values if v in REVIEW_STATES)
         kwargs[name] = values
     kwargs["precision"] = tuple(sorted({int(v) for v in get.get("prec", ()) if v in ("1", "2", "3")}))
     if get.get("denied"):
@@ -169,7 +174,7 @@ def read_kwargs(filters: Filters, place: Place | None = None) -> dict:
         kwargs["since"] = filters.since
     if filters.until:
         kwargs["until"] = filters.until
-    for name in ("event_types", "actors", "outlets", "speakers", "precision"):
+    for name in ("event_types", "actors", "outlets", "speakers", "precision", "review"):
         values = getattr(filters, name)
         if values:
             kwargs[name] = list(values)
@@ -246,7 +251,7 @@ def _place_names(text: object) -> str:
 
 
 TABLE_COLUMNS = ("id", "event_date", "type", "places", "actors", "speaker", "publisher",
-                 "geo_precision", "modality", "quote")
+                 "geo_precision", "modality", "review", "quote")
 
 
 def event_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -266,6 +271,7 @@ def event_table(frame: pd.DataFrame) -> pd.DataFrame:
         # How the report holds the claim; an older frame without the column has only denied.
         "modality": frame["modality"] if "modality" in frame.columns
         else frame["denied"].map(lambda d: "denied" if d else ""),
+        "review": frame["review"] if "review" in frame.columns else "auto",
         "quote": frame["quote"],
     }, columns=TABLE_COLUMNS)
     table = table.sort_values(["event_date", "id"], ascending=[False, True], na_position="last")

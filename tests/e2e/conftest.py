@@ -9,6 +9,7 @@ in tests/e2e/artifacts/.
 from __future__ import annotations
 
 import os
+import sqlite3
 import socket
 import subprocess
 import sys
@@ -50,12 +51,10 @@ def sample_store(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def app_url(sample_store, tmp_path_factory) -> str:
-    """Start the app on a free port; poll /_stcore/health until it answers."""
+def _serve(store: Path, log: Path):
+    """Run the app on ``store`` on a free port; yield its URL once /_stcore/health answers."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("e2e-log") / "streamlit.log"
-    env = {**os.environ, "MARSAD_DB": str(sample_store), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "MARSAD_DB": str(store), "PYTHONUNBUFFERED": "1"}
     with log.open("w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
@@ -87,6 +86,24 @@ def app_url(sample_store, tmp_path_factory) -> str:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(sample_store, tmp_path_factory) -> str:
+    """The app on the sample store (read-only tests share it)."""
+    yield from _serve(sample_store, tmp_path_factory.mktemp("e2e-log") / "streamlit.log")
+
+
+@pytest.fixture(scope="module")
+def loop_app(sample_store, tmp_path_factory) -> tuple[str, Path]:
+    """(URL, store path): the app on a copy of the sample store, for tests that write to it."""
+    folder = tmp_path_factory.mktemp("e2e-loop")
+    store = folder / "loop.gpkg"
+    # SQLite's backup API: a consistent copy even while another server has the file open.
+    with sqlite3.connect(sample_store) as source, sqlite3.connect(store) as target:
+        source.backup(target)
+    for url in _serve(store, folder / "streamlit.log"):
+        yield url, store
 
 
 @pytest.fixture(scope="session")

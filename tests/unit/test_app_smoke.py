@@ -6,7 +6,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = ["pages/map.py", "pages/events.py", "pages/sources.py"]
+PAGES = ["pages/map.py", "pages/events.py", "pages/sources.py", "pages/report.py", "pages/review.py",
+         "pages/add.py", "pages/gazetteer.py"]
+PAGE_IDS = [Path(p).stem for p in PAGES]
 TIMEOUT = 180
 
 
@@ -39,14 +41,14 @@ def test_first_start_fills_the_store_and_shows_its_path(app, sample_db):
     assert any(str(sample_db) in c.value for c in app.sidebar.caption)
 
 
-@pytest.mark.parametrize("page", PAGES, ids=["map", "events", "sources"])
+@pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
 def test_every_page_runs_in_the_app(app, page):
     app.run()
     app.switch_page(page).run()
     assert not app.exception, app.exception
 
 
-@pytest.mark.parametrize("page", PAGES, ids=["map", "events", "sources"])
+@pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
 def test_every_page_runs_on_its_own(sample_db, monkeypatch, page):
     monkeypatch.setenv("MARSAD_DB", str(sample_db))
     monkeypatch.chdir(ROOT)

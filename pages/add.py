@@ -1,0 +1,119 @@
+"""Add reports: paste one, or upload files; each goes through the same ingest as the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from geo.analyst import add_text
+from geo.errors import GeoError
+from geo.ingest import SUFFIXES, ingest_paths
+
+MAX_MB = 200   # Streamlit's own upload limit (server.maxUploadSize)
+
+
+def _paste(ctx: ui.Context) -> None:
+    with st.form("paste_report", clear_on_submit=False, border=True):
+        text = st.text_area("Report text (Arabic)", height=220, key="paste_text",
+                            placeholder="الصق نص التقرير هنا…")
+        left, right = st.columns(2)
+        title = left.text_input("Title", key="paste_title", placeholder="the first line when empty")
+        outlet = right.text_input("Outlet", key="paste_outlet", placeholder="who published it")
+        url = left.text_input("URL", key="paste_url")
+        published = right.date_input("Published", value=None, max_value=dt.date.today(),
+                                     key="paste_published", format="YYYY-MM-DD")
+        submitted = st.form_submit_button("Add the report", icon=":material/add:", type="primary")
+    if not submitted:
+        return
+    if not text.strip():
+        st.error("The report is empty: paste its text first.")
+        return
+    with st.spinner("Reading the report…"):
+        try:
+            article, new, events = add_text(ctx.store, text, title=title, outlet=outlet, url=url,
+                                            published=published, gazetteer=ctx.gazetteer)
+        except GeoError as exc:
+            st.error(f"The report was not added: {exc}")
+            return
+    st.session_state["added_article"] = (article.id, new, events)
+    st.rerun()   # the sidebar's count and options read the store again
+
+
+def _added_message() -> None:
+    added = st.session_state.get("added_article")
+    if not added:
+        return
+    article_id, new, events = added
+    if new:
+        st.success(f"Added: {events} events found. They are on the map now.", icon=":material/check:")
+    else:
+        st.info("This report is already in the store (same text); nothing was added.")
+    if st.button("Read it with its events highlighted", icon=":material/article:", key="open_added"):
+        ui.open_report(article_id)
+
+
+def _upload(ctx: ui.Context) -> None:
+    files = st.file_uploader(
+        f"Or upload files ({', '.join(sorted(SUFFIXES))}; several at once, up to {MAX_MB} MB in all)",
+        accept_multiple_files=True, key="upload_files")
+    if not files or not st.button(f"Add {len(files)} file{'s' * (len(files) != 1)}", icon=":material/upload:",
+                                  type="primary", key="upload_go"):
+        return
+    bar = st.progress(0.0, text="Starting…")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="marsad-upload-") as tmp:
+        for done, upload in enumerate(files, 1):
+            bar.progress((done - 1) / len(files), text=f"Reading {upload.name} ({done} of {len(files)})")
+            # Each file under its own name in a folder of its own: the reasons name the file.
+            path = Path(tmp) / str(done) / Path(upload.name).name
+            path.parent.mkdir()
+            path.write_bytes(upload.getvalue())
+            try:
+                summary = ingest_paths([path], store=ctx.store, progress=False,
+                                       gazetteer=ctx.gazetteer)
+            except GeoError as exc:
+                rows.append({"file": upload.name, "result": "not read", "added": 0, "already there": 0,
+                             "events": 0, "why": str(exc)})
+                continue
+            reasons = "; ".join(s.reason for s in summary.skipped)
+            result = ("added" if summary.articles_new else "already there" if summary.articles_existing
+                      else "skipped")
+            rows.append({"file": upload.name, "result": result, "added": summary.articles_new,
+                         "already there": summary.articles_existing, "events": summary.events_written,
+                         "why": reasons.replace(str(path), upload.name)})
+        bar.progress(1.0, text=f"Done: {len(files)} files")
+    st.session_state["upload_report"] = rows
+    st.rerun()
+
+
+def _upload_report() -> None:
+    rows = st.session_state.get("upload_report")
+    if not rows:
+        return
+    table = pd.DataFrame(rows)
+    added = int(table["added"].sum())
+    refused = int((table["result"].isin(["skipped", "not read"])).sum())
+    st.markdown(f"**{added} reports added**, {int(table['already there'].sum())} already in the store, "
+                f"{refused} file{'s' * (refused != 1)} refused; {int(table['events'].sum())} events found.")
+    st.dataframe(table, hide_index=True, width="stretch", key="upload_table",
+                 column_config={"why": st.column_config.TextColumn("Why", width="large")})
+
+
+def main() -> None:
+    ctx = ui.context()
+    st.title("Add reports")
+    st.caption("Each report is read like the command line reads it: places, events and sources, "
+               "stored in one transaction. A report already in the store (same text) is not added twice.")
+    _paste(ctx)
+    _added_message()
+    st.divider()
+    _upload(ctx)
+    _upload_report()
+
+
+main()
