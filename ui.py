@@ -371,6 +371,9 @@ def event_details(ctx: Context) -> None:
         st.markdown(plain(row["quote"]))
     if row["url"]:
         st.caption(f"Source: {plain(row['url'])}")
+    if row.get("review", "auto") != "auto" or row.get("note"):
+        st.caption(f"Review: {plain(row.get('review'))}" + (f" · {plain(row['note'])}" if row.get("note") else "")
+                   + " (its history is on the Review page)")
     report, review = st.columns(2)
     if report.button("Read the report", icon=":material/article:", key="details_report", width="stretch"):
         open_report(row["article_id"], row["id"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from shapely.geometry import Point
@@ -72,3 +73,24 @@ def test_an_alias_added_to_a_shipped_place_is_used_at_the_next_ingest(store):
     article, _, _ = ingest.add_text(store, "تحركت دورية عسكرية إلى سبهاوة الكبرى صباح الاثنين.")
     found = store.mentions(article.id)
     assert sabha.id in set(found["place_id"])
+
+
+def test_re_ingesting_the_same_files_after_corrections_changes_none_of_them(store, tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.txt").write_text(REPORT, encoding="utf-8")
+    (folder / "b.json").write_text(json.dumps({"text": "هاجم مسلحون دورية قرب مرزق فجر الأحد.",
+                                               "outlet": "موقع تجريبي"}, ensure_ascii=False), encoding="utf-8")
+    from geo.ingest import ingest_paths
+    first = ingest_paths([folder], store=store, progress=False)
+    assert first.articles_new == 2
+    events = store.read()
+    store.edit_event(events.iloc[0]["id"], {"review": "rejected"}, who="Amal")
+    store.edit_event(events.iloc[1]["id"], {"type": "presence", "actors": ["ISIS"]}, who="Amal", note="x")
+    everything = ["auto", "confirmed", "rejected"]
+    before = store.read(review=everything, include_repeats=True)
+    again = ingest_paths([folder], store=store, progress=False)
+    assert (again.articles_new, again.articles_existing) == (0, 2)
+    after = store.read(review=everything, include_repeats=True)
+    assert before.drop(columns="geometry").equals(after.drop(columns="geometry"))
+    assert len(store.audit()) == 4
