@@ -42,6 +42,7 @@ PAGE_CSS = """<style>
 [class*="st-key-rtl"] { direction: rtl; text-align: right; }
 /* Streamlit's element containers set text-align: left; inside an RTL block they follow it. */
 [class*="st-key-rtl"] :is(.stElementContainer, .stMarkdown, p, li) { text-align: right; }
+[class*="st-key-arabic"] textarea { direction: rtl; text-align: right; }   /* an Arabic input box */
 [class*="st-key-rtl"] p { font-size: 1.05rem; line-height: 1.7; }
 </style>"""
 

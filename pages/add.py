@@ -19,7 +19,7 @@ MAX_MB = 200   # Streamlit's own upload limit (server.maxUploadSize)
 
 def _paste(ctx: ui.Context) -> None:
     with st.form("paste_report", clear_on_submit=False, border=True):
-        text = st.text_area("Report text (Arabic)", height=220, key="paste_text",
+        text = st.text_area("Report text (Arabic)", height=220, key="arabic_paste_text",
                             placeholder="الصق نص التقرير هنا…")
         left, right = st.columns(2)
         title = left.text_input("Title", key="paste_title", placeholder="the first line when empty")

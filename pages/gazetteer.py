@@ -26,7 +26,7 @@ SHAPES = {"point": "a point", "line": "a line (a road, a pipeline)", "area": "an
 
 def _map(ctx: ui.Context, shapes: list, *, key: str, centre=(27.0, 17.0), zoom=5):
     m = build_event_map(ctx.events.iloc[0:0], center=centre, zoom=zoom, asset_base=ui.asset_base(),
-                        reference_layers=True)
+                        reference_layers=True, legend=False)
     for shape in shapes:
         if shape is None or shape.is_empty:
             continue

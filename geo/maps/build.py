@@ -79,6 +79,7 @@ def build_event_map(
     basemap: str = "offline",
     reference_layers: bool = True,
     asset_base: str | None = None,
+    legend: bool = True,
 ) -> folium.Map:
     """Build the event map: one layer per event type, reference layers, a legend.
 
@@ -102,6 +103,8 @@ def build_event_map(
     asset_base : str, optional
         URL of the folder ``geo.maps.offline.install_assets`` filled; when given, every
         JS/CSS file is loaded from there instead of a CDN.
+    legend : bool, default True
+        False leaves the event legend out (a map of places, not events).
 
     Returns
     -------
@@ -128,11 +131,11 @@ def build_event_map(
         raise InputError(f"basemap must be one of {_BASEMAPS!r}, got {basemap!r}")
     with _gc_paused():
         return _build(frame, center=center, zoom=zoom, basemap=basemap,
-                      reference_layers=reference_layers, asset_base=asset_base)
+                      reference_layers=reference_layers, asset_base=asset_base, legend=legend)
 
 
 def _build(frame: gpd.GeoDataFrame, *, center, zoom, basemap, reference_layers,
-           asset_base) -> folium.Map:
+           asset_base, legend=True) -> folium.Map:
     lat, lon = center
     m = folium.Map(location=[lat, lon], zoom_start=zoom, tiles=None, prefer_canvas=True,
                    control_scale=True)
@@ -186,7 +189,8 @@ def _build(frame: gpd.GeoDataFrame, *, center, zoom, basemap, reference_layers,
         _EventLayer(_layer_label(event_type, hi - lo), payload, popups, clustered=clustered,
                     rows=rows.iloc[lo:hi]).add_to(m)
 
-    _Legend().add_to(m)
+    if legend:
+        _Legend().add_to(m)
     folium.LayerControl(position="topright", collapsed=True).add_to(m)
     _Ready().add_to(m)
     if asset_base is not None:
