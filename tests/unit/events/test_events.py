@@ -427,8 +427,10 @@ def test_a_source_named_after_the_claim(text, speaker, outlet):
         ("وقال مصدر عسكري إن الجيش توغل في أحياء سرت.", "movement"),
         ("وقال مصدر عسكري إن الدوريات مرت عبر سرت.", "movement"),
         ("وقال مصدر عسكري إن قوات كبيرة تحاصر سرت من جميع الجهات.", "presence"),  # a siege places them there
+        ("وقال مصدر عسكري إن الكتيبة المتواجدة في سرت تلقت تعزيزات.", "presence"),
+        ("وقال مصدر عسكري إن التنظيم أحكم قبضته على سرت بعد أيام من القتال.", "presence"),  # control
     ],
-    ids=["took-refuge", "incursion", "passed", "siege"],
+    ids=["took-refuge", "incursion", "passed", "siege", "found-there", "grip"],
 )
 def test_cue_forms_give_their_type(text, event_type):
     assert [e.type for e in events_of(text, [mention(text, "سرت")])] == [event_type]
