@@ -120,13 +120,20 @@ def asset_base() -> str:
 
 def _init_from_url(gazetteer, options: gf.FilterOptions) -> None:
     """On a session's first run, put the URL's filter values into the widgets' state."""
-    f = gf.filters_from_query({k: st.query_params.get_all(k) for k in st.query_params})
+    f, notes = gf.read_query({k: st.query_params.get_all(k) for k in st.query_params})
     place = gazetteer.get(f.place_id) if f.place_id else None
+    if f.place_id and place is None:
+        notes.append(f"The place in the link ({f.place_id}) is not in the gazetteer; no place filter is used.")
+    dates = gf.clamp_dates(f, options)
+    if dates and ((f.since and f.since > options.last_date) or (f.until and f.until < options.first_date)):
+        notes.append(f"The link's dates fall after the last event or before the first; the whole span "
+                     f"({options.first_date} to {options.last_date}) is shown.")
     state = st.session_state
+    state["link_notes"] = notes
     state["f_place_query"] = (place.name_ar or place.name_en) if place else ""
     state["f_place"] = place.id if place else None
     state["f_radius"] = int(f.radius_km)
-    state["f_dates"] = gf.clamp_dates(f, options)
+    state["f_dates"] = dates
     state["f_types"] = [t for t in f.event_types if t in options.event_types]
     state["f_actors"] = [a for a in f.actors if a in options.actors]
     state["f_outlets"] = [o for o in f.outlets if o in options.outlets]
@@ -156,13 +163,13 @@ def _place_picker(gazetteer) -> Place | None:
     state = st.session_state
     query = st.text_input("Place (Arabic or Latin)", placeholder="بني وليد / Bani Walid",
                           **_bound("f_place_query"))
+    # The matches of what is typed now: a new name replaces the old place (its best match first).
     found = gazetteer.search(query) if query.strip() else []
     ids = [p.id for p in found]
-    current = state["f_place"]
-    if query.strip() and current and current not in ids and gazetteer.get(current):
-        ids.insert(0, current)
     if state["f_place"] not in ids:
         state["f_place"] = ids[0] if ids else None
+    if query.strip() and not ids:
+        st.caption(f":orange[No place matches «{plain(query.strip())}»: no place filter is used.]")
     place_id = st.selectbox("Matching places", ids, placeholder="any place",
                             format_func=lambda i: gf.place_label(gazetteer.get(i)),
                             disabled=not ids, **_bound("f_place"))
@@ -229,6 +236,10 @@ def build_context() -> Context:
         st.session_state.setdefault("analyst", "")
         st.text_input("Your name (for the audit log)", placeholder="who reviews", **_bound("analyst"))
         st.caption(f"Store: `{shown_store(path)}`")
+    notes = st.session_state.get("link_notes") or []
+    if notes and st.session_state.setdefault("link_filters", filters) == filters:
+        for note in notes:   # shown until the analyst changes a filter
+            st.warning(note, icon=":material/link:")
     try:
         events = store.read(**gf.read_kwargs(filters, place))
     except GeoError as exc:

@@ -30,7 +30,8 @@ from geo.text.lexicon import actor_label
 logger = logging.getLogger(__name__)
 
 DEFAULT_RADIUS_KM = 50.0
-MAX_RADIUS_KM = 1000.0
+MIN_RADIUS_KM = 5.0      # the radius slider's range
+MAX_RADIUS_KM = 500.0
 _MULTI = {"type": "event_types", "actor": "actors", "outlet": "outlets", "speaker": "speakers",
           "review": "review"}
 REVIEW_STATES = ("auto", "confirmed", "rejected")
@@ -85,7 +86,7 @@ def _parse_date(value: str) -> dt.date | None:
 
 
 def filters_from_query(params: Mapping[str, str | Iterable[str]]) -> Filters:
-    """Read ``Filters`` from URL query parameters.
+    """Read ``Filters`` from URL query parameters (``read_query`` also says what was wrong).
 
     Parameters
     ----------
@@ -102,23 +103,40 @@ def filters_from_query(params: Mapping[str, str | Iterable[str]]) -> Filters:
     >>> filters_from_query({"place": "gn:2210554", "r": "30", "actor": ["قوات الدعم السريع"]}).radius_km
     30.0
     """
+    return read_query(params)[0]
+
+
+def read_query(params: Mapping[str, str | Iterable[str]]) -> tuple[Filters, list[str]]:
+    """``Filters`` from URL query parameters, and a sentence for each value left out or mended.
+
+    A radius outside the slider's range is brought to its nearest end, reversed dates are
+    swapped; a value that does not parse is left out. The sentences are for the page.
+    """
     get = {key: _as_list(value) for key, value in params.items()}
     kwargs: dict = {}
+    notes: list[str] = []
     if get.get("place"):
         kwargs["place_id"] = get["place"][-1]
     if get.get("r"):
+        raw = get["r"][-1]
         try:
-            radius = float(get["r"][-1])
+            radius = float(raw)
         except ValueError:
-            logger.warning("ignoring a radius that is not a number: %r", get["r"][-1])
+            notes.append(f"The radius in the link ({raw!r}) is not a number; {DEFAULT_RADIUS_KM:g} km is used.")
         else:
-            if 0 < radius <= MAX_RADIUS_KM:
-                kwargs["radius_km"] = radius
-            else:
-                logger.warning("ignoring a radius outside (0, %s] km: %r", MAX_RADIUS_KM, radius)
+            clamped = min(max(radius, MIN_RADIUS_KM), MAX_RADIUS_KM) if radius == radius else DEFAULT_RADIUS_KM
+            if clamped != radius:
+                notes.append(f"The radius in the link ({raw} km) is outside {MIN_RADIUS_KM:g}-{MAX_RADIUS_KM:g} km; "
+                             f"{clamped:g} km is used.")
+            kwargs["radius_km"] = clamped
     for key, name in (("from", "since"), ("to", "until")):
         if get.get(key):
             kwargs[name] = _parse_date(get[key][-1])
+            if kwargs[name] is None:
+                notes.append(f"«{key}={get[key][-1]}» in the link is not a date (YYYY-MM-DD); it is left out.")
+    if kwargs.get("since") and kwargs.get("until") and kwargs["since"] > kwargs["until"]:
+        kwargs["since"], kwargs["until"] = kwargs["until"], kwargs["since"]
+        notes.append(f"The link's dates were reversed; shown from {kwargs['since']} to {kwargs['until']}.")
     for key, name in _MULTI.items():
         values = tuple(dict.fromkeys(get.get(key, ())))
         if key == "type":
@@ -131,7 +149,9 @@ def filters_from_query(params: Mapping[str, str | Iterable[str]]) -> Filters:
         kwargs["include_denied"] = get["denied"][-1] not in ("0", "false", "no")
     if get.get("event"):
         kwargs["event_id"] = get["event"][-1]
-    return Filters(**kwargs)
+    for note in notes:
+        logger.warning("link: %s", note)
+    return Filters(**kwargs), notes
 
 
 def filters_to_query(filters: Filters) -> dict[str, str | list[str]]:

@@ -6,7 +6,7 @@ import pytest
 from shapely.geometry import LineString, Point
 
 from geo.filters import (
-    DEFAULT_RADIUS_KM, Filters, clamp_dates, claims_of, clicked_event, event_point,
+    DEFAULT_RADIUS_KM, Filters, clamp_dates, read_query, claims_of, clicked_event, event_point,
     event_table, filter_options, filters_from_query, filters_to_query, read_kwargs,
     source_table, with_dates,
 )
@@ -61,8 +61,8 @@ def test_default_filters_make_an_empty_query():
 
 @pytest.mark.parametrize("params, expected", [
     ({"r": "abc"}, Filters()),
-    ({"r": "-5"}, Filters()),
-    ({"r": "5000"}, Filters()),
+    ({"r": "-5"}, Filters(radius_km=5.0)),        # brought to the slider's range
+    ({"r": "5000"}, Filters(radius_km=500.0)),
     ({"from": "yesterday"}, Filters()),
     ({"type": ["base", "picnic"]}, Filters(event_types=("base",))),
     ({"prec": ["3", "9", "x", "1"]}, Filters(precision=(1, 3))),
@@ -71,8 +71,21 @@ def test_default_filters_make_an_empty_query():
     ({"unknown": "1"}, Filters()),
 ], ids=["radius-not-number", "radius-negative", "radius-huge", "date-not-iso", "unknown-type",
         "precision-junk", "denied-hidden", "duplicate-and-empty", "unknown-key"])
-def test_bad_query_values_are_dropped(params, expected):
+def test_bad_query_values_are_dropped_or_mended(params, expected):
     assert filters_from_query(params) == expected
+
+
+@pytest.mark.parametrize("params, filters, note", [
+    ({"r": "abc"}, Filters(), "is not a number"),
+    ({"r": "900"}, Filters(radius_km=500.0), "is outside 5-500 km; 500 km is used"),
+    ({"from": "2025-03-01", "to": "2020-01-01"},
+     Filters(since=dt.date(2020, 1, 1), until=dt.date(2025, 3, 1)), "dates were reversed"),
+    ({"to": "someday"}, Filters(), "is not a date"),
+], ids=["radius-not-number", "radius-too-large", "reversed-dates", "date-not-iso"])
+def test_a_mended_link_value_comes_with_a_sentence(params, filters, note):
+    got, notes = read_query(params)
+    assert got == filters and len(notes) == 1 and note in notes[0]
+    assert read_query({"r": "30", "from": "2024-01-01"})[1] == []
 
 
 def test_read_kwargs_puts_the_circle_around_the_place():

@@ -1,0 +1,79 @@
+"""Honest filters in the running app: the place box follows what is typed, a bad link says so.
+
+Written against the defects an analyst met: a new place typed in the box kept the old one, and
+a link with an unknown place, a reversed or future date range or an out-of-range radius either
+raised a traceback on the page or silently showed everything.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from app_driver import _count, _drawn_ids, _wait_idle
+from geo.places.gazetteer import load_gazetteer
+
+pytestmark = pytest.mark.e2e
+
+
+def _query(page: Page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def _place_box(page: Page):
+    return page.get_by_label("Place (Arabic or Latin)")
+
+
+def test_a_new_place_typed_replaces_the_old_one(page, app_url):
+    gz = load_gazetteer()
+    bani_walid, sabha = gz.search("بني وليد")[0], gz.search("سبها")[0]
+    page.goto(f"{app_url}/?place={bani_walid.id}&r=50")
+    _wait_idle(page)
+    at_bani_walid = _count(page)
+    box = _place_box(page)
+    box.fill("سبها")
+    box.press("Enter")
+    _wait_idle(page)
+    expect(page).to_have_url(re.compile(f"place={re.escape(quote(sabha.id))}(&|$)"))
+    assert _query(page)["place"] == [sabha.id]
+    at_sabha = _count(page)
+    assert at_sabha != at_bani_walid
+    assert len(_drawn_ids(page, at_sabha)) == at_sabha    # the count is what the map draws
+
+
+def test_the_count_is_what_the_map_draws(page, app_url):
+    page.goto(app_url)
+    _wait_idle(page)
+    count = _count(page)
+    assert len(_drawn_ids(page, count)) == count
+
+
+def test_a_place_nothing_matches_says_so(page, app_url):
+    page.goto(app_url)
+    _wait_idle(page)
+    box = _place_box(page)
+    box.fill("مدينة لا يعرفها أحد")
+    box.press("Enter")
+    _wait_idle(page)
+    expect(page.get_by_test_id("stSidebar").get_by_text("No place matches")).to_be_visible()
+    assert "place" not in _query(page)
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("place=gn%3A0000000", "is not in the gazetteer"),
+    ("from=2025-03-01&to=2020-01-01", "dates were reversed"),
+    ("from=2099-01-01", "after the last event"),
+    ("r=900&place=gn%3A2210554", "The radius in the link"),
+    ("r=abc", "The radius in the link"),
+    ("from=yesterday", "not a date"),
+], ids=["unknown-place", "reversed-dates", "future-date", "radius-too-large", "radius-not-a-number",
+        "date-not-a-date"])
+def test_a_bad_link_gives_a_message_not_a_traceback(page, app_url, query, message):
+    page.goto(f"{app_url}/?{query}")
+    _wait_idle(page)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_text(message, exact=False).first).to_be_visible()
+    assert _count(page) >= 0
