@@ -141,6 +141,7 @@ def _init_from_url(gazetteer, options: gf.FilterOptions) -> None:
     state["f_precision"] = list(f.precision)
     state["f_denied"] = f.include_denied
     state["f_review"] = list(f.review)
+    state["f_regional"] = f.include_regional
     state[_SELECTED] = f.event_id
 
 
@@ -174,6 +175,10 @@ def _place_picker(gazetteer) -> Place | None:
                             format_func=lambda i: gf.place_label(gazetteer.get(i)),
                             disabled=not ids, **_bound("f_place"))
     st.slider("Radius (km)", 5, 500, step=5, disabled=not place_id, **_bound("f_radius"))
+    st.checkbox("Include regional claims", disabled=not place_id, **_bound("f_regional"),
+                help="Claims about a whole region around the place (precision 3, or an area much "
+                     "larger than the circle). Without them, an event is kept when its shape or one "
+                     "of its named places lies inside the circle.")
     return gazetteer.get(place_id) if place_id else None
 
 
@@ -197,7 +202,7 @@ def _sidebar(gazetteer, options: gf.FilterOptions) -> tuple[gf.Filters, Place | 
                    **_bound("f_review"))
     st.toggle("Show denied claims", **_bound("f_denied"))
     filters = gf.Filters(
-        review=tuple(state["f_review"]),
+        review=tuple(state["f_review"]), include_regional=bool(state["f_regional"]),
         place_id=place.id if place else None, radius_km=float(state["f_radius"]),
         event_types=tuple(state["f_types"]), actors=tuple(state["f_actors"]),
         outlets=tuple(state["f_outlets"]), speakers=tuple(state["f_speakers"]),
@@ -245,9 +250,16 @@ def build_context() -> Context:
     except GeoError as exc:
         st.error(f"Could not read the store: {exc}")
         events = store.read().iloc[0:0]
+    if place is not None:   # the store kept what meets the circle; keep what is about it
+        from geo.ingest import store_gazetteer
+        events = gf.near_place(events, place, filters.radius_km, store_gazetteer(store, gazetteer),
+                               include_regional=filters.include_regional)
     if filters.event_id and filters.event_id not in set(events["id"]):
         filters = replace(filters, event_id=None)
-    count_slot.metric("Matching events", len(events))
+    located = int((events.geometry.notna() & ~events.geometry.is_empty).sum())
+    count_slot.metric("Matching events", located,
+                      help=None if located == len(events) else
+                      f"{len(events) - located} more match but have no place to draw (see the table)")
     _sync_url(filters)
     ctx = Context(path, store, gazetteer, filters, options, place, events)
     st.session_state[_CTX] = ctx

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import Point
@@ -53,6 +54,7 @@ class Filters:
     include_denied: bool = True
     event_id: str | None = None
     review: tuple[str, ...] = ()   # review states shown; () = auto and confirmed (rejected hidden)
+    include_regional: bool = False  # with a place: also claims about a whole region around it
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +151,8 @@ def read_query(params: Mapping[str, str | Iterable[str]]) -> tuple[Filters, list
         kwargs["include_denied"] = get["denied"][-1] not in ("0", "false", "no")
     if get.get("event"):
         kwargs["event_id"] = get["event"][-1]
+    if get.get("regional"):
+        kwargs["include_regional"] = get["regional"][-1] in ("1", "true", "yes")
     for note in notes:
         logger.warning("link: %s", note)
     return Filters(**kwargs), notes
@@ -179,6 +183,8 @@ def filters_to_query(filters: Filters) -> dict[str, str | list[str]]:
         out["denied"] = "0"
     if filters.event_id:
         out["event"] = filters.event_id
+    if filters.include_regional:
+        out["regional"] = "1"
     return out
 
 
@@ -201,6 +207,44 @@ def read_kwargs(filters: Filters, place: Place | None = None) -> dict:
     if place is not None:
         kwargs["near"] = (place.lat, place.lon, filters.radius_km)
     return kwargs
+
+
+# An area this many times the circle's is a claim about a region, not about the place.
+REGIONAL_AREA_RATIO = 4.0
+
+
+def near_place(frame: gpd.GeoDataFrame, place: Place, radius_km: float, gazetteer,
+               *, include_regional: bool = False) -> gpd.GeoDataFrame:
+    """The events that are about the circle of ``radius_km`` around ``place``.
+
+    The store's ``near`` read keeps every event whose shape meets the circle, so a country-wide
+    claim passes a 50 km filter. Here an event stays when its shape lies inside the circle or
+    one of its named places does (a movement that ends there); a regional claim (precision 3,
+    or an area more than ``REGIONAL_AREA_RATIO`` times the circle's) stays only with
+    ``include_regional``, which also keeps what merely meets the circle.
+    """
+    from geo.places.spatial import circle
+
+    if frame.empty:
+        return frame
+    disc = circle(place.lat, place.lon, radius_km)
+    inside = frame.geometry.within(disc).to_numpy(dtype=bool)
+    named = np.array([any(_place_inside(p, gazetteer, disc) for p in _json_list(v)) for v in frame["places"]],
+                     dtype=bool)
+    # Both areas in square degrees at the same latitude: their ratio is what matters.
+    areas = np.nan_to_num(shapely.area(frame.geometry.to_numpy()).astype(float))
+    regional = (frame["geo_precision"].fillna(0).astype(int).to_numpy() >= 3) | \
+        (areas > REGIONAL_AREA_RATIO * disc.area)
+    if include_regional:
+        keep = inside | named | frame.geometry.intersects(disc).to_numpy(dtype=bool)
+    else:
+        keep = (inside | named) & ~regional
+    return frame[keep].reset_index(drop=True)
+
+
+def _place_inside(role: dict, gazetteer, disc) -> bool:
+    place = gazetteer.get(role.get("place_id") or "") if isinstance(role, dict) else None
+    return place is not None and disc.contains(Point(place.lon, place.lat))
 
 
 def _json_list(text: object) -> list:

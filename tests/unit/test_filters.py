@@ -2,11 +2,12 @@
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point
 
 from geo.filters import (
-    DEFAULT_RADIUS_KM, Filters, clamp_dates, read_query, claims_of, clicked_event, event_point,
+    Filters, clamp_dates, read_query, claims_of, clicked_event, event_point,
     event_table, filter_options, filters_from_query, filters_to_query, read_kwargs,
     source_table, with_dates,
 )
@@ -155,3 +156,44 @@ def test_source_table_and_claims(frame):
     claims = claims_of(frame, first)
     assert len(claims) == first["events"]
     assert set(claims["publisher"]) == {first["publisher"]}
+
+
+def _near_frame():
+    import json as _json
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    def places(*ids):
+        return _json.dumps([{"role": "location", "place_id": i} for i in ids])
+    rows = [
+        ("inside", Point(13.99, 31.70), places(), 1),
+        ("ends-here", LineString([(14.43, 27.04), (13.98, 31.75)]), places("t:sabha", "t:bw"), 1),
+        ("passes-by", LineString([(13.0, 31.6), (15.0, 31.6)]), places("t:far1", "t:far2"), 1),
+        ("country", box(9.3, 19.5, 25.2, 33.2), places("t:libya"), 3),
+        ("outside", Point(14.43, 27.04), places("t:sabha"), 1),
+        ("no-shape", None, places("t:bw"), None),
+    ]
+    return gpd.GeoDataFrame({"id": [r[0] for r in rows], "places": [r[2] for r in rows],
+                             "geo_precision": pd.array([r[3] for r in rows], dtype="Int64")},
+                            geometry=[r[1] for r in rows], crs="EPSG:4326")
+
+
+class _Gazetteer:
+    points = {"t:sabha": (27.04, 14.43), "t:bw": (31.75, 13.98), "t:far1": (31.6, 13.0),
+              "t:far2": (31.6, 15.0), "t:libya": (27.0, 17.0)}
+
+    def get(self, place_id):
+        if place_id not in self.points:
+            return None
+        lat, lon = self.points[place_id]
+        return Place(id=place_id, name_ar="", name_en=place_id, kind="town", geometry=Point(lon, lat))
+
+
+def test_a_radius_keeps_what_is_about_the_place_and_regional_claims_only_when_asked():
+    from geo.filters import near_place
+    bani_walid = _Gazetteer().get("t:bw")
+    frame = _near_frame()
+    kept = near_place(frame, bani_walid, 50, _Gazetteer())
+    assert list(kept["id"]) == ["inside", "ends-here", "no-shape"]
+    wide = near_place(frame, bani_walid, 50, _Gazetteer(), include_regional=True)
+    assert list(wide["id"]) == ["inside", "ends-here", "passes-by", "country", "no-shape"]

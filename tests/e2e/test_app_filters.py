@@ -77,3 +77,24 @@ def test_a_bad_link_gives_a_message_not_a_traceback(page, app_url, query, messag
     expect(page.get_by_test_id("stException")).to_have_count(0)
     expect(page.get_by_text(message, exact=False).first).to_be_visible()
     assert _count(page) >= 0
+
+
+def test_a_radius_leaves_regional_claims_out_unless_asked(page, app_url, sample_store):
+    from geo.store import open_store
+
+    bani_walid = load_gazetteer().search("بني وليد")[0]
+    store = open_store(sample_store)
+    meets = store.read(near=(bani_walid.lat, bani_walid.lon, 50))
+    store.close()
+    regional = set(meets.loc[meets["geo_precision"] == 3, "id"])
+    assert regional, "the samples name no region around Bani Walid"
+    page.goto(f"{app_url}/?place={bani_walid.id}&r=50")
+    _wait_idle(page)
+    narrow = _count(page)
+    drawn = set(_drawn_ids(page, narrow))
+    assert not drawn & regional and narrow < len(meets)
+    page.get_by_text("Include regional claims").click()
+    _wait_idle(page)
+    expect(page).to_have_url(re.compile("regional=1"))
+    wide = _count(page)
+    assert wide > narrow and regional <= set(_drawn_ids(page, wide))
