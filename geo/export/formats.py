@@ -40,8 +40,10 @@ from geo.export.rows import (
     _places,
     _rows,
     display_text,
+    places_text,
 )
 from geo.models import EVENT_TYPES
+from geo.text.lexicon import actor_label
 from geo.store.frames import EVENT_COLUMNS
 
 # A spreadsheet evaluates a cell that starts with one of these (OWASP's CSV injection list).
@@ -55,7 +57,7 @@ _TIME_PRECISION = {"day": 1, "week": 2, "reported": 2, "month": 3, "year": 3}
 
 CSV_COLUMNS = (
     "event_id_cnty", "event_date", "year", "time_precision", "event_type",
-    "actor1", "actor2", "assoc_actors", "country", "admin1", "location",
+    "actor1", "actor2", "assoc_actors", "country", "admin1", "location", "places",
     "latitude", "longitude", "geo_precision", "source", "source_type", "notes",
     "source_url", "quote", "denied", "modality", "sub_event_type", "speaker", "speaker_role",
     "publisher", "cited_outlet", "confidence", "review", "article_id", "geometry_wkt",
@@ -78,7 +80,14 @@ def _json_safe(text: str) -> str:
 def _properties(row: dict[str, Any]) -> dict[str, Any]:
     props = {c: row[c] for c in EVENT_COLUMNS}
     props["event_date"] = row["event_date"].isoformat() if row["event_date"] else None
+    props.update(_readable(row))
     return props
+
+
+def _readable(row: dict[str, Any]) -> dict[str, str]:
+    """Actors and places as a reader writes them, beside the exact JSON columns."""
+    return {"actor_names": "; ".join(actor_label(a) for a in _actors(row["actors"])),
+            "place_names": places_text(_places(row["places"]))}
 
 
 def to_geojson(frame: gpd.GeoDataFrame, path: str | Path) -> Path:
@@ -318,11 +327,11 @@ def _place_admin(place: dict | None, gazetteer: Any) -> tuple[str, str]:
 
 
 def _csv_row(row: dict[str, Any], gazetteer: Any) -> dict[str, Any]:
-    actors = _actors(row["actors"])
+    actors = [actor_label(a) for a in _actors(row["actors"])]
     places = _places(row["places"])
     main = _main_place(places)
     country, admin1 = _place_admin(main, gazetteer)
-    point = _lat_lon(row["geometry"])
+    point = _lat_lon(row["geometry"], row["type"])
     date = row["event_date"]
     notes = f"{row['type']}: {_place_chain(places) or 'unplaced'}"
     if actors:
@@ -344,7 +353,10 @@ def _csv_row(row: dict[str, Any], gazetteer: Any) -> dict[str, Any]:
         "assoc_actors": "; ".join(actors[2:]),
         "country": country,
         "admin1": admin1,
-        "location": str(main.get("name") or "") if main else "",
+        # a route is where it runs: its chain of places; anything else: its main place
+        "location": _place_chain(places) if row["type"] == "smuggling_route"
+        else str(main.get("name") or "") if main else "",
+        "places": places_text(places),
         "latitude": f"{point[0]:.5f}" if point else "",
         "longitude": f"{point[1]:.5f}" if point else "",
         "geo_precision": "" if row["geo_precision"] is None else row["geo_precision"],
@@ -430,8 +442,9 @@ def to_gpkg(frame: gpd.GeoDataFrame, path: str | Path, *, layer: str = "events")
     >>> to_gpkg(store.read(event_types=["smuggling_route"]), "طرق_التهريب.gpkg")  # doctest: +SKIP
     """
     frame = _check_frame(frame)
+    rows = [{**row, **_readable(row)} for row in _rows(frame)]
     out = gpd.GeoDataFrame(
-        pd.DataFrame(list(_rows(frame)), columns=[*EVENT_COLUMNS, "geometry"]),
+        pd.DataFrame(rows, columns=[*EVENT_COLUMNS, "actor_names", "place_names", "geometry"]),
         geometry="geometry", crs="EPSG:4326")
     out["event_date"] = pd.to_datetime(out["event_date"])
     for column in ("geo_precision", "quote_start", "quote_end"):

@@ -140,6 +140,20 @@ def _legend_block() -> str:
     return legend_html()
 
 
+_CIRCLE_COLOR = "#444444"
+
+
+def _circle_legend(filters: Any, place: Any) -> str:
+    """The legend's line for the place filter's circle, when there is one."""
+    focus = _focus(filters, place)
+    if focus is None:
+        return ""
+    name = getattr(place, "name_en", "") or getattr(place, "name_ar", "")
+    return (f'<p class="mx-circle"><svg width="22" height="14"><circle cx="11" cy="7" r="6" fill="none" '
+            f'stroke="{_CIRCLE_COLOR}" stroke-width="1.5" stroke-dasharray="3 2"/></svg>'
+            f'<bdi>{display_text(f"within {focus[2]:g} km of {name}")}</bdi></p>')
+
+
 def _page_html(frame: gpd.GeoDataFrame, *, title: str, filters: Any, place: Any,
                exported_at: dt.datetime) -> str:
     """Title bar, side panel (legend, filters) and footer (date, sources); all text escaped."""
@@ -167,7 +181,7 @@ def _page_html(frame: gpd.GeoDataFrame, *, title: str, filters: Any, place: Any,
 <header class="mx-title"><span dir="auto">{display_text(title)}</span>
 <small>{n} events, {located} on the map</small></header>
 <aside class="mx-side">
-<h2>Legend</h2>{_legend_block()}
+<h2>Legend</h2>{_legend_block()}{_circle_legend(filters, place)}
 <h2>Filters</h2>{filters_html}
 </aside>
 <footer class="mx-foot"><div>Exported {when} by Marsad. Reports as published; places and dates
@@ -243,8 +257,13 @@ def page_html(frame: gpd.GeoDataFrame, *, title: str = DEFAULT_TITLE, filters: A
 
     frame = _check_frame(frame)
     exported_at = exported_at or dt.datetime.now(dt.timezone.utc)
-    center, zoom, bounds = _view(frame, _focus(filters, place))
+    focus = _focus(filters, place)
+    center, zoom, bounds = _view(frame, focus)
     m = build_event_map(frame, center=center, zoom=zoom, basemap="offline")
+    if focus is not None:   # the place filter's circle, as the dashboard draws it
+        import folium
+        folium.Circle(focus[:2], radius=focus[2] * 1000, color=_CIRCLE_COLOR, weight=2,
+                      dash_array="6 4", fill=False, interactive=False).add_to(m)
     root = m.get_root()
     # RawText, not Element: an Element's text is compiled as a Jinja template, so a
     # title, outlet or filter holding «{{ ... }}» would be evaluated on our side.

@@ -21,9 +21,8 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-from shapely.geometry import (
-    Point,
-)
+import shapely
+from shapely.geometry import LineString, MultiLineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError
@@ -132,12 +131,29 @@ def _geometry(value: Any) -> BaseGeometry | None:
     return value
 
 
-def _lat_lon(geometry: BaseGeometry | None) -> tuple[float, float] | None:
-    """A point for the row: the point itself, else one on the line or in the area."""
+def _lat_lon(geometry: BaseGeometry | None, event_type: str = "") -> tuple[float, float] | None:
+    """The row's point, where the map says the event is: a movement's destination (its line's
+    end), a route's midpoint, else the point itself or one inside the area."""
     if geometry is None:
         return None
+    if isinstance(geometry, (LineString, MultiLineString)) and event_type in ("movement", "smuggling_route"):
+        if event_type == "movement":
+            last = geometry if isinstance(geometry, LineString) else geometry.geoms[-1]
+            x, y = last.coords[-1][:2]
+            return y, x
+        point = shapely.line_interpolate_point(geometry, 0.5, normalized=True)
+        return point.y, point.x
     point = geometry if isinstance(geometry, Point) else geometry.representative_point()
     return point.y, point.x
+
+
+_ROLE_WORDS = {"origin": "from", "destination": "to", "via": "via", "location": "at"}
+
+
+def places_text(places: list[dict]) -> str:
+    """Places with their roles, as a reader writes them: «from سبها; to أوباري»."""
+    return "; ".join(f"{_ROLE_WORDS.get(str(p.get('role')), str(p.get('role') or ''))} {p.get('name') or ''}".strip()
+                     for p in places if p.get("name"))
 
 
 _CONVERT: dict[str, Callable[[Any], Any]] = {

@@ -101,6 +101,9 @@ def test_geojson_round_trip(frame, tmp_path):
     assert doc["features"][3]["properties"]["event_date"] is None
     assert doc["features"][0]["properties"]["event_date"] == "2024-02-28"
     assert doc["features"][5]["geometry"] is None
+    # beside the exact JSON columns, what a reader reads
+    assert doc["features"][2]["properties"]["actor_names"] == "داعش; القاعدة"
+    assert doc["features"][0]["properties"]["place_names"] == "at بني وليد"
 
 
 def test_geojson_keeps_hostile_text_exact_but_never_literal(xss_frame, tmp_path):
@@ -185,6 +188,20 @@ def test_csv_round_trip(frame, tmp_path):
     assert rows[5]["latitude"] == "" and rows[5]["geometry_wkt"] == ""
     assert float(rows[1]["latitude"]) == pytest.approx(31.7566)
     assert float(rows[1]["longitude"]) == pytest.approx(13.9942)
+    assert first["places"] == "at بني وليد"
+
+
+def test_csv_point_is_where_the_map_says_the_event_is(frame, tmp_path):
+    """A movement's destination (its line's end), a route's midpoint, else the shape's own point."""
+    rows = _read_csv(formats.to_csv(frame, tmp_path / "e.csv"))
+    by_id = {r["event_id_cnty"]: r for r in rows}
+    line = frame.set_index("id").geometry
+    end = line["e1"].coords[-1]                                  # movement e1: Sabha -> Ubari
+    assert (float(by_id["e1"]["latitude"]), float(by_id["e1"]["longitude"])) == pytest.approx((end[1], end[0]), abs=1e-4)
+    middle = line["e4"].interpolate(0.5, normalized=True)        # smuggling route e4
+    assert (float(by_id["e4"]["latitude"]), float(by_id["e4"]["longitude"])) == \
+        pytest.approx((middle.y, middle.x), abs=1e-4)
+    assert by_id["e4"]["geometry_wkt"].startswith("LINESTRING")
 
 
 def test_csv_fills_country_from_the_gazetteer(frame, tmp_path):
@@ -244,7 +261,8 @@ def test_gpkg_round_trip(frame, tmp_path):
     path.write_bytes(b"an older export")                 # replaced, not appended to
     formats.to_gpkg(frame, path)
     back = gpd.read_file(path, layer="events")
-    assert list(back.columns) == [*EVENT_COLUMNS, "geometry"]
+    assert list(back.columns) == [*EVENT_COLUMNS, "actor_names", "place_names", "geometry"]
+    assert back["actor_names"][2] == "داعش; القاعدة" and back["place_names"][0] == "at بني وليد"
     assert list(back["id"]) == list(frame["id"])
     assert list(back["quote"]) == list(frame["quote"])
     assert list(back["denied"]) == list(frame["denied"])
@@ -450,3 +468,13 @@ def test_template_syntax_in_article_text_is_not_evaluated():
     for evaluated in ("49", "42", "64", "81", "25"):
         assert f">{evaluated}<" not in html and f" {evaluated} " not in html
     assert "{{ 6*7 }}" in html and "{{ 5*5 }}" in html
+
+
+def test_the_html_export_draws_the_place_circle_and_names_it_in_the_legend(frame):
+    from geo.models import Place
+    place = Place("ly:bw", "بني وليد", "Bani Walid", "town", Point(13.99, 31.76))
+    with_place = html.page_html(frame, filters=Filters(place_id="ly:bw", radius_km=30), place=place,
+                                exported_at=dt.datetime(2024, 8, 1, tzinfo=dt.timezone.utc))
+    without = html.page_html(frame, filters=Filters(), exported_at=dt.datetime(2024, 8, 1, tzinfo=dt.timezone.utc))
+    assert "L.circle(" in with_place and "L.circle(" not in without
+    assert "within 30 km of Bani Walid" in with_place and "mx-circle" not in without
