@@ -352,17 +352,16 @@ def plain(text: object) -> str:
 
 
 def table_config() -> dict:
+    """Column names and widths (px): the whole row fits a 1440 px screen with the sidebar open."""
     return {
         "id": None,
-        "event_date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
-        "type": st.column_config.TextColumn("Type"),
-        "places": st.column_config.TextColumn("Places"),
-        "actors": st.column_config.TextColumn("Actors"),
-        "speaker": st.column_config.TextColumn("Speaker"),
-        "publisher": st.column_config.TextColumn("Outlet"),
-        "geo_precision": st.column_config.NumberColumn("Precision", format="%d"),
-        "modality": st.column_config.TextColumn("Held as"),
-        "quote": st.column_config.TextColumn("Quote", width="large"),
+        "event_date": st.column_config.DateColumn("Date", format="YYYY-MM-DD", width=92),
+        "type": st.column_config.TextColumn("Type", width=104),
+        "places": st.column_config.TextColumn("Places", width=160),
+        "actors": st.column_config.TextColumn("Actors", width=150),
+        "source": st.column_config.TextColumn("Source", width=170),
+        "modality": st.column_config.TextColumn("Held as", width=76),
+        "quote": st.column_config.TextColumn("Quote", width=180),
     }
 
 

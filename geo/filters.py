@@ -26,6 +26,7 @@ import shapely
 from shapely.geometry import Point
 
 from geo.models import EVENT_TYPES, Place
+from geo.text.bidi import chain
 from geo.text.lexicon import actor_label
 
 logger = logging.getLogger(__name__)
@@ -309,18 +310,35 @@ def place_label(place: Place) -> str:
 
 
 def _place_names(text: object) -> str:
-    """The places of an event as one line: «origin → destination», names in order."""
-    names = [p.get("name", "") for p in _json_list(text) if isinstance(p, dict)]
-    return " → ".join(dict.fromkeys(n for n in names if n))
+    """The places of an event as one line, origin to destination, the arrow the way it reads."""
+    return chain(p.get("name", "") for p in _json_list(text) if isinstance(p, dict))
 
 
-TABLE_COLUMNS = ("id", "event_date", "type", "places", "actors", "speaker", "publisher",
-                 "geo_precision", "modality", "review", "quote")
+TABLE_COLUMNS = ("id", "event_date", "type", "places", "actors", "source", "modality", "quote")
+EXCERPT_CHARS = 70
+
+
+def _excerpt(text: object, limit: int = EXCERPT_CHARS) -> str:
+    """The start of a quote, cut at a word, with an ellipsis when cut."""
+    text = " ".join(str(text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[:cut if cut > limit // 2 else limit] + " …"
+
+
+def _source(row) -> str:
+    """Who said it, and where: «مصدر أمني · الوسط»."""
+    who = row.speaker or ""
+    where = row.cited_outlet or row.publisher or ""
+    return " · ".join(v for v in (who, where) if v) or (row.source_type or "")
 
 
 def event_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The events as a table to read: one row per event, lists joined, newest first.
 
+    Date, type, places, actors, source, how the claim is held and a quote excerpt: what fits a
+    1440 px screen without scrolling sideways (the whole quote is in the event's details).
     The index is the event id, so a table selection maps back to an event.
     """
     table = pd.DataFrame({
@@ -329,14 +347,11 @@ def event_table(frame: pd.DataFrame) -> pd.DataFrame:
         "type": frame["type"],
         "places": [_place_names(v) for v in frame["places"]],
         "actors": ["، ".join(actor_label(a) for a in _json_list(v)) for v in frame["actors"]],
-        "speaker": frame["speaker"],
-        "publisher": frame["publisher"],
-        "geo_precision": frame["geo_precision"],
+        "source": [_source(r) for r in frame[["speaker", "cited_outlet", "publisher", "source_type"]].itertuples()],
         # How the report holds the claim; an older frame without the column has only denied.
         "modality": frame["modality"] if "modality" in frame.columns
         else frame["denied"].map(lambda d: "denied" if d else ""),
-        "review": frame["review"] if "review" in frame.columns else "auto",
-        "quote": frame["quote"],
+        "quote": [_excerpt(q) for q in frame["quote"]],
     }, columns=TABLE_COLUMNS)
     table = table.sort_values(["event_date", "id"], ascending=[False, True], na_position="last")
     return table.set_index("id", drop=False)
@@ -395,4 +410,7 @@ def claims_of(frame: pd.DataFrame, source: Mapping[str, str]) -> pd.DataFrame:
     mask = pd.Series(True, index=frame.index)
     for column in ("publisher", "cited_outlet", "speaker", "speaker_role", "source_type"):
         mask &= frame[column].fillna("") == (source.get(column) or "")
-    return event_table(frame[mask])
+    claims = pd.DataFrame(frame[mask]).copy()
+    claims["places"] = [_place_names(v) for v in claims["places"]]   # readable, the whole quote kept
+    claims["event_date"] = pd.to_datetime(claims["event_date"]).dt.date
+    return claims.sort_values(["event_date", "id"], ascending=[False, True], na_position="last")

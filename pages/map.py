@@ -23,11 +23,9 @@ def main() -> None:
     st_folium(m, key="events_map", height=560, use_container_width=True,
               returned_objects=RETURNED, **ui.map_focus(ctx),
               feature_group_to_add=ui.selection_layer(ctx), on_change=ui.on_map_click)
-    details, table = st.columns([2, 3])
-    with details:
-        ui.event_details(ctx)
-    with table:
-        ui.events_table(ctx, key="map_table")
+    # The details of the selected event under the map, then the table at the page's full width.
+    ui.event_details(ctx)
+    ui.events_table(ctx, key="map_table")
     # --- EXPORT: the download buttons come from geo.export ----------------------------------
     ui.export_buttons(ctx)
 

@@ -26,6 +26,7 @@ from shapely.geometry import LineString, MultiLineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError
+from geo.text.bidi import chain
 from geo.store.frames import EVENT_COLUMNS
 
 logger = logging.getLogger(__name__)
@@ -121,8 +122,7 @@ def _main_place(places: list[dict]) -> dict | None:
 
 def _place_chain(places: list[dict]) -> str:
     """Place names in order, «origin → destination»."""
-    names = [str(p.get("name") or "") for p in places]
-    return " → ".join(dict.fromkeys(n for n in names if n))
+    return chain(str(p.get("name") or "") for p in places)
 
 
 def _geometry(value: Any) -> BaseGeometry | None:
