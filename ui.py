@@ -88,6 +88,16 @@ def open_event_store(path: str):
     return open_store(path)
 
 
+def report_texts(path: str, store) -> dict[str, str]:
+    """Article id -> normalized text for the text search, read again when the store grows."""
+    return _report_texts(path, store.stats().articles, store)
+
+
+@st.cache_data(show_spinner="Reading the reports for the search…", max_entries=2)
+def _report_texts(path: str, n_articles: int, _store) -> dict[str, str]:
+    return gf.normalized_texts(_store.articles(with_text=True))
+
+
 def ensure_sample_store(store) -> int:
     """First start: ingest data/samples/ into an empty embedded store; returns its events.
 
@@ -142,6 +152,7 @@ def _init_from_url(gazetteer, options: gf.FilterOptions) -> None:
     state["f_denied"] = f.include_denied
     state["f_review"] = list(f.review)
     state["f_regional"] = f.include_regional
+    state["f_text"] = f.text
     state[_SELECTED] = f.event_id
 
 
@@ -185,6 +196,9 @@ def _place_picker(gazetteer) -> Place | None:
 def _sidebar(gazetteer, options: gf.FilterOptions) -> tuple[gf.Filters, Place | None]:
     """The filter widgets; returns the filters they describe and the chosen place."""
     state = st.session_state
+    st.text_input("Search the text", placeholder="words of a quote or report", **_bound("f_text"),
+                  help="Every word must be in the claim's quote or its report; spelling variants "
+                       "(أ/ا، ى/ي، ة/ه) find each other.")
     place = _place_picker(gazetteer)
     dates = None
     if options.first_date and options.last_date and options.first_date < options.last_date:
@@ -203,6 +217,7 @@ def _sidebar(gazetteer, options: gf.FilterOptions) -> tuple[gf.Filters, Place | 
     st.toggle("Show denied claims", **_bound("f_denied"))
     filters = gf.Filters(
         review=tuple(state["f_review"]), include_regional=bool(state["f_regional"]),
+        text=state["f_text"].strip(),
         place_id=place.id if place else None, radius_km=float(state["f_radius"]),
         event_types=tuple(state["f_types"]), actors=tuple(state["f_actors"]),
         outlets=tuple(state["f_outlets"]), speakers=tuple(state["f_speakers"]),
@@ -254,6 +269,8 @@ def build_context() -> Context:
         from geo.ingest import store_gazetteer
         events = gf.near_place(events, place, filters.radius_km, store_gazetteer(store, gazetteer),
                                include_regional=filters.include_regional)
+    if filters.text:
+        events = gf.search_text(events, filters.text, report_texts(path, store))
     if filters.event_id and filters.event_id not in set(events["id"]):
         filters = replace(filters, event_id=None)
     located = int((events.geometry.notna() & ~events.geometry.is_empty).sum())

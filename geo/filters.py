@@ -28,6 +28,7 @@ from shapely.geometry import Point
 from geo.models import EVENT_TYPES, Place
 from geo.text.bidi import chain
 from geo.text.lexicon import actor_label
+from geo.text.normalize import normalize
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ class Filters:
     event_id: str | None = None
     review: tuple[str, ...] = ()   # review states shown; () = auto and confirmed (rejected hidden)
     include_regional: bool = False  # with a place: also claims about a whole region around it
+    text: str = ""                  # words the quote or its report must hold (Arabic normalized)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +156,8 @@ def read_query(params: Mapping[str, str | Iterable[str]]) -> tuple[Filters, list
         kwargs["event_id"] = get["event"][-1]
     if get.get("regional"):
         kwargs["include_regional"] = get["regional"][-1] in ("1", "true", "yes")
+    if get.get("q"):
+        kwargs["text"] = get["q"][-1].strip()
     for note in notes:
         logger.warning("link: %s", note)
     return Filters(**kwargs), notes
@@ -186,6 +190,8 @@ def filters_to_query(filters: Filters) -> dict[str, str | list[str]]:
         out["event"] = filters.event_id
     if filters.include_regional:
         out["regional"] = "1"
+    if filters.text:
+        out["q"] = filters.text
     return out
 
 
@@ -241,6 +247,28 @@ def near_place(frame: gpd.GeoDataFrame, place: Place, radius_km: float, gazettee
     else:
         keep = (inside | named) & ~regional
     return frame[keep].reset_index(drop=True)
+
+
+def search_text(frame: pd.DataFrame, query: str, report_texts: Mapping[str, str]) -> pd.DataFrame:
+    """The events whose quote or report holds every word of ``query``.
+
+    Words and texts are compared in the normalized form the geoparser reads (hamza, alef maqsura,
+    ta marbuta and diacritics folded), so «بنى وليد» finds «بني وليد». ``report_texts`` maps an
+    article id to its normalized text (``normalized_texts``).
+    """
+    words = normalize(query or "").split()
+    if not words or frame.empty:
+        return frame
+    keep = []
+    for quote, article_id in zip(frame["quote"], frame["article_id"]):
+        haystack = normalize(str(quote or "")) + "\n" + report_texts.get(article_id, "")
+        keep.append(all(w in haystack for w in words))
+    return frame[np.array(keep, dtype=bool)].reset_index(drop=True)
+
+
+def normalized_texts(articles: pd.DataFrame) -> dict[str, str]:
+    """Article id -> normalized text, for ``search_text`` (``EventStore.articles(with_text=True)``)."""
+    return {row.id: normalize(row.text or "") for row in articles.itertuples()}
 
 
 def _place_inside(role: dict, gazetteer, disc) -> bool:

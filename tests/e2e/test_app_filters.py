@@ -98,3 +98,27 @@ def test_a_radius_leaves_regional_claims_out_unless_asked(page, app_url, sample_
     expect(page).to_have_url(re.compile("regional=1"))
     wide = _count(page)
     assert wide > narrow and regional <= set(_drawn_ids(page, wide))
+
+
+def test_a_text_search_finds_events_by_their_words_whatever_the_spelling(page, app_url, sample_store):
+    from geo.filters import normalized_texts
+    from geo.store import open_store
+    from geo.text.normalize import normalize
+
+    page.goto(app_url)
+    _wait_idle(page)
+    total = _count(page)
+    box = page.get_by_role("textbox", name="Search the text")
+    box.fill("بنى وليد")            # the text says «بني وليد»
+    box.press("Enter")
+    _wait_idle(page)
+    expect(page).to_have_url(re.compile("q="))
+    found = _count(page)
+    assert 0 < found < total
+    store = open_store(sample_store)
+    events = store.read().set_index("id")
+    texts = normalized_texts(store.articles(with_text=True))
+    store.close()
+    for event_id in _drawn_ids(page, found):
+        row = events.loc[event_id]
+        assert "بني وليد" in normalize(row["quote"]) + texts[row["article_id"]]

@@ -197,3 +197,17 @@ def test_a_radius_keeps_what_is_about_the_place_and_regional_claims_only_when_as
     assert list(kept["id"]) == ["inside", "ends-here", "no-shape"]
     wide = near_place(frame, bani_walid, 50, _Gazetteer(), include_regional=True)
     assert list(wide["id"]) == ["inside", "ends-here", "passes-by", "country", "no-shape"]
+
+
+def test_text_search_finds_every_word_in_the_quote_or_the_report_whatever_the_spelling():
+    from geo.filters import normalized_texts, search_text
+    frame = pd.DataFrame({"id": ["a", "b", "c"], "article_id": ["r1", "r1", "r2"],
+                          "quote": ["تمركزت قوة في مدينة بني وليد", "رتل يتحرك نحو سبها", "هجوم قرب أوباري"]})
+    texts = normalized_texts(pd.DataFrame({"id": ["r1", "r2"], "text": ["تقرير عن الجنوب الليبي", "مصدر في أوباري"]}))
+    assert list(search_text(frame, "بنى وليد", texts)["id"]) == ["a"]          # ى finds ي
+    assert list(search_text(frame, "مدينه", texts)["id"]) == ["a"]             # ه finds ة
+    assert list(search_text(frame, "الجنوب", texts)["id"]) == ["a", "b"]       # in the report
+    assert list(search_text(frame, "اوباري مصدر", texts)["id"]) == ["c"]       # every word
+    assert search_text(frame, "طرابلس", texts).empty
+    assert len(search_text(frame, "  ", texts)) == 3
+    assert filters_from_query(filters_to_query(Filters(text="بني وليد"))) == Filters(text="بني وليد")
