@@ -439,10 +439,12 @@ def working_gazetteer(ctx: Context):
     return store_gazetteer(ctx.store, ctx.gazetteer)
 
 def map_view(ctx: Context) -> dict:
-    """Centre the map on the chosen place when the place filter is on."""
-    if ctx.place is None:
-        return {}
-    return {"center": (ctx.place.lat, ctx.place.lon), "zoom": 8 if ctx.filters.radius_km < 150 else 6}
+    """The first view: the place filter's circle when there is one, else the events themselves."""
+    from geo.maps.build import fit_view
+
+    focus = (ctx.place.lat, ctx.place.lon, ctx.filters.radius_km) if ctx.place is not None else None
+    center, zoom, bounds = fit_view(ctx.events, focus)
+    return {"center": center, "zoom": zoom, "bounds": bounds}
 
 
 def selection_layer(ctx: Context):

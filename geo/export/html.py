@@ -7,7 +7,6 @@ branca's Jinja: it goes in as escaped text or as script-safe JSON.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -23,16 +22,10 @@ from geo.export.rows import (
     display_text,
 )
 
-_LIBYA_VIEW = ((27.0, 17.0), 5)
-
-
 _MAX_SOURCES = 40
 
 
 _MAX_URLS_PER_SOURCE = 2
-
-
-_FIT_MAX_SPAN_DEG = 25.0
 
 
 _PAGE_CSS = """
@@ -192,27 +185,10 @@ as read by the geoparser (precision 1 = the named place, 2 = near it, 3 = a regi
 
 def _view(frame: gpd.GeoDataFrame, focus: tuple[float, float, float] | None = None
           ) -> tuple[tuple[float, float], int, list | None]:
-    """(center, zoom, bounds) for the snapshot.
+    """(center, zoom, bounds) for the snapshot: ``geo.maps.build.fit_view``."""
+    from geo.maps.build import fit_view
 
-    The circle of a place filter when there is one; else the located events,
-    leaving out shapes wider than ``_FIT_MAX_SPAN_DEG`` (a continent or a far
-    country named in passing would shrink Libya to a dot); Libya when nothing is located.
-    """
-    if focus is not None:
-        from geo.places.spatial import circle
-        minx, miny, maxx, maxy = circle(*focus).bounds
-    else:
-        geoms = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)] \
-            if len(frame) else gpd.GeoSeries([])
-        if geoms.empty:
-            center, zoom = _LIBYA_VIEW
-            return center, zoom, None
-        b = geoms.bounds
-        small = geoms[((b.maxx - b.minx) <= _FIT_MAX_SPAN_DEG) & ((b.maxy - b.miny) <= _FIT_MAX_SPAN_DEG)]
-        minx, miny, maxx, maxy = (small if not small.empty else geoms).total_bounds
-    span = max(maxx - minx, maxy - miny, 0.05)
-    zoom = int(max(3, min(11, math.floor(math.log2(360 / span)))))
-    return ((miny + maxy) / 2, (minx + maxx) / 2), zoom, [[miny, minx], [maxy, maxx]]
+    return fit_view(frame, focus)
 
 
 def _focus(filters: Any, place: Any) -> tuple[float, float, float] | None:

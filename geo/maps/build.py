@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 
 import folium
 import geopandas as gpd
@@ -71,6 +72,36 @@ def _tile_layer(basemap: str, *, show: bool) -> folium.TileLayer:
                             control=True, show=show)
 
 
+_LIBYA_VIEW = ((27.0, 17.0), 5)
+# Shapes wider than this (a continent, a far country named in passing) are left out of the fit,
+# or they would shrink Libya to a dot.
+_FIT_MAX_SPAN_DEG = 25.0
+
+
+def fit_view(frame: gpd.GeoDataFrame, focus: tuple[float, float, float] | None = None
+             ) -> tuple[tuple[float, float], int, list | None]:
+    """(center, zoom, [[south, west], [north, east]]) that shows the events, or a place's circle.
+
+    With ``focus`` (lat, lon, radius_km), the circle; else the located events, leaving out
+    shapes wider than ``_FIT_MAX_SPAN_DEG``; Libya (and no bounds) when nothing is located.
+    """
+    if focus is not None:
+        from geo.places.spatial import circle
+        minx, miny, maxx, maxy = circle(*focus).bounds
+    else:
+        geoms = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)] \
+            if len(frame) else gpd.GeoSeries([])
+        if geoms.empty:
+            center, zoom = _LIBYA_VIEW
+            return center, zoom, None
+        b = geoms.bounds
+        small = geoms[((b.maxx - b.minx) <= _FIT_MAX_SPAN_DEG) & ((b.maxy - b.miny) <= _FIT_MAX_SPAN_DEG)]
+        minx, miny, maxx, maxy = (small if not small.empty else geoms).total_bounds
+    span = max(maxx - minx, maxy - miny, 0.05)
+    zoom = int(max(3, min(11, math.floor(math.log2(360 / span)))))
+    return ((miny + maxy) / 2, (minx + maxx) / 2), zoom, [[miny, minx], [maxy, maxx]]
+
+
 def build_event_map(
     events: gpd.GeoDataFrame,
     *,
@@ -80,6 +111,7 @@ def build_event_map(
     reference_layers: bool = True,
     asset_base: str | None = None,
     legend: bool = True,
+    bounds: list | None = None,
 ) -> folium.Map:
     """Build the event map: one layer per event type, reference layers, a legend.
 
@@ -105,6 +137,8 @@ def build_event_map(
         JS/CSS file is loaded from there instead of a CDN.
     legend : bool, default True
         False leaves the event legend out (a map of places, not events).
+    bounds : [[south, west], [north, east]], optional
+        Fit the first view to these bounds (``fit_view``) rather than ``center``/``zoom``.
 
     Returns
     -------
@@ -130,8 +164,11 @@ def build_event_map(
     if basemap not in _BASEMAPS:
         raise InputError(f"basemap must be one of {_BASEMAPS!r}, got {basemap!r}")
     with _gc_paused():
-        return _build(frame, center=center, zoom=zoom, basemap=basemap,
-                      reference_layers=reference_layers, asset_base=asset_base, legend=legend)
+        m = _build(frame, center=center, zoom=zoom, basemap=basemap,
+                   reference_layers=reference_layers, asset_base=asset_base, legend=legend)
+    if bounds:
+        m.fit_bounds(bounds, padding=(20, 20), max_zoom=11)
+    return m
 
 
 def _build(frame: gpd.GeoDataFrame, *, center, zoom, basemap, reference_layers,

@@ -325,29 +325,40 @@ window.marsad = window.marsad || (function (L) {
       }
       return out;
     }
-    function area(latlngs, opacity) {
+    // A region (precision 3) is an outline, so the points and lines over it read; a claim not
+    // held as fact (denied, planned, attempted, alleged) is dotted, and its symbol hollow.
+    var heldLine = {};
+    Object.keys(lineOpts).forEach(function (k) { heldLine[k] = lineOpts[k]; });
+    heldLine.dashArray = "2 6";
+    heldLine.opacity = 0.75;
+    function area(latlngs, opacity, precision, held) {
+      var regional = precision === 3;
       return L.polygon(latlngs, {
-        renderer: events, pane: EVENTS_PANE, color: st.color, weight: 1, opacity: 0.8,
-        fillColor: st.color, fillOpacity: opacity
+        renderer: events, pane: EVENTS_PANE, color: st.color, weight: regional || held ? 1.6 : 1,
+        opacity: 0.8, dashArray: held ? "2 4" : regional ? "6 4" : null,
+        fillColor: st.color, fillOpacity: regional ? 0 : held ? opacity / 2 : opacity
       });
     }
     for (var i = 0; i < count; i++) {
       var kind = spec.k[i], precision = spec.p[i], layer, opacity = spec.opacity[precision] || spec.opacity[0];
+      var held = spec.h ? spec.h[i] === 1 : false;
       if (kind === 0) {
         layer = new Symbol(vertices(1)[0], {
           renderer: events, pane: EVENTS_PANE, shape: st.shape, radius: st.radius,
-          color: st.stroke, weight: 1.5, fillColor: st.color, fillOpacity: 0.9
+          color: held ? st.color : st.stroke, weight: held ? 2 : 1.5, fillColor: st.color,
+          fillOpacity: held ? 0.15 : 0.9
         });
       } else if (kind === 1) {
-        layer = new Line(vertices(spec.n[i]), lineOpts);
+        layer = new Line(vertices(spec.n[i]), held ? heldLine : lineOpts);
       } else if (kind === 2) {
-        layer = area(vertices(spec.n[i]), opacity);
+        layer = area(vertices(spec.n[i]), opacity, precision, held);
       } else {
         var g = extra[i];
         if (g.type === "MultiLineString") {
-          layer = new Line(L.GeoJSON.coordsToLatLngs(g.coordinates, 1), lineOpts);
+          layer = new Line(L.GeoJSON.coordsToLatLngs(g.coordinates, 1), held ? heldLine : lineOpts);
         } else if (g.type === "Polygon" || g.type === "MultiPolygon") {
-          layer = area(L.GeoJSON.coordsToLatLngs(g.coordinates, g.type === "Polygon" ? 1 : 2), opacity);
+          layer = area(L.GeoJSON.coordsToLatLngs(g.coordinates, g.type === "Polygon" ? 1 : 2), opacity,
+                       precision, held);
         } else {
           layer = L.geoJSON(g, {style: {color: st.color}, pointToLayer: function (f, ll) {
             return L.circleMarker(ll, {renderer: events, pane: EVENTS_PANE, radius: st.radius, color: st.color});

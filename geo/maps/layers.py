@@ -438,6 +438,7 @@ def _columns(frame: pd.DataFrame, table: _StringTable) -> dict[str, list]:
     cols["q"] = [v if isinstance(v, str) else "" for v in _column(frame, "quote")]
     quote_starts = [_int_or_none(v) or 0 for v in _column(frame, "quote_start")]
     cols["de"] = [modality_label(m, d) for m, d in zip(series("modality").tolist(), _column(frame, "denied"))]
+    cols["h"] = [1 if label else 0 for label in cols["de"]]   # not held as fact: drawn hollow or dotted
     code = table.code_raw
     cols["ac"] = [[code(actor_label(a)) for a in actors] for actors in _parsed_lists(_column(frame, "actors"))]
     cols["pl"] = _encode_places(_parsed_lists(_column(frame, "places")), quote_starts, table)
@@ -445,7 +446,7 @@ def _columns(frame: pd.DataFrame, table: _StringTable) -> dict[str, list]:
 
 
 #: What drawing needs; every other column is read only when a popup opens.
-_DRAW_KEYS = ("id", "p")
+_DRAW_KEYS = ("id", "p", "h")
 
 
 def _payload(event_type: str, cols: dict[str, list], geoms: np.ndarray) -> tuple[str, str, bool]:

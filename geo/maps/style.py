@@ -40,7 +40,7 @@ EVENT_STYLE: dict[str, dict] = {
 
 
 #: Fill opacity of a presence area by its geo precision (1 = the named place itself).
-PRECISION_OPACITY = {1: 0.45, 2: 0.28, 3: 0.14}
+PRECISION_OPACITY = {1: 0.45, 2: 0.28, 3: 0.0}   # a region is an outline (see layers.js)
 
 
 DATE_PRECISION_LABELS = {"day": "day", "week": "week", "month": "month", "year": "year",
@@ -279,6 +279,8 @@ def _symbol_svg(style: Mapping, size: int = 18) -> str:
                 f'fill-opacity="0.35" stroke="{c}"/>')
     elif symbol == "square":
         body = f'<rect x="4" y="4" width="{size - 8}" height="{size - 8}" fill="{c}" stroke="#fff"/>'
+    elif symbol == "triangle":
+        body = f'<polygon points="{h},2 {size - 2},{size - 3} 2,{size - 3}" fill="{c}" stroke="#fff"/>'
     elif symbol == "diamond":
         body = (f'<polygon points="{h},2 {size - 2},{h} {h},{size - 2} 2,{h}" fill="{c}" '
                 f'stroke="#fff"/>')
@@ -312,6 +314,14 @@ def legend_html() -> str:
     swatches = "".join(
         f'<span title="precision {p}" style="display:inline-block;width:14px;height:10px;'
         f'margin-left:2px;background:{shade};opacity:{o}"></span>'
-        for p, o in PRECISION_OPACITY.items())
-    rows.append(f"<div>Area shade: precision 1 · 2 · 3 {swatches}</div>")
+        for p, o in PRECISION_OPACITY.items() if o)
+    rows.append(f"<div>Area shade: precision 1 · 2 {swatches}</div>")
+    rows.append(f'<div><svg width="22" height="12"><rect x="1" y="1" width="20" height="10" fill="none" '
+                f'stroke="{shade}" stroke-width="1.6" stroke-dasharray="6 4"/></svg>A region (precision 3): '
+                f'outline only</div>')
+    move = EVENT_STYLE["movement"]
+    rows.append(f"<div>{_symbol_svg({**move, 'symbol': 'triangle'})}A movement at one place</div>")
+    rows.append(f'<div><svg width="22" height="12"><line x1="1" y1="6" x2="21" y2="6" stroke="#555" '
+                f'stroke-width="2.5" stroke-dasharray="2 4"/></svg>Denied, planned, attempted or alleged: '
+                f'dotted, hollow</div>')
     return "<div><b>Events</b></div>" + "".join(rows)

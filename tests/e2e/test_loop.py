@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from urllib.parse import parse_qs, urlsplit
 from pathlib import Path
 
 import pytest
@@ -72,6 +74,15 @@ def _pick(page: Page, combobox, text: str) -> None:
     raise AssertionError(f"no option {text!r} in the list")
 
 
+def _select_by_click(page: Page) -> str:
+    """Click a point feature; the event the app selected (the link's event=), which is the one
+    drawn on top where the point is."""
+    _click_a_point(page)
+    expect(page).to_have_url(re.compile(r"[?&]event=[0-9a-f]+"))
+    _wait_idle(page)
+    return parse_qs(urlsplit(page.url).query)["event"][0]
+
+
 def _store(store_path):
     return open_store(store_path)
 
@@ -122,8 +133,7 @@ def test_a_report_opened_from_a_map_feature_shows_its_events_highlighted(page, l
     url, _ = loop_app
     _start(page, url)
     _map(page)
-    event_id = _click_a_point(page)
-    _wait_idle(page)
+    event_id = _select_by_click(page)
     page.get_by_role("button", name="Read the report").click()
     expect(page.get_by_role("heading", name="Report", exact=True)).to_be_visible()
     _wait_idle(page)
@@ -143,8 +153,7 @@ def test_a_report_opened_from_a_map_feature_shows_its_events_highlighted(page, l
 
 def _review_clicked_event(page: Page) -> str:
     _map(page)
-    event_id = _click_a_point(page)
-    _wait_idle(page)
+    event_id = _select_by_click(page)
     page.get_by_role("button", name="Review this event").click()
     expect(page.get_by_role("button", name="Save the correction")).to_be_visible()
     _wait_idle(page)
