@@ -170,6 +170,16 @@ def _bound(name: str) -> dict:
     return {"key": f"_w_{name}", "on_change": _save, "args": (name,)}
 
 
+def _set_date(key: str, end: int) -> None:
+    """A date box's on_change: move that end of the date range (the slider follows)."""
+    value = st.session_state[key]
+    if value is None:
+        return
+    span = list(st.session_state["f_dates"])
+    span[end] = value
+    st.session_state["f_dates"] = (min(span), max(span))
+
+
 def _place_picker(gazetteer) -> Place | None:
     """Type a name in Arabic or Latin script, pick one of the gazetteer's matches."""
     state = st.session_state
@@ -206,6 +216,11 @@ def _sidebar(gazetteer, options: gf.FilterOptions) -> tuple[gf.Filters, Place | 
         state["f_dates"] = gf.clamp_dates(gf.Filters(since=since, until=until), options)
         dates = st.slider("Dates", options.first_date, options.last_date, format="YYYY-MM-DD",
                           **_bound("f_dates"))
+        first, last = st.columns(2)
+        state["_w_f_from"], state["_w_f_to"] = state["f_dates"]
+        for column, label, key, end in ((first, "From", "_w_f_from", 0), (last, "To", "_w_f_to", 1)):
+            column.date_input(label, min_value=options.first_date, max_value=options.last_date,
+                              format="YYYY-MM-DD", key=key, on_change=_set_date, args=(key, end))
     st.multiselect("Event type", options.event_types, **_bound("f_types"))
     st.multiselect("Actor", options.actors, **_bound("f_actors"))
     st.multiselect("Outlet", options.outlets, **_bound("f_outlets"))
@@ -260,6 +275,21 @@ def build_context() -> Context:
     if notes and st.session_state.setdefault("link_filters", filters) == filters:
         for note in notes:   # shown until the analyst changes a filter
             st.warning(note, icon=":material/link:")
+    events = filtered_events(path, store, gazetteer, filters, place)
+    if filters.event_id and filters.event_id not in set(events["id"]):
+        filters = replace(filters, event_id=None)
+    located = int((events.geometry.notna() & ~events.geometry.is_empty).sum())
+    count_slot.metric("Matching events", located,
+                      help=None if located == len(events) else
+                      f"{len(events) - located} more match but have no place to draw (see the table)")
+    _sync_url(filters)
+    ctx = Context(path, store, gazetteer, filters, options, place, events)
+    st.session_state[_CTX] = ctx
+    return ctx
+
+
+def filtered_events(path: str, store, gazetteer, filters: gf.Filters, place: Place | None):
+    """The events the filters keep: the store's read, then the place's circle and the text search."""
     try:
         events = store.read(**gf.read_kwargs(filters, place))
     except GeoError as exc:
@@ -271,16 +301,32 @@ def build_context() -> Context:
                                include_regional=filters.include_regional)
     if filters.text:
         events = gf.search_text(events, filters.text, report_texts(path, store))
-    if filters.event_id and filters.event_id not in set(events["id"]):
-        filters = replace(filters, event_id=None)
-    located = int((events.geometry.notna() & ~events.geometry.is_empty).sum())
-    count_slot.metric("Matching events", located,
-                      help=None if located == len(events) else
-                      f"{len(events) - located} more match but have no place to draw (see the table)")
-    _sync_url(filters)
-    ctx = Context(path, store, gazetteer, filters, options, place, events)
-    st.session_state[_CTX] = ctx
-    return ctx
+    return events
+
+
+def _on_brush() -> None:
+    """The timeline's on_select, run before the script: the brushed weeks become the dates, so
+    the sidebar, the map and the link all read them in the run that follows."""
+    from geo.maps.timeline import brush_dates
+
+    ctx: Context | None = st.session_state.get(_CTX)
+    span = brush_dates((st.session_state.get("timeline") or {}).get("selection") or {})
+    if ctx is not None and span is not None:
+        st.session_state["f_dates"] = gf.clamp_dates(gf.Filters(since=span[0], until=span[1]), ctx.options)
+
+
+def timeline(ctx: Context) -> None:
+    """Events per week by type, under the map, for every date; brushing a span sets the dates."""
+    from geo.maps.timeline import BRUSH, timeline_chart, weekly_counts
+
+    undated = replace(ctx.filters, since=None, until=None)
+    counts = weekly_counts(filtered_events(ctx.store_path, ctx.store, ctx.gazetteer, undated, ctx.place))
+    if counts.empty:
+        st.caption("No dated events to draw on a timeline.")
+        return
+    st.altair_chart(timeline_chart(counts), on_select=_on_brush, selection_mode=[BRUSH],
+                    key="timeline", width="stretch")
+    st.caption("Drag across the weeks to set the dates; the sidebar's slider and boxes show them.")
 
 
 def context() -> Context:

@@ -23,6 +23,7 @@ def main() -> None:
     st_folium(m, key="events_map", height=560, use_container_width=True,
               returned_objects=RETURNED, **ui.map_focus(ctx),
               feature_group_to_add=ui.selection_layer(ctx), on_change=ui.on_map_click)
+    ui.timeline(ctx)
     # The details of the selected event under the map, then the table at the page's full width.
     ui.event_details(ctx)
     ui.events_table(ctx, key="map_table")

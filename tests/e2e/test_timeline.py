@@ -1,0 +1,64 @@
+"""Time in the running app: the timeline's brush and the date boxes set the dates the map shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from app_driver import _count, _drawn_ids, _map, _wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def _query(page):
+    return parse_qs(urlsplit(page.url).query)
+
+
+def test_brushing_the_timeline_sets_the_dates_and_the_map_follows(page, app_url, sample_store):
+    from geo.store import open_store
+
+    page.goto(app_url)
+    _wait_idle(page)
+    total = _count(page)
+    chart = page.get_by_test_id("stVegaLiteChart").first
+    chart.scroll_into_view_if_needed()
+    expect(chart.locator("canvas, svg").first).to_be_visible()
+    box = chart.bounding_box()
+    # drag over the right half of the weeks (the plot area starts after the y axis)
+    y = box["y"] + box["height"] * 0.45   # inside the plot, above the week labels
+    page.mouse.move(box["x"] + box["width"] * 0.5, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.8, y, steps=8)
+    page.mouse.up()
+    expect(page).to_have_url(re.compile("from="))
+    _wait_idle(page)
+    since = dt.date.fromisoformat(_query(page)["from"][0])
+    until = dt.date.fromisoformat(_query(page)["to"][0]) if "to" in _query(page) else None
+    shown = _count(page)
+    assert 0 < shown < total
+    store = open_store(sample_store)
+    frame = store.read(since=since, until=until)
+    store.close()
+    expected = set(frame["id"][frame.geometry.notna()])
+    assert set(_drawn_ids(page, shown)) == expected
+
+
+def test_the_date_boxes_set_the_dates(page, app_url):
+    page.goto(app_url)
+    _wait_idle(page)
+    total = _count(page)
+    year = page.get_by_role("spinbutton", name="year, From")
+    expect(year).to_have_text("2016")              # the samples start on 2016-01-01
+    year.click()
+    page.keyboard.type("2025")
+    page.get_by_test_id("stSidebar").get_by_text("Matching events").click()   # leaving the box commits it
+    _wait_idle(page)
+    expect(page).to_have_url(re.compile("from=2025-01-01"))
+    shown = _count(page)
+    assert 0 < shown < total
+    _map(page)
+    assert len(_drawn_ids(page, shown)) == shown
