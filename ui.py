@@ -329,6 +329,21 @@ def timeline(ctx: Context) -> None:
     st.caption("Drag across the weeks to set the dates; the sidebar's slider and boxes show them.")
 
 
+def area_table(areas, outside: int) -> None:
+    """Events per district (Libya) and per neighbouring country, busiest first."""
+    total = int(areas["events"].sum()) if not areas.empty else 0
+    with st.expander(f"Events per district: {total} events in {len(areas)} areas"
+                     + (f" ({outside} outside every area)" if outside else ""), expanded=False):
+        st.caption("Libya's 22 districts, and beyond Libya each country as a whole; an event counts "
+                   "once, where it ends (a movement) or at its middle (a route). The map's layer "
+                   "control draws the same counts («Events per district»).")
+        columns = [c for c in ("name_ar", "name_en", "level", "events", "movement", "smuggling_route",
+                               "base", "presence", "attack", "other") if c in areas.columns]
+        st.dataframe(pd.DataFrame(areas[columns]), hide_index=True, width="stretch", key="area_table",
+                     column_config={"name_ar": "District / country", "name_en": " ", "level": "Level",
+                                    "events": st.column_config.NumberColumn("Events", format="%d")})
+
+
 def context() -> Context:
     """The context app.py built for this run, or a fresh one when a page runs alone."""
     if st.session_state.pop(_FRESH, False):

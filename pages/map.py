@@ -4,6 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import ui
+from geo.maps.aggregates import area_counts
 from geo.maps.build import build_event_map
 
 BASEMAPS = {"offline": "Offline (Natural Earth)", "osm": "OpenStreetMap (online)",
@@ -18,12 +19,14 @@ def main() -> None:
     head.markdown(f"### Events on the map: {len(ctx.events)}")
     basemap = choice.selectbox("Basemap", list(BASEMAPS), format_func=BASEMAPS.get,
                                key="basemap")
-    m = build_event_map(ctx.events, basemap=basemap, asset_base=ui.asset_base(),
+    areas, outside = area_counts(ctx.events)
+    m = build_event_map(ctx.events, basemap=basemap, asset_base=ui.asset_base(), areas=areas,
                         **ui.map_view(ctx))
     st_folium(m, key="events_map", height=560, use_container_width=True,
               returned_objects=RETURNED, **ui.map_focus(ctx),
               feature_group_to_add=ui.selection_layer(ctx), on_change=ui.on_map_click)
     ui.timeline(ctx)
+    ui.area_table(areas, outside)
     # The details of the selected event under the map, then the table at the page's full width.
     ui.event_details(ctx)
     ui.events_table(ctx, key="map_table")

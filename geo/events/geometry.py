@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import shapely
 from shapely.geometry import LineString, MultiLineString, Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points, substring
@@ -118,3 +119,16 @@ def geometry_of_places(kind: str, places: list[tuple[str, object]]) -> BaseGeome
             return LineString([(p.lon, p.lat) for p in ordered])
     place = places[0][1]
     return Point(place.lon, place.lat) if kind == "base" else place.geometry
+
+
+def event_point(kind: str, geometry: BaseGeometry | None) -> Point | None:
+    """Where a map, a table row or a count puts an event: a movement's destination (its line's
+    end), a route's midpoint, else the point itself or one inside the area."""
+    if geometry is None or geometry.is_empty:
+        return None
+    if isinstance(geometry, (LineString, MultiLineString)) and kind in ROUTE_TYPES:
+        if kind == "movement":
+            last = geometry if isinstance(geometry, LineString) else geometry.geoms[-1]
+            return Point(last.coords[-1][:2])
+        return shapely.line_interpolate_point(geometry, 0.5, normalized=True)
+    return geometry if isinstance(geometry, Point) else geometry.representative_point()

@@ -21,13 +21,12 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import shapely
-from shapely.geometry import LineString, MultiLineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError
-from geo.text.bidi import chain
+from geo.events.geometry import event_point
 from geo.store.frames import EVENT_COLUMNS
+from geo.text.bidi import chain
 
 logger = logging.getLogger(__name__)
 
@@ -132,19 +131,9 @@ def _geometry(value: Any) -> BaseGeometry | None:
 
 
 def _lat_lon(geometry: BaseGeometry | None, event_type: str = "") -> tuple[float, float] | None:
-    """The row's point, where the map says the event is: a movement's destination (its line's
-    end), a route's midpoint, else the point itself or one inside the area."""
-    if geometry is None:
-        return None
-    if isinstance(geometry, (LineString, MultiLineString)) and event_type in ("movement", "smuggling_route"):
-        if event_type == "movement":
-            last = geometry if isinstance(geometry, LineString) else geometry.geoms[-1]
-            x, y = last.coords[-1][:2]
-            return y, x
-        point = shapely.line_interpolate_point(geometry, 0.5, normalized=True)
-        return point.y, point.x
-    point = geometry if isinstance(geometry, Point) else geometry.representative_point()
-    return point.y, point.x
+    """The row's (lat, lon): ``geo.events.geometry.event_point``."""
+    point = event_point(event_type, geometry)
+    return None if point is None else (point.y, point.x)
 
 
 _ROLE_WORDS = {"origin": "from", "destination": "to", "via": "via", "location": "at"}

@@ -112,6 +112,7 @@ def build_event_map(
     asset_base: str | None = None,
     legend: bool = True,
     bounds: list | None = None,
+    areas: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """Build the event map: one layer per event type, reference layers, a legend.
 
@@ -139,6 +140,9 @@ def build_event_map(
         False leaves the event legend out (a map of places, not events).
     bounds : [[south, west], [north, east]], optional
         Fit the first view to these bounds (``fit_view``) rather than ``center``/``zoom``.
+    areas : GeoDataFrame, optional
+        ``geo.maps.aggregates.area_counts``'s table: drawn as the layer «Events per district»
+        (a choropleth, off until ticked in the layer control).
 
     Returns
     -------
@@ -165,14 +169,14 @@ def build_event_map(
         raise InputError(f"basemap must be one of {_BASEMAPS!r}, got {basemap!r}")
     with _gc_paused():
         m = _build(frame, center=center, zoom=zoom, basemap=basemap,
-                   reference_layers=reference_layers, asset_base=asset_base, legend=legend)
+                   reference_layers=reference_layers, asset_base=asset_base, legend=legend, areas=areas)
     if bounds:
         m.fit_bounds(bounds, padding=(20, 20), max_zoom=11)
     return m
 
 
 def _build(frame: gpd.GeoDataFrame, *, center, zoom, basemap, reference_layers,
-           asset_base, legend=True) -> folium.Map:
+           asset_base, legend=True, areas=None) -> folium.Map:
     lat, lon = center
     m = folium.Map(location=[lat, lon], zoom_start=zoom, tiles=None, prefer_canvas=True,
                    control_scale=True)
@@ -200,6 +204,8 @@ def _build(frame: gpd.GeoDataFrame, *, center, zoom, basemap, reference_layers,
             _ReferenceLayer("Great Man-Made River", gmmr, pane="marsad-reference", show=True,
                             style={"color": "#1b9fd6", "weight": 2.5, "opacity": 0.8}).add_to(m)
 
+    if areas is not None and not areas.empty:
+        _area_layer(areas).add_to(m)
     located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
     if len(located) < len(frame):
         logger.info("%d events without a geometry are not on the map", len(frame) - len(located))
@@ -234,6 +240,21 @@ def _build(frame: gpd.GeoDataFrame, *, center, zoom, basemap, reference_layers,
         from geo.maps.offline import use_local_assets
         use_local_assets(m, asset_base)
     return m
+
+
+def _area_layer(areas: gpd.GeoDataFrame) -> folium.GeoJson:
+    """Events per district (and per neighbouring country) as a choropleth, off by default."""
+    from geo.maps.aggregates import shade, simplified
+
+    busiest = int(areas["events"].max())
+    data = simplified(areas)[["unit", "name_ar", "name_en", "events", "geometry"]]
+    data["fill"] = [shade(int(n), busiest) for n in data["events"]]
+    return folium.GeoJson(
+        data.to_json(), name="Events per district", show=False, control=True,
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "fillOpacity": 0.75,
+                                  "color": "#555", "weight": 0.8},
+        tooltip=folium.GeoJsonTooltip(["name_ar", "name_en", "events"], aliases=["", "", "events"]),
+    )
 
 
 def map_summary(m: folium.Map) -> dict:

@@ -321,7 +321,7 @@ def legend_html() -> str:
                 f'outline only</div>')
     move = EVENT_STYLE["movement"]
     rows.append(f"<div>{_symbol_svg({**move, 'symbol': 'triangle'})}A movement at one place</div>")
-    rows.append(f'<div><svg width="22" height="12"><line x1="1" y1="6" x2="21" y2="6" stroke="#555" '
-                f'stroke-width="2.5" stroke-dasharray="2 4"/></svg>Denied, planned, attempted or alleged: '
-                f'dotted, hollow</div>')
+    rows.append('<div><svg width="22" height="12"><line x1="1" y1="6" x2="21" y2="6" stroke="#555" '
+                'stroke-width="2.5" stroke-dasharray="2 4"/></svg>Denied, planned, attempted or alleged: '
+                'dotted, hollow</div>')
     return "<div><b>Events</b></div>" + "".join(rows)

@@ -24,7 +24,7 @@ def weekly_counts(frame: pd.DataFrame) -> pd.DataFrame:
     dated = pd.DataFrame({"date": dates, "type": frame["type"] if len(frame) else []}).dropna(subset=["date"])
     if dated.empty:
         return pd.DataFrame({"week": pd.Series([], dtype="datetime64[ns]"), "type": [], "events": []})
-    dated["week"] = (dated["date"] - pd.to_timedelta(dated["date"].dt.weekday, unit="D")).dt.normalize()
+    dated["week"] = (dated["date"] - pd.to_timedelta(dated["date"].dt.day_of_week, unit="D")).dt.normalize()
     return (dated.groupby(["week", "type"]).size().rename("events").reset_index()
             .sort_values(["week", "type"]).reset_index(drop=True))
 

@@ -9,8 +9,8 @@ in tests/e2e/artifacts/.
 from __future__ import annotations
 
 import os
-import sqlite3
 import socket
+import sqlite3
 import subprocess
 import sys
 import urllib.error
@@ -38,8 +38,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory) -> Path:
     """A GeoPackage holding every sample report, written by the real ingest code."""
-    from geo.places.gazetteer import load_gazetteer
     from geo.ingest import ingest_paths
+    from geo.places.gazetteer import load_gazetteer
     from geo.store import open_store
 
     path = tmp_path_factory.mktemp("e2e") / "samples.gpkg"

@@ -9,9 +9,17 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from app_driver import (
+    MAP_IFRAME,
+    _click_a_point,
+    _count,
+    _drawn_ids,
+    _map,
+    _open,
+    _wait_idle,
+)
 from playwright.sync_api import Page, expect
 
-from app_driver import MAP_IFRAME, _click_a_point, _count, _drawn_ids, _map, _open, _wait_idle
 from geo.filters import near_place
 from geo.places.gazetteer import load_gazetteer
 from geo.store import open_store

@@ -8,15 +8,17 @@ raised a traceback on the page or silently showed everything.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
+from app_driver import _count, _drawn_ids, _wait_idle
 from playwright.sync_api import Page, expect
 
-from app_driver import _count, _drawn_ids, _wait_idle
 from geo.places.gazetteer import load_gazetteer
 
 pytestmark = pytest.mark.e2e
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
 def _query(page: Page) -> dict[str, list[str]]:
@@ -93,6 +95,8 @@ def test_a_radius_leaves_regional_claims_out_unless_asked(page, app_url, sample_
     narrow = _count(page)
     drawn = set(_drawn_ids(page, narrow))
     assert not drawn & regional and narrow < len(meets)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "filtered.png"))     # the README's filtered view
     page.get_by_text("Include regional claims").click()
     _wait_idle(page)
     expect(page).to_have_url(re.compile("regional=1"))

@@ -15,8 +15,8 @@ from shapely.geometry import LineString, Point, Polygon
 
 from geo.export import formats, html, png
 from geo.filters import Filters
-from geo.store.frames import events_to_frame
 from geo.models import Attribution, Event, PlaceRole
+from geo.store.frames import events_to_frame
 from tests.conftest import store_corpus_items
 
 pytestmark = pytest.mark.e2e

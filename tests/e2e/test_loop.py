@@ -11,14 +11,14 @@ import csv
 import io
 import json
 import re
-from urllib.parse import parse_qs, urlsplit
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from app_driver import _click_a_point, _count, _drawn_ids, _map, _wait_idle
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from app_driver import _click_a_point, _count, _drawn_ids, _map, _wait_idle
 from geo.ingest import article_id
 from geo.store import open_store
 

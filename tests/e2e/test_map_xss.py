@@ -15,11 +15,11 @@ import re
 import pytest
 from shapely.geometry import LineString, Point, Polygon
 
-from geo.store.frames import EVENT_COLUMNS, events_to_frame
 from geo.maps.build import build_event_map
+from geo.maps.offline import standalone_html
 from geo.maps.style import popup_text
 from geo.models import Attribution, Event, PlaceRole
-from geo.maps.offline import standalone_html
+from geo.store.frames import EVENT_COLUMNS, events_to_frame
 
 pytestmark = pytest.mark.e2e
 

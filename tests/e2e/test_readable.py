@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
 from app_driver import _map, _wait_idle
 
 pytestmark = pytest.mark.e2e
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 # The data grid's own scroller: wider content than box means a horizontal scroll bar.
 JS_OVERFLOW = """() => [...document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')]
@@ -46,6 +48,8 @@ def test_the_first_view_shows_every_event(page, app_url):
     _wait_idle(page)
     frame = _map(page)
     assert frame.evaluate(JS_OFF_SCREEN) == []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "first_view.png"))   # the README's first view
 
 
 JS_STYLES = """() => {

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from app_driver import _count, _drawn_ids, _map, _wait_idle
 from playwright.sync_api import expect
 
-from app_driver import _count, _drawn_ids, _map, _wait_idle
-
 pytestmark = pytest.mark.e2e
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
 def _query(page):
@@ -45,6 +46,9 @@ def test_brushing_the_timeline_sets_the_dates_and_the_map_follows(page, app_url,
     store.close()
     expected = set(frame["id"][frame.geometry.notna()])
     assert set(_drawn_ids(page, shown)) == expected
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.get_by_test_id("stVegaLiteChart").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "timeline.png"))     # the README's timeline
 
 
 def test_the_date_boxes_set_the_dates(page, app_url):
@@ -62,3 +66,32 @@ def test_the_date_boxes_set_the_dates(page, app_url):
     assert 0 < shown < total
     _map(page)
     assert len(_drawn_ids(page, shown)) == shown
+
+
+JS_AREAS = """() => { const out = []; window.map.eachLayer(l => {
+    const p = l.feature && l.feature.properties;
+    if (p && p.unit && l.getBounds) out.push([p.unit, p.events]); });
+  return out; }"""
+
+
+def test_the_district_layer_and_table_count_the_events(page, app_url, sample_store):
+    from geo.maps.aggregates import area_counts
+    from geo.store import open_store
+
+    store = open_store(sample_store)
+    areas, outside = area_counts(store.read())
+    store.close()
+    expected = dict(zip(areas["unit"], areas["events"]))
+    page.goto(app_url)
+    _wait_idle(page)
+    frame = _map(page)
+    assert frame.evaluate(JS_AREAS) == []                       # off until ticked
+    control = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
+    control.locator(".leaflet-control-layers").hover()
+    control.get_by_text("Events per district").click()
+    frame.wait_for_function(f"() => ({JS_AREAS})().length === {len(expected)}")
+    assert dict(frame.evaluate(JS_AREAS)) == expected
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "districts.png"))    # the README's districts
+    total = sum(expected.values())
+    expect(page.get_by_text(f"Events per district: {total} events in {len(expected)} areas")).to_be_visible()

@@ -1,0 +1,74 @@
+"""Counts per area: Libya's 22 districts, and each neighbouring country as a whole.
+
+Each event counts once, at its point (``geo.events.geometry.event_point``: a movement where it
+ends, a route at its middle). Natural Earth's first-level regions of the neighbours do not ship
+in any package this project installs, so beyond Libya the unit is the country; an event outside
+every unit is left out of the counts (and said so by ``area_counts``'s ``outside``).
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.events.geometry import event_point
+from geo.maps.reference import load_countries, load_districts
+
+CRS = "EPSG:4326"
+# Light to dark, one hue (colour-blind safe): the share of the busiest unit.
+SHADES = ("#f1eef6", "#d0d1e6", "#a6bddb", "#74a9cf", "#2b8cbe", "#045a8d")
+
+
+def _units() -> gpd.GeoDataFrame:
+    """Libya's districts, then every other country of the basemap."""
+    parts = []
+    districts = load_districts()
+    if districts:
+        d = gpd.GeoDataFrame.from_features(districts["features"], crs=CRS)
+        parts.append(d.assign(unit=d["id"], level="district")[["unit", "name_ar", "name_en", "level", "geometry"]])
+    countries = load_countries()
+    if countries:
+        c = gpd.GeoDataFrame.from_features(countries["features"], crs=CRS)
+        c = c[c["iso_a2"] != "LY"] if districts else c
+        parts.append(c.assign(unit="cc:" + c["iso_a2"], level="country")[["unit", "name_ar", "name_en", "level", "geometry"]])
+    if not parts:
+        return gpd.GeoDataFrame({"unit": [], "name_ar": [], "name_en": [], "level": []}, geometry=[], crs=CRS)
+    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=CRS)
+
+
+def area_counts(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
+    """(one row per area with events: unit, names, level, ``events`` and a count per type,
+    geometry; the number of located events outside every area), busiest first."""
+    units = _units()
+    points = [event_point(t, g) for t, g in zip(frame["type"], frame.geometry)] if len(frame) else []
+    located = [(i, p) for i, p in enumerate(points) if p is not None]
+    if not located or units.empty:
+        empty = units.iloc[0:0].assign(events=pd.Series([], dtype=int))
+        return empty, len(located)
+    pts = gpd.GeoDataFrame({"type": frame["type"].to_numpy()[[i for i, _ in located]]},
+                           geometry=[p for _, p in located], crs=CRS)
+    joined = gpd.sjoin(pts, units[["unit", "geometry"]], how="left", predicate="within")
+    joined = joined[~joined.index.duplicated()]          # a point on a shared border counts once
+    outside = int(joined["unit"].isna().sum())
+    table = pd.crosstab(joined["unit"].dropna(), joined["type"].loc[joined["unit"].notna()])
+    table["events"] = table.sum(axis=1)
+    out = units.merge(table, left_on="unit", right_index=True)
+    out = out.sort_values(["events", "name_en"], ascending=[False, True]).reset_index(drop=True)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=CRS), outside
+
+
+def shade(count: int, busiest: int) -> str:
+    """The fill of an area with ``count`` events when the busiest has ``busiest``."""
+    if count <= 0 or busiest <= 0:
+        return "#ffffff"
+    step = int(np.ceil(count / busiest * (len(SHADES) - 1)))
+    return SHADES[min(max(step, 1), len(SHADES) - 1)]
+
+
+def simplified(areas: gpd.GeoDataFrame, tolerance: float = 0.02) -> gpd.GeoDataFrame:
+    """The areas with lighter outlines for the browser (topology of a choropleth is not needed)."""
+    out = areas.copy()
+    out["geometry"] = shapely.simplify(out.geometry.to_numpy(), tolerance, preserve_topology=True)
+    return out
