@@ -24,6 +24,7 @@ from geo.maps.layers import (
     _decode_geometries,
     _EventLayer,
     _gc_paused,
+    _Labels,
     _Legend,
     _Library,
     _payload,
@@ -32,7 +33,7 @@ from geo.maps.layers import (
     _Strings,
     _StringTable,
 )
-from geo.maps.reference import load_countries, load_districts, load_gmmr
+from geo.maps.reference import load_countries, load_districts, load_gmmr, place_labels
 from geo.maps.style import _layer_label, popup_text
 from geo.models import EVENT_TYPES
 
@@ -204,6 +205,9 @@ def _build(frame: gpd.GeoDataFrame, *, center, zoom, basemap, reference_layers,
             _ReferenceLayer("Great Man-Made River", gmmr, pane="marsad-reference", show=True,
                             style={"color": "#1b9fd6", "weight": 2.5, "opacity": 0.8}).add_to(m)
 
+    labels = place_labels()
+    if labels:
+        _Labels([list(label) for label in labels], show=basemap == "offline").add_to(m)
     if areas is not None and not areas.empty:
         _area_layer(areas).add_to(m)
     located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]

@@ -25,6 +25,13 @@ window.marsad = window.marsad || (function (L) {
     ".marsad-legend { background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;",
     "  font: 12px/1.5 system-ui, sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); }",
     ".marsad-legend svg, .marsad-key svg { vertical-align: middle; margin-right: 4px; }",
+    ".marsad-label { pointer-events: none; }",
+    ".marsad-label div { position: absolute; transform: translate(-50%, -2px); white-space: nowrap;",
+    "  text-align: center; color: #333; text-shadow: 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff; }",
+    ".marsad-label .ml-ar { display: block; direction: rtl; unicode-bidi: isolate;",
+    "  font: 600 12px/1.2 system-ui, sans-serif; }",
+    ".marsad-label .ml-en { display: block; font: 10px/1.2 system-ui, sans-serif; color: #555; }",
+    ".marsad-label .ml-country .ml-ar { font-size: 14px; color: #666; letter-spacing: .02em; }",
     ".marsad-cluster div { border-radius: 50%; color: #fff; font: 600 12px/30px system-ui,",
     "  sans-serif; text-align: center; width: 30px; height: 30px; opacity: .85;",
     "  border: 2px solid rgba(255,255,255,.8); box-sizing: border-box; }"
@@ -403,6 +410,39 @@ window.marsad = window.marsad || (function (L) {
     });
   }
 
+  // Place names on the offline basemap, Arabic over Latin, each from the zoom its importance
+  // earns (data: [lat, lon, arabic, latin, minZoom, maxZoom, isCountry]); text set with
+  // textContent, never parsed as HTML.
+  function labels(map, data) {
+    setup(map);
+    if (!map.getPane("marsad-labels")) {
+      var p = map.createPane("marsad-labels");
+      p.style.zIndex = 360;
+      p.style.pointerEvents = "none";
+    }
+    var group = L.layerGroup(), entries = data.map(function (d) {
+      var box = el("div", d[6] ? "ml-country" : null);
+      if (d[2]) { box.appendChild(el("span", "ml-ar", d[2])); }
+      if (d[3]) { box.appendChild(el("span", "ml-en", d[3])); }
+      var wrap = el("div");
+      wrap.appendChild(box);
+      var icon = L.divIcon({className: "marsad-label", html: wrap.innerHTML, iconSize: null});
+      return {min: d[4], max: d[5], marker: L.marker([d[0], d[1]], {
+        icon: icon, pane: "marsad-labels", interactive: false, keyboard: false})};
+    });
+    function update() {
+      if (!group._map) { return; }
+      var z = map.getZoom();
+      entries.forEach(function (e) {
+        var on = z >= e.min && z <= e.max;
+        if (on !== group.hasLayer(e.marker)) { if (on) { group.addLayer(e.marker); } else { group.removeLayer(e.marker); } }
+      });
+    }
+    map.on("zoomend", update);
+    group.on("add", update);
+    return group;
+  }
+
   function legend(map, html, position) {
     var control = L.control({position: position || "bottomleft"});
     control.onAdd = function () {
@@ -432,7 +472,7 @@ window.marsad = window.marsad || (function (L) {
     });
   }
 
-  return {eventLayer: eventLayer, referenceLayer: referenceLayer, legend: legend,
+  return {eventLayer: eventLayer, referenceLayer: referenceLayer, labels: labels, legend: legend,
           select: select, popup: popup, record: record, ready: ready, setup: setup,
           strings: strings};
 })(window.L);

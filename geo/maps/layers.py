@@ -217,6 +217,21 @@ class _ReferenceLayer(_SafeElement, Layer):
         self.options = _script_json({"style": style, "pane": pane})
 
 
+class _Labels(_SafeElement, Layer):
+    """Place names on the basemap (``geo.maps.reference.place_labels``), shown by zoom."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = marsad.labels({{ this._parent.get_name() }}, {{ this.data }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, data: list, *, name: str = "Place names", show: bool = True) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "MarsadLabels"
+        self.data = _script_json(data)
+
+
 class _Strings(_SafeElement):
     """The map's string table (outlets, speakers, dates, place names), sent once."""
 

@@ -91,3 +91,42 @@ def load_gmmr(path: Path | str | None = None) -> dict | None:
         logger.warning("no Great Man-Made River lines (ly:gmmr*) in %s; layer left out", path)
         return None
     return {"type": "FeatureCollection", "features": features}
+
+
+# The region the labels cover (west, south, east, north): Libya, its neighbours, the Sahel.
+LABEL_BOUNDS = (-18.0, 4.0, 40.0, 40.0)
+
+
+@functools.lru_cache(maxsize=2)
+def place_labels(limit: int = 1500) -> tuple[tuple, ...]:
+    """Names for the basemap from the shipped gazetteer, the zooms each shows at.
+
+    Each item is (lat, lon, arabic, latin, min_zoom, max_zoom, is_country): countries from zoom 3
+    to 6; cities of 300,000 people (Libya's of 50,000) from 5, of 100,000 from 6, of 20,000 from 7;
+    other towns from 8; villages and oases of Libya from 9. At most ``limit``, most important first.
+    """
+    from geo.places.gazetteer import importance, load_gazetteer
+
+    west, south, east, north = LABEL_BOUNDS
+    out = []
+    for place in sorted(load_gazetteer(), key=importance, reverse=True):
+        if not (south <= place.lat <= north and west <= place.lon <= east):
+            continue
+        if place.kind == "country":
+            zooms = (3, 6)
+        elif place.kind in ("city", "town") and (place.population >= 300_000 or
+                                                 (place.country == "LY" and place.population >= 50_000)):
+            zooms = (5, 18)
+        elif place.kind in ("city", "town") and place.population >= 100_000:
+            zooms = (6, 18)
+        elif place.kind in ("city", "town") and place.population >= 20_000:
+            zooms = (7, 18)
+        elif place.kind in ("city", "town"):
+            zooms = (8, 18)
+        elif place.kind in ("village", "oasis") and place.country == "LY":
+            zooms = (9, 18)
+        else:
+            continue
+        out.append((round(place.lat, 4), round(place.lon, 4), place.name_ar, place.name_en, *zooms,
+                    place.kind == "country"))
+    return tuple(out[:limit])

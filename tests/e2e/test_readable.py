@@ -81,3 +81,18 @@ def test_regions_are_outlines_and_claims_not_held_as_fact_are_dotted(page, app_u
     facts = [i for i, m in events["modality"].items() if m in ("asserted", "reported") and i in styles]
     assert all(not styles[i]["dash"] or styles[i]["precision"] == 3 or events.loc[i, "type"] == "smuggling_route"
                for i in facts)
+
+
+def test_place_names_on_the_offline_basemap_come_with_the_zoom(page, app_url):
+    page.goto(app_url)
+    _wait_idle(page)
+    frame = _map(page)
+    count = "() => document.querySelectorAll('.marsad-label').length"
+    frame.evaluate("() => window.map.setView([32.0, 13.5], 5, {animate: false})")
+    at_5 = frame.evaluate(count)
+    frame.evaluate("() => window.map.setView([32.0, 13.5], 8, {animate: false})")
+    frame.wait_for_function(f"() => ({count})() > {at_5}")
+    names = frame.evaluate("() => [...document.querySelectorAll('.marsad-label .ml-ar')].map(e => e.textContent)")
+    assert at_5 > 0 and "طرابلس" in names
+    latin = frame.evaluate("() => [...document.querySelectorAll('.marsad-label .ml-en')].map(e => e.textContent)")
+    assert "Tripoli" in latin
