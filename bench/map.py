@@ -4,7 +4,9 @@ For synthetic stores of 1,000, 10,000 and 100,000 events (the geo.store.frames s
 realistic Arabic quotes and place spans, a mix of points, lines and areas) it
 measures, side by side in one run:
 
-- build: ``build_event_map`` (or the naive map) plus rendering it to HTML, in Python;
+- build: ``build_event_map`` (or the naive map) plus rendering it to HTML, in Python; for
+  ours, with what the map page adds (district counts and their layer, the fitted first view,
+  the timeline's weekly counts and chart);
 - size: the HTML, assets not inlined (they load from static/vendor);
 - drawn: headless Chromium (Debian's, through Playwright), from navigation start
   until every feature is drawn (our layers set ``window.marsadDrawn`` two frames
@@ -40,7 +42,9 @@ from shapely.geometry import LineString, Point
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.maps.build import LIBYA_CENTER, build_event_map  # noqa: E402
+from geo.maps.aggregates import area_counts  # noqa: E402
+from geo.maps.build import LIBYA_CENTER, build_event_map, fit_view  # noqa: E402
+from geo.maps.timeline import timeline_chart, weekly_counts  # noqa: E402
 from geo.maps.offline import install_assets, use_local_assets  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -139,7 +143,12 @@ def render(kind: str, events: gpd.GeoDataFrame, asset_base: str) -> tuple[str, f
     """(HTML, seconds to build and render it)."""
     start = time.perf_counter()
     if kind == "marsad":
-        m = build_event_map(events, asset_base=asset_base)
+        # what the map page builds: the district counts, the fitted first view, the timeline
+        areas, _ = area_counts(events)
+        center, zoom, bounds = fit_view(events)
+        timeline_chart(weekly_counts(events)).to_dict()
+        m = build_event_map(events, asset_base=asset_base, areas=areas, center=center, zoom=zoom,
+                            bounds=bounds)
     else:
         m = use_local_assets(naive_map(events), asset_base)
     text = m.get_root().render()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import shapely
 from shapely.geometry import LineString, MultiLineString, Point
 from shapely.geometry.base import BaseGeometry
@@ -132,3 +133,33 @@ def event_point(kind: str, geometry: BaseGeometry | None) -> Point | None:
             return Point(last.coords[-1][:2])
         return shapely.line_interpolate_point(geometry, 0.5, normalized=True)
     return geometry if isinstance(geometry, Point) else geometry.representative_point()
+
+
+def event_points(kinds, geometries) -> np.ndarray:
+    """``event_point`` for many events at once (shapely's vectorised functions): an array of
+    Points, None where an event has no shape."""
+    def array(values) -> np.ndarray:
+        return values.to_numpy(dtype=object) if hasattr(values, "to_numpy") else np.asarray(list(values), dtype=object)
+    geoms, kinds = array(geometries), array(kinds)
+    out = np.full(len(geoms), None, dtype=object)
+    if not len(geoms):
+        return out
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(np.where(shapely.is_missing(geoms), None, geoms)))
+    types = shapely.get_type_id(geoms)
+    is_line = present & ((types == 1) | (types == 5))            # LineString, MultiLineString
+    movement = is_line & (kinds == "movement")
+    route = is_line & (kinds == "smuggling_route")
+    if movement.any():
+        lines = geoms[movement]
+        multi = shapely.get_type_id(lines) == 5
+        lines[multi] = shapely.get_geometry(lines[multi], -1)     # a multi-line's last part
+        out[movement] = shapely.get_point(lines, -1)
+    if route.any():
+        out[route] = shapely.line_interpolate_point(geoms[route], 0.5, normalized=True)
+    rest = present & ~movement & ~route
+    if rest.any():
+        points = types[rest] == 0
+        chosen = geoms[rest].copy()
+        chosen[~points] = shapely.point_on_surface(chosen[~points])
+        out[rest] = chosen
+    return out

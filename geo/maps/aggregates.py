@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.events.geometry import event_point
+from geo.events.geometry import event_points
 from geo.maps.reference import load_countries, load_districts
 
 CRS = "EPSG:4326"
@@ -42,13 +42,12 @@ def area_counts(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
     """(one row per area with events: unit, names, level, ``events`` and a count per type,
     geometry; the number of located events outside every area), busiest first."""
     units = _units()
-    points = [event_point(t, g) for t, g in zip(frame["type"], frame.geometry)] if len(frame) else []
-    located = [(i, p) for i, p in enumerate(points) if p is not None]
-    if not located or units.empty:
+    points = event_points(frame["type"], frame.geometry) if len(frame) else np.array([], dtype=object)
+    located = np.array([p is not None for p in points], dtype=bool)
+    if not located.any() or units.empty:
         empty = units.iloc[0:0].assign(events=pd.Series([], dtype=int))
-        return empty, len(located)
-    pts = gpd.GeoDataFrame({"type": frame["type"].to_numpy()[[i for i, _ in located]]},
-                           geometry=[p for _, p in located], crs=CRS)
+        return empty, int(located.sum())
+    pts = gpd.GeoDataFrame({"type": frame["type"].to_numpy()[located]}, geometry=list(points[located]), crs=CRS)
     joined = gpd.sjoin(pts, units[["unit", "geometry"]], how="left", predicate="within")
     joined = joined[~joined.index.duplicated()]          # a point on a shared border counts once
     outside = int(joined["unit"].isna().sum())
