@@ -8,9 +8,11 @@ once per run before the page runs; a page run on its own (AppTest) builds it its
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import re
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -326,7 +328,48 @@ def timeline(ctx: Context) -> None:
         return
     st.altair_chart(timeline_chart(counts), on_select=_on_brush, selection_mode=[BRUSH],
                     key="timeline", width="stretch")
-    st.caption("Drag across the weeks to set the dates; the sidebar's slider and boxes show them.")
+    note, window, play = st.columns([5, 2, 1], vertical_alignment="bottom")
+    note.caption("Drag across the weeks to set the dates; the sidebar's slider and boxes show them. "
+                 "Play steps a window of weeks through the whole span, the map following.")
+    window.number_input("Window (weeks)", 1, 104, 8, key="play_weeks")
+    playing = st.session_state.get("playing", False)
+    if play.button("Stop" if playing else "Play", icon=":material/stop:" if playing else ":material/play_arrow:",
+                   key="play_button", width="stretch"):
+        st.session_state["playing"] = not playing
+        st.session_state["play_from"] = ctx.options.first_date
+        st.session_state["play_at"] = 0.0
+        st.rerun()
+    if st.session_state.get("playing"):
+        _playback(ctx.options)
+
+
+PLAY_SECONDS = 2.0
+
+
+@st.fragment(run_every=PLAY_SECONDS)
+def _playback(options: gf.FilterOptions) -> None:
+    """While playing, every PLAY_SECONDS: the date window moves one week on and the app reruns.
+
+    The fragment also runs inside each full run; it moves the window only when its interval has
+    passed, so a full run never chains into the next step at once.
+    """
+    state = st.session_state
+    if not state.get("playing") or options.first_date is None:
+        return
+    start = state.get("play_from") or options.first_date
+    weeks = int(state.get("play_weeks") or 8)
+    end = min(start + dt.timedelta(days=7 * weeks - 1), options.last_date)
+    st.caption(f"Playing: {start} to {end}")
+    now = time.monotonic()
+    if now - state.get("play_at", 0.0) < PLAY_SECONDS * 0.9:
+        return
+    state["play_at"] = now
+    if start > options.last_date:
+        state["playing"] = False
+    else:
+        state["f_dates"] = (start, end)
+        state["play_from"] = start + dt.timedelta(days=7)
+    st.rerun(scope="app")
 
 
 def area_table(areas, outside: int) -> None:

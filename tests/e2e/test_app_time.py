@@ -95,3 +95,34 @@ def test_the_district_layer_and_table_count_the_events(page, app_url, sample_sto
     page.screenshot(path=str(ARTIFACTS / "districts.png"))    # the README's districts
     total = sum(expected.values())
     expect(page.get_by_text(f"Events per district: {total} events in {len(expected)} areas")).to_be_visible()
+
+
+def test_playback_steps_a_window_of_weeks_and_the_map_follows(page, app_url, sample_store):
+    from geo.store import open_store
+
+    store = open_store(sample_store)
+    events = store.read()
+    store.close()
+    page.goto(app_url)
+    _wait_idle(page)
+    page.get_by_role("button", name="Play").click()
+    seen = []
+    for _ in range(3):                       # three steps of the window, a week apart
+        expect(page).to_have_url(re.compile("from=.*to="), timeout=15_000)
+        since = _query(page)["from"][0]
+        page.wait_for_function(f"() => !location.search.includes('from={since}')", timeout=15_000)
+        for _ in range(3):                   # read a window the next step has not replaced meanwhile
+            _wait_idle(page)
+            query = _query(page)
+            first, last = dt.date.fromisoformat(query["from"][0]), dt.date.fromisoformat(query["to"][0])
+            dates = events["event_date"].dt.date
+            inside = events[(dates >= first) & (dates <= last) & events.geometry.notna()]
+            shown = _count(page)
+            drawn = _drawn_ids(page, shown)
+            if _query(page) == query:
+                break
+        assert shown == len(inside) and drawn is not None and set(drawn) == set(inside["id"])
+        seen.append(first)
+    assert seen == sorted(seen) and len(set(seen)) == 3
+    assert all((b - a).days == 7 for a, b in zip(seen, seen[1:]))
+    page.get_by_role("button", name="Stop").click()
