@@ -115,6 +115,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--type", dest="types", nargs="+", action="extend", choices=EVENT_TYPES,
                         metavar="T", help=f"event types: {', '.join(EVENT_TYPES)}")
     parser.add_argument("--hide-denied", action="store_true", help="leave out denied claims")
+    parser.add_argument("--include-regional", action="store_true",
+                        help="with --place: also claims about a whole region around it (as the app's box)")
+    parser.add_argument("--review", nargs="+", choices=("auto", "confirmed", "rejected"),
+                        help="review states to export (default: auto and confirmed; rejected events "
+                             "only when named)")
     parser.add_argument("--format", dest="fmt", required=True, choices=FORMATS)
     parser.add_argument("--out", required=True, metavar="FILE")
     parser.add_argument("--title", default=DEFAULT_TITLE, help="title of the PNG/HTML page")
@@ -158,7 +163,8 @@ def main(argv: Sequence[str] | None = None, *, environ: Mapping[str, str] | None
     if args.radius_km is not None and not args.place:
         parser.error("--radius-km needs --place")
 
-    from geo.filters import DEFAULT_RADIUS_KM, Filters, read_kwargs
+    from geo.filters import DEFAULT_RADIUS_KM, Filters, near_place, read_kwargs
+    from geo.ingest import store_gazetteer
     from geo.store import open_store
 
     db = resolve_db(args.db, environ)
@@ -179,12 +185,16 @@ def main(argv: Sequence[str] | None = None, *, environ: Mapping[str, str] | None
     filters = Filters(place_id=place.id if place else None,
                       radius_km=args.radius_km or DEFAULT_RADIUS_KM,
                       since=args.since, until=args.until, event_types=tuple(args.types or ()),
-                      include_denied=not args.hide_denied)
+                      include_denied=not args.hide_denied, review=tuple(args.review or ()),
+                      include_regional=args.include_regional)
     started = time.perf_counter()
     try:
         store = open_store(db)
         try:
             frame = store.read(**read_kwargs(filters, place))
+            if place is not None:   # what is about the place, as the app keeps it
+                frame = near_place(frame, place, filters.radius_km, store_gazetteer(store, gazetteer),
+                                   include_regional=filters.include_regional)
         finally:
             store.close()
         out = export(frame, args.out, fmt=args.fmt, title=args.title, filters=filters,

@@ -415,7 +415,11 @@ def test_cli_place_filter(store_path, tmp_path, capsys):
     assert code == 0, capsys.readouterr().err
     ids = set(gpd.read_file(out)["id"])
     assert "e2" in ids and "e5" not in ids              # Sirte is 250 km away
+    assert "e3" not in ids                              # an area that only meets the circle ...
     assert "place: " in capsys.readouterr().err
+    assert cli.main(["--db", str(store_path), "--place", "Bani Walid", "--radius-km", "20", "--include-regional",
+                     "--format", "geojson", "--out", str(out)], environ={}) == 0
+    assert "e3" in set(gpd.read_file(out)["id"])        # ... comes back when regional claims are asked for
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -478,3 +482,19 @@ def test_the_html_export_draws_the_place_circle_and_names_it_in_the_legend(frame
     without = html.page_html(frame, filters=Filters(), exported_at=dt.datetime(2024, 8, 1, tzinfo=dt.timezone.utc))
     assert "L.circle(" in with_place and "L.circle(" not in without
     assert "within 30 km of Bani Walid" in with_place and "mx-circle" not in without
+
+
+def test_cli_leaves_rejected_events_out_unless_asked(store_path, tmp_path, capsys):
+    from geo.store import open_store
+    with open_store(store_path) as store:
+        store.edit_event("e2", {"review": "rejected"}, who="Amal")
+    out = tmp_path / "all.csv"
+    assert cli.main(["--db", str(store_path), "--format", "csv", "--out", str(out)], environ={}) == 0
+    assert "e2" not in {r["event_id_cnty"] for r in _read_csv(out)}
+    assert cli.main(["--db", str(store_path), "--format", "csv", "--out", str(out),
+                     "--review", "auto", "confirmed", "rejected"], environ={}) == 0
+    rows = {r["event_id_cnty"]: r for r in _read_csv(out)}
+    assert rows["e2"]["review"] == "rejected"
+    assert cli.main(["--db", str(store_path), "--format", "csv", "--out", str(out), "--review", "rejected"],
+                    environ={}) == 0
+    assert [r["event_id_cnty"] for r in _read_csv(out)] == ["e2"]
