@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Page, expect
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -66,11 +67,16 @@ def _wait_idle(page: Page) -> None:
 def _map(page: Page) -> Frame:
     """The st_folium iframe once the event layers are drawn."""
     iframe = page.locator(MAP_IFRAME).first
-    iframe.wait_for(state="visible")
-    frame = iframe.element_handle().content_frame()
-    # geo.maps.build sets window.marsadDrawn once every layer is on the map and painted.
-    frame.wait_for_function("() => window.map && window.marsadDrawn", timeout=30_000)
-    return frame
+    for _ in range(6):
+        iframe.wait_for(state="visible")
+        frame = iframe.element_handle().content_frame()
+        # geo.maps.build sets window.marsadDrawn once every layer is on the map and painted.
+        try:
+            frame.wait_for_function("() => window.map && window.marsadDrawn", timeout=5_000)
+            return frame
+        except PlaywrightError:   # a rerun replaced the iframe (or its page) while we waited
+            continue
+    raise AssertionError("the map was not drawn in 30 s")
 
 
 def _drawn_ids(page: Page, count: int | None = None) -> list[str]:
