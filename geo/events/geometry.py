@@ -122,22 +122,10 @@ def geometry_of_places(kind: str, places: list[tuple[str, object]]) -> BaseGeome
     return Point(place.lon, place.lat) if kind == "base" else place.geometry
 
 
-def event_point(kind: str, geometry: BaseGeometry | None) -> Point | None:
-    """Where a map, a table row or a count puts an event: a movement's destination (its line's
-    end), a route's midpoint, else the point itself or one inside the area."""
-    if geometry is None or geometry.is_empty:
-        return None
-    if isinstance(geometry, (LineString, MultiLineString)) and kind in ROUTE_TYPES:
-        if kind == "movement":
-            last = geometry if isinstance(geometry, LineString) else geometry.geoms[-1]
-            return Point(last.coords[-1][:2])
-        return shapely.line_interpolate_point(geometry, 0.5, normalized=True)
-    return geometry if isinstance(geometry, Point) else geometry.representative_point()
-
-
 def event_points(kinds, geometries) -> np.ndarray:
-    """``event_point`` for many events at once (shapely's vectorised functions): an array of
-    Points, None where an event has no shape."""
+    """Where a map, a table row or a count puts each event: a movement's destination (its line's
+    end), a route's midpoint, else the point itself or one inside the area. An array of Points
+    (shapely's vectorised functions), None where an event has no shape."""
     def array(values) -> np.ndarray:
         return values.to_numpy(dtype=object) if hasattr(values, "to_numpy") else np.asarray(list(values), dtype=object)
     geoms, kinds = array(geometries), array(kinds)

@@ -33,7 +33,6 @@ from geo.export.rows import (
     _actors,
     _atomic,
     _check_frame,
-    _lat_lon,
     _link,
     _main_place,
     _place_chain,
@@ -42,6 +41,7 @@ from geo.export.rows import (
     display_text,
     places_text,
 )
+from geo.events.geometry import event_points
 from geo.models import EVENT_TYPES
 from geo.text.lexicon import actor_label
 from geo.store.frames import EVENT_COLUMNS
@@ -326,12 +326,12 @@ def _place_admin(place: dict | None, gazetteer: Any) -> tuple[str, str]:
     return entry.country, entry.admin1
 
 
-def _csv_row(row: dict[str, Any], gazetteer: Any) -> dict[str, Any]:
+def _csv_row(row: dict[str, Any], gazetteer: Any, point: Any) -> dict[str, Any]:
+    """One CSV row; ``point`` is where the event is (``geo.events.geometry.event_points``)."""
     actors = [actor_label(a) for a in _actors(row["actors"])]
     places = _places(row["places"])
     main = _main_place(places)
     country, admin1 = _place_admin(main, gazetteer)
-    point = _lat_lon(row["geometry"], row["type"])
     date = row["event_date"]
     notes = f"{row['type']}: {_place_chain(places) or 'unplaced'}"
     if actors:
@@ -357,8 +357,8 @@ def _csv_row(row: dict[str, Any], gazetteer: Any) -> dict[str, Any]:
         "location": _place_chain(places) if row["type"] == "smuggling_route"
         else str(main.get("name") or "") if main else "",
         "places": places_text(places),
-        "latitude": f"{point[0]:.5f}" if point else "",
-        "longitude": f"{point[1]:.5f}" if point else "",
+        "latitude": f"{point.y:.5f}" if point is not None else "",
+        "longitude": f"{point.x:.5f}" if point is not None else "",
         "geo_precision": "" if row["geo_precision"] is None else row["geo_precision"],
         "source": "; ".join(sources),
         "source_type": row["source_type"],
@@ -413,8 +413,9 @@ def to_csv(frame: gpd.GeoDataFrame, path: str | Path, *, gazetteer: Any = None) 
         with tmp.open("w", encoding="utf-8-sig", newline="") as f:
             writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
             writer.writeheader()
-            for row in _rows(frame):
-                cells = _csv_row(row, gazetteer)
+            points = event_points(frame["type"], frame.geometry)
+            for row, point in zip(_rows(frame), points):
+                cells = _csv_row(row, gazetteer, point)
                 writer.writerow({k: v if k in _CSV_NUMERIC else guard_formula(str(v))
                                  for k, v in cells.items()})
     return Path(path)

@@ -24,7 +24,6 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError
-from geo.events.geometry import event_point
 from geo.store.frames import EVENT_COLUMNS
 from geo.text.bidi import chain
 
@@ -128,12 +127,6 @@ def _geometry(value: Any) -> BaseGeometry | None:
     if value is None or not isinstance(value, BaseGeometry) or value.is_empty:
         return None
     return value
-
-
-def _lat_lon(geometry: BaseGeometry | None, event_type: str = "") -> tuple[float, float] | None:
-    """The row's (lat, lon): ``geo.events.geometry.event_point``."""
-    point = event_point(event_type, geometry)
-    return None if point is None else (point.y, point.x)
 
 
 _ROLE_WORDS = {"origin": "from", "destination": "to", "via": "via", "location": "at"}

@@ -1,6 +1,6 @@
 """Counts per area: Libya's 22 districts, and each neighbouring country as a whole.
 
-Each event counts once, at its point (``geo.events.geometry.event_point``: a movement where it
+Each event counts once, at its point (``geo.events.geometry.event_points``: a movement where it
 ends, a route at its middle). Natural Earth's first-level regions of the neighbours do not ship
 in any package this project installs, so beyond Libya the unit is the country; an event outside
 every unit is left out of the counts (and said so by ``area_counts``'s ``outside``).

@@ -22,16 +22,17 @@ def test_a_presence_takes_the_place_shape_and_a_base_its_point():
     assert geometry_of_places("attack", []) is None
 
 
-def test_event_points_at_once_are_event_point_one_by_one():
+def test_event_points_put_each_event_where_the_map_says_it_is():
     from shapely.geometry import MultiLineString, Point as P
 
-    from geo.events.geometry import event_point, event_points
-    cases = [("movement", LineString([(14.43, 27.04), (12.78, 26.59)])),
-             ("movement", MultiLineString([[(10, 20), (11, 21)], [(12, 22), (13, 23)]])),
-             ("smuggling_route", LineString([(10, 20), (14, 20)])),
-             ("presence", AREA.geometry), ("attack", P(14.0, 27.0)), ("other", None),
-             ("base", LineString([(10, 20), (12, 20)]))]
-    many = event_points([k for k, _ in cases], [g for _, g in cases])
-    for (kind, geometry), got in zip(cases, many):
-        one = event_point(kind, geometry)
-        assert (got is None and one is None) or got.equals(one), (kind, got, one)
+    from geo.events.geometry import event_points
+    cases = [("movement", LineString([(14.43, 27.04), (12.78, 26.59)]), P(12.78, 26.59)),      # its end
+             ("movement", MultiLineString([[(10, 20), (11, 21)], [(12, 22), (13, 23)]]), P(13, 23)),
+             ("smuggling_route", LineString([(10, 20), (14, 20)]), P(12, 20)),                  # its middle
+             ("presence", AREA.geometry, AREA.geometry.representative_point()),
+             ("attack", P(14.0, 27.0), P(14.0, 27.0)), ("other", None, None),
+             ("base", LineString([(10, 20), (12, 20)]), LineString([(10, 20), (12, 20)]).representative_point())]
+    got = event_points([k for k, _, _ in cases], [g for _, g, _ in cases])
+    for (kind, _, expected), point in zip(cases, got):
+        assert (point is None and expected is None) or point.equals(expected), (kind, point, expected)
+    assert len(event_points([], [])) == 0
