@@ -27,6 +27,7 @@ from shapely.geometry import (
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError
+from geo.events.geometry import event_points
 from geo.export.rows import (
     _BIDI_CONTROLS,
     DEFAULT_TITLE,
@@ -41,10 +42,9 @@ from geo.export.rows import (
     display_text,
     places_text,
 )
-from geo.events.geometry import event_points
 from geo.models import EVENT_TYPES
-from geo.text.lexicon import actor_label
 from geo.store.frames import EVENT_COLUMNS
+from geo.text.lexicon import actor_label
 
 # A spreadsheet evaluates a cell that starts with one of these (OWASP's CSV injection list).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -19,8 +19,8 @@ import shapely
 
 from geo.errors import InputError, StorageError
 from geo.models import Article, Event, Mention
-from geo.store.frames import EVENT_COLUMNS
 from geo.store import edits
+from geo.store.frames import EVENT_COLUMNS
 from geo.store.gpkg_geometry import _TriggerBounds, _wkb_of, gpkg_blobs
 from geo.store.gpkg_schema import _gpkg_schema, _v3_tables
 from geo.store.schema import (

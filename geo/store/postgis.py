@@ -15,8 +15,8 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError, StorageError
 from geo.models import Article, Event, Mention
-from geo.store.frames import EVENT_COLUMNS
 from geo.store import edits
+from geo.store.frames import EVENT_COLUMNS
 from geo.store.schema import (
     ARTICLE_COLUMNS,
     ARTICLE_TYPES,

@@ -23,7 +23,8 @@ def test_a_presence_takes_the_place_shape_and_a_base_its_point():
 
 
 def test_event_points_put_each_event_where_the_map_says_it_is():
-    from shapely.geometry import MultiLineString, Point as P
+    from shapely.geometry import MultiLineString
+    from shapely.geometry import Point as P
 
     from geo.events.geometry import event_points
     cases = [("movement", LineString([(14.43, 27.04), (12.78, 26.59)]), P(12.78, 26.59)),      # its end
