@@ -292,15 +292,12 @@ def build_context() -> Context:
 
 def filtered_events(path: str, store, gazetteer, filters: gf.Filters, place: Place | None):
     """The events the filters keep: the store's read, then the place's circle and the text search."""
+    from geo.ingest import store_gazetteer
     try:
-        events = store.read(**gf.read_kwargs(filters, place))
+        events = gf.matching(store, filters, place, store_gazetteer(store, gazetteer) if place else None)
     except GeoError as exc:
         st.error(f"Could not read the store: {exc}")
         events = store.read().iloc[0:0]
-    if place is not None:   # the store kept what meets the circle; keep what is about it
-        from geo.ingest import store_gazetteer
-        events = gf.near_place(events, place, filters.radius_km, store_gazetteer(store, gazetteer),
-                               include_regional=filters.include_regional)
     if filters.text:
         events = gf.search_text(events, filters.text, report_texts(path, store))
     return events
@@ -322,7 +319,10 @@ def timeline(ctx: Context) -> None:
     from geo.maps.timeline import BRUSH, timeline_chart, weekly_counts
 
     undated = replace(ctx.filters, since=None, until=None)
-    counts = weekly_counts(filtered_events(ctx.store_path, ctx.store, ctx.gazetteer, undated, ctx.place))
+    # every date the other filters keep: the page's own events when no date is set, else read again
+    frame = ctx.events if undated == ctx.filters else \
+        filtered_events(ctx.store_path, ctx.store, ctx.gazetteer, undated, ctx.place)
+    counts = weekly_counts(frame)
     if counts.empty:
         st.caption("No dated events to draw on a timeline.")
         return

@@ -216,6 +216,17 @@ def read_kwargs(filters: Filters, place: Place | None = None) -> dict:
     return kwargs
 
 
+def matching(store, filters: Filters, place: Place | None, gazetteer=None) -> gpd.GeoDataFrame:
+    """The events ``filters`` keep, as the app and the export both read them: the store's read,
+    then, with a place, what is about its circle (``near_place``; ``gazetteer`` places the named
+    places, the store's additions included)."""
+    frame = store.read(**read_kwargs(filters, place))
+    if place is not None:
+        frame = near_place(frame, place, filters.radius_km, gazetteer,
+                           include_regional=filters.include_regional)
+    return frame
+
+
 # An area this many times the circle's is a claim about a region, not about the place.
 REGIONAL_AREA_RATIO = 4.0
 

@@ -163,7 +163,7 @@ def main(argv: Sequence[str] | None = None, *, environ: Mapping[str, str] | None
     if args.radius_km is not None and not args.place:
         parser.error("--radius-km needs --place")
 
-    from geo.filters import DEFAULT_RADIUS_KM, Filters, near_place, read_kwargs
+    from geo.filters import DEFAULT_RADIUS_KM, Filters, matching
     from geo.ingest import store_gazetteer
     from geo.store import open_store
 
@@ -191,10 +191,8 @@ def main(argv: Sequence[str] | None = None, *, environ: Mapping[str, str] | None
     try:
         store = open_store(db)
         try:
-            frame = store.read(**read_kwargs(filters, place))
-            if place is not None:   # what is about the place, as the app keeps it
-                frame = near_place(frame, place, filters.radius_km, store_gazetteer(store, gazetteer),
-                                   include_regional=filters.include_regional)
+            # what is about the place, as the app keeps it
+            frame = matching(store, filters, place, store_gazetteer(store, gazetteer) if place else None)
         finally:
             store.close()
         out = export(frame, args.out, fmt=args.fmt, title=args.title, filters=filters,
