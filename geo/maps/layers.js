@@ -334,10 +334,7 @@ window.marsad = window.marsad || (function (L) {
     }
     // A region (precision 3) is an outline, so the points and lines over it read; a claim not
     // held as fact (denied, planned, attempted, alleged) is dotted, and its symbol hollow.
-    var heldLine = {};
-    Object.keys(lineOpts).forEach(function (k) { heldLine[k] = lineOpts[k]; });
-    heldLine.dashArray = "2 6";
-    heldLine.opacity = 0.75;
+    var heldLine = L.extend({}, lineOpts, {dashArray: "2 6", opacity: 0.75});
     function area(latlngs, opacity, precision, held) {
       var regional = precision === 3;
       return L.polygon(latlngs, {
