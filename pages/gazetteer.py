@@ -38,7 +38,7 @@ def _map(ctx: ui.Context, shapes: list, *, key: str, centre=(27.0, 17.0), zoom=5
     return st_folium(m, key=key, height=380, use_container_width=True, returned_objects=["last_clicked"])
 
 
-def _search(ctx: ui.Context, gazetteer) -> Place | None:
+def _search(gazetteer, added: set[str]) -> Place | None:
     query = st.text_input("Search a place (Arabic or Latin)", key="gz_query", placeholder="بني وليد / Bani Walid")
     if not query.strip():
         return None
@@ -46,7 +46,6 @@ def _search(ctx: ui.Context, gazetteer) -> Place | None:
     if not found:
         st.warning(f"No place in the gazetteer matches «{ui.plain(query)}». Add it below.")
         return None
-    added = {p["place_id"] for p in ctx.store.user_places()}
     table = pd.DataFrame([{"name (Arabic)": p.name_ar, "name (Latin)": p.name_en, "kind": p.kind,
                            "country": p.country, "aliases": "، ".join(p.aliases[:6]),
                            "added here": "yes" if p.id in added else "", "id": p.id} for p in found])
@@ -166,13 +165,14 @@ def main() -> None:
     ctx = ui.context()
     st.title("Gazetteer")
     gazetteer = ui.working_gazetteer(ctx)
-    st.caption(f"{len(gazetteer)} places; {len(ctx.store.user_places())} added or extended in this store. "
+    added = {p["place_id"] for p in ctx.store.user_places()}
+    st.caption(f"{len(gazetteer)} places; {len(added)} added or extended in this store. "
                "Additions are used at the next extraction; the shipped file is never changed.")
     if message := st.session_state.pop("gz_message", None):
         st.success(message)
     if not ui.analyst():
         st.warning("Type your name in the sidebar («Your name») to add places: every edit records who made it.")
-    place = _search(ctx, gazetteer)
+    place = _search(gazetteer, added)
     if place is not None:
         st.markdown(f"**{ui.plain(gf.place_label(place))}** · {place.kind} · {place.country} · "
                     f"{place.lat:.4f}, {place.lon:.4f} · source: {ui.plain(place.source or 'unknown')}")
