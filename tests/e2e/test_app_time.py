@@ -56,6 +56,7 @@ def test_brushing_the_timeline_sets_the_dates_and_the_map_follows(page, app_url,
     assert set(_drawn_ids(page, shown)) == expected
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.get_by_test_id("stVegaLiteChart").first.scroll_into_view_if_needed()
+    _map(page).wait_for_function("() => !window.map._animatingZoom")   # the picture after the fit, not during it
     page.screenshot(path=str(ARTIFACTS / "timeline.png"))     # the README's timeline
 
 
