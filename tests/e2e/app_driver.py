@@ -79,6 +79,14 @@ def _map(page: Page) -> Frame:
     raise AssertionError("the map was not drawn in 30 s")
 
 
+def _settled(frame: Frame) -> Frame:
+    """Wait until the map is neither zooming nor panning (the first view's fit animates, and
+    Leaflet drops a zoom asked for while another one runs)."""
+    frame.wait_for_function(
+        "() => !window.map._animatingZoom && !(window.map._panAnim && window.map._panAnim._inProgress)")
+    return frame
+
+
 def _drawn_ids(page: Page, count: int | None = None) -> list[str]:
     """The event ids on the map; with ``count``, first wait until the map shows that many."""
     if count is not None:

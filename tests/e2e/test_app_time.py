@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from app_driver import _count, _drawn_ids, _map, _wait_idle
+from app_driver import _count, _drawn_ids, _map, _settled, _wait_idle
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -56,7 +56,7 @@ def test_brushing_the_timeline_sets_the_dates_and_the_map_follows(page, app_url,
     assert set(_drawn_ids(page, shown)) == expected
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.get_by_test_id("stVegaLiteChart").first.scroll_into_view_if_needed()
-    _map(page).wait_for_function("() => !window.map._animatingZoom")   # the picture after the fit, not during it
+    _settled(_map(page))   # the picture after the fit, not during it
     page.screenshot(path=str(ARTIFACTS / "timeline.png"))     # the README's timeline
 
 
