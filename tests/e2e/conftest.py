@@ -51,15 +51,21 @@ def sample_store(tmp_path_factory) -> Path:
     return path
 
 
-def _serve(store: Path, log: Path):
-    """Run the app on ``store`` on a free port; yield its URL once /_stcore/health answers."""
+def _serve(store: Path, log: Path, *, flags: dict | None = None, env: dict | None = None,
+           script: str = "app.py"):
+    """Run the app on ``store`` on a free port; yield its URL once /_stcore/health answers.
+
+    ``flags`` adds or overrides ``streamlit run`` options (a None value leaves one out, so
+    .streamlit/config.toml decides); ``env`` adds environment variables.
+    """
     port = _free_port()
-    env = {**os.environ, "MARSAD_DB": str(store), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "MARSAD_DB": str(store), "PYTHONUNBUFFERED": "1", **(env or {})}
+    options = {"server.headless": "true", "server.port": str(port), "server.address": "127.0.0.1",
+               "server.fileWatcherType": "none", "browser.gatherUsageStats": "false", **(flags or {})}
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+            [sys.executable, "-m", "streamlit", "run", script,
+             *(f"--{name}={value}" for name, value in options.items() if value is not None)],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -86,6 +92,12 @@ def _serve(store: Path, log: Path):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """``_serve`` itself, for a test that starts the app its own way (other flags, a hook)."""
+    return _serve
 
 
 @pytest.fixture(scope="session")
