@@ -21,6 +21,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+import auth
 from geo import filters as gf
 from geo.maps.style import modality_label
 from geo.errors import GeoError
@@ -259,6 +260,9 @@ def _sync_url(filters: gf.Filters) -> None:
 
 def build_context() -> Context:
     """Open the store, draw the sidebar, read the matching events (once per run)."""
+    if role() is None:   # signed out or refused: a page run on its own shows no data either
+        sign_in()
+        st.stop()
     path = store_path()
     store = open_event_store(path)
     ensure_sample_store(store)
@@ -270,9 +274,9 @@ def build_context() -> Context:
     with st.sidebar:
         count_slot = st.empty()
         filters, place = _sidebar(gazetteer, options)
-        st.session_state.setdefault("analyst", "")
-        st.text_input("Your name (for the audit log)", placeholder="who reviews", **_bound("analyst"))
-        st.caption(f"Store: `{shown_store(path)}`")
+        _who_box()
+        if may("store"):
+            st.caption(f"Store: `{shown_store(path)}`")
     notes = st.session_state.get("link_notes") or []
     if notes and st.session_state.setdefault("link_filters", filters) == filters:
         for note in notes:   # shown until the analyst changes a filter
@@ -521,7 +525,8 @@ def event_details(ctx: Context) -> None:
     report, review = st.columns(2)
     if report.button("Read the report", icon=":material/article:", key="details_report", width="stretch"):
         open_report(row["article_id"], row["id"])
-    if review.button("Review this event", icon=":material/rate_review:", key="details_review", width="stretch"):
+    if may("review") and review.button("Review this event", icon=":material/rate_review:",
+                                       key="details_review", width="stretch"):
         select_event(row["id"])
         st.switch_page("pages/review.py")
 
@@ -533,8 +538,75 @@ def open_report(article_id: str, event_id: str | None = None) -> None:
 
 
 def analyst() -> str:
-    """The name the sidebar holds for the audit log ('' when none was typed)."""
+    """Who the audit log names: the signed-in user, else the name typed in the sidebar ('' for none)."""
+    if login_configured():
+        return identity()
     return (st.session_state.get("analyst") or "").strip()
+
+
+# --- who is signed in, and what they may do (a team's server) -------------------------------
+
+def login_configured() -> bool:
+    """True when the secrets hold an ``[auth]`` section: then nobody sees data before signing in."""
+    return st.secrets.load_if_toml_exists() and "auth" in st.secrets
+
+
+def identity() -> str:
+    """The signed-in user's e-mail address (else name, else subject); '' when signed out."""
+    if not (login_configured() and st.user.is_logged_in):
+        return ""
+    return str(next((v for k in ("email", "name", "sub") if (v := st.user.get(k))), ""))
+
+
+def role() -> str | None:
+    """The user's role (``auth.ROLES``), or None: signed out, or not on this server's list.
+
+    Without a login the person at the machine may do everything (``auth.LOCAL``).
+    """
+    if not login_configured():
+        return auth.LOCAL
+    if not st.user.is_logged_in:
+        return None
+    try:
+        access = auth.Access.from_config(st.secrets.get("marsad"))
+    except ValueError:
+        logger.exception("the secrets' [marsad] roles cannot be read; every user is refused")
+        return None
+    return access.role_of(st.user.get("email"))
+
+
+def may(action: str) -> bool:
+    """Whether the user may do an action (``auth.ACTIONS``: review, add, gazetteer, delete, store)."""
+    return auth.may(role(), action)
+
+
+def sign_in() -> None:
+    """All a signed-out or refused user sees: a sign-in (or sign-out) button and no data."""
+    st.title("Marsad · مرصد")
+    if st.user.is_logged_in:
+        st.warning(f"{plain(identity())} may not use this server: ask its admin to add the address.",
+                   icon=":material/block:")
+        st.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign_out_refused")
+    else:
+        st.caption("Sign in to see the events.")
+        st.button("Sign in", on_click=st.login, type="primary", icon=":material/login:", key="sign_in")
+
+
+def refuse_unless(action: str) -> None:
+    """A page's first line: stop with a short message when the user's role may not do ``action``."""
+    if not may(action):
+        st.error(f"Your role ({role()}) may not use this page.", icon=":material/block:")
+        st.stop()
+
+
+def _who_box() -> None:
+    """The sidebar's identity: the signed-in user and a sign-out button, else a name to type."""
+    if login_configured():
+        st.caption(f"Signed in as {plain(identity())} · {role()}")
+        st.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign_out")
+        return
+    st.session_state.setdefault("analyst", "")
+    st.text_input("Your name (for the audit log)", placeholder="who reviews", **_bound("analyst"))
 
 
 def working_gazetteer(ctx: Context):

@@ -106,6 +106,7 @@ def _upload_report() -> None:
 
 def main() -> None:
     ctx = ui.context()
+    ui.refuse_unless("add")
     st.title("Add reports")
     st.caption("Each report is read like the command line reads it: places, events and sources, "
                "stored in one transaction. A report already in the store (same text) is not added twice.")

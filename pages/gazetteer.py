@@ -163,6 +163,7 @@ def _shape(kind: str, coords: list[tuple[float, float]]):
 
 def main() -> None:
     ctx = ui.context()
+    ui.refuse_unless("gazetteer")
     st.title("Gazetteer")
     gazetteer = ui.working_gazetteer(ctx)
     added = {p["place_id"] for p in ctx.store.user_places()}

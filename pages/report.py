@@ -63,7 +63,8 @@ def _card(row: pd.Series, i: int) -> None:
                        disabled=row["review"] == "rejected"):
             ui.select_event(row["id"])
             st.switch_page("pages/map.py")
-        if right.button("Review", icon=":material/rate_review:", key=f"card_review_{i}", width="stretch"):
+        if ui.may("review") and right.button("Review", icon=":material/rate_review:", key=f"card_review_{i}",
+                                             width="stretch"):
             ui.select_event(row["id"])
             st.session_state["review_event"] = row["id"]
             st.switch_page("pages/review.py")

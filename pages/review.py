@@ -198,6 +198,7 @@ def _audit_log(ctx: ui.Context) -> None:
 
 def main() -> None:
     ctx = ui.context()
+    ui.refuse_unless("review")
     st.title("Review")
     who = ui.analyst()
     event_id = _queue(ctx)
