@@ -16,46 +16,40 @@ Accepted files (folders are searched for them):
 out, and override what a web page's metadata says. An article's id is the
 sha256 of its normalized text, so ingesting the same text twice stores it once.
 
-A file (or a JSON line) that cannot be read is reported and skipped; the rest
-go in. The store is ``--db`` if given, else ``$MARSAD_DB``, else
-``var/marsad.gpkg`` under the current folder (git-ignored); a
-``postgresql://`` URL selects PostGIS. The exit code is 1 only when no article
-at all could be read.
+Text files and JSON may be UTF-8, UTF-16 or one of the Arabic code pages (Windows-1256,
+ISO-8859-6): the summary says which encoding a file was read in; ``--encoding`` names it when
+the guess is wrong. Text is made safe for every store once, here (``geo.text.safe``).
+
+A file (or a record of one) that cannot be read is reported with its file and line and
+skipped; the rest go in. The store is ``--db`` if given, else ``$MARSAD_DB``, else
+``var/marsad.gpkg`` under the current folder (git-ignored); a ``postgresql://`` URL selects
+PostGIS. The exit code is 0 when every record went in (or was already stored), 3 when some
+were skipped and the rest went in, and 1 when no article at all could be read.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import inspect
-import json
 import logging
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from geo.errors import GeoError, InputError
 from geo.models import Article
-from geo.text.normalize import normalize
+from geo.text.files import decode_text
+from geo.text.reports import (  # noqa: F401 - article_id, make_article and Skipped are ingest's API too
+    MAX_CHARS, SUFFIXES, BadInput, ReadOptions, Skipped, article_id, articles_in, make_article, parse_date)
+from geo.text.safe import safe_text
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_DB = Path("var") / "marsad.gpkg"
-SUFFIXES = frozenset({".txt", ".html", ".htm", ".json", ".jsonl"})
-_SNIFF_BYTES = 8192
-_TITLE_CHARS = 200
-
-
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    """Something that was not ingested: a file, or one record of a file, and why."""
-
-    source: str
-    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +62,7 @@ class IngestSummary:
     events_written: int = 0
     mentions_written: int = 0
     skipped: tuple[Skipped, ...] = ()
+    decoded: tuple[tuple[str, str], ...] = ()   # (file, encoding) for files not in UTF-8
 
     @property
     def articles_read(self) -> int:
@@ -83,6 +78,7 @@ class IngestSummary:
             f"skipped: {len(self.skipped)}",
         ]
         lines += [f"  {s.source}: {s.reason}" for s in self.skipped]
+        lines += [f"read as {encoding}: {source}" for source, encoding in self.decoded]
         return "\n".join(lines)
 
 
@@ -96,6 +92,7 @@ class _Tally:
     events_written: int = 0
     mentions_written: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    decoded: list[tuple[str, str]] = field(default_factory=list)
 
     def skip(self, source: str, reason: str) -> None:
         logger.warning("skipped %s: %s", source, reason)
@@ -103,41 +100,8 @@ class _Tally:
 
     def freeze(self) -> IngestSummary:
         return IngestSummary(self.files_read, self.articles_new, self.articles_existing,
-                             self.events_written, self.mentions_written, tuple(self.skipped))
-
-
-class _BadInput(Exception):
-    """A file or record that cannot be ingested; the message is the reason shown."""
-
-
-def article_id(text: str) -> str:
-    """The id of a report: sha256 hex digest of its normalized text.
-
-    Examples
-    --------
-    >>> article_id("بني  وليد") == article_id("بنى وليد")
-    True
-    """
-    return hashlib.sha256(normalize(text).encode("utf-8")).hexdigest()
-
-
-def make_article(text: str, *, title: str = "", outlet: str = "", url: str = "",
-                 published: dt.date | None = None) -> Article:
-    """An Article for ``text``, with its id and the ingestion time.
-
-    Raises
-    ------
-    InputError
-        When the text is empty once normalized.
-    """
-    normalized = normalize(text) if isinstance(text, str) else ""   # once: ~1.4 ms on a report
-    if not normalized.strip():
-        raise InputError(f"an article needs some text, got {text[:40] if isinstance(text, str) else text!r}")
-    if not title:
-        title = next((line.strip() for line in text.splitlines() if line.strip()), "")[:_TITLE_CHARS]
-    digest = hashlib.sha256(normalized.encode("utf-8")).hexdigest()
-    return Article(id=digest, text=text, title=title, outlet=outlet, url=url,
-                   published=published, ingested_at=dt.datetime.now(dt.timezone.utc))
+                             self.events_written, self.mentions_written, tuple(self.skipped),
+                             tuple(self.decoded))
 
 
 # --------------------------------------------------------------------------- the pipeline
@@ -274,144 +238,27 @@ _GAZETTEERS: dict[tuple, object] = {}
 # --------------------------------------------------------------------------- reading files
 
 def _expand(paths: Iterable[str | Path], tally: _Tally) -> list[Path]:
-    """The files to read: given files as they are, folders searched for known suffixes."""
+    """The files to read: given files as they are, folders searched for known suffixes.
+
+    A named path that is not a regular file but can be read (a FIFO, ``<(zcat reports.jsonl.gz)``)
+    is read as a stream; a folder's FIFOs and devices are left alone.
+    """
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
-        elif path.is_file():
+        elif path.exists():
             files.append(path)
         else:
             tally.skip(str(path), "no such file or folder")
     return files
 
 
-def _decode(data: bytes) -> str:
-    if b"\x00" in data[:_SNIFF_BYTES]:
-        raise _BadInput("binary file, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _BadInput(f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
-
-
-def _date(value: object, *, what: str) -> dt.date | None:
-    """A publication date from 'YYYY-MM-DD' (or an ISO timestamp); None for empty."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            pass
-    raise _BadInput(f"{what} must be YYYY-MM-DD, got {value!r}")
-
-
-@dataclass(frozen=True, slots=True)
-class _Defaults:
-    outlet: str = ""
-    url: str = ""
-    published: dt.date | None = None
-
-
-def _record_article(record: object, defaults: _Defaults) -> Article:
-    """An Article from one JSON object; its own fields win over the defaults."""
-    if not isinstance(record, dict):
-        raise _BadInput(f"expected a JSON object, got {type(record).__name__}")
-    text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise _BadInput("missing or empty 'text'")
-    strings = {}
-    for key in ("title", "outlet", "url"):
-        value = record.get(key) or ""
-        if not isinstance(value, str):
-            raise _BadInput(f"'{key}' must be a string, got {value!r}")
-        strings[key] = value.strip()
-    published = _date(record.get("published"), what="'published'") or defaults.published
-    try:
-        return make_article(text, title=strings["title"], outlet=strings["outlet"] or defaults.outlet,
-                            url=strings["url"] or defaults.url, published=published)
-    except InputError as exc:
-        raise _BadInput(str(exc)) from None
-
-
-def _html_article(data: bytes, defaults: _Defaults) -> Article:
-    import trafilatura
-
-    if b"\x00" in data[:_SNIFF_BYTES]:
-        raise _BadInput("binary file, not HTML")
-    # bytes, so trafilatura honours the page's own charset (Arabic sites still use windows-1256)
-    doc = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False,
-                                      include_tables=False)
-    text = doc.text if doc is not None else None
-    if not text or not text.strip():
-        raise _BadInput("no main text found in the page")
-    published = defaults.published
-    if published is None and doc.date:
-        try:
-            published = _date(doc.date, what="the page's date")
-        except _BadInput:
-            logger.warning("ignored the page's date %r", doc.date)
-    try:
-        return make_article(text, title=(doc.title or "").strip(),
-                            outlet=defaults.outlet or (doc.sitename or "").strip(),
-                            url=defaults.url or (doc.url or "").strip(), published=published)
-    except InputError as exc:
-        raise _BadInput(str(exc)) from None
-
-
-def _articles_in(path: Path, defaults: _Defaults) -> Iterator[Article | Skipped]:
-    """The articles of one file, and a Skipped for each bad record; _BadInput for a bad file."""
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise _BadInput(f"unsupported file type {suffix or '(none)'!r}; expected one of {sorted(SUFFIXES)}")
-    if suffix == ".jsonl":
-        yield from _jsonl_articles(path, defaults)
-        return
-    data = path.read_bytes()
-    if suffix in (".html", ".htm"):
-        yield _html_article(data, defaults)
-    elif suffix == ".txt":
-        text = _decode(data)
-        try:
-            yield make_article(text, outlet=defaults.outlet, url=defaults.url, published=defaults.published)
-        except InputError:
-            raise _BadInput("empty text") from None
-    else:
-        try:
-            value = json.loads(_decode(data))
-        except json.JSONDecodeError as exc:
-            raise _BadInput(f"bad JSON: {exc}") from None
-        records = value if isinstance(value, list) else [value]
-        for n, record in enumerate(records):
-            try:
-                yield _record_article(record, defaults)
-            except _BadInput as exc:
-                yield Skipped(f"{path}[{n}]", str(exc))
-
-
-def _jsonl_articles(path: Path, defaults: _Defaults) -> Iterator[Article | Skipped]:
-    """One article per line, read line by line so memory stays flat on big files."""
-    with path.open("rb") as f:
-        head = f.read(_SNIFF_BYTES)
-        if b"\x00" in head:
-            raise _BadInput("binary file, not JSON lines")
-        f.seek(0)
-        for n, raw in enumerate(f, start=1):
-            if not raw.strip():
-                continue
-            try:
-                yield _record_article(json.loads(_decode(raw)), defaults)
-            except json.JSONDecodeError as exc:
-                yield Skipped(f"{path}:{n}", f"bad JSON line: {exc}")
-            except _BadInput as exc:
-                yield Skipped(f"{path}:{n}", str(exc))
-
-
 def ingest_paths(paths: Sequence[str | Path], *, store, outlet: str | None = None,
                  url: str | None = None, published: dt.date | str | None = None,
-                 progress: bool = True, gazetteer=None) -> IngestSummary:
+                 progress: bool = True, gazetteer=None, encoding: str | None = None,
+                 max_chars: int = MAX_CHARS, on_progress=None) -> IngestSummary:
     """Ingest files and folders of reports into ``store``.
 
     Parameters
@@ -424,10 +271,16 @@ def ingest_paths(paths: Sequence[str | Path], *, store, outlet: str | None = Non
     published : date or 'YYYY-MM-DD', optional
         The publication date, on the same terms.
     progress : bool, default True
-        Show a tqdm progress bar on stderr.
+        Show a tqdm progress bar on stderr (it moves by the bytes read, within a file too).
     gazetteer : Gazetteer, optional
         Loaded once (the shipped one) when not given; the store's added places and aliases
         are used with it.
+    encoding : str, optional
+        The text files' encoding; guessed per file when not given (``geo.text.files``).
+    max_chars : int, default MAX_CHARS
+        A longer report is skipped with the reason.
+    on_progress : callable, optional
+        ``on_progress(bytes_done, bytes_total)`` after every record (the app's progress bar).
 
     Returns
     -------
@@ -438,7 +291,7 @@ def ingest_paths(paths: Sequence[str | Path], *, store, outlet: str | None = Non
     Raises
     ------
     InputError
-        For a malformed ``published``.
+        For a malformed ``published`` or an unknown ``encoding``.
     StorageError
         When the store fails; articles written before stay intact.
 
@@ -451,21 +304,33 @@ def ingest_paths(paths: Sequence[str | Path], *, store, outlet: str | None = Non
         published = published.date()
     elif not isinstance(published, dt.date):
         try:
-            published = _date(published, what="published")
-        except _BadInput as exc:
+            published = parse_date(published, what="published")
+        except BadInput as exc:
             raise InputError(str(exc)) from None
-    defaults = _Defaults(outlet=outlet or "", url=url or "", published=published)
+    if encoding:
+        decode_text(b"", encoding)   # an unknown name fails here, once, not on every file
+    tally = _Tally()
+    options = ReadOptions(outlet=safe_text(outlet or ""), url=safe_text(url or ""), published=published,
+                          encoding=encoding, max_chars=max_chars, decoded=tally.decoded)
     gazetteer = store_gazetteer(store, gazetteer)   # the analysts' places and aliases included
     from tqdm import tqdm
 
-
-    tally = _Tally()
     files = _expand(paths, tally)
+    sizes = [_size(path) for path in files]
+    total = sum(sizes)
     writer = _Writer(store, tally)
-    bar = tqdm(files, unit="file", file=sys.stderr, disable=not progress, dynamic_ncols=True)
-    for path in bar:
+    bar = tqdm(total=total, unit="B", unit_scale=True, file=sys.stderr, disable=not progress,
+               dynamic_ncols=True)
+    done = 0
+    for path, size in zip(files, sizes):
+        seen = 0
+        bar.set_postfix_str(path.name[-40:], refresh=False)
         try:
-            for item in _articles_in(path, defaults):
+            for item, seen_now in articles_in(path, options):
+                bar.update(max(0, min(seen_now, size or seen_now) - seen))
+                seen = max(seen, min(seen_now, size or seen_now))
+                if on_progress is not None:
+                    on_progress(done + seen, total)
                 if isinstance(item, Skipped):
                     tally.skip(item.source, item.reason)
                     continue
@@ -479,17 +344,25 @@ def ingest_paths(paths: Sequence[str | Path], *, store, outlet: str | None = Non
                     tally.skip(str(path), f"analysis failed: {type(exc).__name__}: {exc}")
                     continue
                 writer.add(item, mentions, events)
-                read = tally.articles_new + tally.articles_existing + len(writer.pending)
-                if progress and read % 50 == 0:
-                    bar.set_postfix(articles=read, refresh=False)
             tally.files_read += 1
-        except _BadInput as exc:
+        except BadInput as exc:
             tally.skip(str(path), str(exc))
         except OSError as exc:
             tally.skip(str(path), f"cannot read: {exc.strerror or exc}")
         writer.flush()   # a file's articles are stored before the next file is read
+        bar.update(max(0, size - seen))
+        done += size
+        if on_progress is not None:
+            on_progress(done, total)
     bar.close()
     return tally.freeze()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size if path.is_file() else 0
+    except OSError:
+        return 0
 
 
 # --------------------------------------------------------------------------- CLI
@@ -520,12 +393,17 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--published", type=_published_arg, metavar="YYYY-MM-DD",
                         help="the publication date")
     parser.add_argument("--gazetteer", help="a gazetteer GeoJSON file (default: the shipped one)")
+    parser.add_argument("--encoding", help="the text files' encoding (default: UTF-8, UTF-16, Windows-1256 "
+                                           "or ISO-8859-6, told apart per file)")
+    parser.add_argument("--max-chars", type=int, default=MAX_CHARS, metavar="N",
+                        help=f"skip a report longer than N characters (default {MAX_CHARS:,})")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The command line: ingest, print the summary, exit 1 only if nothing could be read."""
+    """The command line: ingest, print the summary; exit 0, 3 when some were skipped, 1 when
+    nothing could be read."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     from geo.places.gazetteer import load_gazetteer
@@ -541,7 +419,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         summary = ingest_paths(args.paths, store=store, outlet=args.outlet, url=args.url,
                                published=args.published, progress=not args.no_progress,
-                               gazetteer=gazetteer)
+                               gazetteer=gazetteer, encoding=args.encoding, max_chars=args.max_chars)
     except GeoError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -549,7 +427,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         store.close()
     print(f"store: {db}")
     print(summary.render())
-    return 0 if summary.articles_read else 1
+    if not summary.articles_read:
+        return 1
+    return 3 if summary.skipped else 0
 
 
 if __name__ == "__main__":

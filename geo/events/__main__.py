@@ -17,6 +17,7 @@ from geo.events.output import claim_properties, events_to_geojson
 from geo.models import Article
 from geo.text.files import read_text_arg
 from geo.text.normalize import normalize
+from geo.text.safe import safe_text
 
 
 _PARTIAL_DATE = re.compile(r"\d{4}(?:-\d{2})?")
@@ -42,24 +43,46 @@ def _article(text: str, *, article_id: str | None = None, published=None, outlet
 
 
 def _run_jsonl(stdin, stdout, stderr) -> int:
+    """One output line per good input line; a bad one is named on stderr and the run goes on."""
     bad = 0
-    for n, line in enumerate(stdin, 1):
-        if not line.strip():
+    for n, raw in enumerate(getattr(stdin, "buffer", stdin), 1):
+        if not raw.strip():
             continue
         try:
+            line = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
             row = json.loads(line)
             if not isinstance(row, dict) or not isinstance(row.get("text", ""), str):
                 raise InputError('each line must be a JSON object {"id", "text", "published"}')
-            article = _article(row.get("text") or "", article_id=row.get("id"), published=row.get("published"),
-                               outlet=row.get("outlet", ""), url=row.get("url", ""))
+            article = _article(safe_text(row.get("text") or ""), article_id=row.get("id"),
+                               published=row.get("published"), outlet=_field(row, "outlet"),
+                               url=_field(row, "url"))
             events = extract_events(article)
         except (json.JSONDecodeError, InputError) as exc:
             print(f"line {n}: {exc}", file=stderr)
             bad += 1
             continue
+        except UnicodeDecodeError as exc:
+            print(f"line {n}: not UTF-8 (byte at offset {exc.start})", file=stderr)
+            bad += 1
+            continue
+        except RecursionError:
+            print(f"line {n}: JSON nested too deep", file=stderr)
+            bad += 1
+            continue
+        except Exception as exc:  # noqa: BLE001 - one report's failure must not stop the run
+            print(f"line {n}: analysis failed: {type(exc).__name__}: {exc}", file=stderr)
+            bad += 1
+            continue
         out = claim_properties(events)
-        stdout.write(json.dumps({"id": row.get("id", article.id), "events": out}, ensure_ascii=False) + "\n")
+        rid = row.get("id", article.id)
+        rid = safe_text(rid) if isinstance(rid, str) else rid
+        stdout.write(json.dumps({"id": rid, "events": out}, ensure_ascii=False) + "\n")
     return 1 if bad else 0
+
+
+def _field(row: dict, key: str) -> str:
+    value = row.get(key) or ""
+    return safe_text(value) if isinstance(value, str) else ""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -87,8 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not isinstance(meta, dict) or not isinstance(meta.get("text"), str):
                 raise InputError(f'{args.file!r} must hold an object with a "text" string')
             text = meta["text"]
-        article = _article(text, article_id=meta.get("id"), published=meta.get("published") or args.published,
-                           outlet=meta.get("outlet") or args.outlet, url=meta.get("url") or args.url)
+        article = _article(safe_text(text), article_id=meta.get("id"),
+                           published=meta.get("published") or args.published,
+                           outlet=safe_text(meta.get("outlet") or args.outlet),
+                           url=safe_text(meta.get("url") or args.url))
         json.dump(events_to_geojson(extract_events(article)), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return 0

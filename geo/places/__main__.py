@@ -13,6 +13,7 @@ from geo.places.gazetteer import load_gazetteer
 from geo.places.geoparse import Geoparser, get_parser
 from geo.places.output import geometry_json, mention_properties, mentions_to_geojson
 from geo.text.files import read_text_arg
+from geo.text.safe import safe_text
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"geoparse: {exc}", file=sys.stderr)
         return 2
-    json.dump(mentions_to_geojson(parser.parse(text)), sys.stdout, ensure_ascii=False)
+    json.dump(mentions_to_geojson(parser.parse(safe_text(text))), sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
     return 0
 
@@ -49,13 +50,20 @@ def _run_jsonl(parser: Geoparser) -> int:
             record = json.loads(line.decode("utf-8"))
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                 raise InputError('expected an object with a "text" string')
-        except (UnicodeDecodeError, json.JSONDecodeError, InputError) as exc:
-            print(f"geoparse: line {n}: {exc}", file=sys.stderr)
-            out = {"id": None, "line": n, "error": str(exc)}
+            mentions = parser.parse(safe_text(record["text"]))
+        except (UnicodeDecodeError, json.JSONDecodeError, InputError, RecursionError) as exc:
+            reason = "JSON nested too deep" if isinstance(exc, RecursionError) else str(exc)
+            print(f"geoparse: line {n}: {reason}", file=sys.stderr)
+            out = {"id": None, "line": n, "error": reason}
+            status = 1
+        except Exception as exc:  # noqa: BLE001 - one record's failure must not stop the run
+            reason = f"geoparsing failed: {type(exc).__name__}: {exc}"
+            print(f"geoparse: line {n}: {reason}", file=sys.stderr)
+            out = {"id": None, "line": n, "error": reason}
             status = 1
         else:
-            mentions = parser.parse(record["text"])
-            out = {"id": record.get("id"),
+            record_id = record.get("id")
+            out = {"id": safe_text(record_id) if isinstance(record_id, str) else record_id,
                    "mentions": [{**mention_properties(m), "geometry": geometry_json(m.geometry)} for m in mentions]}
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
     return status

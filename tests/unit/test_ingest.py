@@ -177,7 +177,9 @@ def test_a_folder_is_searched_for_known_files(tmp_path, store, stub_pipeline):
 
 BAD_FILES = [
     ("bin.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file", "binary"),
-    ("latin.txt", "Tripoli café".encode("latin-1"), "not UTF-8 (byte 0xe9 at offset 11)", "not-utf8"),
+    ("greek.txt", "Ελληνικά κείμενα εδώ και εκεί, πολλά λόγια.".encode("iso8859_7") * 5,
+     "not UTF-8 (byte 0xc5 at offset 0), nor UTF-16, Windows-1256 or ISO-8859-6", "no-known-encoding"),
+    ("deep.json", "[" * 100_000 + "]" * 100_000, "bad JSON: nested too deep", "deep-json"),
     ("bad.json", '{"text": "x",', "bad JSON", "bad-json"),
     ("empty.txt", "  \n", "empty text", "empty-text"),
     ("notext.json", '{"title": "t"}', "missing or empty 'text'", "json-without-text"),
@@ -284,11 +286,12 @@ def test_cli_ingests_and_prints_a_summary(tmp_path, stub_pipeline, capsys, monke
     code = ingest.main([*map(str, files), "--db", str(db), "--outlet", "الوسط",
                         "--gazetteer", str(SMALL_GAZETTEER)])
     out, err = capsys.readouterr()
-    assert code == 0
+    assert code == 3   # some skipped, the rest stored
     assert "articles: 2 new, 0 already stored" in out
     assert "events written: 2" in out
     assert f"{tmp_path / 'b.bin.txt'}: binary file, not text" in out
-    assert "file" in err                                  # the progress bar is on stderr
+    total = sum(f.stat().st_size for f in files)
+    assert f"{total}/{total}" in err                      # the progress bar, by bytes, on stderr
     assert not (tmp_path / "from-env.gpkg").exists()      # --db beat MARSAD_DB
     with GeoPackageStore(db) as s:
         assert s.articles()["outlet"].tolist() == ["الوسط", "الوسط"]
@@ -305,7 +308,7 @@ def test_cli_uses_marsad_db_when_no_flag(tmp_path, stub_pipeline, capsys, monkey
 
 
 def test_cli_exits_non_zero_when_nothing_could_be_read(tmp_path, stub_pipeline, capsys):
-    bad = _write(tmp_path / "bad.txt", b"\xff\xfe\x00\x00")
+    bad = _write(tmp_path / "bad.txt", b"\x00\x01\x02\xff")
     code = ingest.main([str(bad), "--db", str(tmp_path / "x.gpkg"), "--no-progress",
                         "--gazetteer", str(SMALL_GAZETTEER)])
     assert code == 1

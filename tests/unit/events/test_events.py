@@ -224,7 +224,8 @@ def test_geojson_properties():
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(None, "no such file"), (b"\x00\x01\x02", "binary"), ("نص".encode("cp1256"), "not UTF-8")],
+    [(None, "no such file"), (b"\x00\x01\x02", "binary"),
+     ("Ελληνικά κείμενα εδώ και εκεί, πολλά λόγια.".encode("iso8859_7") * 5, "not UTF-8")],
     ids=["missing", "binary", "not-utf8"],
 )
 def test_cli_rejects_bad_input(tmp_path, capsys, content, message):

@@ -168,7 +168,7 @@ def test_cli_jsonl():
 
 
 @pytest.mark.parametrize("content, message", [
-    (None, "no such file"), (b"\x00\x01\x02binary", "binary"), (b"\xff\xfe\xfa not utf8", "not UTF-8"),
+    (None, "no such file"), (b"\x00\x01\x02binary", "binary"), ("Ελληνικά κείμενα εδώ και εκεί, πολλά λόγια.".encode("iso8859_7") * 5, "not UTF-8"),
 ], ids=["missing", "binary", "latin1"])
 def test_cli_bad_input(tmp_path, content, message):
     f = tmp_path / "bad.txt"
