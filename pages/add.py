@@ -73,14 +73,23 @@ def _upload(ctx: ui.Context) -> None:
             path = Path(tmp) / str(done) / Path(upload.name).name
             path.parent.mkdir()
             path.write_bytes(upload.getvalue())
+            shown = [0.0]
+
+            def moved(read: int, total: int, done=done, name=upload.name, shown=shown) -> None:
+                share = read / total if total else 1.0   # within the file, by its bytes
+                if share - shown[0] >= 0.01 or share == 1.0:   # a message per percent, not per record
+                    shown[0] = share
+                    bar.progress((done - 1 + share) / len(files), text=f"Reading {name} ({done} of {len(files)})")
+
             try:
                 summary = ingest_paths([path], store=ctx.store, progress=False,
-                                       gazetteer=ctx.gazetteer)
+                                       gazetteer=ctx.gazetteer, on_progress=moved)
             except GeoError as exc:
                 rows.append({"file": upload.name, "result": "not read", "added": 0, "already there": 0,
                              "events": 0, "why": str(exc)})
                 continue
-            reasons = "; ".join(s.reason for s in summary.skipped)
+            reasons = "; ".join([s.reason for s in summary.skipped]
+                                + [f"read as {encoding}" for _, encoding in summary.decoded])
             result = ("added" if summary.articles_new else "already there" if summary.articles_existing
                       else "skipped")
             rows.append({"file": upload.name, "result": result, "added": summary.articles_new,
