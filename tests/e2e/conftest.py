@@ -56,12 +56,13 @@ def _serve(store: Path, log: Path, *, flags: dict | None = None, env: dict | Non
     """Run the app on ``store`` on a free port; yield its URL once /_stcore/health answers.
 
     ``flags`` adds or overrides ``streamlit run`` options (a None value leaves one out, so
-    .streamlit/config.toml decides); ``env`` adds environment variables.
+    .streamlit/config.toml decides; a ``server.port`` chosen beforehand is kept); ``env`` adds
+    environment variables.
     """
-    port = _free_port()
     env = {**os.environ, "MARSAD_DB": str(store), "PYTHONUNBUFFERED": "1", **(env or {})}
-    options = {"server.headless": "true", "server.port": str(port), "server.address": "127.0.0.1",
+    options = {"server.headless": "true", "server.port": str(_free_port()), "server.address": "127.0.0.1",
                "server.fileWatcherType": "none", "browser.gatherUsageStats": "false", **(flags or {})}
+    port = int(options["server.port"])
     with log.open("w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", script,
@@ -92,6 +93,12 @@ def _serve(store: Path, log: Path, *, flags: dict | None = None, env: dict | Non
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def free_port():
+    """``_free_port`` itself, for a server whose URL must be known before it starts."""
+    return _free_port
 
 
 @pytest.fixture(scope="session")
