@@ -306,10 +306,13 @@ class Geoparser:
 
     # -- disambiguation ----------------------------------------------------
 
-    def _context(self, matches: Sequence[Match]) -> tuple[set[str], list[tuple[int, Place]], Counter]:
-        """Countries the text names (and how often), and the places it names without ambiguity."""
+    def _context(self, matches: Sequence[Match]) -> tuple[set[str], tuple[dict, Counter, dict], Counter]:
+        """Countries the text names (and how often), and the places it names without ambiguity:
+        (each anchor place by id, how often it is named, which anchor a match start names)."""
         counts: Counter = Counter()
-        anchors: list[Place] = []
+        by_id: dict[str, Place] = {}
+        named: Counter = Counter()
+        at: dict[int, str] = {}
         for m in matches:
             places = [self.gazetteer.get(i) for i in m.ids]
             places = [p for p in places if p is not None]
@@ -318,13 +321,15 @@ class Geoparser:
                 if place.kind == "country":
                     counts[place.country] += 1
                 elif place.kind not in AREA_KINDS:
-                    anchors.append((m.start, place))
+                    by_id.setdefault(place.id, place)
+                    named[place.id] += 1
+                    at[m.start] = place.id
             else:
                 # «تونس», «الجزائر», «الكويت»: the country and its capital share the name; either way
                 # the text names that country.
                 for country in {p.country for p in places if p.kind == "country"}:
                     counts[country] += 1
-        return set(counts), anchors, counts
+        return set(counts), (by_id, named, at), counts
 
     def _choose(self, m: Match, q: _Qualified, context) -> tuple[Place | None, float]:
         """The best candidate and a confidence in [0, 1]; None when it is a coin toss."""
@@ -345,7 +350,12 @@ class Geoparser:
             return None, 0.0
         if len(places) == 1:
             return places[0], 0.9 if places[0].country in countries | {_DEFAULT_COUNTRY} else 0.75
-        others = [a for start, a in anchors if start != m.start]
+        # Each anchor place once (a long report names Sirte hundreds of times): only the nearest
+        # one scores, so repeats would add cost, not evidence. This mention's own occurrence is
+        # no anchor for itself, but the same place named elsewhere is.
+        places_, count, at = anchors
+        own = at.get(m.start)
+        others = [a for pid, a in places_.items() if count[pid] > (pid == own)]
         scored = sorted(((self._score(p, q, countries, others), p) for p in places),
                         key=lambda sp: sp[0], reverse=True)
         (best, top), (second, runner) = scored[0], scored[1]
