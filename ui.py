@@ -1,7 +1,7 @@
 """The one non-page module that imports streamlit: cached loaders, the shared sidebar, renderers.
 
 ``context()`` is what every page starts with: the store (with the sample reports
-ingested on first start), the gazetteer, the filters read from the sidebar (and
+ingested when this start created it), the gazetteer, the filters read from the sidebar (and
 kept in the URL's query parameters) and the matching events. ``app.py`` builds it
 once per run before the page runs; a page run on its own (AppTest) builds it itself.
 """
@@ -26,7 +26,7 @@ from geo import filters as gf
 from geo.maps.style import modality_label
 from geo.errors import GeoError
 from geo.models import Place
-from geo.store import GeoPackageStore, open_store
+from geo.store import open_store
 
 logger = logging.getLogger(__name__)
 
@@ -83,10 +83,16 @@ def load_gazetteer():
     return load()
 
 
+# Stores this process created (a GeoPackage path with no file yet): only these get the samples.
+_NEW_STORES: set[str] = set()
+
+
 @st.cache_resource(show_spinner="Opening the event store…")
 def open_event_store(path: str):
     """Open the store once per process (a GeoPackage file is created when missing)."""
     if "://" not in path:
+        if not Path(path).exists():
+            _NEW_STORES.add(path)
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     return open_store(path)
 
@@ -101,26 +107,40 @@ def _report_texts(path: str, n_articles: int, _store) -> dict[str, str]:
     return gf.normalized_texts(_store.articles(with_text=True))
 
 
-def ensure_sample_store(store) -> int:
-    """First start: ingest data/samples/ into an empty embedded store; returns its events.
+def samples_wanted(path: str, environ=None) -> bool:
+    """Whether this start loads the sample reports: into a store this process has just created,
+    or when ``MARSAD_SAMPLES=1`` asks; never into a store that already existed otherwise."""
+    environ = os.environ if environ is None else environ
+    return path in _NEW_STORES or environ.get("MARSAD_SAMPLES") == "1"
 
-    A team's PostGIS server is never filled with samples.
 
-    Not cached, so the progress bar is not replayed; re-ingesting a report is a
-    no-op (its id is the hash of its text), so two first sessions cannot double it.
+def load_samples(store, *, first_start: bool = True) -> int:
+    """Ingest data/samples/ into ``store`` with a progress bar; returns the articles added.
+
+    Not cached, so the progress bar is not replayed; re-ingesting a report is a no-op (its id
+    is the hash of its text), so two first sessions cannot double it.
     """
     paths = sorted(SAMPLES_DIR.glob("*.json")) if SAMPLES_DIR.is_dir() else []
-    if not paths or not isinstance(store, GeoPackageStore) or store.stats().events:
-        return 0
     from geo.ingest import ingest_paths
     gazetteer = load_gazetteer()
-    bar = st.progress(0.0, text="First start: reading the sample reports into the store…")
+    what = "First start: " if first_start else ""
+    bar = st.progress(0.0, text=f"{what}reading the sample reports into the store…")
+    added = 0
     for done, path in enumerate(paths, 1):
         summary = ingest_paths([path], store=store, progress=False, gazetteer=gazetteer)
-        logger.info("sample %s: %s", path.name, summary)
-        bar.progress(done / len(paths), text=f"First start: sample report {done} of {len(paths)}")
+        added += summary.articles_new
+        logger.info("sample %s: %s", path.name, summary.render().replace("\n", "; "))
+        bar.progress(done / len(paths), text=f"{what}sample report {done} of {len(paths)}")
     bar.empty()
-    return store.stats().events
+    return added
+
+
+def ensure_sample_store(store, path: str) -> int:
+    """First start on a new store (or ``MARSAD_SAMPLES=1``): the samples go in; returns articles added."""
+    if not samples_wanted(path) or not SAMPLES_DIR.is_dir():
+        return 0
+    _NEW_STORES.discard(path)
+    return load_samples(store)
 
 
 @st.cache_resource(show_spinner=False)
@@ -265,7 +285,7 @@ def build_context() -> Context:
         st.stop()
     path = store_path()
     store = open_event_store(path)
-    ensure_sample_store(store)
+    ensure_sample_store(store, path)
     gazetteer = load_gazetteer()
     options = gf.filter_options(store.read())
     if "f_denied" not in st.session_state:

@@ -12,8 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from pathlib import Path
+
 from geo.ingest import _BATCH, _ingest, analyse, make_article, store_gazetteer
 from geo.models import Article
+from geo.text.reports import ReadOptions, articles_in
 from geo.text.normalize import normalize
 
 
@@ -61,3 +64,17 @@ def add_text(store, text: str, *, title: str = "", outlet: str = "", url: str = 
                            published=published)
     new, _, events = _ingest(store, article, store_gazetteer(store, gazetteer))
     return article, new, events
+
+
+def sample_ids(folder: str | Path) -> list[str]:
+    """The article ids of the sample reports in ``folder`` (an id is the hash of the text, so a
+    store holds a sample exactly when it holds one of these)."""
+    ids = []
+    for path in sorted(Path(folder).glob("*.json")):
+        ids += [item.id for item, _ in articles_in(path, ReadOptions()) if isinstance(item, Article)]
+    return ids
+
+
+def remove_samples(store, folder: str | Path, *, who: str) -> int:
+    """Delete the sample reports (with their events) from ``store``; returns how many there were."""
+    return store.delete_articles(sample_ids(folder), who=who, note="the sample reports removed")

@@ -12,6 +12,7 @@ import streamlit as st
 import ui
 from geo.analyst import add_text
 from geo.errors import GeoError
+from geo.analyst import remove_samples, sample_ids
 from geo.ingest import SUFFIXES, ingest_paths
 
 MAX_MB = 200   # Streamlit's own upload limit (server.maxUploadSize)
@@ -113,6 +114,33 @@ def _upload_report() -> None:
                  column_config={"why": st.column_config.TextColumn("Why", width="large")})
 
 
+def _samples(ctx: ui.Context) -> None:
+    """The fictional sample reports: how many are in this store, and one action to remove them
+    (or to load them into a store that has none)."""
+    ids = set(sample_ids(ui.SAMPLES_DIR)) if ui.SAMPLES_DIR.is_dir() else set()
+    if not ids:
+        return
+    present = ids & set(ctx.store.articles()["id"])
+    with st.expander(f"Sample reports: {len(present)} of {len(ids)} in this store", icon=":material/science:"):
+        st.caption("The samples are fictional reports the Marsad team wrote to show the tool at work; "
+                   "they are loaded only into a store created on a first start.")
+        if present and ui.may("delete"):
+            if not ui.analyst():
+                st.info("Type your name in the sidebar first: the audit log records who removed them.")
+            elif st.button(f"Remove the {len(present)} sample reports and their events", key="samples_remove",
+                           icon=":material/delete:"):
+                removed = remove_samples(ctx.store, ui.SAMPLES_DIR, who=ui.analyst())
+                st.session_state["samples_message"] = f"Removed {removed} sample reports."
+                st.rerun()
+        elif not present and ui.may("add") and st.button("Load the sample reports", key="samples_load",
+                                                          icon=":material/science:"):
+            added = ui.load_samples(ctx.store, first_start=False)
+            st.session_state["samples_message"] = f"Loaded {added} sample reports."
+            st.rerun()
+        if message := st.session_state.pop("samples_message", None):
+            st.success(message)
+
+
 def main() -> None:
     ctx = ui.context()
     ui.refuse_unless("add")
@@ -124,6 +152,8 @@ def main() -> None:
     st.divider()
     _upload(ctx)
     _upload_report()
+    st.divider()
+    _samples(ctx)
 
 
 main()

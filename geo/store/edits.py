@@ -195,6 +195,26 @@ def touched_ids(sql: Sql, article_id: str) -> set[str]:
     return {r[0] for r in rows}
 
 
+def delete_articles(sql: Sql, article_ids: Sequence[str], *, who: str, note: str = "") -> int:
+    """Delete articles with their mentions and events, an audit row for each; returns how many
+    articles there were. The analyst's places and the earlier audit rows stay."""
+    who = _who(who)
+    ids = list(dict.fromkeys(article_ids))
+    if not ids:
+        return 0
+    found = sql.rows(f"SELECT id, title FROM {sql.table('articles')} WHERE id IN ({sql.marks(len(ids))})", ids)
+    if not found:
+        return 0
+    present = [row[0] for row in found]
+    marks = sql.marks(len(present))
+    for table in ("events", "mentions", "articles"):
+        column = "id" if table == "articles" else "article_id"
+        sql.rows(f"DELETE FROM {sql.table(table)} WHERE {column} IN ({marks})", present)
+    _insert_audit(sql, [_audit_row(sql, who, "article", aid, aid, "deleted", title or "", "", note)
+                        for aid, title in found])
+    return len(present)
+
+
 def check_place(place: Place) -> None:
     if not isinstance(place, Place):
         raise InputError(f"expected a Place, got {type(place).__name__!r}")

@@ -497,6 +497,12 @@ class GeoPackageStore(Closing):
         return edits.audit_frame(self._query(
             f"SELECT {', '.join(edits.AUDIT_COLUMNS)} FROM edits {where} ORDER BY fid", params))
 
+    def delete_articles(self, article_ids: Sequence[str], *, who: str, note: str = "") -> int:
+        """Delete articles, their mentions and events in one transaction, with an audit row each
+        (``geo.store.edits.delete_articles``). Returns the number of articles deleted."""
+        return self._transaction(lambda conn: edits.delete_articles(self._sql(conn), article_ids,
+                                                                    who=who, note=note))
+
     def replace_analysis(self, article_id: str, mentions: Sequence[Mention], events: Sequence[Event]) -> int:
         """Store a re-extraction of a stored article: new mentions, and new events except where an
         analyst reviewed or corrected one (their events stay as they are). Returns events written."""

@@ -366,6 +366,11 @@ class PostGISStore(Closing):
         return edits.audit_frame([tuple(iso_datetime(v) if isinstance(v, dt.datetime) else v for v in r)
                                   for r in rows])
 
+    def delete_articles(self, article_ids: Sequence[str], *, who: str, note: str = "") -> int:
+        """Same contract as ``GeoPackageStore.delete_articles``."""
+        return self._transaction(lambda cur: edits.delete_articles(self._sql(cur), article_ids,
+                                                                   who=who, note=note))
+
     def replace_analysis(self, article_id: str, mentions: Sequence[Mention], events: Sequence[Event]) -> int:
         """Same contract as ``GeoPackageStore.replace_analysis``."""
         check_events(events, article_id)

@@ -18,9 +18,10 @@ PARAGRAPH = "\n".join(
 def _seconds(chars: int, gazetteer) -> float:
     text = "\n\n".join([PARAGRAPH] * (chars // len(PARAGRAPH) + 1))[:chars]
     article = make_article(text)
-    start = time.perf_counter()
+    # CPU seconds of this process: what the text costs, whatever else the shared machine runs
+    start = time.process_time()
     analyse(article, gazetteer=gazetteer)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def test_a_5_mb_report_costs_about_ten_times_a_half_megabyte_one():

@@ -157,3 +157,23 @@ def test_articles_by_id(event_store, store_corpus):
     frame = event_store.articles(with_text=True, ids=[wanted])
     assert list(frame["id"]) == [wanted] and frame.iloc[0]["text"] == store_corpus[1][0].text
     assert event_store.articles(ids=[]).empty
+
+
+def test_articles_are_deleted_with_their_events_and_mentions_and_audited(event_store, store_corpus):
+    _fill(event_store, store_corpus)
+    gone, kept = store_corpus[0][0], store_corpus[1][0]
+    before = event_store.stats()
+    assert event_store.delete_articles([gone.id, "no-such-id", gone.id], who="Amal", note="samples out") == 1
+    after = event_store.stats()
+    assert after.articles == before.articles - 1
+    assert set(event_store.articles()["id"]) == {a.id for a, _, _ in store_corpus} - {gone.id}
+    everything = event_store.read(review=["auto", "confirmed", "rejected"], include_repeats=True)
+    assert gone.id not in set(everything["article_id"]) and kept.id in set(everything["article_id"])
+    assert event_store.mentions(gone.id).empty and not event_store.has_article(gone.id)
+    log = event_store.audit(target_id=gone.id)
+    assert log[["who", "target", "field", "old_value", "note"]].values.tolist() == [
+        ["Amal", "article", "deleted", gone.title, "samples out"]]
+    assert event_store.delete_articles([gone.id], who="Amal") == 0
+    with pytest.raises(InputError, match="name"):
+        event_store.delete_articles([kept.id], who=" ")
+    assert event_store.has_article(kept.id)
