@@ -29,6 +29,7 @@ USERS = {
     "admin@example.org": ("Amal Admin", "admin"),
 }
 STRANGER = "stranger@example.org"   # the provider signs them in; the app's roles do not list them
+WAIT_MS = 30_000   # a busy machine can take a while to draw the whole sidebar after a sign-in
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +89,7 @@ def _sign_in(page: Page, url: str, provider: str, email: str) -> None:
     page.get_by_placeholder("sub").fill(email)
     page.get_by_role("button", name="Authorize").click()
     page.wait_for_url(f"{url}/**")
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=WAIT_MS)
     _wait_idle(page)
 
 
@@ -109,7 +110,7 @@ def _assert_no_data(page: Page) -> None:
 def test_signed_out_users_see_a_sign_in_button_and_no_data(login_app, page, path):
     url, _ = login_app
     page.goto(url + path)
-    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=WAIT_MS)
     _wait_idle(page)
     _assert_no_data(page)
     assert not any(link in {"Map", "Events", "Review"} for link in _nav_links(page))
@@ -118,20 +119,21 @@ def test_signed_out_users_see_a_sign_in_button_and_no_data(login_app, page, path
 def test_an_address_not_on_the_list_is_refused(login_app, oidc_provider, page):
     url, _ = login_app
     _sign_in(page, url, oidc_provider, STRANGER)
-    expect(page.get_by_text(f"{STRANGER} may not use this server")).to_be_visible()
+    expect(page.get_by_text(f"{STRANGER} may not use this server")).to_be_visible(timeout=WAIT_MS)
     _assert_no_data(page)
 
 
 def test_a_viewer_sees_the_events_but_cannot_review(login_app, oidc_provider, page):
     url, _ = login_app
     _sign_in(page, url, oidc_provider, "viewer@example.org")
-    expect(page.get_by_test_id("stSidebar").get_by_text("Signed in as viewer@example.org · viewer")).to_be_visible()
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text("Signed in as viewer@example.org · viewer")).to_be_visible(timeout=WAIT_MS)
     assert _count(page) > 0
     _map(page)
     links = _nav_links(page)
     assert {"Map", "Events", "Sources", "Report"} <= set(links)
     assert not {"Review", "Add reports", "Gazetteer"} & set(links), links
-    assert "Store:" not in page.get_by_test_id("stSidebar").inner_text()
+    assert "Store:" not in sidebar.inner_text()
     # A link straight to the review page does not open it either.
     page.goto(f"{url}/review")
     _wait_idle(page)
@@ -143,7 +145,7 @@ def test_an_admin_gets_the_gazetteer_and_the_stores_path(login_app, oidc_provide
     url, store = login_app
     _sign_in(page, url, oidc_provider, "admin@example.org")
     assert {"Review", "Add reports", "Gazetteer"} <= set(_nav_links(page))
-    expect(page.get_by_test_id("stSidebar").get_by_text(f"Store: {store}")).to_be_visible()
+    expect(page.get_by_test_id("stSidebar").get_by_text(f"Store: {store}")).to_be_visible(timeout=WAIT_MS)
 
 
 def test_an_analysts_review_carries_their_identity_into_the_audit_log(login_app, oidc_provider, page):
@@ -162,7 +164,7 @@ def test_an_analysts_review_carries_their_identity_into_the_audit_log(login_app,
         _wait_idle(page)
         page.get_by_label("Note for a confirm or reject").fill("not this town")
         page.get_by_role("button", name="Reject").click()
-        expect(page.get_by_text("Saved: review")).to_be_visible()
+        expect(page.get_by_text("Saved: review")).to_be_visible(timeout=WAIT_MS)
         log = store.audit(target_id=event_id)
         assert list(log["who"]) == ["analyst@example.org"]
         assert list(log["new_value"]) == ["rejected"] and list(log["note"]) == ["not this town"]
