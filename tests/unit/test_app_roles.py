@@ -78,6 +78,19 @@ def test_an_unlisted_address_is_refused(store_path, monkeypatch):
     assert not _shows_data(at)
 
 
+def test_a_misspelt_role_refuses_everyone_without_an_error_on_screen(store_path, monkeypatch):
+    monkeypatch.setenv("MARSAD_DB", str(store_path))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.secrets["auth"] = AUTH
+    at.secrets["marsad"] = {"roles": {"admin@example.org": "superuser"}}
+    at.user = {"is_logged_in": True, "email": "admin@example.org"}
+    at.run()
+    assert not at.exception
+    assert "may not use this server" in at.warning[0].value
+    assert not _shows_data(at)
+
+
 @pytest.mark.parametrize(("email", "pages"), [
     ("viewer@example.org", {"map", "events", "sources", "report"}),
     ("analyst@example.org", {"map", "events", "sources", "report", "review", "add"}),
