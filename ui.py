@@ -295,6 +295,8 @@ def build_context() -> Context:
         count_slot = st.empty()
         filters, place = _sidebar(gazetteer, options)
         _who_box()
+        if read_only():
+            st.caption(":material/lock: Read-only store: browse and export; changes cannot be saved.")
         if may("store"):
             st.caption(f"Store: `{shown_store(path)}`")
     notes = st.session_state.get("link_notes") or []
@@ -595,9 +597,18 @@ def role() -> str | None:
     return access.role_of(st.user.get("email"))
 
 
+_WRITES = frozenset({"review", "add", "gazetteer", "delete"})
+
+
+def read_only() -> bool:
+    """Whether the store cannot be written (a GeoPackage on read-only media)."""
+    return bool(getattr(open_event_store(store_path()), "read_only", False))
+
+
 def may(action: str) -> bool:
-    """Whether the user may do an action (``auth.ACTIONS``: review, add, gazetteer, delete, store)."""
-    return auth.may(role(), action)
+    """Whether the user may do an action (``auth.ACTIONS``: review, add, gazetteer, delete, store);
+    nobody writes to a read-only store."""
+    return auth.may(role(), action) and not (action in _WRITES and read_only())
 
 
 def sign_in() -> None:
@@ -615,7 +626,11 @@ def sign_in() -> None:
 def refuse_unless(action: str) -> None:
     """A page's first line: stop with a short message when the user's role may not do ``action``."""
     if not may(action):
-        st.error(f"Your role ({role()}) may not use this page.", icon=":material/block:")
+        if auth.may(role(), action):   # the role may, the store may not
+            st.error("The store is read-only (its file or folder cannot be written): browse and export "
+                     "only.", icon=":material/lock:")
+        else:
+            st.error(f"Your role ({role()}) may not use this page.", icon=":material/block:")
         st.stop()
 
 

@@ -172,6 +172,11 @@ def main(argv: Sequence[str] | None = None, *, environ: Mapping[str, str] | None
         print(f"error: no store at {db!r}; ingest reports first (python -m geo.ingest --db {db} ...) "
               f"or name one with --db or $MARSAD_DB", file=sys.stderr)
         return 2
+    folder = Path(args.out).resolve().parent   # created when missing: its nearest existing folder decides
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK):
+        print(f"error: cannot write {args.out!r}: the folder {str(existing)!r} is not writable", file=sys.stderr)
+        return 1
     gazetteer = place = None
     try:
         if args.place or args.fmt == "csv":
@@ -202,6 +207,9 @@ def main(argv: Sequence[str] | None = None, *, environ: Mapping[str, str] | None
         return 2
     except GeoError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:   # the disk filled, the file was taken, read-only media
+        print(f"error: cannot write {args.out!r}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     if place is not None:
         print(f"place: {place.name_ar or place.name_en} ({place.id}) at {place.lat:.4f}, "

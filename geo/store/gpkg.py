@@ -7,8 +7,10 @@ Three layers: ``articles`` (an attribute table), ``mentions`` and ``events``
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import threading
+import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -62,6 +64,11 @@ def _rows(article_id: str, mentions: Sequence[Mention], events: Sequence[Event],
     return place_rows, mention_rows, event_rows, places
 
 
+def _writable(path: Path) -> bool:
+    """Whether an existing store can be written: the file, and its folder (for the WAL files)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
 class GeoPackageStore(Closing):
     """The embedded store: one GeoPackage file (layers ``articles``, ``mentions``, ``events``).
 
@@ -91,23 +98,57 @@ class GeoPackageStore(Closing):
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self._lock = threading.RLock()
+        self._conn = None
+        self.read_only = self.path.exists() and not _writable(self.path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists():
+                try:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise StorageError(f"cannot create the GeoPackage {str(self.path)!r}: "
+                                       f"{exc.strerror or exc}") from None
+                if not os.access(self.path.parent, os.W_OK):
+                    raise StorageError(f"cannot create the GeoPackage {str(self.path)!r}: "
+                                       f"its folder is not writable")
+            try:
+                self._open()
+            except sqlite3.OperationalError as exc:
+                if self.read_only or not self.path.exists() or "readonly" not in str(exc) and "unable to open" not in str(exc):
+                    raise
+                self.close()   # read-only media the permission bits did not show: read it as such
+                self.read_only = True
+                self._open()
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open the GeoPackage {str(self.path)!r}: {exc}") from exc
+
+    def _open(self) -> None:
+        if self.read_only:
+            # immutable: no lock or WAL index files, which a read-only folder could not hold
+            uri = f"file:{urllib.parse.quote(str(self.path.resolve()))}?mode=ro&immutable=1"
+            self._conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        else:
             self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
                                          timeout=30.0)
-            # The GeoPackage R-tree triggers call these; GDAL and QGIS define them in their own
-            # connections, we define them in ours so both keep the index up to date.
-            for name, fn in _TriggerBounds().functions().items():
-                self._conn.create_function(name, 1, fn, deterministic=True)
+        # The GeoPackage R-tree triggers call these; GDAL and QGIS define them in their own
+        # connections, we define them in ours so both keep the index up to date.
+        for name, fn in _TriggerBounds().functions().items():
+            self._conn.create_function(name, 1, fn, deterministic=True)
+        if not self.read_only:
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA synchronous = NORMAL")
             # checkpoints (the only fsyncs in WAL mode) every ~16 MB of WAL rather than 4 MB
             self._conn.execute("PRAGMA wal_autocheckpoint = 4000")
-            self._conn.execute("PRAGMA foreign_keys = ON")
-            self.schema_version = self._ensure_schema()
-            self._known_places = {r[0] for r in self._conn.execute("SELECT place_id FROM places")}
-        except sqlite3.Error as exc:
-            raise StorageError(f"cannot open the GeoPackage {str(self.path)!r}: {exc}") from exc
+        self._conn.execute("PRAGMA foreign_keys = ON")
+        self.schema_version = self._read_schema() if self.read_only else self._ensure_schema()
+        self._known_places = {r[0] for r in self._conn.execute("SELECT place_id FROM places")}
+
+    def _read_schema(self) -> int:
+        row = self._conn.execute("SELECT value FROM marsad_meta WHERE key='schema_version'").fetchone()
+        version = int(row[0]) if row else None
+        if version != SCHEMA_VERSION:
+            raise StorageError(f"{str(self.path)!r} is read-only and has schema version {version!r}; this "
+                               f"Marsad reads version {SCHEMA_VERSION}: copy it somewhere writable to upgrade it")
+        return version
 
     def __repr__(self) -> str:
         return f"GeoPackageStore({str(self.path)!r})"
@@ -149,6 +190,9 @@ class GeoPackageStore(Closing):
         with self._lock:
             if self._conn is None:
                 raise StorageError(f"{self!r} is closed")
+            if self.read_only:
+                raise StorageError(f"the store {str(self.path)!r} is read-only (its file or folder cannot be "
+                                   "written): browsing and exports work, changes cannot be saved")
             conn = self._conn
             try:
                 conn.execute("BEGIN IMMEDIATE")
