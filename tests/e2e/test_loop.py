@@ -107,7 +107,11 @@ def test_a_pasted_report_is_on_the_map_at_once(page, loop_app):
     assert set(new["id"]) <= set(drawn)
 
 
-def test_three_files_uploaded_two_added_one_refused_with_its_reason(page, loop_app, tmp_path):
+ARABIC_CP1256 = "ذكر شهود أن شاحنات محملة بالوقود عبرت نحو أم الأرانب ليلة السبت."
+ARABIC_UTF16 = "قال مسؤول محلي إن دورية انتشرت عند مدخل براك الشاطئ صباح الإثنين."
+
+
+def test_five_files_uploaded_four_added_one_refused_with_its_reason(page, loop_app, tmp_path):
     url, _ = loop_app
     _start(page, url)
     files = {
@@ -116,6 +120,9 @@ def test_three_files_uploaded_two_added_one_refused_with_its_reason(page, loop_a
                                      "outlet": "موقع تجريبي", "published": "2025-02-06"},
                                     ensure_ascii=False).encode(),
         "photo.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64),
+        # the encodings Arabic sites and Windows editors still write
+        "report-c.txt": ARABIC_CP1256.encode("cp1256"),
+        "report-d.txt": ARABIC_UTF16.encode("utf-16"),
     }
     paths = []
     for name, data in files.items():
@@ -123,10 +130,12 @@ def test_three_files_uploaded_two_added_one_refused_with_its_reason(page, loop_a
         paths.append(str(tmp_path / name))
     _go(page, "Add reports")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(paths)
-    page.get_by_role("button", name="Add 3 files").click()
+    page.get_by_role("button", name="Add 5 files").click()
     _wait_idle(page)
-    expect(page.get_by_text("2 reports added")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("4 reports added")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("1 file refused")).to_be_visible()
+    texts = set(_store(loop_app[1]).articles(with_text=True)["text"])
+    assert ARABIC_CP1256 in texts and ARABIC_UTF16 in texts   # decoded, not mojibake
 
 
 def test_a_report_opened_from_a_map_feature_shows_its_events_highlighted(page, loop_app):
