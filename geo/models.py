@@ -182,6 +182,48 @@ class PlaceRole:
         _check_choice("role", self.role, PLACE_ROLES)
 
 
+COUNT_KINDS = ("killed", "wounded", "missing", "abducted", "arrested", "fighters", "vehicles", "migrants",
+               "seized")
+COUNT_QUALIFIERS = ("exact", "about", "at least", "more than", "less than", "vague", "range", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """A number a claim gives: its kind, its value as a range (``high`` None: no upper bound), how
+    the text hedges it, for seizures the unit and the goods, and where it is in the report.
+
+    «نحو 700 من عناصر داعش» is fighters 700–700 «about»; «العشرات» 20–99 «vague»; «دون وقوع
+    إصابات» killed 0–0 «none» (the text says there were none).
+    """
+
+    kind: str
+    low: int | float
+    high: int | float | None
+    qualifier: str = "exact"
+    unit: str = ""
+    item: str = ""
+    start: int = 0
+    end: int = 0
+
+    def __post_init__(self) -> None:
+        _check_choice("count kind", self.kind, COUNT_KINDS)
+        _check_choice("count qualifier", self.qualifier, COUNT_QUALIFIERS)
+        if self.high is not None and self.high < self.low:
+            raise InputError(f"a count's high must not be below its low, got {self.low!r}..{self.high!r}")
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "low": self.low, "high": self.high, "qualifier": self.qualifier,
+                "unit": self.unit, "item": self.item, "start": self.start, "end": self.end}
+
+
+def fatalities(counts) -> int | float | None:
+    """The number killed among ``counts`` (Count objects or their dicts): the sum of the low
+    ends, None when none of them is a killed count."""
+    killed = [c.low if isinstance(c, Count) else c["low"] for c in counts
+              if (c.kind if isinstance(c, Count) else c["kind"]) == "killed"]
+    return sum(killed) if killed else None
+
+
 @dataclass(frozen=True, slots=True)
 class Attribution:
     """Who said it, in what capacity, to whom, and who published it."""
@@ -228,7 +270,14 @@ class Event:
     modality: str = "asserted"
     sub_type: str = ""
     same_as: str = ""
+    counts: tuple[Count, ...] = ()
     extras: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def fatalities(self) -> int | float | None:
+        """ACLED's fatalities: the number killed (the low end of a range, 0 when the text says
+        none), None when the text does not say."""
+        return fatalities(self.counts)
 
     def __post_init__(self) -> None:
         _check_choice("type", self.type, frozenset(EVENT_TYPES))

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 from geo.text.dates import find_dates, find_report_date, resolve_date
 from geo.errors import InputError
+from geo.events.counts import find_counts
 from geo.events.drafts import Draft as _Draft
 from geo.events.drafts import drafts_of
 from geo.events.geometry import ROUTE_TYPES as _ROUTE_TYPES
@@ -294,6 +295,7 @@ def extract_events(article: Article, *, mentions: Sequence[Mention] | None = Non
             note="place taken from context" if d.inherited else "",
             modality=modality_of(scan, d.start, d.end, sentence_start=d.sentence_start,
                                  denied=d.denied, attribution=attribution),
-            sub_type=sub_type_of(scan, d.type, d.start, d.end)))
+            sub_type=sub_type_of(scan, d.type, d.start, d.end),
+            counts=tuple(find_counts(text, qs, qe))))
     return link_repeats(events)
 

@@ -19,7 +19,7 @@ EVENT_COLUMNS = (
     "id", "article_id", "type", "actors", "places", "geo_precision",
     "event_date", "date_precision", "speaker", "speaker_role", "source_type",
     "cited_outlet", "publisher", "url", "quote", "quote_start", "quote_end",
-    "denied", "confidence", "review", "note", "modality", "sub_type", "same_as",
+    "denied", "confidence", "review", "note", "modality", "sub_type", "same_as", "counts", "fatalities",
 )
 
 
@@ -59,6 +59,8 @@ def event_record(event: Event) -> dict:
         "modality": event.modality,
         "sub_type": event.sub_type,
         "same_as": event.same_as,
+        "counts": json.dumps([c.as_dict() for c in event.counts], ensure_ascii=False),
+        "fatalities": None if event.fatalities is None else int(event.fatalities),
         "geometry": event.geometry,
     }
 
@@ -68,4 +70,5 @@ def events_to_frame(events: Sequence[Event]) -> gpd.GeoDataFrame:
     rows = [event_record(e) for e in events]
     frame = pd.DataFrame(rows, columns=[*EVENT_COLUMNS, "geometry"])
     frame["event_date"] = pd.to_datetime(frame["event_date"])
+    frame["fatalities"] = pd.to_numeric(frame["fatalities"]).astype("Int64")
     return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")

@@ -26,16 +26,19 @@ from geo.errors import InputError
 from geo.models import EVENT_TYPES, REVIEW_STATES, Article, Event, Mention
 from geo.store.frames import EVENT_COLUMNS
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # What each older schema version lacks, as (table, column, type); an old store gains the columns
 # when it is opened, and its events get the modality their ``denied`` and source imply.
 # Version 3 added two tables (the audit log, the analyst's places): each backend creates
 # them when missing, so the step from 2 adds no column.
+# Version 4 added the counts a claim gives (JSON) and ACLED's fatalities beside them.
 MIGRATIONS = {1: (("events", "modality", "TEXT"), ("events", "sub_type", "TEXT"), ("events", "same_as", "TEXT")),
-              2: ()}
+              2: (),
+              3: (("events", "counts", "TEXT"), ("events", "fatalities", "INTEGER"))}
 MIGRATION_FILL = {1: ("UPDATE {events} SET modality = CASE WHEN denied THEN 'denied' "
                       "WHEN coalesce(speaker, '') <> '' OR coalesce(cited_outlet, '') <> '' THEN 'reported' "
-                      "ELSE 'asserted' END, sub_type = '', same_as = ''",)}
+                      "ELSE 'asserted' END, sub_type = '', same_as = ''",),
+                  3: ("UPDATE {events} SET counts = '[]'",)}
 CRS = "EPSG:4326"
 
 ARTICLE_COLUMNS = ("id", "title", "outlet", "url", "published", "language", "ingested_at")
@@ -66,7 +69,8 @@ EVENT_TYPES_SQL = {
     "speaker": "TEXT", "speaker_role": "TEXT", "source_type": "TEXT", "cited_outlet": "TEXT",
     "publisher": "TEXT", "url": "TEXT", "quote": "TEXT", "quote_start": "INTEGER",
     "quote_end": "INTEGER", "denied": "BOOLEAN", "confidence": "REAL", "review": "TEXT",
-    "note": "TEXT", "modality": "TEXT", "sub_type": "TEXT", "same_as": "TEXT",
+    "note": "TEXT", "modality": "TEXT", "sub_type": "TEXT", "same_as": "TEXT", "counts": "TEXT",
+    "fatalities": "INTEGER",
 }
 assert tuple(EVENT_TYPES_SQL) == EVENT_COLUMNS
 # json.dumps(..., ensure_ascii=False) builds a new encoder on every call; one encoder
@@ -294,7 +298,12 @@ def event_row(event: Event) -> tuple:
             event.date_precision, a.speaker, a.speaker_role, a.source_type, a.cited_outlet, a.publisher,
             a.url, event.quote, event.quote_start, event.quote_end, bool(event.denied),
             float(event.confidence), event.review, event.note, event.modality, event.sub_type,
-            event.same_as)
+            event.same_as, _json([c.as_dict() for c in event.counts]), _fatalities(event))
+
+
+def _fatalities(event: Event) -> int | None:
+    killed = event.fatalities
+    return None if killed is None else int(killed)
 
 
 def events_frame(rows: list[tuple], wkbs: list[bytes | None]) -> gpd.GeoDataFrame:
@@ -307,6 +316,8 @@ def events_frame(rows: list[tuple], wkbs: list[bytes | None]) -> gpd.GeoDataFram
     frame["quote_end"] = frame["quote_end"].astype("int64")
     frame["denied"] = frame["denied"].astype(bool)
     frame["confidence"] = frame["confidence"].astype("float64")
+    frame["counts"] = frame["counts"].fillna("[]")
+    frame["fatalities"] = pd.to_numeric(frame["fatalities"]).astype("Int64")
     geometry = shapely.from_wkb(np.array(wkbs, dtype=object)) if wkbs else np.array([], dtype=object)
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=CRS), crs=CRS)
 

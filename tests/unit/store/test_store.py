@@ -60,7 +60,7 @@ def _ids(frame) -> list[str]:
 
 def test_store_fulfils_the_protocol(event_store):
     assert isinstance(event_store, EventStore)
-    assert event_store.schema_version == SCHEMA_VERSION == 3
+    assert event_store.schema_version == SCHEMA_VERSION == 4
 
 
 def test_new_store_reads_an_empty_frame_of_the_event_shape(event_store):
@@ -420,10 +420,11 @@ def test_a_foreign_sqlite_file_is_refused(tmp_path):
 
 
 def _downgrade_to_version_1(store) -> None:
-    """Make the store look as one written before modality, sub_type, same_as and the edit tables."""
+    """Make the store look as one written before modality, sub_type, same_as, the edit tables and
+    the counts."""
     def t(name: str) -> str:
         return store._t(name) if hasattr(store, "_t") else name
-    for column in ("modality", "sub_type", "same_as"):
+    for column in ("modality", "sub_type", "same_as", "counts", "fatalities"):
         store._conn.execute(f"ALTER TABLE {t('events')} DROP COLUMN {column}")
     for table in ("edits", "user_places"):
         store._conn.execute(f"DROP TABLE {t(table)}")
@@ -441,10 +442,11 @@ def test_a_version_1_store_gains_the_new_columns_and_tables_when_opened(event_st
     reopened = type(event_store)(event_store.url if hasattr(event_store, "url") else event_store.path,
                                  **({"schema": event_store.schema} if hasattr(event_store, "schema") else {}))
     try:
-        assert reopened.schema_version == 3
+        assert reopened.schema_version == SCHEMA_VERSION
         frame = reopened.read()
         assert dict(zip(frame["id"], frame["modality"])) == expected
         assert set(frame["sub_type"]) == {""} and set(frame["same_as"]) == {""}
+        assert set(frame["counts"]) == {"[]"} and frame["fatalities"].isna().all()
         assert len(frame) == sum(len(events) for _, _, events in store_corpus)
         assert reopened.audit().empty and reopened.user_places() == []
         assert reopened.edit_event("e1", {"review": "confirmed"}, who="Amal") == ["review"]
@@ -586,3 +588,22 @@ def test_a_repeated_claim_is_read_once_unless_asked(event_store, store_corpus):
     everything = event_store.read(include_repeats=True).set_index("id")
     row = everything.loc["repeat-of-" + first.id]
     assert (row["same_as"], row["modality"], row["sub_type"]) == (first.id, "reported", "armed clash")
+
+
+def test_counts_and_fatalities_are_stored_and_read_back(event_store, store_corpus):
+    import dataclasses
+    import json as _json
+
+    from geo.models import Count
+
+    article, mentions, events = store_corpus[0]
+    counts = (Count("killed", 3, 3, "exact", start=1, end=2), Count("killed", 20, 99, "vague"),
+              Count("seized", 2.5, 2.5, "about", unit="tonnes", item="الحشيش"))
+    first = dataclasses.replace(events[0], counts=counts)
+    assert event_store.write_article(article, mentions, [first, *events[1:]])
+    frame = event_store.read(ids=[first.id], review=["auto", "confirmed", "rejected"], include_repeats=True)
+    row = frame.iloc[0]
+    assert _json.loads(row["counts"]) == [c.as_dict() for c in counts]
+    assert row["fatalities"] == 23   # the low ends of the killed counts, as ACLED counts
+    others = event_store.read(ids=[events[1].id], include_repeats=True, review=["auto", "confirmed", "rejected"])
+    assert others.iloc[0]["counts"] == "[]" and others["fatalities"].isna().all()

@@ -1,0 +1,192 @@
+"""The numbers a claim gives: killed, wounded, missing, abducted, arrested; force sizes; vehicles;
+migrants; seized goods with their unit.
+
+A number (``geo.text.numbers``) becomes a count by the words around it: the noun after it
+says what was counted («700 من عناصر», «45 آلية», «3 أطنان من الحشيش», «12 قتيلا») and a
+casualty or arrest word before it says what happened to them («مقتل 18 مهاجراً» is killed, not
+migrants). A number with neither — a year, an hour, a distance, a sum of money, a unit's name
+(«الكتيبة 128») — is no count. Without a number, «مقتل جندي» is one killed, «مقتل جنديين»
+two, and «دون وقوع إصابات» or «لم يسفر عن سقوط قتلى» is none (0), as ACLED codes it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from geo.models import Count
+from geo.text.normalize import normalize, normalize_with_offsets, original_span
+from geo.text.numbers import Quantity, find_quantities
+
+# What happened to those counted: the word before the number (or its noun).
+_BEFORE = {
+    "killed": "مقتل قتل قتلى مصرع لقي لقوا سقوط استشهاد وفاة مات قضى بحياة ضحايا",
+    "wounded": "إصابة اصابة إصابات أصيب أصيبوا جرح جرحى",
+    "missing": "فقدان فقد فقدت اختفاء",
+    "abducted": "اختطاف خطف اختطف اختطفت أسر",
+    "arrested": "اعتقال القبض توقيف احتجاز اعتقل اعتقلت أوقف أوقفت",
+    "seized": "ضبط ضبطت مصادرة صادرت حجز حجزت",
+}
+# What was counted: the noun after the number (with or without «من», «ال»).
+_AFTER = {
+    "killed": "قتيل قتيلا قتيلًا قتلى قتيلين قتيلان",
+    "wounded": "جريح جريحا جرحى جريحين مصاب مصابا مصابين مصابون",
+    "missing": "مفقود مفقودا مفقودين مفقودون",
+    "migrants": "مهاجر مهاجرا مهاجرين مهاجرون لاجئ لاجئا لاجئين",
+    "fighters": ("عنصر عنصرا عناصر مقاتل مقاتلا مقاتلين مسلح مسلحا مسلحين مسلحون جندي جنديا جنود مرتزق "
+                 "مرتزقا مرتزقة فرد أفراد عضو أعضاء قيادي قياديا قيادات قياديين إرهابي إرهابيا إرهابيين "
+                 "عسكري عسكريا عسكريين ضابط ضابطا ضباط"),
+    # people counted only when something happens to them: «ثلاثة أشخاص أوقفوا»
+    "persons": "شخص شخصا أشخاص مدني مدنيا مدنيين عامل عاملا عمال طفل طفلا أطفال امرأة نساء رجل رجال مواطن مواطنين",
+    "vehicles": "آلية آليات سيارة سيارات عربة عربات مركبة مركبات شاحنة شاحنات زورق زوارق قارب قوارب",
+}
+# Units of seized goods (the English name goes to the export).
+_UNITS = {
+    "tonnes": "طن أطنان", "kg": "كيلوغرام كيلوغرامات كغ كلغ كيلو كيلوجرام", "grams": "غرام غرامات جرام",
+    "litres": "لتر لترات ليتر ليترات", "barrels": "برميل براميل", "pills": "قرص أقراص حبة حبوب",
+    "pieces": "قطعة قطع", "boxes": "صندوق صناديق", "sacks": "كيس أكياس", "weapons": "بندقية بنادق سلاح أسلحة",
+    "rockets": "صاروخ صواريخ قذيفة قذائف",
+}
+# After a number these make it no count: time, distance, money, share, age, rank.
+_NOT_COUNTED = ("كم كيلومتر كيلومترا كيلومترات متر مترا أمتار ميل ساعة ساعات دقيقة دقائق يوم يوما أيام "
+                "أسبوع أسابيع شهر أشهر شهرا عام أعوام عاما سنة سنوات دولار دينار يورو جنيه فرنك درهم "
+                "بالمئة بالمائة المئة مليار عمر")
+# Before a number these make it a name or a date: «الكتيبة 128», «عام 2016», «الطريق 1».
+_NAMED_BY = ("الكتيبة كتيبة اللواء لواء السرية الفرقة المجموعة رقم عام سنة العام الطريق طريق الساعة "
+             "المنطقة الكيلو البوابة")
+# persons one noun counts: «مقتل جندي» one, «مقتل جنديين» two
+_PERSONS = "جندي شخص مدني طفل رجل امرأة عنصر ضابط مهاجر قيادي عامل صياد حارس"
+_NONE = re.compile(r"(?:دون|بدون|لم\s+\S+(?:\s+\S+)?\s+عن)\s+(?:وقوع\s+|سقوط\s+)?(?:اي\s+)?"
+                   r"(ضحايا|قتلي|خساير\s+بشريه|خساير\s+في\s+الارواح|اصابات)")
+_WINDOW_BEFORE = 3
+# what happened, told after those counted: «ثلاثة أشخاص أوقفوا», «خمسة جنود قتلوا»
+_AFTER_VERBS = {
+    "killed": "قتلوا قتلا لقوا قضوا ماتوا", "wounded": "أصيبوا أصيبا جرحوا",
+    "missing": "فقدوا فقد اختفوا", "abducted": "اختطفوا خطفوا", "arrested": "أوقفوا اعتقلوا احتجزوا",
+}
+_MONTHS = ("يناير فبراير مارس أبريل ابريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر نوفمبر ديسمبر "
+           "كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين")
+
+
+@cache
+def _tables():
+    def words(text: str) -> set[str]:
+        return {normalize(w) for w in text.split()}
+    before = {w: kind for kind, text in _BEFORE.items() for w in words(text)}
+    after = {w: kind for kind, text in _AFTER.items() for w in words(text)}
+    units = {w: unit for unit, text in _UNITS.items() for w in words(text)}
+    persons = words(_PERSONS)
+    duals = {p + end: p for p in persons for end in ("ين", "ان")}
+    verbs_after = {w: kind for kind, text in _AFTER_VERBS.items() for w in words(text)}
+    return (before, after, units, words(_NOT_COUNTED), words(_NAMED_BY) | words(_MONTHS), persons, duals,
+            verbs_after)
+
+
+def _stem(word: str) -> str:
+    """A word as the tables hold it: no punctuation, no «و»/«ب»/«ل» prefix, no article."""
+    word = word.strip("،,.;:!?()«»\"'")
+    for prefix in ("و", "ف"):
+        if len(word) > 3 and word.startswith(prefix):
+            word = word[1:]
+    if len(word) > 4 and word.startswith("ال"):
+        word = word[2:]
+    return word
+
+
+def _lookup(word: str, table: dict) -> str | None:
+    """The table's value for a word, trying it whole and then stemmed."""
+    bare = word.strip("،,.;:!?()«»\"'")
+    for candidate in (bare, bare.removeprefix("و"), _stem(bare), "ال" + _stem(bare)):
+        if candidate in table:
+            return table[candidate]
+    return None
+
+
+def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count]:
+    """The counts in ``text[start:end]`` (one claim's span), with offsets into ``text``."""
+    end = len(text) if end is None else end
+    normalized, offsets = normalize_with_offsets(text[start:end])
+    before_kinds, after_kinds, units, not_counted, named_by, persons, duals, verbs_after = _tables()
+    words = [(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", normalized)]
+    counts: list[Count] = []
+    used_words: set[int] = set()
+
+    def span(a: int, b: int) -> tuple[int, int]:
+        s, e = original_span(text[start:end], offsets, a, b)
+        return start + s, start + e
+
+    def word_at(offset: int) -> int:
+        return next(i for i, (_, s, e) in enumerate(words) if s <= offset < e)
+
+    for q in find_quantities(normalized):
+        first, last = word_at(q.start), word_at(q.end - 1)
+        following = [w for w, _, _ in words[last + 1:last + 4]]
+        preceding = [w for w, _, _ in words[max(0, first - _WINDOW_BEFORE):first]]
+        if following and _stem(following[0]) in not_counted | {normalize("%")} or (
+                following and following[0].startswith("%")):
+            continue
+        if preceding and _stem(preceding[-1]) in named_by and q.qualifier == "exact":
+            continue
+        kind = next((k for w in reversed(preceding) if (k := _lookup(w, before_kinds))), None)
+        noun_kind, unit, item = _noun(following, after_kinds, units)
+        if kind is None and noun_kind in ("fighters", "persons", "migrants"):
+            # «ثلاثة أشخاص أوقفوا»: the verb comes after those counted
+            kind = next((k for w in following[1:3] if (k := _lookup(w, verbs_after))), None)
+        if noun_kind in ("killed", "wounded", "missing"):
+            kind = noun_kind
+        elif kind in (None, "seized") and unit:
+            kind = "seized"
+        elif kind == "seized":
+            if noun_kind is None:
+                continue   # «ضبط في أغسطس 2024»: a seizure counts goods or vehicles, not dates
+            unit = noun_kind
+        elif kind is None:
+            kind = noun_kind if noun_kind != "persons" else None
+        if kind is None:
+            continue
+        a, b = span(q.start, q.end if not unit or not following else words[last + 1][2])
+        counts.append(Count(kind, q.low, q.high, q.qualifier, unit=unit, item=item, start=a, end=b))
+        used_words.update(range(first, last + 2))
+    counts += _without_numbers(normalized, words, used_words, before_kinds, persons, duals, span)
+    counts += [Count(kind, 0, 0, "none", start=a, end=b)
+               for m in _NONE.finditer(normalized)
+               for kind in (("killed", "wounded") if m.group(1) == normalize("إصابات") else ("killed",))
+               for a, b in [span(m.start(), m.end())]]
+    return sorted(counts, key=lambda c: (c.start, c.kind))
+
+
+def _noun(following: list[str], after_kinds: dict, units: dict) -> tuple[str | None, str, str]:
+    """(what the noun after a number counts, the unit of goods, the goods) from the next words."""
+    of = normalize("من")
+    for i, word in enumerate(following[:3]):
+        if word == of:
+            continue
+        unit = _lookup(word, units)
+        if unit:
+            rest = following[i + 1:]
+            item = rest[1] if len(rest) > 1 and rest[0] == of else (rest[0] if rest and unit == "pills" else "")
+            return None, unit, item.strip("،,.;:!?()«»\"'")
+        kind = _lookup(word, after_kinds)
+        if kind or i > 0:
+            return kind, "", ""
+        if word in (normalize("آخرين"), normalize("آخرون"), normalize("اخرين")):
+            return None, "", ""
+        return None, "", ""
+    return None, "", ""
+
+
+def _without_numbers(normalized, words, used, before_kinds, persons, duals, span) -> list[Count]:
+    """«مقتل جندي» (one), «مقتل جنديين» (two): a casualty word then a person, with no number."""
+    out = []
+    for i, (word, _, _) in enumerate(words[:-1]):
+        kind = _lookup(word, before_kinds)
+        if kind is None or kind == "seized" or i + 1 in used or i in used:
+            continue
+        noun = words[i + 1][0].strip("،,.;:!?()«»\"'")
+        value = 2 if noun in duals else 1 if noun in persons else None
+        if value is None and noun in (normalize("اثنين"), normalize("اثنان")):
+            continue   # «وإصابة اثنين»: a number word, counted by find_quantities
+        if value is not None:
+            a, b = span(words[i + 1][1], words[i + 1][2])
+            out.append(Count(kind, value, value, "exact", start=a, end=b))
+    return out

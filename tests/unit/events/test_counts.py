@@ -1,0 +1,60 @@
+"""Counts in claims, from our own sentences: each kind, each number form, and what is not a count."""
+
+import pytest
+
+from geo.events.counts import find_counts
+
+
+def _kinds(text: str) -> list[tuple]:
+    return [(c.kind, c.low, c.high, c.qualifier) for c in find_counts(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("قال المتحدث إن نحو 700 من عناصر التنظيم يتحصنون في الوادي", [("fighters", 700, 700, "about")]),
+    ("تحرك رتل من 45 آلية نحو الجنوب", [("vehicles", 45, 45, "exact")]),
+    ("أعلن الهلال الأحمر مقتل 18 مهاجراً وفقدان العشرات قبالة الساحل",
+     [("killed", 18, 18, "exact"), ("missing", 20, 99, "vague")]),
+    ("ضبط 3 أطنان من الحشيش في شاحنة", [("seized", 3, 3, "exact")]),
+    ("اعتقال خمسة من قيادات التنظيم", [("arrested", 5, 5, "exact")]),
+    ("أسفر الهجوم عن مقتل ثلاثة جنود وإصابة سبعة آخرين", [("killed", 3, 3, "exact"), ("wounded", 7, 7, "exact")]),
+    ("قتل أكثر من 20 مسلحا في الاشتباكات", [("killed", 21, None, "more than")]),
+    ("سقط ما لا يقل عن 12 قتيلا", [("killed", 12, None, "at least")]),
+    ("اختطاف 4 عمال أجانب جنوب المدينة", [("abducted", 4, 4, "exact")]),
+    ("إنقاذ قرابة 300 مهاجر غير نظامي", [("migrants", 300, 300, "about")]),
+    ("مقتل جنديين في انفجار لغم", [("killed", 2, 2, "exact")]),
+    ("مقتل جندي وإصابة اثنين", [("killed", 1, 1, "exact"), ("wounded", 2, 2, "exact")]),
+    ("ضبط 1,200 قرص مخدر و3 آلاف لتر من الوقود", [("seized", 1200, 1200, "exact"), ("seized", 3000, 3000, "exact")]),
+    ("مقتل ١٥ شخصا", [("killed", 15, 15, "exact")]),
+    ("سقط بين 10 و15 قتيلا", [("killed", 10, 15, "range")]),
+    ("استهدف القصف المعسكر دون وقوع إصابات", [("killed", 0, 0, "none"), ("wounded", 0, 0, "none")]),
+    ("لم يسفر الهجوم عن سقوط قتلى", [("killed", 0, 0, "none")]),
+    ("وقال إن ثلاثة أشخاص أوقفوا بعد الحادث", [("arrested", 3, 3, "exact")]),     # the verb after
+    ("يقدر عددهم بنحو 150 عنصراً", [("fighters", 150, 150, "about")]),            # a prefixed hedge
+    ("ضبط الجهاز في أغسطس 2024 أكثر من ثلاثة أطنان من الحشيش", [("seized", 4, None, "more than")]),
+    ("تجمع ثلاثة أشخاص أمام السوق", []),                                          # people, nothing happened
+])
+def test_each_kind_and_form(text, expected):
+    assert _kinds(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "تقدمت الكتيبة 128 مسافة 30 كم جنوب المدينة",      # a unit's number, a distance
+    "وقع الهجوم عام 2016 عند الساعة 10 صباحا",          # a year, an hour
+    "دفع المهربون 5000 دينار لكل راكب",                  # money
+    "انسحبت القوات بعد 3 أيام من القتال",                # a duration
+])
+def test_numbers_that_are_not_counts_give_nothing(text):
+    assert find_counts(text) == []
+
+
+def test_seized_goods_keep_their_unit_and_item_and_offsets_point_into_the_text():
+    text = "وأعلنت الجمارك ضبط ٣ أطنان من الحشيش"
+    (count,) = find_counts(text)
+    assert (count.unit, count.item) == ("tonnes", "الحشيش")
+    assert text[count.start:count.end] == "٣ أطنان"
+
+
+def test_a_count_in_another_clause_is_not_taken_when_a_span_is_given():
+    text = "قتل 5 مسلحين في سرت. وفي خبر آخر تحرك رتل من 40 آلية."
+    second = text.index("وفي")
+    assert [(c.kind, c.low) for c in find_counts(text, second, len(text))] == [("vehicles", 40)]
