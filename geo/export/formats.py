@@ -27,6 +27,7 @@ from shapely.geometry import (
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError
+from geo.events.counts import counts_by_kind, counts_text
 from geo.events.geometry import event_points
 from geo.export.rows import (
     _BIDI_CONTROLS,
@@ -39,10 +40,11 @@ from geo.export.rows import (
     _place_chain,
     _places,
     _rows,
+    counts_of,
     display_text,
     places_text,
 )
-from geo.models import EVENT_TYPES
+from geo.models import COUNT_KINDS, EVENT_TYPES
 from geo.store.frames import EVENT_COLUMNS
 from geo.text.lexicon import actor_label
 
@@ -61,11 +63,14 @@ CSV_COLUMNS = (
     "latitude", "longitude", "geo_precision", "source", "source_type", "notes",
     "source_url", "quote", "denied", "modality", "sub_event_type", "speaker", "speaker_role",
     "publisher", "cited_outlet", "confidence", "review", "article_id", "geometry_wkt",
+    # ACLED's fatalities (the number killed; 0 when the text says none; empty when it does not
+    # say), then every count the claim gives, as the text gives it («~700», «20–99 (vague)»)
+    "fatalities", *COUNT_KINDS,
 )
 
 
 _CSV_NUMERIC = frozenset({"year", "time_precision", "latitude", "longitude", "geo_precision",
-                          "confidence"})
+                          "confidence", "fatalities"})
 
 
 # Escaped as \uXXXX, which every JSON reader turns back into the same character: the file
@@ -85,9 +90,10 @@ def _properties(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _readable(row: dict[str, Any]) -> dict[str, str]:
-    """Actors and places as a reader writes them, beside the exact JSON columns."""
+    """Actors, places and counts as a reader writes them, beside the exact JSON columns."""
     return {"actor_names": "; ".join(actor_label(a) for a in _actors(row["actors"])),
-            "place_names": places_text(_places(row["places"]))}
+            "place_names": places_text(_places(row["places"])),
+            "count_names": counts_text(counts_of(row.get("counts")))}
 
 
 def to_geojson(frame: gpd.GeoDataFrame, path: str | Path) -> Path:
@@ -231,6 +237,9 @@ def _description_html(row: dict[str, Any]) -> str:
     if actors:
         lines.append("<p>actors: " + "، ".join(f"<bdi>{display_text(a)}</bdi>" for a in actors)
                      + "</p>")
+    counted = counts_text(counts_of(row.get("counts")))
+    if counted:
+        lines.append(f'<p>counts: <bdi>{display_text(counted)}</bdi></p>')
     lines.append(f'<p>source: <bdi>{display_text(_source_line(row))}</bdi></p>')
     if row["url"]:
         lines.append(f"<p>{_link(row['url'])}</p>")
@@ -342,6 +351,7 @@ def _csv_row(row: dict[str, Any], gazetteer: Any, point: Any) -> dict[str, Any]:
     elif row.get("modality") in ("planned", "attempted", "alleged"):
         notes += f"; {row['modality']}"
     sources = dict.fromkeys(s for s in (row["publisher"], row["cited_outlet"], row["speaker"]) if s)
+    by_kind = counts_by_kind(counts_of(row.get("counts")))
     return {
         "event_id_cnty": row["id"],
         "event_date": date.isoformat() if date else "",
@@ -376,6 +386,8 @@ def _csv_row(row: dict[str, Any], gazetteer: Any, point: Any) -> dict[str, Any]:
         "review": row["review"],
         "article_id": row["article_id"],
         "geometry_wkt": row["geometry"].wkt if row["geometry"] is not None else "",
+        "fatalities": "" if row.get("fatalities") is None else int(row["fatalities"]),
+        **{kind: by_kind.get(kind, "") for kind in COUNT_KINDS},
     }
 
 

@@ -109,6 +109,11 @@ def _places(value: Any) -> list[dict]:
     return [p for p in _json_list(value) if isinstance(p, dict)]
 
 
+def counts_of(value: Any) -> list[dict]:
+    """An event's counts column as dicts (kind, low, high, qualifier, unit, item)."""
+    return [c for c in _json_list(value) if isinstance(c, dict) and "kind" in c and "low" in c]
+
+
 def _main_place(places: list[dict]) -> dict | None:
     """The place that best says where the event is: location, then destination, origin, via."""
     for role in _ROLE_ORDER:
@@ -139,7 +144,7 @@ def places_text(places: list[dict]) -> str:
 
 
 _CONVERT: dict[str, Callable[[Any], Any]] = {
-    "event_date": _date, "geo_precision": _int, "quote_start": _int, "quote_end": _int,
+    "event_date": _date, "geo_precision": _int, "quote_start": _int, "quote_end": _int, "fatalities": _int,
     "confidence": lambda v: None if _missing(v) else float(v),
     "denied": lambda v: False if _missing(v) else bool(v),
 }
