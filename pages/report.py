@@ -9,6 +9,7 @@ import streamlit as st
 
 import ui
 from geo.maps.report import REPORT_CSS, Span, legend_html, report_html
+from geo.events.counts import counts_text, parse_counts
 from geo.maps.style import modality_label
 from geo.text.lexicon import actor_label
 
@@ -56,6 +57,9 @@ def _card(row: pd.Series, i: int) -> None:
             chain = " ← ".join(ui.plain(v) for v in (row["publisher"], row["cited_outlet"],
                                                       row["speaker_role"], row["speaker"]) if v)
             st.markdown(f"{chain or ui.plain(row['source_type'])}")
+        counted = counts_text(parse_counts(row.get("counts")))
+        if counted:
+            st.markdown(f"Counts: {ui.plain(counted)}")
         st.caption(f"{date} (precision: {row['date_precision']}) · place precision {row['geo_precision']}"
                    + (f" · note: {ui.plain(row['note'])}" if row["note"] else ""))
         left, right = st.columns(2)

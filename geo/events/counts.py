@@ -11,6 +11,7 @@ two, and «دون وقوع إصابات» or «لم يسفر عن سقوط قت�
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 
@@ -241,3 +242,15 @@ def counts_by_kind(counts) -> dict[str, str]:
 def counts_text(counts) -> str:
     """All of an event's counts on one line: «killed 18 · missing 20–99 (vague)»."""
     return " · ".join(f"{kind} {values}" for kind, values in counts_by_kind(counts).items())
+
+
+def parse_counts(value) -> list[dict]:
+    """A counts column (JSON text, a list, or missing) as dicts with at least kind and low."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value) if value.strip() else []
+        except json.JSONDecodeError:
+            return []
+    if not isinstance(value, list):
+        return []
+    return [c for c in value if isinstance(c, dict) and "kind" in c and "low" in c]

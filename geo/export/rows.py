@@ -24,6 +24,7 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError
+from geo.events.counts import parse_counts
 from geo.store.frames import EVENT_COLUMNS
 from geo.text.bidi import chain
 
@@ -111,7 +112,7 @@ def _places(value: Any) -> list[dict]:
 
 def counts_of(value: Any) -> list[dict]:
     """An event's counts column as dicts (kind, low, high, qualifier, unit, item)."""
-    return [c for c in _json_list(value) if isinstance(c, dict) and "kind" in c and "low" in c]
+    return parse_counts(value if not _missing(value) else None)
 
 
 def _main_place(places: list[dict]) -> dict | None:

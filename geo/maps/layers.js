@@ -148,7 +148,7 @@ window.marsad = window.marsad || (function (L) {
 
   // [id, type label, actors, date, date precision, places [[name, role, precision]],
   //  speaker, speaker role, source type, cited outlet, publisher, url, quote pieces,
-  //  modality label: denied, planned, attempted, alleged or ""]
+  //  modality label: denied, planned, attempted, alleged or "", counts («killed 18 · fighters ~700»)]
   // Strings come from the layer's table (spec.s), cleaned in Python once each.
   // The popups' columns sit in a JSON block of their own (popupId), parsed at the first popup.
   function columns(spec) {
@@ -173,7 +173,7 @@ window.marsad = window.marsad || (function (L) {
       (P.ac[i] || []).map(function (j) { return S[j]; }).filter(Boolean),
       S[P.d[i]], S[P.dp[i]], places,
       S[P.sp[i]], S[P.sr[i]], S[P.st[i]], S[P.co[i]], S[P.pu[i]], S[P.u[i]],
-      segments(P.q[i], spans), P.de[i]
+      segments(P.q[i], spans), P.de[i], P.n ? S[P.n[i]] : ""
     ];
   }
 
@@ -214,6 +214,7 @@ window.marsad = window.marsad || (function (L) {
       row(root, "Actors", actors);
     }
     row(root, "Date", rec[3] + " (" + rec[4] + ")");
+    if (rec[14]) { row(root, "Counts", rec[14]); }
     if (rec[5].length) {
       var places = el("span");
       rec[5].forEach(function (p, i) {

@@ -37,6 +37,7 @@ from geo.maps.style import (
     legend_html,
     modality_label,
 )
+from geo.events.counts import counts_text, parse_counts
 from geo.text.lexicon import actor_label
 
 _LIBRARY_PATH = Path(__file__).with_name("layers.js")
@@ -420,7 +421,7 @@ def _date_column(frame: pd.DataFrame) -> list[str]:
 
 _POPUP_COLUMNS = ("id", "type", "actors", "places", "geo_precision", "event_date",
                   "date_precision", "speaker", "speaker_role", "source_type", "cited_outlet",
-                  "publisher", "url", "quote", "quote_start", "denied", "modality")
+                  "publisher", "url", "quote", "quote_start", "denied", "modality", "counts")
 
 
 def _columns(frame: pd.DataFrame, table: _StringTable) -> dict[str, list]:
@@ -454,6 +455,9 @@ def _columns(frame: pd.DataFrame, table: _StringTable) -> dict[str, list]:
     quote_starts = [_int_or_none(v) or 0 for v in _column(frame, "quote_start")]
     cols["de"] = [modality_label(m, d) for m, d in zip(series("modality").tolist(), _column(frame, "denied"))]
     cols["h"] = [1 if label else 0 for label in cols["de"]]   # not held as fact: drawn hollow or dotted
+    counted = ["" if v is None or v == "[]" or not isinstance(v, (str, list)) else counts_text(parse_counts(v))
+               for v in series("counts").tolist()]   # most claims give no number: no JSON to parse
+    cols["n"] = table.column(pd.Series(counted, index=frame.index)).tolist()
     code = table.code_raw
     cols["ac"] = [[code(actor_label(a)) for a in actors] for actors in _parsed_lists(_column(frame, "actors"))]
     cols["pl"] = _encode_places(_parsed_lists(_column(frame, "places")), quote_starts, table)

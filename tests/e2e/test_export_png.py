@@ -159,3 +159,25 @@ def test_hostile_report_png_renders_with_no_dialog(xss_frame, tmp_path):
     assert report["dialogs"] == []
     assert report["blocked"] == []
     assert Image.open(tmp_path / "x.png").size == (1000, 700)
+
+
+def test_a_popup_shows_the_counts_of_its_claim(browser, tmp_path):
+    import dataclasses
+
+    from geo.models import Count
+
+    events = [e for _, _, evs in store_corpus_items() for e in evs if e.geometry is not None]
+    counted = dataclasses.replace(events[0], counts=(Count("killed", 18, 18), Count("missing", 20, 99, "vague")))
+    path = html.to_html(events_to_frame([counted, *events[1:]]), tmp_path / "c.html")
+    context, page = _open(browser, path, [], [])
+    try:
+        map_id = page.evaluate("document.querySelector('.folium-map').id")
+        page.evaluate("([mapId, id]) => window.marsad.select(window[mapId], id)", [map_id, counted.id])
+        popup = page.locator(".leaflet-popup-content .marsad-popup").last
+        popup.wait_for()
+        assert "Counts: killed 18 · missing 20–99 (vague)" in popup.inner_text()
+        page.evaluate("([mapId, id]) => { window[mapId].closePopup(); window.marsad.select(window[mapId], id); }",
+                      [map_id, events[1].id])
+        assert "Counts" not in page.locator(".leaflet-popup-content .marsad-popup").last.inner_text()
+    finally:
+        context.close()
