@@ -61,6 +61,8 @@ class Context:
     options: gf.FilterOptions
     place: Place | None
     events: gpd.GeoDataFrame
+    # the store's change_key when the events were read: what shared caches of them are keyed on
+    store_key: tuple = ()
 
 
 def store_path() -> str:
@@ -287,7 +289,8 @@ def build_context() -> Context:
     store = open_event_store(path)
     ensure_sample_store(store, path)
     gazetteer = load_gazetteer()
-    options = gf.filter_options(store.read())
+    key = store.change_key()
+    options = filter_options(path, key, store)
     if "f_denied" not in st.session_state:
         _init_from_url(gazetteer, options)
     st.html(PAGE_CSS)
@@ -303,7 +306,7 @@ def build_context() -> Context:
     if notes and st.session_state.setdefault("link_filters", filters) == filters:
         for note in notes:   # shown until the analyst changes a filter
             st.warning(note, icon=":material/link:")
-    events = filtered_events(path, store, gazetteer, filters, place)
+    events = filtered_events(path, store, gazetteer, filters, place, key=key)
     if filters.event_id and filters.event_id not in set(events["id"]):
         filters = replace(filters, event_id=None)
     located = int((events.geometry.notna() & ~events.geometry.is_empty).sum())
@@ -311,22 +314,67 @@ def build_context() -> Context:
                       help=None if located == len(events) else
                       f"{len(events) - located} more match but have no place to draw (see the table)")
     _sync_url(filters)
-    ctx = Context(path, store, gazetteer, filters, options, place, events)
+    ctx = Context(path, store, gazetteer, filters, options, place, events, key)
     st.session_state[_CTX] = ctx
     return ctx
 
 
-def filtered_events(path: str, store, gazetteer, filters: gf.Filters, place: Place | None):
+# --- what every session shares ----------------------------------------------------------------
+# Sessions that look at the same filters over the same store read the same rows: each read is
+# made once per store state and filter set, for every session, keyed on the store's change_key
+# (which any write, correction or deletion moves, whichever process made it). st.cache_data
+# hands each caller its own copy, so a page that changes its frame changes no other session's.
+
+def filter_options(path: str, key: tuple, store) -> gf.FilterOptions:
+    """The widgets' choices (dates, actors, outlets, speakers), from the whole store."""
+    return _filter_options(path, key, store)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _filter_options(path: str, key: tuple, _store) -> gf.FilterOptions:
+    return gf.filter_options(_store.read())
+
+
+def filtered_events(path: str, store, gazetteer, filters: gf.Filters, place: Place | None,
+                    *, key: tuple | None = None):
     """The events the filters keep: the store's read, then the place's circle and the text search."""
-    from geo.ingest import store_gazetteer
+    # the selected event and the words searched do not change the store's read
+    query = replace(filters, event_id=None, text="")
     try:
-        events = gf.matching(store, filters, place, store_gazetteer(store, gazetteer) if place else None)
+        events = _matching(path, store.change_key() if key is None else key, repr(query),
+                           place.id if place else None, store, gazetteer, query, place)
     except GeoError as exc:
         st.error(f"Could not read the store: {exc}")
         events = store.read().iloc[0:0]
     if filters.text:
         events = gf.search_text(events, filters.text, report_texts(path, store))
     return events
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _matching(path: str, key: tuple, query: str, place_id: str | None, _store, _gazetteer,
+              _filters: gf.Filters, _place: Place | None) -> gpd.GeoDataFrame:
+    """``gf.matching`` once per store state, filter set (``query``, its repr) and place."""
+    from geo.ingest import store_gazetteer
+    return gf.matching(_store, _filters, _place, store_gazetteer(_store, _gazetteer) if _place else None)
+
+
+def district_counts(ctx: Context) -> tuple[gpd.GeoDataFrame, int]:
+    """``area_counts`` of the context's events (the map's district layer and table), shared."""
+    if ctx.filters.text:   # a text search's rows are not a function of the cache key below
+        from geo.maps.aggregates import area_counts
+        return area_counts(ctx.events)
+    query = replace(ctx.filters, event_id=None)
+    # the row count too: a read that failed (no rows, not cached) must not be kept for the key
+    return _district_counts(ctx.store_path, ctx.store_key, repr(query),
+                            ctx.place.id if ctx.place else None, len(ctx.events), ctx.events)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _district_counts(path: str, key: tuple, query: str, place_id: str | None, rows: int,
+                     _events: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
+    from geo.maps.aggregates import area_counts
+    return area_counts(_events)
 
 
 def _on_brush() -> None:
@@ -695,6 +743,17 @@ EXPORTS = {
 }
 
 
+@st.cache_resource(show_spinner=False)
+def png_renderer():
+    """The process's one Chromium for PNG exports: every session's PNGs wait in its short queue."""
+    from geo.export.png import PngRenderer
+    return PngRenderer(max_waiting=PNG_WAITING)
+
+
+# PNGs that may wait behind the one being drawn (a few seconds each); more are told to retry.
+PNG_WAITING = 4
+
+
 def _deferred(ctx: Context, fmt: str):
     """A no-argument callable that writes one export to a temporary file, returns its bytes."""
     def make() -> bytes:
@@ -702,7 +761,8 @@ def _deferred(ctx: Context, fmt: str):
         from geo.export.cli import export
         with tempfile.TemporaryDirectory(prefix="marsad-export-") as tmp:
             path = export(ctx.events, Path(tmp) / f"marsad.{fmt}", fmt=fmt, filters=ctx.filters,
-                          place=ctx.place, gazetteer=ctx.gazetteer)
+                          place=ctx.place, gazetteer=ctx.gazetteer,
+                          renderer=png_renderer() if fmt == "png" else None)
             return Path(path).read_bytes()
     return make
 
@@ -717,8 +777,37 @@ def export_buttons(ctx: Context) -> None:
     stem = f"marsad-{len(ctx.events)}-events"
     for column, fmt in zip(st.columns(len(formats)), formats):
         label, mime = EXPORTS[fmt]
+        if fmt == "png":
+            with column:
+                _png_export(ctx, stem, disabled=ctx.events.empty or no_browser,
+                            help=f"needs Chromium at {CHROMIUM}" if no_browser else None)
+            continue
         column.download_button(label, _deferred(ctx, fmt), file_name=f"{stem}.{fmt}", mime=mime,
                                on_click="ignore", icon=":material/download:", key=f"export_{fmt}",
-                               disabled=ctx.events.empty or (fmt == "png" and no_browser),
-                               help=f"needs Chromium at {CHROMIUM}" if fmt == "png" and no_browser else None,
-                               width="stretch")
+                               disabled=ctx.events.empty, width="stretch")
+
+
+@st.fragment
+def _png_export(ctx: Context, stem: str, *, disabled: bool, help: str | None) -> None:
+    """The PNG: drawn when asked (in this fragment, with a spinner), then offered for download.
+
+    Not a deferred download like the others: a full renderer queue must reach the user as a
+    sentence, and a deferred download's failure shows only a generic line.
+    """
+    from geo.errors import BusyError
+    label, mime = EXPORTS["png"]
+    if not st.button(label, key="export_png", icon=":material/image:", disabled=disabled, help=help,
+                     width="stretch"):
+        return
+    try:
+        with st.spinner("Drawing the PNG…"):
+            data = _deferred(ctx, "png")()
+    except BusyError as exc:
+        st.warning(str(exc), icon=":material/hourglass_top:")
+        return
+    except GeoError as exc:
+        logger.warning("PNG export failed: %s", exc)
+        st.error(f"The PNG could not be drawn: {exc}")
+        return
+    st.download_button("Save the PNG", data, file_name=f"{stem}.png", mime=mime, on_click="ignore",
+                       icon=":material/download:", key="export_png_save", width="stretch")

@@ -11,3 +11,7 @@ class InputError(GeoError, ValueError):
 
 class StorageError(GeoError):
     """The store could not read or write."""
+
+
+class BusyError(GeoError):
+    """A shared resource (the PNG renderer) has no room for more work now; try again shortly."""

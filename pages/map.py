@@ -4,7 +4,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import ui
-from geo.maps.aggregates import area_counts
 from geo.maps.build import build_event_map
 
 BASEMAPS = {"offline": "Offline (Natural Earth)", "osm": "OpenStreetMap (online)",
@@ -19,7 +18,7 @@ def main() -> None:
     head.markdown(f"### Events on the map: {len(ctx.events)}")
     basemap = choice.selectbox("Basemap", list(BASEMAPS), format_func=BASEMAPS.get,
                                key="basemap")
-    areas, outside = area_counts(ctx.events)
+    areas, outside = ui.district_counts(ctx)
     m = build_event_map(ctx.events, basemap=basemap, asset_base=ui.asset_base(), areas=areas,
                         **ui.map_view(ctx))
     st_folium(m, key="events_map", height=560, use_container_width=True,

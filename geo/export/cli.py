@@ -31,7 +31,7 @@ FORMATS = ("png", "html", "geojson", "kml", "csv", "gpkg")
 
 def export(frame: gpd.GeoDataFrame, path: str | Path, *, fmt: str, title: str = DEFAULT_TITLE,
            filters: Any = None, place: Any = None, gazetteer: Any = None,
-           width: int = 1600, height: int = 1000) -> Path:
+           width: int = 1600, height: int = 1000, renderer: Any = None) -> Path:
     """Write ``frame`` to ``path`` in one of ``FORMATS``.
 
     Parameters
@@ -47,6 +47,8 @@ def export(frame: gpd.GeoDataFrame, path: str | Path, *, fmt: str, title: str = 
         Fills the CSV's country and admin1.
     width, height : int
         The PNG's size.
+    renderer : geo.export.png.PngRenderer, optional
+        The shared browser that draws a PNG (a server's); by default one is launched for it.
 
     Returns
     -------
@@ -63,7 +65,7 @@ def export(frame: gpd.GeoDataFrame, path: str | Path, *, fmt: str, title: str = 
     """
     writers: dict[str, Callable[[], Path]] = {
         "png": lambda: to_png(frame, path, width=width, height=height, title=title,
-                              filters=filters, place=place),
+                              filters=filters, place=place, renderer=renderer),
         "html": lambda: to_html(frame, path, title=title, filters=filters, place=place),
         "geojson": lambda: to_geojson(frame, path),
         "kml": lambda: to_kml(frame, path, name=title),

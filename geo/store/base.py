@@ -56,6 +56,10 @@ class EventStore(Protocol):
 
     def stats(self) -> StoreStats: ...
 
+    # a cheap value that differs after every write, correction or deletion: the app's caches
+    # of what every session reads (filter choices, filtered frames) are keyed on it
+    def change_key(self) -> tuple[int, ...]: ...
+
     # the analyst's loop: corrections with their audit rows, places added, re-extraction
     def edit_event(self, event_id: str, changes: dict, *, who: str, note: str = "") -> list[str]: ...
 

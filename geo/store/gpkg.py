@@ -64,6 +64,12 @@ def _rows(article_id: str, mentions: Sequence[Mention], events: Sequence[Event],
     return place_rows, mention_rows, event_rows, places
 
 
+_CHANGE_KEY_SQL = ("SELECT (SELECT count(*) FROM articles), (SELECT coalesce(max(fid), 0) FROM articles), "
+                   "(SELECT count(*) FROM events), (SELECT coalesce(max(fid), 0) FROM events), "
+                   "(SELECT coalesce(max(fid), 0) FROM edits), "
+                   "(SELECT coalesce(max(fid), 0) FROM user_places)")
+
+
 def _writable(path: Path) -> bool:
     """Whether an existing store can be written: the file, and its folder (for the WAL files)."""
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
@@ -494,6 +500,15 @@ class GeoPackageStore(Closing):
         return StoreStats(n_articles, n_mentions, n_events,
                           dt.date.fromisoformat(first) if first else None,
                           dt.date.fromisoformat(last) if last else None, by_type)
+
+    def change_key(self) -> tuple[int, ...]:
+        """A cheap value that changes whenever the stored data does (``EventStore.change_key``).
+
+        Counts and largest fids of articles and events, and the largest fids of the edits
+        and the analysts' places: fids are AUTOINCREMENT, so never reused, so a write, a
+        correction (its audit row), a re-extraction and a deletion each move one of them.
+        """
+        return self._query(_CHANGE_KEY_SQL)[0]
 
     # ---- the analyst's edits (shared statements in geo.store.edits)
 

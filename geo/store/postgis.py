@@ -329,6 +329,15 @@ class PostGISStore(Closing):
             f"SELECT type, count(*) FROM {self._t('events')} GROUP BY type ORDER BY type"))
         return StoreStats(n_articles, n_mentions, n_events, first, last, by_type)
 
+    def change_key(self) -> tuple[int, ...]:
+        """Same contract as ``GeoPackageStore.change_key`` (bigserial fids are never reused)."""
+        t = self._t
+        return tuple(self._query(
+            f"SELECT (SELECT count(*) FROM {t('articles')}), (SELECT coalesce(max(fid), 0) FROM {t('articles')}), "
+            f"(SELECT count(*) FROM {t('events')}), (SELECT coalesce(max(fid), 0) FROM {t('events')}), "
+            f"(SELECT coalesce(max(fid), 0) FROM {t('edits')}), "
+            f"(SELECT coalesce(max(fid), 0) FROM {t('user_places')})")[0])
+
     # ---- the analyst's edits (shared statements in geo.store.edits)
 
     def _sql(self, cur) -> edits.Sql:
