@@ -15,6 +15,10 @@ score.py's figures this prints:
 - modality and event dates: each gold event paired as score.py pairs sources (an unused
   prediction of its type sharing most places); right when the modality is the same, and when
   the predicted date falls inside the gold date's period. An unpaired gold event is wrong.
+- counts (issue 14): on the same pairs, a gold count is right when the prediction has a count
+  of its kind (and unit, for seizures) whose value lies inside the gold's stated range;
+  fatalities are right on an attack whose gold states them when the predicted total killed lies
+  inside the gold total's range.
 """
 
 from __future__ import annotations
@@ -206,9 +210,48 @@ def _date_right(gold: dict, pred: dict, published: str | None) -> bool:
     return d[:10] == g[:10]
 
 
+def _fits(pred: dict, gold: dict) -> bool:
+    """A predicted count is right for a gold one: same kind (and unit), value inside the gold range."""
+    if pred.get("kind") != gold["kind"] or (gold["kind"] == "seized" and pred.get("unit") != gold.get("unit")):
+        return False
+    high = gold.get("high")
+    return gold["low"] <= pred["low"] and (high is None or pred["low"] <= high)
+
+
+def _fatal(counts: list[dict]) -> tuple[float, float] | None:
+    """(low, high) of the killed counts' total; None when no count is of the killed."""
+    killed = [c for c in counts if c.get("kind") == "killed"]
+    if not killed:
+        return None
+    highs = [c.get("high") for c in killed]
+    return sum(c["low"] for c in killed), (None if None in highs else sum(highs))
+
+
+def _count_figures(gold: dict, pred: dict | None, tally: dict) -> None:
+    """Counts of one gold event against its paired prediction (None: unpaired, all wrong)."""
+    wanted = gold.get("counts") or []
+    got = list((pred or {}).get("counts") or [])
+    tally["gold"] += len(wanted)
+    for g in wanted:
+        hit = next((i for i, c in enumerate(got) if _fits(c, g)), None)
+        if hit is not None:
+            tally["right"] += 1
+            got.pop(hit)
+    if pred is not None:
+        tally["predicted"] += len(pred.get("counts") or [])
+        tally["false"] += len(got)
+    stated = _fatal(wanted)
+    if gold["type"] == "attack" and stated is not None:
+        tally["fatal"] += 1
+        said = pred.get("fatalities") if pred else None
+        tally["fatal_right"] += said is not None and stated[0] <= said and (stated[1] is None or said <= stated[1])
+
+
 def modality_and_dates(items: list[dict], pred_by_id: dict[str, list]) -> dict:
-    """Each gold event paired like score.py's sources; modality and date right over all gold."""
+    """Each gold event paired like score.py's sources; modality and date right over all gold,
+    and the counts each claim gives (when the gold has them)."""
     mod_ok = date_ok = n_date = n = 0
+    tally = dict.fromkeys(("gold", "right", "predicted", "false", "fatal", "fatal_right"), 0)
     for it in items:
         pred, used = pred_by_id.get(it["id"], []), set()
         for g in it.get("events", []):
@@ -224,6 +267,7 @@ def modality_and_dates(items: list[dict], pred_by_id: dict[str, list]) -> dict:
                     best, best_k = i, k
             has_date = g.get("date") is not None or g.get("date_precision") == "reported"
             n_date += has_date
+            _count_figures(g, pred[best] if best is not None else None, tally)
             if best is None:
                 continue
             used.add(best)
@@ -231,7 +275,7 @@ def modality_and_dates(items: list[dict], pred_by_id: dict[str, list]) -> dict:
             mod_ok += _predicted_modality(e) == g.get("modality")
             date_ok += has_date and _date_right(g, e, it.get("source_date"))
     return {"modality": mod_ok / n if n else 0.0, "dates": date_ok / n_date if n_date else 0.0,
-            "n_events": n, "n_dated": n_date}
+            "n_events": n, "n_dated": n_date, "counts": tally}
 
 
 # --------------------------------------------------------------------------- report
@@ -252,6 +296,12 @@ def evaluate(part: str, items: list[dict], gz, *, errors: bool = False) -> dict:
     print(f"  gazetteer coverage: {c}/{total} = {c / total if total else 0:.3f}")
     print("  events: type P={P:.3f} R={R:.3f} F1={F1:.3f} strict={strict:.3f} source={src:.3f}".format(**e))
     print(f"  modality right: {md['modality']:.3f}   dates right: {md['dates']:.3f} (of {md['n_dated']} dated)")
+    t = md["counts"]
+    if t["gold"]:
+        print(f"  counts right: {t['right'] / t['gold']:.3f} of {t['gold']} gold counts "
+              f"(precision {1 - t['false'] / t['predicted'] if t['predicted'] else 0:.3f} of {t['predicted']} "
+              f"predicted on paired events); fatalities right on {t['fatal_right']}/{t['fatal']} attacks "
+              f"that state them = {t['fatal_right'] / t['fatal'] if t['fatal'] else 0:.3f}")
     if errors:
         _print_errors(items, pred)
         print("  not in the gazetteer:", *missing, sep="\n    ")

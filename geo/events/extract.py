@@ -17,6 +17,8 @@ The stages, each a small typed step:
 
 from __future__ import annotations
 
+import dataclasses
+
 import hashlib
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -297,5 +299,19 @@ def extract_events(article: Article, *, mentions: Sequence[Mention] | None = Non
                                  denied=d.denied, attribution=attribution),
             sub_type=sub_type_of(scan, d.type, d.start, d.end),
             counts=tuple(find_counts(text, qs, qe))))
-    return link_repeats(events)
+    return _shared_counts(link_repeats(events))
+
+
+def _shared_counts(events: list[Event]) -> list[Event]:
+    """A claim told twice keeps on its first telling every kind of count a repeat adds («مقتل 18»
+    in the headline, «بينهم 5 أطفال» in the body): the map and the counts show the first."""
+    first = {e.id: i for i, e in enumerate(events) if not e.same_as}
+    for e in events:
+        if e.same_as in first and e.counts:
+            i = first[e.same_as]
+            kinds = {c.kind for c in events[i].counts}
+            extra = tuple(c for c in e.counts if c.kind not in kinds)
+            if extra:
+                events[i] = dataclasses.replace(events[i], counts=events[i].counts + extra)
+    return events
 

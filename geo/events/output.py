@@ -24,7 +24,8 @@ def event_properties(event: Event) -> dict:
         "source_type": a.source_type, "cited_outlet": a.cited_outlet, "publisher": a.publisher,
         "url": a.url, "quote": event.quote, "quote_start": event.quote_start, "quote_end": event.quote_end,
         "denied": event.denied, "confidence": event.confidence, "modality": event.modality,
-        "sub_type": event.sub_type,
+        "sub_type": event.sub_type, "counts": [c.as_dict() for c in event.counts],
+        "fatalities": event.fatalities,
     }
 
 
