@@ -47,15 +47,53 @@ def area_counts(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
     if not located.any() or units.empty:
         empty = units.iloc[0:0].assign(events=pd.Series([], dtype=int))
         return empty, int(located.sum())
-    pts = gpd.GeoDataFrame({"type": frame["type"].to_numpy()[located]}, geometry=list(points[located]), crs=CRS)
-    joined = gpd.sjoin(pts, units[["unit", "geometry"]], how="left", predicate="within")
-    joined = joined[~joined.index.duplicated()]          # a point on a shared border counts once
+    joined = _joined(frame, units, points, located)
     outside = int(joined["unit"].isna().sum())
-    table = pd.crosstab(joined["unit"].dropna(), joined["type"].loc[joined["unit"].notna()])
+    inside = joined[joined["unit"].notna()]
+    table = pd.crosstab(inside["unit"], inside["type"])
     table["events"] = table.sum(axis=1)
+    # ACLED's fatalities summed where the text states them (0 counts; unstated adds nothing)
+    table["fatalities"] = inside.groupby("unit")["fatalities"].sum(min_count=1).reindex(table.index).fillna(0).astype(int)
     out = units.merge(table, left_on="unit", right_index=True)
     out = out.sort_values(["events", "name_en"], ascending=[False, True]).reset_index(drop=True)
     return gpd.GeoDataFrame(out, geometry="geometry", crs=CRS), outside
+
+
+def _joined(frame: gpd.GeoDataFrame, units: gpd.GeoDataFrame, points, located) -> pd.DataFrame:
+    """Each located event's type, date, fatalities and the area it falls in (NaN outside all)."""
+    data = {"type": frame["type"].to_numpy()[located],
+            "fatalities": pd.to_numeric(frame["fatalities"], errors="coerce").to_numpy(dtype=float)[located]
+            if "fatalities" in frame.columns else np.full(int(located.sum()), np.nan)}
+    if "event_date" in frame.columns:
+        data["event_date"] = pd.to_datetime(frame["event_date"]).to_numpy()[located]
+    pts = gpd.GeoDataFrame(data, geometry=list(points[located]), crs=CRS)
+    joined = gpd.sjoin(pts, units[["unit", "geometry"]], how="left", predicate="within")
+    return joined[~joined.index.duplicated()]          # a point on a shared border counts once
+
+
+def fatalities_by_month(frame: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Fatalities per district (or neighbouring country) per month, as ACLED sums them: one row
+    per area that has any, its Arabic and English names, then a column per month (YYYY-MM),
+    busiest area first. Events without a date or without stated fatalities add nothing."""
+    units = _units()
+    empty = pd.DataFrame(columns=["name_ar", "name_en", "total"])
+    if not len(frame) or "fatalities" not in frame.columns or units.empty:
+        return empty
+    points = event_points(frame["type"], frame.geometry)
+    located = np.array([p is not None for p in points], dtype=bool)
+    if not located.any():
+        return empty
+    joined = _joined(frame, units, points, located)
+    joined = joined[joined["unit"].notna() & joined["fatalities"].notna() & joined["event_date"].notna()]
+    if joined.empty:
+        return empty
+    joined["month"] = pd.to_datetime(joined["event_date"]).dt.strftime("%Y-%m")
+    table = joined.pivot_table(index="unit", columns="month", values="fatalities", aggfunc="sum", fill_value=0)
+    table = table.astype(int)
+    table.insert(0, "total", table.sum(axis=1))
+    names = units.drop_duplicates("unit").set_index("unit")[["name_ar", "name_en"]]
+    out = names.join(table, how="inner").sort_values(["total", "name_en"], ascending=[False, True])
+    return out.reset_index(drop=True)
 
 
 def shade(count: int, busiest: int) -> str:
