@@ -114,6 +114,7 @@ def build_event_map(
     legend: bool = True,
     bounds: list | None = None,
     areas: gpd.GeoDataFrame | None = None,
+    size_by: str | None = None,
 ) -> folium.Map:
     """Build the event map: one layer per event type, reference layers, a legend.
 
@@ -144,6 +145,9 @@ def build_event_map(
     areas : GeoDataFrame, optional
         ``geo.maps.aggregates.area_counts``'s table: drawn as the layer «Events per district»
         (a choropleth, off until ticked in the layer control).
+    size_by : {"fatalities", "fighters"}, optional
+        Adds a circle over each attack and presence whose claim gives that number, its area
+        in proportion to it (``SIZE_BY``), as the layer «Sized by …».
 
     Returns
     -------
@@ -169,15 +173,64 @@ def build_event_map(
     if basemap not in _BASEMAPS:
         raise InputError(f"basemap must be one of {_BASEMAPS!r}, got {basemap!r}")
     with _gc_paused():
+        if size_by is not None and size_by not in SIZE_BY:
+            raise InputError(f"size_by must be one of {sorted(SIZE_BY)!r}, got {size_by!r}")
         m = _build(frame, center=center, zoom=zoom, basemap=basemap,
-                   reference_layers=reference_layers, asset_base=asset_base, legend=legend, areas=areas)
+                   reference_layers=reference_layers, asset_base=asset_base, legend=legend, areas=areas,
+                   size_by=size_by)
     if bounds:
         m.fit_bounds(bounds, padding=(20, 20), max_zoom=11)
     return m
 
 
+#: What a symbol can be sized by: the label, and the event types it applies to.
+SIZE_BY = {"fatalities": ("fatalities", ("attack",)), "fighters": ("force size (fighters)", ("presence", "movement", "base"))}
+_MAX_RADIUS = 40
+
+
+def sized_values(frame: gpd.GeoDataFrame, size_by: str) -> np.ndarray:
+    """Each event's number for ``size_by`` (NaN where its claim gives none or its type is not sized):
+    fatalities as stored; force size as the sum of its fighters counts' low ends."""
+    _, types = SIZE_BY[size_by]
+    if size_by == "fatalities":
+        values = pd.to_numeric(frame.get("fatalities", pd.Series(np.nan, index=frame.index)), errors="coerce")
+    else:
+        from geo.events.counts import parse_counts
+        values = pd.Series([sum(c["low"] for c in parse_counts(v) if c["kind"] == "fighters") or np.nan
+                            for v in frame.get("counts", pd.Series("[]", index=frame.index)).tolist()],
+                           index=frame.index, dtype=float)
+    return values.where(frame["type"].isin(types)).to_numpy(dtype=float)
+
+
+def size_radius(value: float, largest: float) -> float:
+    """A circle's radius in pixels: its area in proportion to the value, the largest 40 px."""
+    return max(3.0, _MAX_RADIUS * math.sqrt(value / largest)) if largest > 0 and value > 0 else 3.0
+
+
+def _sized_layer(frame: gpd.GeoDataFrame, size_by: str) -> folium.FeatureGroup | None:
+    """Proportional circles at each sized event's main point (not clickable: the event is)."""
+    from geo.events.geometry import event_points
+    from geo.maps.style import EVENT_STYLE
+
+    values = sized_values(frame, size_by)
+    keep = ~np.isnan(values)
+    if not keep.any():
+        return None
+    points = event_points(frame["type"], frame.geometry)
+    largest = float(np.nanmax(values))
+    label, _ = SIZE_BY[size_by]
+    group = folium.FeatureGroup(name=f"Sized by {label} (largest {largest:g})", show=True)
+    for value, point, event_type in zip(values, points, frame["type"].tolist()):
+        if np.isnan(value) or point is None:
+            continue
+        color = EVENT_STYLE.get(event_type, EVENT_STYLE["other"])["color"]
+        folium.CircleMarker([point.y, point.x], radius=size_radius(value, largest), color=color, weight=1.5,
+                            fill=True, fill_color=color, fill_opacity=0.18, interactive=False).add_to(group)
+    return group
+
+
 def _build(frame: gpd.GeoDataFrame, *, center, zoom, basemap, reference_layers,
-           asset_base, legend=True, areas=None) -> folium.Map:
+           asset_base, legend=True, areas=None, size_by=None) -> folium.Map:
     lat, lon = center
     m = folium.Map(location=[lat, lon], zoom_start=zoom, tiles=None, prefer_canvas=True,
                    control_scale=True)
@@ -211,6 +264,10 @@ def _build(frame: gpd.GeoDataFrame, *, center, zoom, basemap, reference_layers,
     if areas is not None and not areas.empty:
         _area_layer(areas).add_to(m)
     located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    if size_by is not None and len(located):
+        sized = _sized_layer(located, size_by)
+        if sized is not None:
+            sized.add_to(m)
     if len(located) < len(frame):
         logger.info("%d events without a geometry are not on the map", len(frame) - len(located))
     # Areas first, points last: on the shared events canvas later layers draw on top and
