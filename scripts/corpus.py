@@ -1,7 +1,8 @@
 """The development corpus of real reporting: check items, fill offsets, look up coordinates, split.
 
 One item a file under data/corpus/items/<id>.json, in the shape of shared/eval/SCHEMA.md plus
-the event fields bench/truth.py scores beyond it (modality, date, date_precision).
+the event fields bench/truth.py scores beyond it (modality, date, date_precision) and the gold
+`counts` of each event (numbers its claim states; `check` validates them, see the README).
 
     python scripts/corpus.py check [FILE ...]       validate (all items when no file is named)
     python scripts/corpus.py fill FILE ...          compute missing `offsets` of toponyms and traps
@@ -35,6 +36,11 @@ FEATURE_TYPES = {"city", "town", "village", "wadi", "region", "country", "oilfie
                  "border_crossing", "site", "neighborhood"}
 QUALIFIERS = {"near", "north_of", "south_of", "east_of", "west_of", "between", "distance", "along", "part_of"}
 DATE_PRECISIONS = {"day", "week", "month", "year", "reported"}
+# Gold counts on events (see data/corpus/README.md, "Counts"): what the claim says happened to how many.
+COUNT_KINDS = {"killed", "wounded", "missing", "abducted", "arrested", "fighters", "vehicles", "migrants", "seized"}
+COUNT_QUALIFIERS = {"exact", "about", "at least", "more than", "less than", "vague", "range", "none"}
+SEIZED_UNITS = {"tonnes", "kg", "grams", "litres", "barrels", "pills", "pieces", "boxes", "sacks", "weapons",
+                "rockets", "vehicles"}
 CONFIDENCE = {"high", "medium", "low"}
 
 
@@ -134,6 +140,42 @@ def check(item: dict, name: str) -> list[str]:
             need(any(a in text for a in acc), f"{tag} no accept string of the source occurs in the text")
         need(e.get("date_precision") in DATE_PRECISIONS | {None}, f"{tag} date_precision {e.get('date_precision')!r}")
         need(bool(e.get("quote")) and e.get("quote") in text, f"{tag} quote is not a substring of the text")
+        need(isinstance(e.get("counts"), list), f"{tag} lacks counts (a list, [] when the claim gives no number)")
+        for j, c in enumerate(e.get("counts") or []):
+            bad.extend(f"{name}: {tag} count {j}: {m}" for m in check_count(c, text))
+    return bad
+
+
+def check_count(c: dict, text: str) -> list[str]:
+    """Problems of one gold count: kind, qualifier, unit (seized only), low <= high, surface in text."""
+    bad = []
+    if not isinstance(c, dict):
+        return [f"not an object: {c!r}"]
+    kind, q, lo, hi = c.get("kind"), c.get("qualifier"), c.get("low"), c.get("high")
+    if kind not in COUNT_KINDS:
+        bad.append(f"kind {kind!r}")
+    if q not in COUNT_QUALIFIERS:
+        bad.append(f"qualifier {q!r}")
+    if not isinstance(lo, int) or isinstance(lo, bool) or lo < 0:
+        bad.append(f"low {lo!r} is not a whole number >= 0")
+    if hi is not None and (not isinstance(hi, int) or isinstance(hi, bool)):
+        bad.append(f"high {hi!r} is not a whole number or null")
+    elif isinstance(lo, int) and hi is not None and lo > hi:
+        bad.append(f"low {lo} > high {hi}")
+    if q in ("at least", "more than") and hi is not None:
+        bad.append(f"{q!r} with a high bound {hi}")
+    if q in ("exact", "about") and isinstance(lo, int) and lo != hi:
+        bad.append(f"{q!r} with low {lo} != high {hi}")
+    if q == "none" and (lo, hi) != (0, 0):
+        bad.append("'none' must be 0, 0")
+    if kind == "seized":
+        if c.get("unit") not in SEIZED_UNITS:
+            bad.append(f"seized unit {c.get('unit')!r}")
+    elif "unit" in c or "item" in c:
+        bad.append("unit/item only for seized")
+    s = c.get("surface")
+    if not s or s not in text:
+        bad.append(f"surface {s!r} is not a substring of the text")
     return bad
 
 
@@ -189,6 +231,9 @@ def stats(items: list[dict]) -> dict:
         "event_types": dict(Counter(e["type"] for e in events)),
         "modalities": dict(Counter(e["modality"] for e in events)),
         "sourced_events": sum((e.get("source") or {}).get("type", "none") != "none" for e in events),
+        "events_with_counts": sum(bool(e.get("counts")) for e in events),
+        "counts_by_kind": dict(Counter(c["kind"] for e in events for c in e.get("counts") or [])),
+        "events_with_killed": sum(any(c["kind"] == "killed" for c in e.get("counts") or []) for e in events),
         "countries": dict(Counter(t["country_iso2"] for it in items for t in it["toponyms"]).most_common(15)),
     }
 
