@@ -21,24 +21,25 @@ from geo.text.numbers import Quantity, find_quantities
 
 # What happened to those counted: the word before the number (or its noun).
 _BEFORE = {
-    "killed": "مقتل قتل قتلى مصرع لقي لقوا سقوط استشهاد وفاة مات قضى بحياة ضحايا",
-    "wounded": "إصابة اصابة إصابات أصيب أصيبوا جرح جرحى",
+    "killed": "مقتل قتل قتلت قتلوا قتلى مصرع لقي لقوا سقوط استشهاد وفاة مات قضى بحياة ضحايا تصفية",
+    "wounded": "إصابة اصابة إصابات أصيب أصيبوا أصابت أصابوا جرح جرحى",
     "missing": "فقدان فقد فقدت اختفاء",
-    "abducted": "اختطاف خطف اختطف اختطفت أسر",
-    "arrested": "اعتقال القبض توقيف احتجاز اعتقل اعتقلت أوقف أوقفت",
+    "abducted": "اختطاف خطف اختطف اختطفت اختطفوا أسر",
+    "arrested": "اعتقال القبض توقيف احتجاز اعتقل اعتقلت اعتقلوا أوقف أوقفت",
     "seized": "ضبط ضبطت مصادرة صادرت حجز حجزت",
 }
 # What was counted: the noun after the number (with or without «من», «ال»).
 _AFTER = {
     "killed": "قتيل قتيلا قتيلًا قتلى قتيلين قتيلان",
-    "wounded": "جريح جريحا جرحى جريحين مصاب مصابا مصابين مصابون",
+    "wounded": "جريح جريحا جرحى جريحين جريحان مصاب مصابا مصابين مصابون",
     "missing": "مفقود مفقودا مفقودين مفقودون",
     "migrants": "مهاجر مهاجرا مهاجرين مهاجرون لاجئ لاجئا لاجئين",
     "fighters": ("عنصر عنصرا عناصر مقاتل مقاتلا مقاتلين مسلح مسلحا مسلحين مسلحون جندي جنديا جنود مرتزق "
                  "مرتزقا مرتزقة فرد أفراد عضو أعضاء قيادي قياديا قيادات قياديين إرهابي إرهابيا إرهابيين "
                  "عسكري عسكريا عسكريين ضابط ضابطا ضباط"),
     # people counted only when something happens to them: «ثلاثة أشخاص أوقفوا»
-    "persons": "شخص شخصا أشخاص مدني مدنيا مدنيين عامل عاملا عمال طفل طفلا أطفال امرأة نساء رجل رجال مواطن مواطنين",
+    "persons": ("شخص شخصا أشخاص مدني مدنيا مدنيين عامل عاملا عمال طفل طفلا أطفال امرأة نساء رجل رجال مواطن "
+                "مواطنين مهرب مهربا مهربين مهربون متهم متهما متهمين مشتبه"),
     "vehicles": "آلية آليات سيارة سيارات عربة عربات مركبة مركبات شاحنة شاحنات زورق زوارق قارب قوارب",
 }
 # Units of seized goods (the English name goes to the export).
@@ -60,6 +61,9 @@ _PERSONS = "جندي شخص مدني طفل رجل امرأة عنصر ضابط 
 _NONE = re.compile(r"(?:دون|بدون|لم\s+\S+(?:\s+\S+)?\s+عن)\s+(?:وقوع\s+|سقوط\s+)?(?:اي\s+)?"
                    r"(ضحايا|قتلي|خساير\s+بشريه|خساير\s+في\s+الارواح|اصابات)")
 _WINDOW_BEFORE = 3
+# a sentence about migration: the people it counts are migrants («بلغها 842 شخصا على متن قوارب»)
+_MIGRATION = re.compile("|".join(normalize(w) for w in (
+    "مهاجر", "الهجرة", "هجرة", "غير شرعي", "غير نظامي", "قارب", "قوارب", "زورق", "لاجئ", "ترحيل", "رحل")))
 # what happened, told after those counted: «ثلاثة أشخاص أوقفوا», «خمسة جنود قتلوا»
 _AFTER_VERBS = {
     "killed": "قتلوا قتلا لقوا قضوا ماتوا", "wounded": "أصيبوا أصيبا جرحوا",
@@ -77,8 +81,18 @@ def _tables():
     after = {w: kind for kind, text in _AFTER.items() for w in words(text)}
     units = {w: unit for unit, text in _UNITS.items() for w in words(text)}
     persons = words(_PERSONS)
-    duals = {p + end: p for p in persons for end in ("ين", "ان")}
     verbs_after = {w: kind for kind, text in _AFTER_VERBS.items() for w in words(text)}
+    # two of a thing told without a number: «جنديين», «مركبتين», «قتيلان» (the singular + ين/ان,
+    # ة → ت before it); a form that is also a plural («مسلحين», «مدنيين») is no dual
+    plurals = set(after) | persons | set(units)
+
+    def dual(word: str) -> list[str]:
+        stem = word[:-1] + "ت" if word.endswith("ه") else word
+        return [d for d in (stem + "ين", stem + "ان") if d not in plurals]
+    duals = {d: ("person", p) for p in persons for d in dual(p)}
+    duals.update({d: ("kind", k) for w, k in after.items() for d in dual(w)})
+    duals.update({d: ("unit", u) for w, u in units.items() for d in dual(w)})
+    duals.update({w: ("kind", after[w]) for w in words("قتيلان قتيلين جريحان جريحين")})   # duals by form
     return (before, after, units, words(_NOT_COUNTED), words(_NAMED_BY) | words(_MONTHS), persons, duals,
             verbs_after)
 
@@ -111,6 +125,7 @@ def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count
     words = [(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", normalized)]
     counts: list[Count] = []
     used_words: set[int] = set()
+    migration = bool(_MIGRATION.search(normalized))
 
     def span(a: int, b: int) -> tuple[int, int]:
         s, e = original_span(text[start:end], offsets, a, b)
@@ -140,9 +155,12 @@ def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count
         elif kind == "seized":
             if noun_kind is None:
                 continue   # «ضبط في أغسطس 2024»: a seizure counts goods or vehicles, not dates
-            unit = noun_kind
+            if noun_kind in ("migrants", "fighters", "persons"):
+                kind = "migrants" if noun_kind == "migrants" else "arrested"   # people are not goods
+            else:
+                unit = noun_kind
         elif kind is None:
-            kind = noun_kind if noun_kind != "persons" else None
+            kind = noun_kind if noun_kind != "persons" else "migrants" if migration else None
         if kind is None:
             continue
         a, b = span(q.start, q.end if not unit or not following else words[last + 1][2])
@@ -177,19 +195,25 @@ def _noun(following: list[str], after_kinds: dict, units: dict) -> tuple[str | N
 
 
 def _without_numbers(normalized, words, used, before_kinds, persons, duals, span) -> list[Count]:
-    """«مقتل جندي» (one), «مقتل جنديين» (two): a casualty word then a person, with no number."""
+    """Counts told without a number: «مقتل جندي» (one killed), «مقتل جنديين» (two), «على متن
+    مركبتين» (two vehicles), «قتيلان» (two killed), «ضبط صندوقين» (two boxes seized)."""
     out = []
-    for i, (word, _, _) in enumerate(words[:-1]):
-        kind = _lookup(word, before_kinds)
-        if kind is None or kind == "seized" or i + 1 in used or i in used:
+    for i, (word, _, _) in enumerate(words):
+        if i in used:
             continue
-        noun = words[i + 1][0].strip("،,.;:!?()«»\"'")
-        value = 2 if noun in duals else 1 if noun in persons else None
-        if value is None and noun in (normalize("اثنين"), normalize("اثنان")):
-            continue   # «وإصابة اثنين»: a number word, counted by find_quantities
-        if value is not None:
-            a, b = span(words[i + 1][1], words[i + 1][2])
-            out.append(Count(kind, value, value, "exact", start=a, end=b))
+        noun = word.strip("،,.;:!?()«»\"'")
+        noun = noun[1:] if noun.startswith("و") and noun[1:] in duals else noun
+        trigger = _lookup(words[i - 1][0], before_kinds) if i else None
+        what, which = duals.get(noun, (None, None))
+        a, b = span(words[i][1], words[i][2])
+        if trigger and trigger != "seized" and (what == "person" or noun in persons or
+                                                 what == "kind" and which in ("fighters", "persons", "migrants")):
+            value = 2 if what else 1
+            out.append(Count(trigger, value, value, "exact", start=a, end=b))
+        elif what == "kind" and which != "persons" and not trigger:
+            out.append(Count(which, 2, 2, "exact", start=a, end=b))
+        elif what == "unit" and trigger == "seized":
+            out.append(Count("seized", 2, 2, "exact", unit=which, start=a, end=b))
     return out
 
 

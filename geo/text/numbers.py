@@ -52,9 +52,12 @@ _HEDGES = {   # words before a number, longest first when matched
     "ما يزيد على": "more than", "ما يربو على": "more than", "أكثر من": "more than",
     "أزيد من": "more than", "ما يقارب": "about", "ما يقرب من": "about", "نحو": "about",
     "حوالي": "about", "حوالى": "about", "قرابة": "about", "زهاء": "about",
-    "أقل من": "less than", "ما دون": "less than",
+    "أقل من": "less than", "ما دون": "less than", "ما معدله": "about", "يقدر ب": "about",
+    "يقدر بـ": "about", "يتجاوز": "more than",
 }
 _BETWEEN, _FROM, _TO = normalize("بين"), normalize("من"), normalize("إلى")
+_ROUGHLY = normalize("تقريبا")
+_AFTER_HEDGE = re.compile(r"(?:\s+[^\s،,.]+){0,2}?\s+(" + normalize("على الأقل") + "|" + _ROUGHLY + r")(?![^\s،,.])")
 QUALIFIERS = ("exact", "about", "at least", "more than", "less than", "vague", "range")
 
 
@@ -167,7 +170,11 @@ def find_quantities(normalized: str) -> list[Quantity]:
             continue
         j = i + used
         if j < len(tokens) and _bare(tokens[j]) in scales and not _bare(tokens[j]).startswith(normalize("ألفين")):
-            value, j = value * scales[_bare(tokens[j])], j + 1
+            scale = scales[_bare(tokens[j])]
+            value, j = value * scale, j + 1
+            rest = tokens[j] if j < len(tokens) else ""
+            if rest.startswith("و") and _DIGITS.fullmatch(_bare(rest)) and _digits_value(_bare(rest)) < scale:
+                value, j = value + _digits_value(_bare(rest)), j + 1   # «30 ألفا و990»
         start, end = words[i][1], words[j - 1][2]
         qualifier, low, high = "exact", value, value
         # a range: «بين 10 و15», «من 10 إلى 15», «10-15»
@@ -201,6 +208,11 @@ def find_quantities(normalized: str) -> list[Quantity]:
                 out.append(Quantity(min(value, other), max(value, other), "range", start, words[k][2]))
                 i = k + 1
                 continue
+        if qualifier == "exact":
+            # «خمسين شخصا على الأقل», «200 مهاجر تقريبا»: the hedge after the number and its noun
+            after = _AFTER_HEDGE.match(normalized, end)
+            if after:
+                qualifier = "at least" if after.group(1) != _ROUGHLY else "about"
         if qualifier == "more than":
             low, high = (value + 1 if isinstance(value, int) else value), None
         elif qualifier == "at least":

@@ -32,6 +32,14 @@ def _kinds(text: str) -> list[tuple]:
     ("يقدر عددهم بنحو 150 عنصراً", [("fighters", 150, 150, "about")]),            # a prefixed hedge
     ("ضبط الجهاز في أغسطس 2024 أكثر من ثلاثة أطنان من الحشيش", [("seized", 4, None, "more than")]),
     ("تجمع ثلاثة أشخاص أمام السوق", []),                                          # people, nothing happened
+    ("فر الباقون على متن مركبتين نحو الحدود", [("vehicles", 2, 2, "exact")]),        # a dual, no number
+    ("سقط قتيلان في الاشتباك", [("killed", 2, 2, "exact")]),
+    ("مقتل مدنيين في القصف", []),                                                  # a plural, not two
+    ("ضبط 41 مهاجرا في مزرعة", [("migrants", 41, 41, "exact")]),                  # people are not goods
+    ("ضبط 7 مهربين", [("arrested", 7, 7, "exact")]),
+    ("وصل إلى الجزيرة 842 شخصا على متن قوارب الهجرة", [("migrants", 842, 842, "exact")]),
+    ("هاجم مسلحون القرية فقتلوا سبعة من السكان", [("killed", 7, 7, "exact")]),
+    ("قتل خمسون شخصا على الأقل", [("killed", 50, None, "at least")]),
 ])
 def test_each_kind_and_form(text, expected):
     assert _kinds(text) == expected

@@ -51,3 +51,14 @@ def test_the_hedge_is_part_of_the_span_and_two_counts_stay_apart():
 
 def test_words_that_are_not_numbers_give_nothing():
     assert _q("قال مصدر إن القوات انسحبت من المدينة") == []
+
+
+@pytest.mark.parametrize("text, low, high, qualifier", [
+    ("خمسين شخصا على الأقل", 50, None, "at least"),      # the hedge after the noun
+    ("نحو 200 مهاجر تقريبا", 200, 200, "about"),
+    ("200 مهاجر تقريبا", 200, 200, "about"),
+    ("ما معدله 60 ألف مهاجر", 60_000, 60_000, "about"),
+    ("30 ألفا و990 مهاجرا", 30_990, 30_990, "exact"),
+])
+def test_hedges_after_and_compound_thousands(text, low, high, qualifier):
+    assert [(f[0], f[1], f[2]) for f in _q(text)] == [(low, high, qualifier)]
