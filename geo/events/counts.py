@@ -40,7 +40,8 @@ _AFTER = {
     # people counted only when something happens to them: «ثلاثة أشخاص أوقفوا»
     "persons": ("شخص شخصا أشخاص مدني مدنيا مدنيين عامل عاملا عمال طفل طفلا أطفال امرأة نساء رجل رجال مواطن "
                 "مواطنين مهرب مهربا مهربين مهربون متهم متهما متهمين مشتبه"),
-    "vehicles": "آلية آليات سيارة سيارات عربة عربات مركبة مركبات شاحنة شاحنات زورق زوارق قارب قوارب",
+    "vehicles": ("آلية آليات سيارة سيارات عربة عربات مركبة مركبات شاحنة شاحنات زورق زوارق قارب قوارب "
+                 "دراجة دراجات"),
 }
 # Units of seized goods (the English name goes to the export).
 _UNITS = {
@@ -58,8 +59,9 @@ _NAMED_BY = ("الكتيبة كتيبة اللواء لواء السرية ال�
              "المنطقة الكيلو البوابة")
 # persons one noun counts: «مقتل جندي» one, «مقتل جنديين» two
 _PERSONS = "جندي شخص مدني طفل رجل امرأة عنصر ضابط مهاجر قيادي عامل صياد حارس"
-_NONE = re.compile(r"(?:دون|بدون|لم\s+\S+(?:\s+\S+)?\s+عن)\s+(?:وقوع\s+|سقوط\s+)?(?:اي\s+)?"
-                   r"(ضحايا|قتلي|خساير\s+بشريه|خساير\s+في\s+الارواح|اصابات)")
+_NONE = re.compile(r"(?:دون|بدون|لم\s+\S+(?:\s+\S+)?\s+عن|لم\s+(?:يسجل|تسجل|تخلف|يخلف|يوقع|توقع)(?:\s+\S+)?)\s+"
+                   r"(?:وقوع\s+|سقوط\s+|تسجيل\s+)?(?:اي\s+)?"
+                   r"(ضحايا|قتلي|خساير\s+بشريه|خساير\s+في\s+الارواح|اصابات)|(لم\s+يصب\s+احد)")
 _WINDOW_BEFORE = 3
 # a sentence about migration: the people it counts are migrants («بلغها 842 شخصا على متن قوارب»)
 _MIGRATION = re.compile("|".join(normalize(w) for w in (
@@ -111,7 +113,10 @@ def _stem(word: str) -> str:
 def _lookup(word: str, table: dict) -> str | None:
     """The table's value for a word, trying it whole and then stemmed."""
     bare = word.strip("،,.;:!?()«»\"'")
-    for candidate in (bare, bare.removeprefix("و"), _stem(bare), "ال" + _stem(bare)):
+    stem = _stem(bare)
+    # «باعتقال», «لمقتل», «وبمقتل»: a preposition glued on
+    glued = stem[1:] if len(stem) > 4 and stem[0] in "بل" else stem
+    for candidate in (bare, bare.removeprefix("و"), stem, "ال" + stem, glued):
         if candidate in table:
             return table[candidate]
     return None
@@ -169,7 +174,8 @@ def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count
     counts += _without_numbers(normalized, words, used_words, before_kinds, persons, duals, span)
     counts += [Count(kind, 0, 0, "none", start=a, end=b)
                for m in _NONE.finditer(normalized)
-               for kind in (("killed", "wounded") if m.group(1) == normalize("إصابات") else ("killed",))
+               for kind in (("killed", "wounded") if m.group(2) or m.group(1).startswith(normalize("إصابات"))
+                            or m.group(1).endswith(normalize("بشرية")) else ("killed",))
                for a, b in [span(m.start(), m.end())]]
     return sorted(counts, key=lambda c: (c.start, c.kind))
 

@@ -40,6 +40,9 @@ def _kinds(text: str) -> list[tuple]:
     ("وصل إلى الجزيرة 842 شخصا على متن قوارب الهجرة", [("migrants", 842, 842, "exact")]),
     ("هاجم مسلحون القرية فقتلوا سبعة من السكان", [("killed", 7, 7, "exact")]),
     ("قتل خمسون شخصا على الأقل", [("killed", 50, None, "at least")]),
+    ("انتهت المداهمة باعتقال 4 مهربين", [("arrested", 4, 4, "exact")]),           # «ب» glued on
+    ("سقطت القذيفة قرب المدرسة ولم يصب أحد", [("killed", 0, 0, "none"), ("wounded", 0, 0, "none")]),
+    ("لم تخلف الغارة خسائر بشرية", [("killed", 0, 0, "none"), ("wounded", 0, 0, "none")]),
 ])
 def test_each_kind_and_form(text, expected):
     assert _kinds(text) == expected
