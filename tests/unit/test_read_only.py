@@ -1,6 +1,9 @@
 """A store on read-only media opens read-only: browsing and exports work, writing says why not;
-unwritable ``--db`` and ``--out`` give one clear line. Run as an unprivileged user (root writes
-through permission bits), as a person at a shared machine would be."""
+unwritable ``--db`` and ``--out`` give one clear line.
+
+The store's folder is made read-only for the process under test: by a read-only bind mount of
+its own (EROFS, as on a write-protected disk) where the machine allows one, else by running as
+an unprivileged user (root writes through permission bits)."""
 
 from __future__ import annotations
 
@@ -16,16 +19,31 @@ ROOT = Path(__file__).resolve().parents[2]
 NOBODY = 65534
 TEXT = "قال مصدر محلي إن رتلاً مسلحاً تحرك من سبها نحو أوباري فجر اليوم."
 
-pytestmark = pytest.mark.skipif(not shutil.which("setpriv") or os.geteuid() != 0 and os.geteuid() != NOBODY,
-                                reason="needs setpriv and root to run as an unprivileged user")
+
+def _can_mount_read_only() -> bool:
+    """Whether we may give a folder a read-only mount in a mount namespace of our own."""
+    if not shutil.which("unshare") or os.geteuid() != 0:
+        return False
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", "mount --bind -o ro /tmp /tmp && ! touch /tmp/.marsad-ro"],
+                           capture_output=True)
+    return probe.returncode == 0
 
 
-def _as_nobody(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    command = [sys.executable, *args]
-    if os.geteuid() == 0:
-        command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *command]
+READ_ONLY_MOUNT = _can_mount_read_only()
+pytestmark = pytest.mark.skipif(
+    not READ_ONLY_MOUNT and not (shutil.which("setpriv") and os.geteuid() == 0),
+    reason="needs a read-only bind mount (unshare, as root) or setpriv to run as an unprivileged user")
+
+
+def _read_only_run(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run python with ``folder`` read-only for it."""
     env = {**os.environ, "HOME": "/tmp", "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
-    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=env, timeout=300)
+    if READ_ONLY_MOUNT:
+        command = ["unshare", "-m", "sh", "-c", 'mount --bind -o ro "$0" "$0" && exec "$@"', str(folder),
+                   sys.executable, *args]
+    else:
+        command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", sys.executable, *args]
+    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
 
 
 @pytest.fixture
@@ -62,12 +80,12 @@ def test_a_read_only_store_is_browsed_and_exported_and_refuses_writes_with_a_rea
         "    s.edit_event(s.read()['id'].iloc[0], {'review': 'rejected'}, who='Amal')\n"
         "except StorageError as exc:\n"
         "    print('refused:', exc)\n")
-    run = _as_nobody("-c", script)
+    run = _read_only_run(read_only_store.parent, "-c", script)
     assert run.returncode == 0, run.stderr
     assert "read_only True" in run.stdout and "articles 1" in run.stdout
     assert "is read-only" in run.stdout and "exports work" in run.stdout
-    export = _as_nobody("-m", "geo.export", "--db", str(read_only_store), "--format", "geojson",
-                        "--out", str(out / "e.geojson"))
+    export = _read_only_run(read_only_store.parent, "-m", "geo.export", "--db", str(read_only_store),
+                            "--format", "geojson", "--out", str(out / "e.geojson"))
     assert export.returncode == 0, export.stderr
     assert (out / "e.geojson").stat().st_size > 0
 
@@ -76,16 +94,17 @@ def test_unwritable_db_and_out_give_one_clear_line(read_only_store, tmp_path):
     report = tmp_path / "b.txt"
     report.write_text(TEXT.replace("سبها", "غات"), encoding="utf-8")
     report.chmod(0o644)
-    ingest = _as_nobody("-m", "geo.ingest", str(report), "--db", str(read_only_store.parent / "new.gpkg"),
-                        "--no-progress")
+    ingest = _read_only_run(read_only_store.parent, "-m", "geo.ingest", str(report),
+                            "--db", str(read_only_store.parent / "new.gpkg"), "--no-progress")
     assert ingest.returncode == 1
     assert ingest.stderr.strip().splitlines() == [
         f"error: cannot create the GeoPackage {str(read_only_store.parent / 'new.gpkg')!r}: its folder is not writable"]
-    into_read_only = _as_nobody("-m", "geo.ingest", str(report), "--db", str(read_only_store), "--no-progress")
+    into_read_only = _read_only_run(read_only_store.parent, "-m", "geo.ingest", str(report),
+                                    "--db", str(read_only_store), "--no-progress")
     assert into_read_only.returncode == 1 and "Traceback" not in into_read_only.stderr
     assert "is read-only" in into_read_only.stderr
-    export = _as_nobody("-m", "geo.export", "--db", str(read_only_store), "--format", "csv",
-                        "--out", str(read_only_store.parent / "e.csv"))
+    export = _read_only_run(read_only_store.parent, "-m", "geo.export", "--db", str(read_only_store),
+                            "--format", "csv", "--out", str(read_only_store.parent / "e.csv"))
     assert export.returncode == 1
     assert export.stderr.strip().splitlines() == [
         f"error: cannot write {str(read_only_store.parent / 'e.csv')!r}: the folder "
@@ -103,7 +122,7 @@ def test_the_app_on_a_read_only_store_browses_and_refuses_the_writing_pages(read
         "print('captions', [c.value for c in at.sidebar.caption])\n"
         "at.switch_page('pages/review.py').run()\n"
         "print('review', [e.value for e in at.error])\n")
-    run = _as_nobody("-c", script)
+    run = _read_only_run(read_only_store.parent, "-c", script)
     assert run.returncode == 0, run.stderr[-2000:]
     assert "count 1" in run.stdout or "count 2" in run.stdout, run.stdout
     assert "Read-only store" in run.stdout
