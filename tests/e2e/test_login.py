@@ -10,6 +10,7 @@ addresses. A user signs in by typing their subject on the provider's form, as a 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import urllib.request
@@ -34,14 +35,21 @@ WAIT_MS = 30_000   # a busy machine can take a while to draw the whole sidebar a
 
 @pytest.fixture(scope="module")
 def oidc_provider() -> str:
-    """The provider's base URL; each user gets an e-mail address and a name as claims."""
-    import oidc_provider_mock
-    import werkzeug.serving
+    """The provider's base URL; each user gets an e-mail address and a name as claims.
 
-    server = werkzeug.serving.make_server("127.0.0.1", 0, oidc_provider_mock.app(), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="oidc-provider", daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_port}"
+    scripts/test.sh starts the provider beside the PostGIS server and names it in
+    MARSAD_TEST_OIDC_URL; a bare pytest run starts one of its own in a thread.
+    """
+    url = os.environ.get("MARSAD_TEST_OIDC_URL", "").rstrip("/")
+    server = thread = None
+    if not url:
+        import oidc_provider_mock
+        import werkzeug.serving
+
+        server = werkzeug.serving.make_server("127.0.0.1", 0, oidc_provider_mock.app(), threaded=True)
+        thread = threading.Thread(target=server.serve_forever, name="oidc-provider", daemon=True)
+        thread.start()
+        url = f"http://127.0.0.1:{server.server_port}"
     try:
         for email, (name, _) in {**USERS, STRANGER: ("Sam Stranger", None)}.items():
             request = urllib.request.Request(
@@ -51,8 +59,9 @@ def oidc_provider() -> str:
                 assert reply.status == 204
         yield url
     finally:
-        server.shutdown()
-        thread.join(timeout=10)
+        if server is not None:
+            server.shutdown()
+            thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
