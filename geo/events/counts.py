@@ -17,7 +17,7 @@ from functools import cache
 
 from geo.models import Count
 from geo.text.normalize import normalize, normalize_with_offsets, original_span
-from geo.text.numbers import Quantity, find_quantities
+from geo.text.numbers import find_quantities
 
 # What happened to those counted: the word before the number (or its noun).
 _BEFORE = {
@@ -47,9 +47,20 @@ _AFTER = {
 _UNITS = {
     "tonnes": "طن أطنان", "kg": "كيلوغرام كيلوغرامات كغ كلغ كيلو كيلوجرام", "grams": "غرام غرامات جرام",
     "litres": "لتر لترات ليتر ليترات", "barrels": "برميل براميل", "pills": "قرص أقراص حبة حبوب",
-    "pieces": "قطعة قطع", "boxes": "صندوق صناديق", "sacks": "كيس أكياس", "weapons": "بندقية بنادق سلاح أسلحة",
+    "pieces": ("قطعة قطع مخزن مخازن طلقة طلقات هاتف هواتف منظار مناظير جهاز أجهزة قارورة قوارير رأس رؤوس "
+               "رأسا"),
+    "boxes": "صندوق صناديق", "sacks": "كيس أكياس",
+    "weapons": "بندقية بنادق سلاح أسلحة رشاش رشاشات مسدس مسدسات قنبلة قنابل",
     "rockets": "صاروخ صواريخ قذيفة قذائف",
 }
+# Goods a seizure lists one by one without a number: «ضبط بندقية ومسدسين وشاحنة» (one, two, one).
+_GOODS = {
+    "weapons": "بندقية رشاش مسدس قنبلة سلاح", "rockets": "صاروخ قذيفة",
+    "vehicles": "سيارة شاحنة آلية عربة مركبة زورق قارب دراجة",
+    "pieces": "هاتف منظار مخزن جهاز قارورة قطعة",
+}
+# Words that open a list of what was seized: «شحنة تضم ...», «من بينها ...».
+_LIST_OPENERS = "بينها منها تضم تشمل شملت ضمت تضمنت"
 # After a number these make it no count: time, distance, money, share, age, rank.
 _NOT_COUNTED = ("كم كيلومتر كيلومترا كيلومترات متر مترا أمتار ميل ساعة ساعات دقيقة دقائق يوم يوما أيام "
                 "أسبوع أسابيع شهر أشهر شهرا عام أعوام عاما سنة سنوات دولار دينار يورو جنيه فرنك درهم "
@@ -82,6 +93,7 @@ def _tables():
     before = {w: kind for kind, text in _BEFORE.items() for w in words(text)}
     after = {w: kind for kind, text in _AFTER.items() for w in words(text)}
     units = {w: unit for unit, text in _UNITS.items() for w in words(text)}
+    units.update({w + "ا": unit for w, unit in list(units.items()) if not w.endswith(("ه", "ا"))})   # «12 هاتفا»
     persons = words(_PERSONS)
     verbs_after = {w: kind for kind, text in _AFTER_VERBS.items() for w in words(text)}
     # two of a thing told without a number: «جنديين», «مركبتين», «قتيلان» (the singular + ين/ان,
@@ -155,6 +167,8 @@ def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count
             kind = next((k for w in following[1:3] if (k := _lookup(w, verbs_after))), None)
         if noun_kind in ("killed", "wounded", "missing"):
             kind = noun_kind
+        elif unit and kind not in (None, "seized"):
+            continue   # «فقدان 125 كيلوغراما من الذهب»: goods lost, no one missing
         elif kind in (None, "seized") and unit:
             kind = "seized"
         elif kind == "seized":
@@ -171,6 +185,7 @@ def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count
         a, b = span(q.start, q.end if not unit or not following else words[last + 1][2])
         counts.append(Count(kind, q.low, q.high, q.qualifier, unit=unit, item=item, start=a, end=b))
         used_words.update(range(first, last + 2))
+    counts += _seizure_list(words, used_words, before_kinds, span)
     counts += _without_numbers(normalized, words, used_words, before_kinds, persons, duals, span)
     counts += [Count(kind, 0, 0, "none", start=a, end=b)
                for m in _NONE.finditer(normalized)
@@ -198,6 +213,59 @@ def _noun(following: list[str], after_kinds: dict, units: dict) -> tuple[str | N
             return None, "", ""
         return None, "", ""
     return None, "", ""
+
+
+@cache
+def _goods() -> tuple[dict[str, tuple[str, int]], frozenset[str]]:
+    """Each form of a listed good → (unit, how many): singular (with its accusative «ـا») one,
+    dual (nominative, accusative, construct: «مسدسان», «مسدسين», «قطعتي») two."""
+    forms: dict[str, tuple[str, int]] = {}
+    for unit, text in _GOODS.items():
+        for word in (normalize(w) for w in text.split()):
+            stem = word[:-1] + "ت" if word.endswith("ه") else word
+            forms[word] = forms.get(word, (unit, 1))
+            if not word.endswith("ه"):
+                forms.setdefault(word + "ا", (unit, 1))
+            for dual in (stem + "ين", stem + "ان", stem + "ي"):
+                forms.setdefault(dual, (unit, 2))
+    return forms, frozenset(normalize(w) for w in _LIST_OPENERS.split())
+
+
+_PLACED = frozenset(normalize(w) for w in "في على داخل متن بواسطة عبر".split())   # «في شاحنة»: where, not what
+
+
+def _seizure_list(words, used, before_kinds, span) -> list[Count]:
+    """Goods a seizure lists without numbers: after a seizure word, the first good named and each
+    good that opens an item of the list (after «و», a comma or «بينها») is one, or two if dual;
+    a good's adjective («بندقية آلية») is not an item. «قطعة سلاح» is a weapon."""
+    forms, openers = _goods()
+    weapon = {normalize("سلاح"), normalize("أسلحة"), normalize("السلاح")}
+    out, seizing, first = [], False, False
+    for i, (word, _, _) in enumerate(words):
+        if _lookup(word, before_kinds) == "seized":
+            seizing, first = True, True
+            continue
+        if i in used:
+            first = False    # a numbered item came first: the rest need a list mark
+            continue
+        if not seizing:
+            continue
+        bare = word.strip("،,.;:!?()«»\"'")
+        noun = bare[1:] if bare.startswith("و") and bare[1:] in forms else bare
+        if noun not in forms:
+            continue
+        previous = words[i - 1][0]
+        opens = noun != bare or previous.endswith(("،", ",", ":")) or previous in openers
+        if not (first or opens) or previous in _PLACED:
+            continue
+        first = False
+        unit, value = forms[noun]
+        if unit == "pieces" and i + 1 < len(words) and words[i + 1][0].strip("،,.") in weapon:
+            unit = "weapons"
+        a, b = span(words[i][1], words[i][2])
+        out.append(Count("seized", value, value, "exact", unit=unit, start=a, end=b))
+        used.add(i)
+    return out
 
 
 def _without_numbers(normalized, words, used, before_kinds, persons, duals, span) -> list[Count]:

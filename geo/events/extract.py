@@ -20,19 +20,18 @@ from __future__ import annotations
 import dataclasses
 
 import hashlib
-import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
 from geo.text.dates import find_dates, find_report_date, resolve_date
 from geo.errors import InputError
-from geo.events.counts import find_counts
 from geo.events.drafts import Draft as _Draft
 from geo.events.drafts import drafts_of
 from geo.events.geometry import ROUTE_TYPES as _ROUTE_TYPES
 from geo.events.geometry import Loc as _Loc
 from geo.events.geometry import event_geometry
 from geo.events.modality import link_repeats, modality_of, sub_type_of
+from geo.events.owners import with_counts
 from geo.events.scan import Scan as _Scan
 from geo.events.scan import is_group as _is_group
 from geo.events.scan import scan_report
@@ -299,35 +298,7 @@ def extract_events(article: Article, *, mentions: Sequence[Mention] | None = Non
             modality=modality_of(scan, d.start, d.end, sentence_start=d.sentence_start,
                                  denied=d.denied, attribution=attribution),
             sub_type=sub_type_of(scan, d.type, d.start, d.end)))
-    return _shared_counts(link_repeats(_with_counts(text, events)))
-
-
-_SENTENCE_END = re.compile(r"(?<!\d)[.!?؟](?!\d)|\n")
-
-
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence around ``text[start:end]`` (a decimal point ends none)."""
-    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
-    after = _SENTENCE_END.search(text, end)
-    return (before[-1] if before else 0), (after.start() if after else len(text))
-
-
-def _with_counts(text: str, events: list[Event]) -> list[Event]:
-    """Each event with the counts its sentence gives: a number inside an event's quote is that
-    event's; one elsewhere in the sentence («أعاد ... 56 مهاجرا ..., مرورا بالكفرة» where the
-    claim is the second clause) goes to the sentence's nearest event."""
-    by_sentence: dict[tuple[int, int], list[int]] = {}
-    for i, e in enumerate(events):
-        by_sentence.setdefault(_sentence(text, e.quote_start, e.quote_end), []).append(i)
-    counts: dict[int, list] = {i: [] for i in range(len(events))}
-    for (start, end), members in by_sentence.items():
-        for c in find_counts(text, start, end):
-            inside = [i for i in members if events[i].quote_start <= c.start and c.end <= events[i].quote_end]
-            owners = inside or [min(members, key=lambda i: min(abs(c.start - events[i].quote_end),
-                                                                  abs(events[i].quote_start - c.end)))]
-            for i in owners:
-                counts[i].append(c)
-    return [dataclasses.replace(e, counts=tuple(counts[i])) if counts[i] else e for i, e in enumerate(events)]
+    return _shared_counts(link_repeats(with_counts(text, events)))
 
 
 def _shared_counts(events: list[Event]) -> list[Event]:

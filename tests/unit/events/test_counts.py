@@ -69,3 +69,33 @@ def test_a_count_in_another_clause_is_not_taken_when_a_span_is_given():
     text = "قتل 5 مسلحين في سرت. وفي خبر آخر تحرك رتل من 40 آلية."
     second = text.index("وفي")
     assert [(c.kind, c.low) for c in find_counts(text, second, len(text))] == [("vehicles", 40)]
+
+
+def _seized(text: str) -> list[tuple]:
+    return [(c.low, c.unit) for c in find_counts(text) if c.kind == "seized"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a list after one seizure verb: a singular noun is one, a dual two, a number its own
+    ("وحجزت الدورية بندقية آلية ومسدسين و240 طلقة ومنظارا ليليا",
+     [(1, "weapons"), (2, "weapons"), (240, "pieces"), (1, "pieces")]),
+    ("ضبط رجال الجمارك شاحنة محملة بالسجائر، وسيارتين رباعيتي الدفع", [(1, "vehicles"), (2, "vehicles")]),
+    ("صادرت الشرطة 3 مخازن ذخيرة وقطعتي سلاح", [(3, "pieces"), (2, "weapons")]),
+    ("ضبطت الوحدة 12 هاتفا وجهازي اتصال", [(12, "pieces"), (2, "pieces")]),
+])
+def test_a_seizure_list_counts_each_item(text, expected):
+    assert _seized(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "وصل المهربون في سيارة إلى الحدود",          # a vehicle, nothing seized
+    "قال المسؤول إن بندقية واحدة تكفي",          # no seizure verb
+    "ضبط المهربين بعد مطاردة استمرت ساعة",        # people seized are arrests, and uncounted
+])
+def test_goods_without_a_seizure_are_not_seized(text):
+    assert _seized(text) == []
+
+
+def test_a_weight_lost_is_no_missing_person():
+    # «فقدان 125 كيلوغراما من الذهب»: a unit of goods, not people gone missing
+    assert "missing" not in [c.kind for c in find_counts("أعلنت الوكالة فقدان 125 كيلوغراما من الذهب")]

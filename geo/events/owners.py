@@ -1,0 +1,91 @@
+"""Which event a number in the report belongs to.
+
+A number inside an event's quote is that event's; one elsewhere in the sentence goes to the
+sentence's nearest event. A report tells one incident in several places — the headline gives
+the toll, the lead the attack, a later paragraph the wounded and the seized trucks — so a count
+in a sentence that holds no event of its own goes to the report's nearest event that such a
+count describes (a toll to an attack, a seizure to a smuggling route, migrants to a crossing),
+unless that event already has the same number of the same kind (a toll told twice is one).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from geo.events.counts import find_counts
+from geo.models import Count, Event
+from geo.text.furniture import furniture_spans, in_spans
+
+_SENTENCE_END = re.compile(r"(?<!\d)[.!?؟](?!\d)|\n")
+
+# The event types a count of each kind describes, most likely first (as the corpus codes them:
+# a shipwreck's dead belong to the crossing when the report tells no attack).
+OWNER_TYPES: dict[str, tuple[str, ...]] = {
+    "killed": ("attack", "smuggling_route"),
+    "wounded": ("attack", "smuggling_route"),
+    "abducted": ("attack",),
+    "missing": ("smuggling_route", "attack"),
+    "arrested": ("attack", "smuggling_route"),
+    "migrants": ("smuggling_route", "movement", "attack"),
+    "seized": ("smuggling_route", "attack"),
+    "vehicles": ("attack", "movement", "smuggling_route"),
+    "fighters": ("movement", "presence", "base", "attack"),
+}
+
+
+def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around ``text[start:end]`` (a decimal point ends none)."""
+    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    after = _SENTENCE_END.search(text, end)
+    return (before[-1] if before else 0), (after.start() if after else len(text))
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _distance(c: Count, e: Event) -> int:
+    return max(0, e.quote_start - c.end, c.start - e.quote_end)
+
+
+def with_counts(text: str, events: list[Event]) -> list[Event]:
+    """``events`` with the counts the report gives each of them."""
+    if not events:
+        return events
+    by_sentence: dict[tuple[int, int], list[int]] = {}
+    for i, e in enumerate(events):
+        by_sentence.setdefault(sentence_span(text, e.quote_start, e.quote_end), []).append(i)
+    counts: dict[int, list[Count]] = {i: [] for i in range(len(events))}
+    for (start, end), members in by_sentence.items():
+        for c in find_counts(text, start, end):
+            inside = [i for i in members if events[i].quote_start <= c.start and c.end <= events[i].quote_end]
+            owners = inside or [min(members, key=lambda i: _distance(c, events[i]))]
+            for i in owners:
+                counts[i].append(c)
+    furniture = furniture_spans(text)
+    taken = [(e.quote_start, e.quote_end) for e in events] + list(by_sentence)
+    for start, end in _sentences(text):
+        if any(s < end and start < e for s, e in taken) or (furniture and in_spans(start, furniture)):
+            continue
+        for c in find_counts(text, start, end):
+            owner = _owner(c, events)
+            if owner is not None and not any(o.kind == c.kind and o.low == c.low for o in counts[owner]):
+                counts[owner].append(c)
+    return [dataclasses.replace(e, counts=tuple(counts[i])) if counts[i] else e for i, e in enumerate(events)]
+
+
+def _owner(c: Count, events: list[Event]) -> int | None:
+    """The nearest event of the first type in OWNER_TYPES[c.kind] the report has."""
+    for kind in OWNER_TYPES.get(c.kind, ()):
+        candidates = [i for i, e in enumerate(events) if e.type == kind]
+        if candidates:
+            return min(candidates, key=lambda i: _distance(c, events[i]))
+    return None
