@@ -8,7 +8,8 @@ Parameter names (short, because they end up in links people paste):
 
 ``place`` place id, ``r`` radius in km, ``from`` / ``to`` ISO dates,
 ``type`` / ``actor`` / ``outlet`` / ``speaker`` / ``prec`` (repeated),
-``denied`` (``0`` hides denied claims), ``event`` the selected event id.
+``denied`` (``0`` hides denied claims), ``event`` the selected event id, ``size`` what the map's
+circles are sized by.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ MAX_RADIUS_KM = 500.0
 _MULTI = {"type": "event_types", "actor": "actors", "outlet": "outlets", "speaker": "speakers",
           "review": "review"}
 REVIEW_STATES = ("auto", "confirmed", "rejected")
+#: What the map can size its circles by (``geo.maps.build.SIZE_BY``'s keys), as the links name them.
+SIZE_CHOICES = ("fatalities", "fighters")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,8 @@ class Filters:
     review: tuple[str, ...] = ()   # review states shown; () = auto and confirmed (rejected hidden)
     include_regional: bool = False  # with a place: also claims about a whole region around it
     text: str = ""                  # words the quote or its report must hold (Arabic normalized)
+    # how the map draws the events, not which: circles sized by this number (``SIZE_CHOICES``)
+    size_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +163,13 @@ def read_query(params: Mapping[str, str | Iterable[str]]) -> tuple[Filters, list
         kwargs["include_regional"] = get["regional"][-1] in ("1", "true", "yes")
     if get.get("q"):
         kwargs["text"] = get["q"][-1].strip()
+    if get.get("size"):
+        raw = get["size"][-1]
+        if raw in SIZE_CHOICES:
+            kwargs["size_by"] = raw
+        elif raw != "none":
+            notes.append(f"The link's «size={raw}» is not one of none, {', '.join(SIZE_CHOICES)}; "
+                         f"the map's circles are not sized.")
     for note in notes:
         logger.warning("link: %s", note)
     return Filters(**kwargs), notes
@@ -192,6 +204,8 @@ def filters_to_query(filters: Filters) -> dict[str, str | list[str]]:
         out["regional"] = "1"
     if filters.text:
         out["q"] = filters.text
+    if filters.size_by:
+        out["size"] = filters.size_by
     return out
 
 

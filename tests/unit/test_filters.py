@@ -50,8 +50,10 @@ def frame():
     Filters(event_types=("base", "movement"), actors=("قوات الدعم السريع", "كتيبة 444")),
     Filters(outlets=("الوسط",), speakers=("أحمد المسماري",), precision=(1, 2)),
     Filters(include_denied=False, event_id="ev-123"),
+    Filters(size_by="fatalities"),
+    Filters(size_by="fighters"),
 ], ids=["default", "place", "radius-only", "dates", "types-actors", "sources-precision",
-        "denied-event"])
+        "denied-event", "size-fatalities", "size-fighters"])
 def test_query_round_trip(filters):
     assert filters_from_query(filters_to_query(filters)) == filters
 
@@ -70,8 +72,11 @@ def test_default_filters_make_an_empty_query():
     ({"denied": "0"}, Filters(include_denied=False)),
     ({"actor": ["أ", "أ", ""]}, Filters(actors=("أ",))),
     ({"unknown": "1"}, Filters()),
+    ({"size": "none"}, Filters()),
+    ({"size": ["tonnes", "fatalities"]}, Filters(size_by="fatalities")),   # the last value counts
 ], ids=["radius-not-number", "radius-negative", "radius-huge", "date-not-iso", "unknown-type",
-        "precision-junk", "denied-hidden", "duplicate-and-empty", "unknown-key"])
+        "precision-junk", "denied-hidden", "duplicate-and-empty", "unknown-key",
+        "size-none", "size-last-wins"])
 def test_bad_query_values_are_dropped_or_mended(params, expected):
     assert filters_from_query(params) == expected
 
@@ -82,11 +87,23 @@ def test_bad_query_values_are_dropped_or_mended(params, expected):
     ({"from": "2025-03-01", "to": "2020-01-01"},
      Filters(since=dt.date(2020, 1, 1), until=dt.date(2025, 3, 1)), "dates were reversed"),
     ({"to": "someday"}, Filters(), "is not a date"),
-], ids=["radius-not-number", "radius-too-large", "reversed-dates", "date-not-iso"])
+    ({"size": "tonnes"}, Filters(), "«size=tonnes» is not one of none, fatalities, fighters"),
+], ids=["radius-not-number", "radius-too-large", "reversed-dates", "date-not-iso", "size-unknown"])
 def test_a_mended_link_value_comes_with_a_sentence(params, filters, note):
     got, notes = read_query(params)
     assert got == filters and len(notes) == 1 and note in notes[0]
     assert read_query({"r": "30", "from": "2024-01-01"})[1] == []
+
+
+def test_size_choices_are_what_the_map_can_size_by():
+    from geo.filters import SIZE_CHOICES
+    from geo.maps.build import SIZE_BY
+
+    assert SIZE_CHOICES == tuple(SIZE_BY)
+
+
+def test_size_by_does_not_change_the_store_read():
+    assert read_kwargs(Filters(size_by="fatalities")) == read_kwargs(Filters())
 
 
 def test_read_kwargs_puts_the_circle_around_the_place():
