@@ -69,11 +69,12 @@ _NOT_COUNTED = ("كم كيلومتر كيلومترا كيلومترات متر 
 _NAMED_BY = ("الكتيبة كتيبة اللواء لواء السرية الفرقة المجموعة رقم عام سنة العام الطريق طريق الساعة "
              "المنطقة الكيلو البوابة")
 # persons one noun counts: «مقتل جندي» one, «مقتل جنديين» two
-_PERSONS = "جندي شخص مدني طفل رجل امرأة عنصر ضابط مهاجر قيادي عامل صياد حارس"
+_PERSONS = "جندي شخص مدني طفل رجل امرأة عنصر ضابط مهاجر قيادي عامل صياد حارس مسؤول مسئول موظف شرطي"
 _NONE = re.compile(r"(?:دون|بدون|لم\s+\S+(?:\s+\S+)?\s+عن|لم\s+(?:يسجل|تسجل|تخلف|يخلف|يوقع|توقع)(?:\s+\S+)?)\s+"
                    r"(?:وقوع\s+|سقوط\s+|تسجيل\s+)?(?:اي\s+)?"
                    r"(ضحايا|قتلي|خساير\s+بشريه|خساير\s+في\s+الارواح|اصابات)|(لم\s+يصب\s+احد)")
 _WINDOW_BEFORE = 3
+_PEOPLE_KINDS = frozenset({"killed", "wounded", "missing", "abducted", "arrested"})
 # a sentence about migration: the people it counts are migrants («بلغها 842 شخصا على متن قوارب»)
 _MIGRATION = re.compile("|".join(normalize(w) for w in (
     "مهاجر", "الهجرة", "هجرة", "غير شرعي", "غير نظامي", "قارب", "قوارب", "زورق", "لاجئ", "ترحيل", "رحل")))
@@ -95,6 +96,7 @@ def _tables():
     units = {w: unit for unit, text in _UNITS.items() for w in words(text)}
     units.update({w + "ا": unit for w, unit in list(units.items()) if not w.endswith(("ه", "ا"))})   # «12 هاتفا»
     persons = words(_PERSONS)
+    persons |= {w + "ا" for w in persons if not w.endswith("ه")}    # «أوقفت رجلا»: the accusative
     verbs_after = {w: kind for kind, text in _AFTER_VERBS.items() for w in words(text)}
     # two of a thing told without a number: «جنديين», «مركبتين», «قتيلان» (the singular + ين/ان,
     # ة → ت before it); a form that is also a plural («مسلحين», «مدنيين») is no dual
@@ -185,6 +187,14 @@ def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count
         a, b = span(q.start, q.end if not unit or not following else words[last + 1][2])
         counts.append(Count(kind, q.low, q.high, q.qualifier, unit=unit, item=item, start=a, end=b))
         used_words.update(range(first, last + 2))
+        if kind in _PEOPLE_KINDS:
+            # «فقتلوا أربعة من الحراس ومسؤولا محليا»: one more of the same, joined by «و»
+            joined = next((j for j in range(last + 1, min(last + 4, len(words)))
+                           if words[j][0].startswith("و")), None)
+            if joined is not None and words[joined][0][1:].strip("،,.") in persons:
+                a, b = span(words[joined][1], words[joined][2])
+                counts.append(Count(kind, 1, 1, "exact", start=a, end=b))
+                used_words.add(joined)
     counts += _seizure_list(words, used_words, before_kinds, span)
     counts += _without_numbers(normalized, words, used_words, before_kinds, persons, duals, span)
     counts += [Count(kind, 0, 0, "none", start=a, end=b)
@@ -197,14 +207,14 @@ def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count
 
 def _noun(following: list[str], after_kinds: dict, units: dict) -> tuple[str | None, str, str]:
     """(what the noun after a number counts, the unit of goods, the goods) from the next words."""
-    of = normalize("من")
+    skip = {normalize("من"), normalize("عدد")}     # «ثلاثة آلاف عدد المهاجرين»
     for i, word in enumerate(following[:3]):
-        if word == of:
+        if word in skip:
             continue
         unit = _lookup(word, units)
         if unit:
             rest = following[i + 1:]
-            item = rest[1] if len(rest) > 1 and rest[0] == of else (rest[0] if rest and unit == "pills" else "")
+            item = rest[1] if len(rest) > 1 and rest[0] == normalize("من") else (rest[0] if rest and unit == "pills" else "")
             return None, unit, item.strip("،,.;:!?()«»\"'")
         kind = _lookup(word, after_kinds)
         if kind or i > 0:
@@ -278,6 +288,8 @@ def _without_numbers(normalized, words, used, before_kinds, persons, duals, span
         noun = word.strip("،,.;:!?()«»\"'")
         noun = noun[1:] if noun.startswith("و") and noun[1:] in duals else noun
         trigger = _lookup(words[i - 1][0], before_kinds) if i else None
+        if trigger is None and i > 1 and words[i - 1][0].startswith("ال") and noun in persons:
+            trigger = _lookup(words[i - 2][0], before_kinds)     # «أوقفت الدورية رجلا»: the subject between
         what, which = duals.get(noun, (None, None))
         a, b = span(words[i][1], words[i][2])
         if trigger and trigger != "seized" and (what == "person" or noun in persons or

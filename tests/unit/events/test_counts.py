@@ -99,3 +99,14 @@ def test_goods_without_a_seizure_are_not_seized(text):
 def test_a_weight_lost_is_no_missing_person():
     # «فقدان 125 كيلوغراما من الذهب»: a unit of goods, not people gone missing
     assert "missing" not in [c.kind for c in find_counts("أعلنت الوكالة فقدان 125 كيلوغراما من الذهب")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("أوقفت الدورية رجلا يقود سيارة محملة بالوقود", [("arrested", 1, 1, "exact")]),     # accusative singular
+    ("هاجم مسلحون المنجم فقتلوا أربعة من الحراس ومسؤولا محليا",
+     [("killed", 4, 4, "exact"), ("killed", 1, 1, "exact")]),                          # one more, joined by «و»
+    ("تقدر السلطات بنحو ثلاثة آلاف عدد المهاجرين العابرين كل شهر",
+     [("migrants", 3000, 3000, "about")]),                                             # «عدد» before the noun
+])
+def test_singular_people_and_counted_nouns_after_number(text, expected):
+    assert _kinds(text) == expected
