@@ -34,7 +34,7 @@ from geo.maps.layers import (
     _StringTable,
 )
 from geo.maps.reference import load_countries, load_districts, load_gmmr, place_labels
-from geo.maps.style import _layer_label, popup_text
+from geo.maps.style import SizeKey, _layer_label, popup_text
 from geo.models import EVENT_TYPES
 
 logger = logging.getLogger(__name__)
@@ -147,7 +147,8 @@ def build_event_map(
         (a choropleth, off until ticked in the layer control).
     size_by : {"fatalities", "fighters"}, optional
         Adds a circle over each attack and presence whose claim gives that number, its area
-        in proportion to it (``SIZE_BY``), as the layer «Sized by …».
+        in proportion to it (``SIZE_BY``), as the layer «Sized by …»; the legend says what the
+        circles mean and how many events give no number (``size_key``).
 
     Returns
     -------
@@ -205,6 +206,22 @@ def sized_values(frame: gpd.GeoDataFrame, size_by: str) -> np.ndarray:
 def size_radius(value: float, largest: float) -> float:
     """A circle's radius in pixels: its area in proportion to the value, the largest 40 px."""
     return max(3.0, _MAX_RADIUS * math.sqrt(value / largest)) if largest > 0 and value > 0 else 3.0
+
+
+def size_key(frame: gpd.GeoDataFrame, size_by: str) -> SizeKey | None:
+    """What ``size_by``'s circles over ``frame`` mean, for the legend: reference circles at the
+    largest value, about half of it and 1, and how many events of the sized types have no number.
+    None when no event has one (no circle is drawn)."""
+    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    label, types = SIZE_BY[size_by]
+    values = sized_values(frame, size_by)
+    stated = ~np.isnan(values)
+    if not stated.any():
+        return None
+    largest = float(np.nanmax(values))
+    steps = sorted({largest, float(max(1, round(largest / 2))), 1.0} if largest >= 1 else {largest}, reverse=True)
+    return SizeKey(label, types, tuple((v, size_radius(v, largest)) for v in steps),
+                   sized=int(stated.sum()), unsized=int(frame["type"].isin(types).sum() - stated.sum()))
 
 
 def _sized_layer(frame: gpd.GeoDataFrame, size_by: str) -> folium.FeatureGroup | None:
@@ -294,7 +311,7 @@ def _build(frame: gpd.GeoDataFrame, *, center, zoom, basemap, reference_layers,
                     rows=rows.iloc[lo:hi]).add_to(m)
 
     if legend:
-        _Legend().add_to(m)
+        _Legend(size_key(located, size_by) if size_by is not None else None).add_to(m)
     folium.LayerControl(position="topright", collapsed=True).add_to(m)
     _Ready().add_to(m)
     if asset_base is not None:

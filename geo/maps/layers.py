@@ -255,10 +255,10 @@ class _Legend(_SafeElement):
         {% endmacro %}
     """)
 
-    def __init__(self) -> None:
+    def __init__(self, size=None) -> None:
         super().__init__()
         self._name = "MarsadLegend"
-        self.html = _script_json(legend_html())
+        self.html = _script_json(legend_html(size))
 
 
 class _Ready(_SafeElement):

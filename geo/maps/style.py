@@ -14,6 +14,7 @@ import logging
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import pandas as pd
@@ -295,8 +296,45 @@ def _layer_label(event_type: str, count: int) -> str:
             f"{html.escape(style['label'])} ({count:,})</span>")
 
 
-def legend_html() -> str:
-    """The legend: one symbol per event type and what a presence area's shade means.
+@dataclass(frozen=True, slots=True)
+class SizeKey:
+    """What the map's sized circles mean, for its legend (``geo.maps.build.size_key``)."""
+
+    label: str                               # "fatalities", "force size (fighters)"
+    types: tuple[str, ...]                   # the event types that get a circle
+    steps: tuple[tuple[float, float], ...]   # (value, radius in px) reference circles, largest first
+    sized: int                               # events drawn with a circle
+    unsized: int                             # events of those types whose claim gives no number
+
+
+def size_legend_html(key: SizeKey) -> str:
+    """The legend's block for sized circles: nested reference circles and what is left out.
+
+    Examples
+    --------
+    >>> "19 give no number" in size_legend_html(SizeKey("fatalities", ("attack",), ((4, 40), (1, 20)), 5, 19))
+    True
+    """
+    color = EVENT_STYLE[key.types[0]]["color"] if len(key.types) == 1 else "#555555"
+    big = max(r for _, r in key.steps)
+    height, width = 2 * big + 4, 2 * big + 4
+    rings = "".join(
+        f'<circle cx="{big + 2:g}" cy="{height - 2 - r:g}" r="{r:g}" fill="{color}" fill-opacity="0.12" '
+        f'stroke="{color}" stroke-width="1.2"/>'
+        f'<line x1="{big + 2:g}" y1="{height - 2 - 2 * r:g}" x2="{width + 6:g}" y2="{height - 2 - 2 * r:g}" '
+        f'stroke="#888" stroke-width="0.6" stroke-dasharray="2 2"/>'
+        f'<text x="{width + 9:g}" y="{height + 2 - 2 * r:g}" font-size="11" fill="#222">{value:g}</text>'
+        for value, r in key.steps)
+    whom = ", ".join(html.escape(EVENT_STYLE[t]["label"].lower()) + "s" for t in key.types)
+    return (f'<div class="marsad-size"><div><b>Circle area: {html.escape(key.label)}</b></div>'
+            f'<div>of {whom}, as the claim states it</div>'
+            f'<svg width="{width + 34:g}" height="{height:g}">{rings}</svg>'
+            f'<div>{key.sized} state a number; {key.unsized} give no number: no circle</div></div>')
+
+
+def legend_html(size: SizeKey | None = None) -> str:
+    """The legend: one symbol per event type and what a presence area's shade means; with
+    ``size``, what the sized circles mean (``size_legend_html``).
 
     Returns
     -------
@@ -324,4 +362,4 @@ def legend_html() -> str:
     rows.append('<div><svg width="22" height="12"><line x1="1" y1="6" x2="21" y2="6" stroke="#555" '
                 'stroke-width="2.5" stroke-dasharray="2 4"/></svg>Denied, planned, attempted or alleged: '
                 'dotted, hollow</div>')
-    return "<div><b>Events</b></div>" + "".join(rows)
+    return "<div><b>Events</b></div>" + "".join(rows) + (size_legend_html(size) if size else "")

@@ -7,7 +7,8 @@ import pytest
 from shapely.geometry import Point
 
 from geo.errors import InputError
-from geo.maps.build import build_event_map, size_radius, sized_values
+from geo.maps.build import build_event_map, size_key, size_radius, sized_values
+from geo.maps.style import legend_html
 from geo.models import Count
 from geo.store.frames import events_to_frame
 from tests.conftest import store_corpus_items
@@ -46,3 +47,20 @@ def test_the_map_draws_the_circles_as_a_layer_of_their_own():
     assert "Sized by" not in plain
     with pytest.raises(InputError, match="size_by"):
         build_event_map(_frame(), size_by="tonnes")
+
+
+def test_the_size_key_gives_reference_circles_and_counts_what_has_no_number():
+    frame = _frame()
+    key = size_key(frame, "fatalities")
+    attacks = int((frame["type"] == "attack").sum())
+    assert key.steps == ((18.0, 40.0), (9.0, size_radius(9, 18)), (1.0, size_radius(1, 18)))
+    assert key.sized == 2 and key.unsized == attacks - 2
+    assert size_key(frame.iloc[0:0], "fatalities") is None
+
+
+def test_the_legend_says_what_the_circles_mean_only_when_the_map_is_sized():
+    frame = _frame()
+    html = build_event_map(frame, size_by="fatalities").get_root().render()
+    assert "Circle area: fatalities" in html and "give no number: no circle" in html
+    assert "Circle area" not in build_event_map(frame).get_root().render()
+    assert "Circle area: force size (fighters)" in legend_html(size_key(frame, "fighters"))
