@@ -74,6 +74,7 @@ _NONE = re.compile(r"(?:دون|بدون|لم\s+\S+(?:\s+\S+)?\s+عن|لم\s+(?:�
                    r"(?:وقوع\s+|سقوط\s+|تسجيل\s+)?(?:اي\s+)?"
                    r"(ضحايا|قتلي|خساير\s+بشريه|خساير\s+في\s+الارواح|اصابات)|(لم\s+يصب\s+احد)")
 _WINDOW_BEFORE = 3
+_RATE = frozenset(normalize(w) for w in "يوميا يومياً سنويا سنوياً شهريا شهرياً أسبوعيا".split())
 _PEOPLE_KINDS = frozenset({"killed", "wounded", "missing", "abducted", "arrested"})
 # a sentence about migration: the people it counts are migrants («بلغها 842 شخصا على متن قوارب»)
 _MIGRATION = re.compile("|".join(normalize(w) for w in (
@@ -155,18 +156,21 @@ def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count
 
     for q in find_quantities(normalized):
         first, last = word_at(q.start), word_at(q.end - 1)
-        following = [w for w, _, _ in words[last + 1:last + 4]]
+        following = [w for w, _, _ in words[last + 1:last + 7]]
         preceding = [w for w, _, _ in words[max(0, first - _WINDOW_BEFORE):first]]
         if following and _stem(following[0]) in not_counted | {normalize("%")} or (
                 following and following[0].startswith("%")):
             continue
         if preceding and _stem(preceding[-1]) in named_by and q.qualifier == "exact":
             continue
+        if any(w.strip("،,.") in _RATE for w in following[:3]):
+            continue    # «90 ألف برميل يوميا»: a rate, not an amount
         kind = next((k for w in reversed(preceding) if (k := _lookup(w, before_kinds))), None)
         noun_kind, unit, item = _noun(following, after_kinds, units)
         if kind is None and noun_kind in ("fighters", "persons", "migrants"):
             # «ثلاثة أشخاص أوقفوا»: the verb comes after those counted
-            kind = next((k for w in following[1:3] if (k := _lookup(w, verbs_after))), None)
+            # «وكان أربعة من عناصر الدورية قد أصيبوا»: a few words on
+            kind = next((k for w in following[1:6] if (k := _lookup(w, verbs_after))), None)
         if noun_kind in ("killed", "wounded", "missing"):
             kind = noun_kind
         elif unit and kind not in (None, "seized"):

@@ -41,7 +41,7 @@ _HUNDREDS = {
 }
 # a multiplier after a number: «3 آلاف», «خمسة آلاف», «مليون»
 _SCALES = {"ألف": 1000, "آلاف": 1000, "ألفا": 1000, "ألفان": 2000, "ألفين": 2000,
-           "مليون": 1_000_000, "ملايين": 1_000_000, "مليونا": 1_000_000}
+           "مليون": 1_000_000, "ملايين": 1_000_000, "مليونا": 1_000_000, "مليونان": 2_000_000, "مليونين": 2_000_000}
 # counts the text gives without a number (and what they are taken to mean)
 _VAGUE = {
     "بضعة": (3, 9), "بضع": (3, 9), "عدة": (3, 9), "عشرات": (20, 99), "العشرات": (20, 99),
@@ -169,12 +169,22 @@ def find_quantities(normalized: str) -> list[Quantity]:
             i += 1
             continue
         j = i + used
+        scale = scales.get(token) if used == 1 and token in scales else None    # «مليونين و300 ألف»
         if j < len(tokens) and _bare(tokens[j]) in scales and not _bare(tokens[j]).startswith(normalize("ألفين")):
             scale = scales[_bare(tokens[j])]
             value, j = value * scale, j + 1
-            rest = tokens[j] if j < len(tokens) else ""
-            if rest.startswith("و") and _DIGITS.fullmatch(_bare(rest)) and _digits_value(_bare(rest)) < scale:
-                value, j = value + _digits_value(_bare(rest)), j + 1   # «30 ألفا و990»
+        if scale:
+            # «30 ألفا و990», «17 مليونا و812 ألفا و300»: smaller parts joined by «و»
+            while j < len(tokens) and tokens[j].startswith("و") and _DIGITS.fullmatch(_bare(tokens[j])):
+                part = _digits_value(_bare(tokens[j]))
+                smaller = scales.get(_bare(tokens[j + 1])) if j + 1 < len(tokens) else None
+                if smaller and smaller < scale and part * smaller < scale:
+                    value, j, scale = value + part * smaller, j + 2, smaller
+                elif part < scale:
+                    value, j = value + part, j + 1
+                    break
+                else:
+                    break
         start, end = words[i][1], words[j - 1][2]
         qualifier, low, high = "exact", value, value
         # a range: «بين 10 و15», «من 10 إلى 15», «10-15»

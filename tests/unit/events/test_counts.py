@@ -40,6 +40,7 @@ def _kinds(text: str) -> list[tuple]:
     ("وصل إلى الجزيرة 842 شخصا على متن قوارب الهجرة", [("migrants", 842, 842, "exact")]),
     ("هاجم مسلحون القرية فقتلوا سبعة من السكان", [("killed", 7, 7, "exact")]),
     ("قتل خمسون شخصا على الأقل", [("killed", 50, None, "at least")]),
+    ("وكان أربعة من عناصر الدورية قد أصيبوا في الكمين", [("wounded", 4, 4, "exact")]),   # the verb further on
     ("انتهت المداهمة باعتقال 4 مهربين", [("arrested", 4, 4, "exact")]),           # «ب» glued on
     ("سقطت القذيفة قرب المدرسة ولم يصب أحد", [("killed", 0, 0, "none"), ("wounded", 0, 0, "none")]),
     ("لم تخلف الغارة خسائر بشرية", [("killed", 0, 0, "none"), ("wounded", 0, 0, "none")]),
@@ -53,6 +54,8 @@ def test_each_kind_and_form(text, expected):
     "وقع الهجوم عام 2016 عند الساعة 10 صباحا",          # a year, an hour
     "دفع المهربون 5000 دينار لكل راكب",                  # money
     "انسحبت القوات بعد 3 أيام من القتال",                # a duration
+    "ينتج الحقل نحو 90 ألف برميل يوميا",                 # a rate, not an amount seized
+    "هاجموا القاعدة في 12 أكتوبر الماضي",               # a day of a month
 ])
 def test_numbers_that_are_not_counts_give_nothing(text):
     assert find_counts(text) == []
