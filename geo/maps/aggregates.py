@@ -8,6 +8,9 @@ every unit is left out of the counts (and said so by ``area_counts``'s ``outside
 
 from __future__ import annotations
 
+import html
+from dataclasses import dataclass
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -94,6 +97,100 @@ def fatalities_by_month(frame: gpd.GeoDataFrame) -> pd.DataFrame:
     names = units.drop_duplicates("unit").set_index("unit")[["name_ar", "name_en"]]
     out = names.join(table, how="inner").sort_values(["total", "name_en"], ascending=[False, True])
     return out.reset_index(drop=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Fatalities:
+    """Fatalities per area per month, and how many claims state a number at all.
+
+    ``table`` has one row per area with an attack or a stated toll, busiest first, then a last
+    row «All areas»: ``name_ar``, ``name_en``, ``attacks``, ``stated`` (of them, those whose
+    claim states fatalities, «none killed» included), ``total``, then a column per month
+    (YYYY-MM). A cell is <NA> where no claim in it states a number, 0 where one says nobody died.
+    """
+
+    table: pd.DataFrame
+    attacks: int          # attacks among the events
+    stated: int           # of them, the ones whose claim states fatalities (0 included)
+    other_stated: int     # events of other types that state fatalities (counted in the table)
+    left_out: int         # stated tolls in no cell: no place, outside every area, or undated
+
+
+def fatalities_table(frame: gpd.GeoDataFrame) -> Fatalities:
+    """Fatalities per district (and neighbouring country) per month, honest about claims without
+    a number: they add nothing to a total, and the table says how many there are.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        Events in the ``geo.store.frames`` shape (``type``, ``fatalities``, ``event_date``).
+
+    Returns
+    -------
+    Fatalities
+        The table and the counts of attacks, of those stating a number and of tolls left out.
+
+    Examples
+    --------
+    >>> fatalities_table(store.read()).table.iloc[0]["name_ar"]  # doctest: +SKIP
+    'شعبية مرزق'
+    """
+    types = frame["type"].to_numpy() if len(frame) else np.array([], dtype=object)
+    stated_all = (pd.to_numeric(frame["fatalities"], errors="coerce").notna().to_numpy()
+                  if "fatalities" in frame.columns else np.zeros(len(frame), dtype=bool))
+    attacks = int((types == "attack").sum())
+    stated = int(((types == "attack") & stated_all).sum())
+    other = int((stated_all & (types != "attack")).sum())
+    columns = ["name_ar", "name_en", "attacks", "stated", "total"]
+    units = _units()
+    points = event_points(frame["type"], frame.geometry) if len(frame) else np.array([], dtype=object)
+    located = np.array([p is not None for p in points], dtype=bool)
+    if units.empty or not located.any():
+        return Fatalities(pd.DataFrame(columns=columns), attacks, stated, other, int(stated_all.sum()))
+    joined = _joined(frame, units, points, located)
+    if "event_date" not in joined.columns:
+        joined["event_date"] = pd.NaT
+    joined = joined[joined["unit"].notna()].copy()
+    joined["attack"] = joined["type"] == "attack"
+    joined["stated"] = joined["attack"] & joined["fatalities"].notna()
+    counted = joined[joined["fatalities"].notna() & joined["event_date"].notna()].copy()
+    per_area = joined.groupby("unit").agg(attacks=("attack", "sum"), stated=("stated", "sum"))
+    counted["month"] = pd.to_datetime(counted["event_date"]).dt.strftime("%Y-%m")
+    months = counted.pivot_table(index="unit", columns="month", values="fatalities", aggfunc="sum")
+    months = months.reindex(columns=sorted(months.columns))
+    table = per_area.join(months, how="left")
+    table = table[(table["attacks"] > 0) | table.index.isin(months.index)]
+    table.insert(2, "total", months.sum(axis=1, min_count=1).reindex(table.index))
+    names = units.drop_duplicates("unit").set_index("unit")[["name_ar", "name_en"]]
+    table = names.join(table, how="inner")
+    table = table.sort_values(["total", "attacks", "name_en"], ascending=[False, False, True], na_position="last")
+    whole = table.drop(columns=["name_ar", "name_en"]).sum(min_count=1)
+    table.loc["all"] = {"name_ar": "كل المناطق", "name_en": "All areas", **whole.to_dict()}
+    for column in table.columns[2:]:
+        table[column] = pd.array(table[column].round(), dtype="Int64")
+    return Fatalities(table.reset_index(drop=True), attacks, stated, other,
+                      int(stated_all.sum()) - len(counted))
+
+
+def fatalities_html(fatalities: Fatalities) -> str:
+    """``fatalities_table`` as an HTML table: Arabic names right-to-left, «–» where no claim in
+    the cell states a number, the «All areas» row last. Names come from the shipped boundaries,
+    escaped all the same."""
+    table = fatalities.table
+    months = [c for c in table.columns if c not in ("name_ar", "name_en", "attacks", "stated", "total")]
+    head = ('<tr><th dir="rtl" lang="ar">المنطقة</th><th>District / country</th><th>Attacks</th>'
+            '<th>stating deaths</th><th>Fatalities</th>' + "".join(f"<th>{html.escape(m)}</th>" for m in months)
+            + "</tr>")
+
+    def cell(value) -> str:
+        return "<td>–</td>" if pd.isna(value) else f"<td>{int(value)}</td>"
+
+    rows = []
+    for i, (name_ar, name_en, *numbers) in enumerate(table.itertuples(index=False, name=None)):
+        last = ' class="marsad-total"' if i == len(table) - 1 else ""
+        rows.append(f'<tr{last}><td dir="rtl" lang="ar">{html.escape(str(name_ar or ""))}</td>'
+                    f'<td>{html.escape(str(name_en or ""))}</td>' + "".join(map(cell, numbers)) + "</tr>")
+    return f'<table class="marsad-fatalities"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
 
 
 def shade(count: int, busiest: int) -> str:

@@ -52,3 +52,54 @@ def test_fatalities_are_summed_per_district_and_per_month():
     assert list(months["name_en"]) == ["Sabha"]                 # only where the text states fatalities
     row = months.iloc[0]
     assert (row["total"], row["2024-03"], row["2024-04"]) == (5, 5, 0)
+
+
+def _tolls():
+    import pandas as pd
+
+    return gpd.GeoDataFrame({
+        "type": ["attack", "attack", "attack", "attack", "movement", "attack", "attack"],
+        "fatalities": pd.array([3, 2, 0, None, 4, 5, 7], dtype="Int64"),
+        "event_date": pd.to_datetime(["2024-03-02", "2024-03-20", "2024-04-01", "2024-04-02", "2024-04-03",
+                                      None, "2024-04-05"]),
+    }, geometry=[Point(14.43, 27.04), Point(14.45, 27.02), Point(14.44, 27.03), Point(13.98, 31.75),
+                 Point(14.43, 27.04), Point(14.43, 27.04), Point(-30.0, 40.0)], crs="EPSG:4326")
+
+
+def test_the_fatalities_table_says_how_many_attacks_state_a_number():
+    from geo.maps.aggregates import fatalities_table
+
+    got = fatalities_table(_tolls())
+    assert (got.attacks, got.stated, got.other_stated) == (6, 5, 1)
+    assert got.left_out == 2                      # one undated, one in the Atlantic
+    rows = got.table.set_index("name_en")
+    sabha, misratah, whole = rows.loc["Sabha"], rows.loc["Misratah"], rows.loc["All areas"]
+    assert (sabha["attacks"], sabha["stated"], sabha["total"]) == (4, 4, 9)   # the movement's 4 counts, the undated 5 not
+    assert (sabha["2024-03"], sabha["2024-04"]) == (5, 4)
+    # Bani Walid's attack states no number: the district is listed, its cells are empty, not 0
+    assert (misratah["attacks"], misratah["stated"]) == (1, 0) and misratah.iloc[4:].isna().all()
+    assert list(rows.index) == ["Sabha", "Misratah", "All areas"] and whole["total"] == 9
+    assert whole["name_ar"] == "كل المناطق"
+
+
+def test_a_stated_zero_is_a_zero_and_an_empty_frame_an_empty_table():
+    import pandas as pd
+
+    from geo.maps.aggregates import fatalities_table
+
+    only_zero = _tolls().iloc[[2]]
+    assert fatalities_table(only_zero).table.set_index("name_en").loc["Sabha", "2024-04"] == 0
+    empty = fatalities_table(_tolls().iloc[0:0])
+    assert empty.table.empty and (empty.attacks, empty.stated, empty.left_out) == (0, 0, 0)
+    no_column = fatalities_table(_tolls().drop(columns=["fatalities"]))
+    assert no_column.stated == 0 and pd.isna(no_column.table.set_index("name_en").loc["All areas", "total"])
+
+
+def test_the_fatalities_html_puts_arabic_right_to_left_and_escapes_names():
+    from geo.maps.aggregates import fatalities_html, fatalities_table
+
+    got = fatalities_table(_tolls())
+    got.table.loc[0, "name_en"] = "<b>x</b>"
+    text = fatalities_html(got)
+    assert '<td dir="rtl" lang="ar">شعبية سبها</td>' in text and "&lt;b&gt;x&lt;/b&gt;" in text
+    assert "<th>2024-03</th>" in text and "<td>–</td>" in text and 'class="marsad-total"' in text
