@@ -69,19 +69,22 @@ _NOT_COUNTED = ("كم كيلومتر كيلومترا كيلومترات متر 
 _NAMED_BY = ("الكتيبة كتيبة اللواء لواء السرية الفرقة المجموعة رقم عام سنة العام الطريق طريق الساعة "
              "المنطقة الكيلو البوابة")
 # persons one noun counts: «مقتل جندي» one, «مقتل جنديين» two
-_PERSONS = "جندي شخص مدني طفل رجل امرأة عنصر ضابط مهاجر قيادي عامل صياد حارس مسؤول مسئول موظف شرطي"
+_PERSONS = "جندي شخص مدني طفل رجل امرأة عنصر ضابط مهاجر قيادي عامل صياد حارس مسؤول مسئول موظف شرطي شاب"
 _NONE = re.compile(r"(?:دون|بدون|لم\s+\S+(?:\s+\S+)?\s+عن|لم\s+(?:يسجل|تسجل|تخلف|يخلف|يوقع|توقع)(?:\s+\S+)?)\s+"
                    r"(?:وقوع\s+|سقوط\s+|تسجيل\s+)?(?:اي\s+)?"
                    r"(ضحايا|قتلي|خساير\s+بشريه|خساير\s+في\s+الارواح|اصابات)|(لم\s+يصب\s+احد)")
 _WINDOW_BEFORE = 3
 _RATE = frozenset(normalize(w) for w in "يوميا يومياً سنويا سنوياً شهريا شهرياً أسبوعيا".split())
+_ONE = frozenset(normalize(w) for w in ("أحد", "إحدى"))                     # «مقتل أحد الجنود»
+_ONE_AFTER = frozenset(normalize(w) for w in ("واحد", "واحدا", "واحدة"))      # «جندي واحد»
+_AT_LEAST = [normalize("على"), normalize("الأقل")]
 _PEOPLE_KINDS = frozenset({"killed", "wounded", "missing", "abducted", "arrested"})
 # a sentence about migration: the people it counts are migrants («بلغها 842 شخصا على متن قوارب»)
 _MIGRATION = re.compile("|".join(normalize(w) for w in (
     "مهاجر", "الهجرة", "هجرة", "غير شرعي", "غير نظامي", "قارب", "قوارب", "زورق", "لاجئ", "ترحيل", "رحل")))
 # what happened, told after those counted: «ثلاثة أشخاص أوقفوا», «خمسة جنود قتلوا»
 _AFTER_VERBS = {
-    "killed": "قتلوا قتلا لقوا قضوا ماتوا", "wounded": "أصيبوا أصيبا جرحوا",
+    "killed": "قتلوا قتلا لقوا قضوا ماتوا لقي لقيا حتفه حتفهم", "wounded": "أصيبوا أصيبا جرحوا",
     "missing": "فقدوا فقد اختفوا", "abducted": "اختطفوا خطفوا", "arrested": "أوقفوا اعتقلوا احتجزوا",
 }
 _MONTHS = ("يناير فبراير مارس أبريل ابريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر نوفمبر ديسمبر "
@@ -200,7 +203,7 @@ def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count
                 counts.append(Count(kind, 1, 1, "exact", start=a, end=b))
                 used_words.add(joined)
     counts += _seizure_list(words, used_words, before_kinds, span)
-    counts += _without_numbers(normalized, words, used_words, before_kinds, persons, duals, span)
+    counts += _without_numbers(normalized, words, used_words, before_kinds, persons, duals, span, verbs_after)
     counts += [Count(kind, 0, 0, "none", start=a, end=b)
                for m in _NONE.finditer(normalized)
                for kind in (("killed", "wounded") if m.group(2) or m.group(1).startswith(normalize("إصابات"))
@@ -282,9 +285,10 @@ def _seizure_list(words, used, before_kinds, span) -> list[Count]:
     return out
 
 
-def _without_numbers(normalized, words, used, before_kinds, persons, duals, span) -> list[Count]:
+def _without_numbers(normalized, words, used, before_kinds, persons, duals, span, verbs_after) -> list[Count]:
     """Counts told without a number: «مقتل جندي» (one killed), «مقتل جنديين» (two), «على متن
-    مركبتين» (two vehicles), «قتيلان» (two killed), «ضبط صندوقين» (two boxes seized)."""
+    مركبتين» (two vehicles), «قتيلان» (two killed), «ضبط صندوقين» (two boxes seized), «مقتل أحد
+    المهربين» (one), «جندي واحد على الأقل لقي حتفه» (at least one killed)."""
     out = []
     for i, (word, _, _) in enumerate(words):
         if i in used:
@@ -292,10 +296,22 @@ def _without_numbers(normalized, words, used, before_kinds, persons, duals, span
         noun = word.strip("،,.;:!?()«»\"'")
         noun = noun[1:] if noun.startswith("و") and noun[1:] in duals else noun
         trigger = _lookup(words[i - 1][0], before_kinds) if i else None
-        if trigger is None and i > 1 and words[i - 1][0].startswith("ال") and noun in persons:
+        if trigger is None and i > 1 and words[i - 1][0].startswith("ال") and (noun in persons or noun in _ONE):
             trigger = _lookup(words[i - 2][0], before_kinds)     # «أوقفت الدورية رجلا»: the subject between
         what, which = duals.get(noun, (None, None))
         a, b = span(words[i][1], words[i][2])
+        after = [w.strip("،,.;:!?()«»\"'") for w, _, _ in words[i + 1:i + 8]]
+        if noun in persons and after and after[0] in _ONE_AFTER:
+            hedged = after[1:3] == _AT_LEAST
+            kind = trigger or next((k for w in after[1:6] if (k := _lookup(w, verbs_after))), None)
+            if kind and kind != "seized":
+                b = span(words[i][1], words[i + (3 if hedged else 1)][2])[1]
+                out.append(Count(kind, 1, None if hedged else 1, "at least" if hedged else "exact", start=a, end=b))
+                used.add(i + 1)
+            continue
+        if noun in _ONE and after and trigger and trigger != "seized":
+            out.append(Count(trigger, 1, 1, "exact", start=a, end=span(words[i][1], words[i + 1][2])[1]))
+            continue
         if trigger and trigger != "seized" and (what == "person" or noun in persons or
                                                  what == "kind" and which in ("fighters", "persons", "migrants")):
             value = 2 if what else 1

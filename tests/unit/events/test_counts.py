@@ -113,3 +113,13 @@ def test_a_weight_lost_is_no_missing_person():
 ])
 def test_singular_people_and_counted_nouns_after_number(text, expected):
     assert _kinds(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("أسفر الاشتباك عن مقتل أحد المهربين", [("killed", 1, 1, "exact")]),               # «أحد» + a plural
+    ("واعتقلت القوة أحد قادة العصابة", [("arrested", 1, 1, "exact")]),
+    ("جندي واحد على الأقل لقي حتفه في الانفجار", [("killed", 1, None, "at least")]),   # the number after the noun
+    ("أصيب شابان برصاص مجهولين", [("wounded", 2, 2, "exact")]),
+])
+def test_one_of_them_and_one_told_after_the_noun(text, expected):
+    assert _kinds(text) == expected
