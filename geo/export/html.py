@@ -108,7 +108,20 @@ def _filter_lines(filters: Any, place: Any = None) -> list[tuple[str, str]]:
         lines.append(("precision", ", ".join(map(str, filters.precision))))
     if not getattr(filters, "include_denied", True):
         lines.append(("denied claims", "hidden"))
+    if getattr(filters, "size_by", None):
+        lines.append(("circles sized by", _size_label(filters.size_by)))
     return lines
+
+
+def _size_label(size_by: str) -> str:
+    from geo.maps.build import SIZE_BY
+
+    return SIZE_BY[size_by][0] if size_by in SIZE_BY else str(size_by)
+
+
+def _size_by(filters: Any) -> str | None:
+    """What the dashboard sized its circles by, so the export draws the same map."""
+    return getattr(filters, "size_by", None) if not isinstance(filters, Mapping) else None
 
 
 def _sources(frame: gpd.GeoDataFrame) -> list[tuple[str, list[str]]]:
@@ -126,11 +139,13 @@ def _sources(frame: gpd.GeoDataFrame) -> list[tuple[str, list[str]]]:
     return [(label, list(found[label])) for label in order]
 
 
-def _legend_block() -> str:
-    """The map module's legend (fixed markup from its style table, no article text)."""
+def _legend_block(frame: gpd.GeoDataFrame | None = None, size_by: str | None = None) -> str:
+    """The map module's legend (fixed markup from its style table, no article text), with what
+    the sized circles mean when the map has them."""
+    from geo.maps.build import size_key
     from geo.maps.style import legend_html
 
-    return legend_html()
+    return legend_html(size_key(frame, size_by) if size_by and frame is not None else None)
 
 
 _CIRCLE_COLOR = "#444444"
@@ -174,7 +189,7 @@ def _page_html(frame: gpd.GeoDataFrame, *, title: str, filters: Any, place: Any,
 <header class="mx-title"><span dir="auto">{display_text(title)}</span>
 <small>{n} events, {located} on the map</small></header>
 <aside class="mx-side">
-<h2>Legend</h2>{_legend_block()}{_circle_legend(filters, place)}
+<h2>Legend</h2>{_legend_block(frame, _size_by(filters))}{_circle_legend(filters, place)}
 <h2>Filters</h2>{filters_html}
 </aside>
 <footer class="mx-foot"><div>Exported {when} by Marsad. Reports as published; places and dates
@@ -235,7 +250,7 @@ def page_html(frame: gpd.GeoDataFrame, *, title: str = DEFAULT_TITLE, filters: A
     exported_at = exported_at or dt.datetime.now(dt.timezone.utc)
     focus = _focus(filters, place)
     center, zoom, bounds = _view(frame, focus)
-    m = build_event_map(frame, center=center, zoom=zoom, basemap="offline")
+    m = build_event_map(frame, center=center, zoom=zoom, basemap="offline", size_by=_size_by(filters))
     if focus is not None:   # the place filter's circle, as the dashboard draws it
         import folium
         folium.Circle(focus[:2], radius=focus[2] * 1000, color=_CIRCLE_COLOR, weight=2,

@@ -484,6 +484,22 @@ def test_the_html_export_draws_the_place_circle_and_names_it_in_the_legend(frame
     assert "within 30 km of Bani Walid" in with_place and "mx-circle" not in without
 
 
+def test_the_html_export_sizes_the_circles_as_the_dashboard_did(frame):
+    import dataclasses
+
+    from geo.models import Count
+    events = [e for _, _, evs in store_corpus_items() for e in evs]
+    attack = dataclasses.replace(events[0], type="attack", geometry=Point(14.43, 27.04),
+                                 counts=(Count("killed", 6, 6),))
+    sized_frame = events_to_frame([attack, *events[1:]])
+    when = dt.datetime(2024, 8, 1, tzinfo=dt.timezone.utc)
+    sized = html.page_html(sized_frame, filters=Filters(size_by="fatalities"), exported_at=when)
+    plain = html.page_html(sized_frame, filters=Filters(), exported_at=when)
+    assert "Sized by fatalities (largest 6)" in sized and "Circle area: fatalities" in sized
+    assert "circles sized by" in sized
+    assert "Sized by" not in plain and "Circle area" not in plain
+
+
 def test_cli_leaves_rejected_events_out_unless_asked(store_path, tmp_path, capsys):
     from geo.store import open_store
     with open_store(store_path) as store:
