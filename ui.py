@@ -178,6 +178,7 @@ def _init_from_url(gazetteer, options: gf.FilterOptions) -> None:
     state["f_review"] = list(f.review)
     state["f_regional"] = f.include_regional
     state["f_text"] = f.text
+    state["f_size"] = f.size_by
     state[_SELECTED] = f.event_id
 
 
@@ -262,7 +263,7 @@ def _sidebar(gazetteer, options: gf.FilterOptions) -> tuple[gf.Filters, Place | 
         event_types=tuple(state["f_types"]), actors=tuple(state["f_actors"]),
         outlets=tuple(state["f_outlets"]), speakers=tuple(state["f_speakers"]),
         precision=tuple(sorted(state["f_precision"])), include_denied=state["f_denied"],
-        event_id=state.get(_SELECTED))
+        event_id=state.get(_SELECTED), size_by=state.get("f_size"))
     return gf.with_dates(filters, dates, options), place
 
 
@@ -338,8 +339,8 @@ def _filter_options(path: str, key: tuple, _store) -> gf.FilterOptions:
 def filtered_events(path: str, store, gazetteer, filters: gf.Filters, place: Place | None,
                     *, key: tuple | None = None):
     """The events the filters keep: the store's read, then the place's circle and the text search."""
-    # the selected event and the words searched do not change the store's read
-    query = replace(filters, event_id=None, text="")
+    # the selected event, the words searched and the circles' size do not change the store's read
+    query = replace(filters, event_id=None, text="", size_by=None)
     try:
         events = _matching(path, store.change_key() if key is None else key, repr(query),
                            place.id if place else None, store, gazetteer, query, place)
@@ -364,7 +365,7 @@ def district_counts(ctx: Context) -> tuple[gpd.GeoDataFrame, int]:
     if ctx.filters.text:   # a text search's rows are not a function of the cache key below
         from geo.maps.aggregates import area_counts
         return area_counts(ctx.events)
-    query = replace(ctx.filters, event_id=None)
+    query = replace(ctx.filters, event_id=None, size_by=None)
     # the row count too: a read that failed (no rows, not cached) must not be kept for the key
     return _district_counts(ctx.store_path, ctx.store_key, repr(query),
                             ctx.place.id if ctx.place else None, len(ctx.events), ctx.events)
@@ -444,6 +445,54 @@ def _playback(options: gf.FilterOptions) -> None:
         state["f_dates"] = (start, end)
         state["play_from"] = start + dt.timedelta(days=7)
     st.rerun(scope="app")
+
+
+SIZE_LABELS = {None: "none", "fatalities": "fatalities", "fighters": "force size"}
+
+
+def size_control(column) -> str | None:
+    """The map's «Size by» box; its value is kept with the filters (and the link's ``size=``)."""
+    st.session_state.setdefault("f_size", None)
+    return column.selectbox("Size by", list(SIZE_LABELS), format_func=SIZE_LABELS.get,
+                            help="Circles over the events whose claim states the number, their area in "
+                                 "proportion to it: fatalities for attacks, force size (fighters) for "
+                                 "presence, movements and bases. The legend gives the scale.",
+                            **_bound("f_size"))
+
+
+def district_fatalities(ctx: Context) -> None:
+    """Fatalities per district and month, saying how many attacks state a number at all."""
+    from geo.maps.aggregates import fatalities_html, fatalities_table
+
+    got = fatalities_table(ctx.events)
+    total = got.table["total"].iloc[-1] if not got.table.empty else None
+    with st.expander(f"Fatalities per district and month: {0 if pd.isna(total) else int(total)} stated; "
+                     f"{got.stated} of {got.attacks} attacks give a number", expanded=False):
+        st.caption(
+            f"ACLED's count: the number killed as the claim states it («nobody was hurt» is 0). "
+            f"{got.stated} of {got.attacks} attacks state their fatalities; the other "
+            f"{got.attacks - got.stated} give no number and add nothing (a – where no claim in a "
+            f"cell gives one)."
+            + (f" {got.other_stated} events of other types state fatalities too and are counted."
+               if got.other_stated else "")
+            + (f" {got.left_out} stated tolls are in no cell: undated, without a place or outside every area."
+               if got.left_out else ""))
+        if got.table.empty:
+            st.caption("No event in this selection lies in a district or country.")
+            return
+        with st.container(key="fatalities_table"):
+            st.html(f"<style>{FATALITIES_CSS}</style><div class='marsad-scroll'>{fatalities_html(got)}</div>")
+
+
+FATALITIES_CSS = """
+.marsad-scroll { overflow-x: auto; max-height: 28rem; }
+.marsad-fatalities { border-collapse: collapse; font-size: .9rem; white-space: nowrap; }
+.marsad-fatalities th, .marsad-fatalities td { border-bottom: 1px solid #e3e3e3; padding: 3px 10px; text-align: right; }
+.marsad-fatalities th { background: #f6f6f6; position: sticky; top: 0; }
+.marsad-fatalities td:nth-child(2), .marsad-fatalities th:nth-child(2) { text-align: left; }
+.marsad-fatalities td[dir=rtl] { font-size: 1rem; }
+.marsad-fatalities tr.marsad-total td { font-weight: 600; border-top: 2px solid #999; }
+"""
 
 
 def area_table(areas, outside: int) -> None:

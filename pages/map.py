@@ -14,18 +14,20 @@ RETURNED = ["last_object_clicked", "last_active_drawing"]
 
 def main() -> None:
     ctx = ui.context()
-    head, choice = st.columns([4, 1], vertical_alignment="bottom")
+    head, sizing, choice = st.columns([3, 1, 1], vertical_alignment="bottom")
     head.markdown(f"### Events on the map: {len(ctx.events)}")
+    size_by = ui.size_control(sizing)
     basemap = choice.selectbox("Basemap", list(BASEMAPS), format_func=BASEMAPS.get,
                                key="basemap")
     areas, outside = ui.district_counts(ctx)
     m = build_event_map(ctx.events, basemap=basemap, asset_base=ui.asset_base(), areas=areas,
-                        **ui.map_view(ctx))
+                        size_by=size_by, **ui.map_view(ctx))
     st_folium(m, key="events_map", height=560, use_container_width=True,
               returned_objects=RETURNED, **ui.map_focus(ctx),
               feature_group_to_add=ui.selection_layer(ctx), on_change=ui.on_map_click)
     ui.timeline(ctx)
     ui.area_table(areas, outside)
+    ui.district_fatalities(ctx)
     # The details of the selected event under the map, then the table at the page's full width.
     ui.event_details(ctx)
     ui.events_table(ctx, key="map_table")
