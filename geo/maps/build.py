@@ -241,8 +241,11 @@ def _sized_layer(frame: gpd.GeoDataFrame, size_by: str) -> folium.FeatureGroup |
         if np.isnan(value) or point is None:
             continue
         color = EVENT_STYLE.get(event_type, EVENT_STYLE["other"])["color"]
-        folium.CircleMarker([point.y, point.x], radius=size_radius(value, largest), color=color, weight=1.5,
-                            fill=True, fill_color=color, fill_opacity=0.18, interactive=False).add_to(group)
+        circle = folium.CircleMarker([point.y, point.x], radius=size_radius(value, largest), color=color,
+                                     weight=1.5, fill=True, fill_color=color, fill_opacity=0.18)
+        # folium's path options drop «interactive»: set it, so a circle never takes the event's click
+        circle.options["interactive"] = False
+        circle.add_to(group)
     return group
 
 

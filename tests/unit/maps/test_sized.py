@@ -43,6 +43,7 @@ def test_the_map_draws_the_circles_as_a_layer_of_their_own():
     html = build_event_map(_frame(), size_by="fatalities").get_root().render()
     assert "Sized by fatalities (largest 18)" in html
     assert html.count("L.circleMarker(") >= 2 and '"radius": 40.0' in html
+    assert html.count('"interactive": false') >= 2          # the event under a circle keeps its click
     plain = build_event_map(_frame()).get_root().render()
     assert "Sized by" not in plain
     with pytest.raises(InputError, match="size_by"):
