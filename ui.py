@@ -468,15 +468,7 @@ def district_fatalities(ctx: Context) -> None:
     total = got.table["total"].iloc[-1] if not got.table.empty else None
     with st.expander(f"Fatalities per district and month: {0 if pd.isna(total) else int(total)} stated; "
                      f"{got.stated} of {got.attacks} attacks give a number", expanded=False):
-        st.caption(
-            f"ACLED's count: the number killed as the claim states it («nobody was hurt» is 0). "
-            f"{got.stated} of {got.attacks} attacks state their fatalities; the other "
-            f"{got.attacks - got.stated} give no number and add nothing (a – where no claim in a "
-            f"cell gives one)."
-            + (f" {got.other_stated} events of other types state fatalities too and are counted."
-               if got.other_stated else "")
-            + (f" {got.left_out} stated tolls are in no cell: undated, without a place or outside every area."
-               if got.left_out else ""))
+        st.caption(got.summary())
         if got.table.empty:
             st.caption("No event in this selection lies in a district or country.")
             return

@@ -115,6 +115,21 @@ class Fatalities:
     other_stated: int     # events of other types that state fatalities (counted in the table)
     left_out: int         # stated tolls in no cell: no place, outside every area, or undated
 
+    def summary(self) -> str:
+        """What the table counts and what it cannot: attacks without a number, tolls in no cell."""
+        other, out = self.other_stated, self.left_out
+        text = (f"ACLED's count: the number killed as the claim states it. {self.stated} of {self.attacks} "
+                f"attacks state their fatalities; the other {self.attacks - self.stated} give no number and "
+                f"add nothing. A dash marks a cell where no claim states a number; 0 means a claim said "
+                f"nobody died.")
+        if other:
+            text += (" 1 event of another type also states fatalities and is counted." if other == 1 else
+                     f" {other} events of other types also state fatalities and are counted.")
+        if out:
+            text += (f" {out} stated {'toll is' if out == 1 else 'tolls are'} in no cell: undated, without a "
+                     f"place or outside every area.")
+        return text
+
 
 def fatalities_table(frame: gpd.GeoDataFrame) -> Fatalities:
     """Fatalities per district (and neighbouring country) per month, honest about claims without
@@ -179,7 +194,7 @@ def fatalities_html(fatalities: Fatalities) -> str:
     table = fatalities.table
     months = [c for c in table.columns if c not in ("name_ar", "name_en", "attacks", "stated", "total")]
     head = ('<tr><th dir="rtl" lang="ar">المنطقة</th><th>District / country</th><th>Attacks</th>'
-            '<th>stating deaths</th><th>Fatalities</th>' + "".join(f"<th>{html.escape(m)}</th>" for m in months)
+            '<th>with a toll</th><th>Fatalities</th>' + "".join(f"<th>{html.escape(m)}</th>" for m in months)
             + "</tr>")
 
     def cell(value) -> str:

@@ -80,6 +80,8 @@ def test_the_fatalities_table_says_how_many_attacks_state_a_number():
     assert (misratah["attacks"], misratah["stated"]) == (1, 0) and misratah.iloc[4:].isna().all()
     assert list(rows.index) == ["Sabha", "Misratah", "All areas"] and whole["total"] == 9
     assert whole["name_ar"] == "كل المناطق"
+    assert got.summary().startswith("ACLED's count") and "5 of 6 attacks" in got.summary()
+    assert "1 event of another type also states" in got.summary() and "2 stated tolls are in no cell" in got.summary()
 
 
 def test_a_stated_zero_is_a_zero_and_an_empty_frame_an_empty_table():
