@@ -137,6 +137,12 @@ class PostGISStore(Closing):
                 f"CREATE INDEX IF NOT EXISTS edits_target ON {self._t('edits')} (target_id)",
                 f"CREATE TABLE IF NOT EXISTS {self._t('user_places')} (fid bigserial PRIMARY KEY, "
                 f"geom geometry(Geometry, 4326), {cols(edits.USER_PLACE_TYPES, 'place_id')})",
+                # the filters' indexes, for new stores and older ones alike: the read order
+                # (event_date ASC NULLS LAST, id, a btree's own order), the type, and the
+                # actors' JSON for ``?|`` (GIN)
+                f"CREATE INDEX IF NOT EXISTS events_date_id ON {self._t('events')} (event_date, id)",
+                f"CREATE INDEX IF NOT EXISTS events_type ON {self._t('events')} (type)",
+                f"CREATE INDEX IF NOT EXISTS events_actors ON {self._t('events')} USING gin ((actors::jsonb))",
             ):
                 self._conn.execute(statement)
             version = int(self._conn.execute(

@@ -353,6 +353,25 @@ def test_geopackage_written_by_gdal_keeps_its_index(gpkg_path, store_corpus):
         assert _ids(store.read(bbox=(9.9, 24.9, 10.1, 25.1))) == ["added-in-qgis"]
 
 
+def test_an_older_geopackage_gains_the_read_order_index_when_opened(gpkg_path, store_corpus):
+    """Files made before it had a plain date index: opening one writable swaps it for
+    (event_date, id), which a full read then walks instead of sorting every row."""
+    with GeoPackageStore(gpkg_path) as store:
+        _fill(store, store_corpus)
+        expected = _ids(store.read())
+    with sqlite3.connect(gpkg_path) as conn:
+        conn.execute("DROP INDEX events_date_id")
+        conn.execute("CREATE INDEX events_date ON events(event_date)")
+    with GeoPackageStore(gpkg_path) as store:
+        assert _ids(store.read()) == expected
+    with sqlite3.connect(gpkg_path) as conn:
+        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        plan = " ".join(r[-1] for r in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM events e ORDER BY e.event_date NULLS LAST, e.id"))
+    assert {"events_date_id", "events_type"} <= indexes and "events_date" not in indexes
+    assert "events_date_id" in plan and "TEMP B-TREE" not in plan
+
+
 def test_the_spatial_index_holds_each_event_geometry_bounds(gpkg_path, store_corpus):
     with GeoPackageStore(gpkg_path) as store:
         _fill(store, store_corpus)
