@@ -15,7 +15,7 @@ alternating so both see the same machine:
 
 - filtered read, one month and a bbox (the target: < 0.3 s at 1M): ``store.read(since, until,
   bbox)`` against ``geopandas.read_file(bbox=..., where=...)`` (GDAL's own R-tree and SQL);
-- two more filters an analyst uses (one month; three types in a bbox), ours only;
+- three more filters an analyst uses (one month; three types in a bbox; one actor), ours only;
 - full read (the target: no slower than geopandas): ``store.read()`` against
   ``geopandas.read_file(layer="events")`` (pyogrio, its default), and, for reference, the same
   with ``use_arrow=True``;
@@ -49,6 +49,7 @@ BATCH = 100_000
 MONTH = ("2023-06-01", "2023-06-30")
 BBOX = (13.0, 25.5, 16.5, 28.5)   # the Fezzan around Sabha: ~6 % of the events' extent
 TYPES = ["attack", "movement", "presence"]
+ACTOR = "الكتيبة 5"   # one of bench/map.py's 97 brigades: ~0.5 % of the events
 # Columns bench/map.py's frame leaves out, as a fresh extraction writes them.
 DEFAULTS = {"modality": "asserted", "sub_type": "", "same_as": "", "counts": "[]", "fatalities": None}
 
@@ -171,6 +172,8 @@ def main() -> None:
             rows.append(("one month", a, [], n_a, None))
             a, _, n_a, _ = median_pair(lambda: store.read(bbox=BBOX, event_types=TYPES), None, args.repeats)
             rows.append(("three types, a bbox", a, [], n_a, None))
+            a, _, n_a, _ = median_pair(lambda: store.read(actors=[ACTOR]), None, args.repeats)
+            rows.append(("one actor (JSON list, no index)", a, [], n_a, None))
             a, b, n_a, n_b = median_pair(lambda: store.read(),
                                          lambda: gpd.read_file(db, layer="events"), args.full_repeats)
             rows.append(("full read", a, b, n_a, n_b))

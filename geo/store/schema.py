@@ -326,16 +326,21 @@ def _typed(frame: pd.DataFrame, wkbs: list[bytes | None]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=CRS), crs=CRS)
 
 
-def events_columns_frame(columns: Sequence[Sequence], wkbs: list[bytes | None]) -> gpd.GeoDataFrame:
+def events_columns_frame(columns: list[Sequence], wkbs: list[bytes | None]) -> gpd.GeoDataFrame:
     """``events_frame`` from columns (one sequence per ``EVENT_COLUMNS`` entry) rather than rows.
 
     A column at a time, pandas infers each column's type once; from row tuples it first
     builds a two-dimensional object array and infers from that, a third slower at a
-    million rows.
+    million rows. ``columns`` is emptied as it goes, so each column's Python values can
+    be freed once converted (the caller should hold no other reference to them).
     """
     if not wkbs:
         return events_frame([], [])
-    frame = pd.DataFrame({name: pd.Series(values) for name, values in zip(EVENT_COLUMNS, columns)})
+    data = {}
+    for i, name in enumerate(EVENT_COLUMNS):
+        data[name], columns[i] = pd.Series(columns[i]), None
+    frame = pd.DataFrame(data)
+    del data
     return _typed(frame, wkbs)
 
 
