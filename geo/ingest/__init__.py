@@ -431,6 +431,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     return 3 if summary.skipped else 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())
