@@ -46,7 +46,9 @@ JS_CLICKABLE_POINT = """() => {
 
 def _click_a_point(page: Page) -> str:
     """Click a point feature inside the map iframe; returns the event id it carries."""
-    target = _map(page).evaluate(JS_CLICKABLE_POINT)
+    # Settled first: the first view's fit animates, and a point found mid-flight is elsewhere
+    # by the time the click lands (another feature, or none, is then under the mouse).
+    target = _settled(_map(page)).evaluate(JS_CLICKABLE_POINT)
     assert target is not None, "no point feature is clickable on the map"
     box = page.locator(MAP_IFRAME).first.bounding_box()
     page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
