@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from functools import cache
 
 from geo.models import Count
@@ -113,8 +114,17 @@ def _tables():
     duals.update({d: ("kind", k) for w, k in after.items() for d in dual(w)})
     duals.update({d: ("unit", u) for w, u in units.items() for d in dual(w)})
     duals.update({w: ("kind", after[w]) for w in words("قتيلان قتيلين جريحان جريحين")})   # duals by form
-    return (before, after, units, words(_NOT_COUNTED), words(_NAMED_BY) | words(_MONTHS), persons, duals,
-            verbs_after)
+    return (_Table(before), _Table(after), _Table(units), words(_NOT_COUNTED) | {normalize("%")},
+            words(_NAMED_BY) | words(_MONTHS), persons, duals, _Table(verbs_after))
+
+
+class _Table(dict):
+    """A word table that remembers what each word looked up to: reports reuse their words,
+    and trying five spellings of every word was most of the counting's time."""
+
+    def __init__(self, words: dict):
+        super().__init__(words)
+        self.seen: dict[str, str | None] = {}
 
 
 def _stem(word: str) -> str:
@@ -130,6 +140,19 @@ def _stem(word: str) -> str:
 
 def _lookup(word: str, table: dict) -> str | None:
     """The table's value for a word, trying it whole and then stemmed."""
+    seen = getattr(table, "seen", None)
+    if seen is not None:
+        if word in seen:
+            return seen[word]
+        if len(seen) > 100_000:   # a long archive's vocabulary stays bounded
+            seen.clear()
+        seen[word] = found = _lookup_in(word, table)
+        return found
+    return _lookup_in(word, table)
+
+
+def _lookup_in(word: str, table: dict) -> str | None:
+    """``_lookup`` without the memory."""
     bare = word.strip("،,.;:!?()«»\"'")
     stem = _stem(bare)
     # «باعتقال», «لمقتل», «وبمقتل»: a preposition glued on
@@ -154,14 +177,19 @@ def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count
         s, e = original_span(text[start:end], offsets, a, b)
         return start + s, start + e
 
+    word_starts = [s for _, s, _ in words]
+
     def word_at(offset: int) -> int:
+        i = bisect_right(word_starts, offset) - 1
+        if i >= 0 and offset < words[i][2]:
+            return i
         return next(i for i, (_, s, e) in enumerate(words) if s <= offset < e)
 
-    for q in find_quantities(normalized):
+    for q in find_quantities(normalized, words=words):
         first, last = word_at(q.start), word_at(q.end - 1)
         following = [w for w, _, _ in words[last + 1:last + 7]]
         preceding = [w for w, _, _ in words[max(0, first - _WINDOW_BEFORE):first]]
-        if following and _stem(following[0]) in not_counted | {normalize("%")} or (
+        if following and _stem(following[0]) in not_counted or (
                 following and following[0].startswith("%")):
             continue
         if preceding and _stem(preceding[-1]) in named_by and q.qualifier == "exact":
@@ -299,6 +327,8 @@ def _without_numbers(normalized, words, used, before_kinds, persons, duals, span
         if trigger is None and i > 1 and words[i - 1][0].startswith("ال") and (noun in persons or noun in _ONE):
             trigger = _lookup(words[i - 2][0], before_kinds)     # «أوقفت الدورية رجلا»: the subject between
         what, which = duals.get(noun, (None, None))
+        if what is None and not trigger and noun not in persons:
+            continue   # no count can start here: most words
         a, b = span(words[i][1], words[i][2])
         after = [w.strip("،,.;:!?()«»\"'") for w, _, _ in words[i + 1:i + 8]]
         if noun in persons and after and after[0] in _ONE_AFTER:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_right
 
 from geo.events.counts import find_counts
 from geo.models import Count, Event
@@ -34,11 +35,21 @@ OWNER_TYPES: dict[str, tuple[str, ...]] = {
 }
 
 
-def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence around ``text[start:end]`` (a decimal point ends none)."""
-    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+def sentence_span(text: str, start: int, end: int, *, ends: list[int] | None = None) -> tuple[int, int]:
+    """The sentence around ``text[start:end]`` (a decimal point ends none).
+
+    ``ends`` (the ends of every sentence mark in ``text``, in order) saves reading the text
+    from its start for each span: a long report has many events.
+    """
+    if ends is None:
+        ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    # a mark just before ``start`` ends the sentence even when a digit follows it there
+    # (the text up to ``start`` is all that is read for the opening)
+    at_start = start and _SENTENCE_END.search(text, start - 1, start)
+    i = bisect_right(ends, start)
+    opening = start if at_start else ends[i - 1] if i else 0
     after = _SENTENCE_END.search(text, end)
-    return (before[-1] if before else 0), (after.start() if after else len(text))
+    return opening, (after.start() if after else len(text))
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -61,8 +72,9 @@ def with_counts(text: str, events: list[Event]) -> list[Event]:
     if not events:
         return events
     by_sentence: dict[tuple[int, int], list[int]] = {}
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     for i, e in enumerate(events):
-        by_sentence.setdefault(sentence_span(text, e.quote_start, e.quote_end), []).append(i)
+        by_sentence.setdefault(sentence_span(text, e.quote_start, e.quote_end, ends=ends), []).append(i)
     counts: dict[int, list[Count]] = {i: [] for i in range(len(events))}
     for (start, end), members in by_sentence.items():
         for c in find_counts(text, start, end):

@@ -81,6 +81,13 @@ def _lexicon() -> tuple[dict, dict, dict, dict, dict, dict, list[tuple[str, str]
     return (norm(_UNITS), norm(_TEENS_HEAD), norm(_TENS), norm(_HUNDREDS), norm(_SCALES), norm(_VAGUE), hedges)
 
 
+@cache
+def _number_words() -> frozenset[str]:
+    """Every word a number written in words can start with."""
+    units, teens, tens, hundreds, _, _, _ = _lexicon()
+    return frozenset(units) | frozenset(teens) | frozenset(tens) | frozenset(hundreds)
+
+
 _DIGITS = re.compile(r"\d+(?:[.,٫٬]\d+)*")
 _DASHED = re.compile(r"(\d+)[-–](\d+)")
 _WORD = re.compile(r"\S+")
@@ -133,15 +140,24 @@ def _words_value(words: list[str], i: int) -> tuple[int, int] | None:
     return (total, used) if used else None
 
 
-def find_quantities(normalized: str) -> list[Quantity]:
-    """Every number, number word and vague count in ``normalized`` text, in order."""
+def find_quantities(normalized: str, *, words: list[tuple[str, int, int]] | None = None) -> list[Quantity]:
+    """Every number, number word and vague count in ``normalized`` text, in order.
+
+    ``words`` are its ``(word, start, end)`` runs of non-space, when the caller has them.
+    """
     _, _, _, _, scales, vague, hedges = _lexicon()
-    words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(normalized)]
+    if words is None:
+        words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(normalized)]
     tokens = [w for w, _, _ in words]
+    number_words = _number_words()
     out: list[Quantity] = []
     i = 0
     while i < len(words):
         token = _bare(tokens[i])
+        if not token[:1].isdecimal() and token not in scales and token not in vague and \
+                token.strip("،,.;:!?()«»\"'") not in number_words:
+            i += 1   # most words: no digit, no number word, no vague count
+            continue
         value = used = None
         dash = _DASHED.fullmatch(token)
         if dash:   # «10-15»
@@ -153,7 +169,7 @@ def find_quantities(normalized: str) -> list[Quantity]:
             value, used = _digits_value(token), 1
         elif token in scales and token not in vague:   # «ألف مقاتل», «مليون»
             value, used = scales[token], 1
-        else:
+        elif token.strip("،,.;:!?()«»\"'") in number_words:
             found = _words_value([_bare(t) if k == 0 else t for k, t in enumerate(tokens[i:i + 6])], 0)
             if found:
                 value, used = found
