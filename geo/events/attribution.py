@@ -49,15 +49,16 @@ def _tokens(ctx: SourceContext, start: int, end: int) -> list[tuple[int, int, st
     return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(ctx.norm, start, end)]
 
 
-def find_article_outlet(ctx: SourceContext) -> str:
-    """The first outlet the report names («جريدة «ديلي تلغراف»»), as written in the original."""
+def find_article_outlet(ctx: SourceContext, *, outlet_hits: list | None = None) -> str:
+    """The first outlet the report names («جريدة «ديلي تلغراف»»), as written in the original;
+    ``outlet_hits`` are the known outlets in ``ctx.norm`` when the report's scan found them."""
     lex, norm = ctx.lexicon, ctx.norm
     best: tuple[int, str] | None = None
     words = "|".join(sorted(lex.outlet_words, key=len, reverse=True))
     m = re.search(rf"(?<!\w)[وفبل]?(?:ال)?({words}) ?«([^»]{{2,40}})»", norm)
     if m:
         best = (m.start(), ctx.original(m.start(1), m.end(1)) + " " + ctx.original(m.start(2), m.end(2)))
-    ctx.outlet_hits = lex.known_outlets.find(norm)
+    ctx.outlet_hits = outlet_hits if outlet_hits is not None else lex.known_outlets.find(norm)
     for hit in ctx.outlet_hits:
         if best is None or hit.start < best[0]:
             best = (hit.start, ctx.original(hit.start, hit.end))

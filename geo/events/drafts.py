@@ -129,7 +129,7 @@ def drafts_of(scan: _Scan, article: Article) -> list[Draft]:
     """Walk the sentences: attribution, clauses, types, actors and places."""
     lex, norm, text = scan.lex, scan.norm, scan.text
     ctx = SourceContext(text, norm, scan.offsets, lex, actor_hits=scan.actors, actor_starts=scan.actor_starts)
-    ctx.article_outlet = find_article_outlet(ctx)
+    ctx.article_outlet = find_article_outlet(ctx, outlet_hits=scan.outlets)
     ctx.publisher = article.outlet
     voice = Attribution(speaker="", source_type="outlet", cited_outlet=ctx.article_outlet)
     spans = split_sentences(text)

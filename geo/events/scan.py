@@ -42,6 +42,8 @@ class Scan:
     claims: list[Hit] = field(default_factory=list)  # modality and sub-type words
     claim_starts: list[int] = field(default_factory=list)
     smuggling_report: bool = False
+    terms: dict[str, list[Hit]] | None = None   # every list's hits, from one pass (Lexicon.find_terms)
+    outlets: list[Hit] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.cue_starts = [h.start for h in self.cues]
@@ -50,13 +52,15 @@ class Scan:
         info = self.lex.actor_info
         self.groups = [h for h in self.actors if info[h.key].side == "jihadist" and is_group(self.lex, h.key)]
         self.group_starts = [h.start for h in self.groups]
-        self.goods = self.lex.goods.find(self.norm)
+        terms = self.terms if self.terms is not None else self.lex.find_terms(self.norm)
+        self.goods = terms["goods"]
         self.goods_starts = [h.start for h in self.goods]
-        anaphora = self.lex.anaphora_index.find(self.norm)
+        self.outlets = terms["known_outlets"]
+        anaphora = terms["anaphora_index"]
         self.anaphora_starts = [h.start for h in anaphora if h.key == "group"]
         self.place_anaphora = [(h.start, h.key) for h in anaphora if h.key != "group"]
         self.place_anaphora_starts = [p for p, _ in self.place_anaphora]
-        self.claims = self.lex.claim_terms.find(self.norm) if self.lex.claim_terms is not None else []
+        self.claims = terms.get("claim_terms", [])
         self.claim_starts = [h.start for h in self.claims]
         # A report about smuggling: lorries and boats in it are taken to carry the goods.
         self.smuggling_report = sum(h.key == "smuggling_route" for h in self.cues) + \
@@ -108,9 +112,10 @@ def _is_qaida_group(norm: str, hit: Hit, lex: Lexicon) -> bool:
 def scan_report(text: str, mentions: Sequence[Mention], lex: Lexicon) -> Scan:
     """Normalize once and find every cue, actor, denial and place in the report."""
     norm, offsets = normalize_with_offsets(text)
+    terms = lex.find_terms(norm)   # one automaton pass for every word list
     cues = []
-    actors = lex.actors.find(norm)
-    for hit in lex.cues.find(norm):
+    actors = list(terms["actors"])
+    for hit in terms["cues"]:
         if hit.key == "base" and norm.startswith("قاعده", hit.start) and _is_qaida_group(norm, hit, lex):
             if not any(a.start <= hit.start < a.end for a in actors if a.start <= hit.start):
                 actors.append(Hit(hit.start, hit.end, "al-qaeda"))
@@ -129,7 +134,7 @@ def scan_report(text: str, mentions: Sequence[Mention], lex: Lexicon) -> Scan:
             continue
         locs.append(Loc(to_norm(offsets, a), to_norm(offsets, b), m))
     locs.sort(key=lambda loc: loc.start)
-    return Scan(text, norm, offsets, lex, cues, actors, lex.denial.find(norm), locs)
+    return Scan(text, norm, offsets, lex, cues, actors, terms["denial"], locs, terms=terms)
 
 
 

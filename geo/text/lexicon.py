@@ -9,6 +9,7 @@ allowed ending. Loaders are cached per path, so a process builds each automaton 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterable
@@ -90,9 +91,12 @@ class TermIndex:
                 # ل + ال is written لل: «للجيش» holds «لجيش», not «الجيش».
                 entries.setdefault("\x00" + form[1:], (key, star))
         self.size = len(entries)
+        # what the automaton holds: a later form with the same letters replaces an earlier one
+        self._words: dict[str, tuple[int, str, bool, bool]] = {}
         for form, (key, star) in entries.items():
             lam = form.startswith("\x00")
             text = form[1:] if lam else form
+            self._words[text] = (len(text), key, star, lam)
             self._automaton.add_word(text, (len(text), key, star, lam))
         if entries:
             self._automaton.make_automaton()
@@ -102,49 +106,91 @@ class TermIndex:
         if not self.size:
             return []
         found: list[Hit] = []
-        prefixes, suffixes = self._prefixes, self._suffixes
-        longest_prefix = max(self._max_prefix, 2)  # «ول» + «لجيش» for «ولجيش»
-        n = len(text)
         # The word around a hit is read outwards from the hit: a report has a few dozen
         # raw hits but hundreds of words, so this beats listing every word's bounds.
         for end_index, (length, key, star, lam) in self._automaton.iter(text):
-            end = end_index + 1
-            start = end - length
-            if not text[start].isalnum():
-                continue  # the term starts on a mark or a space
-            floor = max(0, start - longest_prefix - 1)
-            p = start
-            while p > floor and text[p - 1].isalnum():
-                p -= 1
-            if p > 0 and text[p - 1].isalnum():
-                continue  # more letters in front than any proclitic run
-            prefix = text[p:start]
-            if lam:
-                if not prefix.endswith("ل") or prefix[:-1] not in ("", "و", "ف"):
-                    continue
-            elif prefix not in prefixes:
-                continue
-            if end < n and text[end].isalnum():
-                suffix = text[end:_WORD_TAIL.match(text, end, end + 9).end()]
-                if len(suffix) > 8 or not (star or suffix in suffixes):
-                    continue
-            else:
-                suffix = ""
-                if "" not in suffixes and not star:
-                    continue
-            if self._homographs and text[start:end] + suffix in self._homographs:
-                continue
-            found.append(Hit(start, end, key, prefix, suffix))
-        if len(found) < 2:
-            return found
-        found.sort(key=lambda h: (h.start, h.start - h.end))
-        kept: list[Hit] = []
-        last_end = -1
-        for hit in found:
-            if hit.start >= last_end:
-                kept.append(hit)
-                last_end = hit.end
-        return kept
+            hit = self._hit(text, end_index + 1, length, key, star, lam)
+            if hit is not None:
+                found.append(hit)
+        return _leftmost_longest(found)
+
+    def _hit(self, text: str, end: int, length: int, key: str, star: bool, lam: bool) -> Hit | None:
+        """The hit of a term ending at ``end``, or None when the word around it is another word."""
+        start = end - length
+        if not text[start].isalnum():
+            return None  # the term starts on a mark or a space
+        floor = max(0, start - max(self._max_prefix, 2) - 1)  # «ول» + «لجيش» for «ولجيش»
+        p = start
+        while p > floor and text[p - 1].isalnum():
+            p -= 1
+        if p > 0 and text[p - 1].isalnum():
+            return None  # more letters in front than any proclitic run
+        prefix = text[p:start]
+        if lam:
+            if not prefix.endswith("ل") or prefix[:-1] not in ("", "و", "ف"):
+                return None
+        elif prefix not in self._prefixes:
+            return None
+        if end < len(text) and text[end].isalnum():
+            suffix = text[end:_WORD_TAIL.match(text, end, end + 9).end()]
+            if len(suffix) > 8 or not (star or suffix in self._suffixes):
+                return None
+        else:
+            suffix = ""
+            if "" not in self._suffixes and not star:
+                return None
+        if self._homographs and text[start:end] + suffix in self._homographs:
+            return None
+        return Hit(start, end, key, prefix, suffix)
+
+
+def _leftmost_longest(found: list[Hit]) -> list[Hit]:
+    """The hits left after overlaps are settled: the leftmost, and of those the longest."""
+    if len(found) < 2:
+        return found
+    found.sort(key=lambda h: (h.start, h.start - h.end))
+    kept: list[Hit] = []
+    last_end = -1
+    for hit in found:
+        if hit.start >= last_end:
+            kept.append(hit)
+            last_end = hit.end
+    return kept
+
+
+class TermIndexes:
+    """Several TermIndexes answered by one automaton pass: a report is read once for all its
+    word lists (cues, actors, denials, goods, anaphora, outlets, modality), and each list keeps
+    its own boundary rule and its own leftmost-longest choice.
+
+    Parameters
+    ----------
+    indexes : dict of str to TermIndex
+        The lists by name; :meth:`find` answers by the same names.
+    """
+
+    def __init__(self, indexes: dict[str, TermIndex]):
+        self._indexes = dict(indexes)
+        self._automaton = ahocorasick.Automaton()
+        merged: dict[str, list[tuple[TermIndex, str, int, str, bool, bool]]] = {}
+        for name, index in self._indexes.items():
+            for text, value in index._words.items():
+                merged.setdefault(text, []).append((index, name, *value))
+        for text, values in merged.items():
+            self._automaton.add_word(text, tuple(values))
+        if merged:
+            self._automaton.make_automaton()
+
+    def find(self, text: str) -> dict[str, list[Hit]]:
+        """Each list's hits in ``text``, as its own ``TermIndex.find`` gives them."""
+        found: dict[str, list[Hit]] = {name: [] for name in self._indexes}
+        if len(self._automaton):
+            for end_index, values in self._automaton.iter(text):
+                for index, name, length, key, star, lam in values:
+                    hit = index._hit(text, end_index + 1, length, key, star, lam)
+                    if hit is not None:
+                        found[name].append(hit)
+        return {name: _leftmost_longest(hits) for name, hits in found.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +263,20 @@ class Lexicon:
     about_verbs: frozenset[str] = frozenset()
     outlet_names: dict[str, str] = field(default_factory=dict)
     claim_terms: TermIndex | None = None
+    # the lists a report is scanned for, in one pass (built by load_lexicon)
+    scan_index: TermIndexes | None = field(default=None, compare=False, repr=False)
+
+    def find_terms(self, norm: str) -> dict[str, list[Hit]]:
+        """Every scanned list's hits in the normalized text ``norm``, by list name (``cues``,
+        ``actors``, ``denial``, ``goods``, ``anaphora_index``, ``known_outlets``, ``claim_terms``)."""
+        if self.scan_index is not None:
+            return self.scan_index.find(norm)
+        return {name: index.find(norm) for name in _SCANNED
+                if (index := getattr(self, name)) is not None}
+
+
+# The lists every report is scanned for.
+_SCANNED = ("cues", "actors", "denial", "goods", "anaphora_index", "known_outlets", "claim_terms")
 
 
 def _read(path: Path) -> dict:
@@ -283,7 +343,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 continue  # a base or the group: decided by context in geo.events.extract
             actor_terms.append((alias, a["id"]))
     anaphora = {normalize(w): kind for kind, words in cues["anaphora"].items() for w in words}
-    return Lexicon(
+    lexicon = Lexicon(
         cues=TermIndex(cue_terms, prefixes=CUE_PREFIXES, suffixes=LIGHT_SUFFIXES,
                        homographs=cues.get("homographs", ())),
         priority=tuple(cues["priority"]),
@@ -356,6 +416,8 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                                  if not kind.startswith("_") for label, words in labels.items() for w in words],
                               prefixes=CUE_PREFIXES, suffixes=LIGHT_SUFFIXES),
     )
+    scanned = {name: index for name in _SCANNED if (index := getattr(lexicon, name)) is not None}
+    return dataclasses.replace(lexicon, scan_index=TermIndexes(scanned))
 
 
 def actor_label(actor_id: str) -> str:
