@@ -14,7 +14,7 @@ import io
 import json
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from geo.text.safe import safe_text
 
 logger = logging.getLogger(__name__)
 
-SUFFIXES = frozenset({".txt", ".html", ".htm", ".json", ".jsonl"})
+SUFFIXES = frozenset({".txt", ".html", ".htm", ".json", ".jsonl", ".warc", ".warc.gz"})
 _SNIFF_BYTES = 8192
 _TITLE_CHARS = 200
 
@@ -217,11 +217,21 @@ def _html_article(data: bytes, options: ReadOptions) -> Article:
         raise BadInput(str(exc)) from None
 
 
+def report_suffix(path: Path) -> str:
+    """The suffix that says how a file is read: ``.warc.gz`` for a compressed web archive."""
+    name = path.name.lower()
+    return ".warc.gz" if name.endswith(".warc.gz") else path.suffix.lower()
+
+
 def _suffix(path: Path, head: bytes) -> str:
-    """The file's type: its suffix, or for a stream without one (``/dev/fd/63``) its first byte."""
-    suffix = path.suffix.lower()
+    """The file's type: its suffix, or for a stream without one (``/dev/fd/63``) its first bytes."""
+    suffix = report_suffix(path)
     if suffix or path.is_file():
         return suffix
+    if head.startswith(b"WARC/"):
+        return ".warc"
+    if head.startswith(b"\x1f\x8b"):   # gzip: of what we read, only a web archive comes compressed
+        return ".warc.gz"
     first = head.lstrip()[:1]
     return ".jsonl" if first == b"{" else ".json" if first == b"[" else ".html" if first == b"<" else ".txt"
 
@@ -235,6 +245,9 @@ def articles_in(path: Path, options: ReadOptions) -> Iterator[tuple[Article | Sk
             raise BadInput(f"unsupported file type {suffix or '(none)'!r}; expected one of {sorted(SUFFIXES)}")
         if suffix == ".jsonl":
             yield from _jsonl_articles(f, head, path, options)
+            return
+        if suffix in (".warc", ".warc.gz"):
+            yield from _warc_articles(f, head, path, options)
             return
         data = head + f.read()
     if suffix in (".html", ".htm"):
@@ -275,6 +288,41 @@ def _jsonl_articles(f, head: bytes, path: Path, options: ReadOptions) -> Iterato
             yield _record_article(_json(line, "JSON line"), options), done
         except BadInput as exc:
             yield Skipped(f"{path}:{n}", str(exc)), done
+
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def _warc_articles(f, head: bytes, path: Path, options: ReadOptions) -> Iterator[tuple[Article | Skipped, int]]:
+    """One article per archived HTML page (a response with status 200), read by the same HTML
+    reader as an .html file; the page's address is the record's target URI unless ``--url``
+    says otherwise. Requests, metadata, revisits, redirects, images and scripts are no reports
+    and pass unremarked; a page with no readable text is skipped as ``file@offset``."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    records = ArchiveIterator(io.BufferedReader(_Prefixed(head, f)) if head else f)
+    offset = 0
+    try:
+        for record in records:
+            if record.rec_type != "response" or record.http_headers is None:
+                continue
+            kind = (record.http_headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
+            if record.http_headers.get_statuscode() != "200" or kind not in _HTML_TYPES:
+                continue
+            uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+            data = record.content_stream().read()
+            offset = records.get_record_offset()   # only once read: asking first skips the content
+            if getattr(record.raw_stream, "limit", 0) > 0:   # a gzip member cut short reads as a short page
+                raise BadInput(f"bad web archive: it ends inside the record at byte {offset} ({uri})")
+            page_options = replace(options, url=options.url or uri)
+            try:
+                yield _html_article(data, page_options), offset
+            except BadInput as exc:
+                yield Skipped(f"{path}@{offset}", f"{uri}: {exc}"), offset
+    except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
+        # what came before stays read; the broken rest of the archive is the file's problem
+        raise BadInput(f"bad web archive after byte {offset}: {exc}") from None
 
 
 def _line_text(raw: bytes, encoding: str | None) -> str:
