@@ -1,6 +1,7 @@
 """Reports into the store: read files, find places, extract events, write each article once.
 
-``python -m geo.ingest PATH... [--db DB] [--outlet NAME] [--url URL] [--published YYYY-MM-DD]``
+``python -m geo.ingest PATH... [--db DB] [--outlet NAME] [--url URL] [--published YYYY-MM-DD]
+[--workers N | --cluster tcp://HOST:8786]``
 
 Accepted files (folders are searched for them):
 
@@ -11,6 +12,12 @@ Accepted files (folders are searched for them):
 - ``.json``: one object, or a list of objects; ``.jsonl``: one object a line.
   Each object has ``text`` (required) and optionally ``title``, ``outlet``,
   ``url``, ``published`` (``YYYY-MM-DD``).
+- ``.warc`` / ``.warc.gz``: a web archive; each HTML page it holds (a response with status
+  200) is read as an .html file is, its address being the record's target URI.
+
+``--workers N`` analyses on a local Dask cluster of N processes, ``--cluster`` on a running
+scheduler's workers; this process still reads the files and writes the store, a batch per
+transaction (``geo.ingest.cluster``).
 
 ``--outlet``, ``--url`` and ``--published`` fill in what a JSON record leaves
 out, and override what a web page's metadata says. An article's id is the
@@ -44,7 +51,8 @@ from geo.errors import GeoError, InputError
 from geo.models import Article
 from geo.text.files import decode_text
 from geo.text.reports import (  # noqa: F401 - article_id, make_article and Skipped are ingest's API too
-    MAX_CHARS, SUFFIXES, BadInput, ReadOptions, Skipped, article_id, articles_in, make_article, parse_date)
+    MAX_CHARS, SUFFIXES, BadInput, ReadOptions, Skipped, article_id, articles_in, make_article, parse_date,
+    report_suffix)
 from geo.text.safe import safe_text
 
 logger = logging.getLogger(__name__)
@@ -247,7 +255,7 @@ def _expand(paths: Iterable[str | Path], tally: _Tally) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            files += sorted(p for p in path.rglob("*") if p.is_file() and report_suffix(p) in SUFFIXES)
         elif path.exists():
             files.append(path)
         else:
@@ -300,18 +308,9 @@ def ingest_paths(paths: Sequence[str | Path], *, store, outlet: str | None = Non
     >>> summary = ingest_paths(["reports/"], store=open_store("var/marsad.gpkg"))  # doctest: +SKIP
     >>> print(summary.render())
     """
-    if isinstance(published, dt.datetime):
-        published = published.date()
-    elif not isinstance(published, dt.date):
-        try:
-            published = parse_date(published, what="published")
-        except BadInput as exc:
-            raise InputError(str(exc)) from None
-    if encoding:
-        decode_text(b"", encoding)   # an unknown name fails here, once, not on every file
     tally = _Tally()
-    options = ReadOptions(outlet=safe_text(outlet or ""), url=safe_text(url or ""), published=published,
-                          encoding=encoding, max_chars=max_chars, decoded=tally.decoded)
+    options = _read_options(tally, outlet=outlet, url=url, published=published, encoding=encoding,
+                            max_chars=max_chars)
     gazetteer = store_gazetteer(store, gazetteer)   # the analysts' places and aliases included
     from tqdm import tqdm
 
@@ -358,6 +357,21 @@ def ingest_paths(paths: Sequence[str | Path], *, store, outlet: str | None = Non
     return tally.freeze()
 
 
+def _read_options(tally: _Tally, *, outlet, url, published, encoding, max_chars) -> ReadOptions:
+    """The readers' options from a run's arguments; InputError for a bad date or encoding name."""
+    if isinstance(published, dt.datetime):
+        published = published.date()
+    elif not isinstance(published, dt.date):
+        try:
+            published = parse_date(published, what="published")
+        except BadInput as exc:
+            raise InputError(str(exc)) from None
+    if encoding:
+        decode_text(b"", encoding)   # an unknown name fails here, once, not on every file
+    return ReadOptions(outlet=safe_text(outlet or ""), url=safe_text(url or ""), published=published,
+                       encoding=encoding, max_chars=max_chars, decoded=tally.decoded)
+
+
 def _size(path: Path) -> int:
     try:
         return path.stat().st_size if path.is_file() else 0
@@ -398,7 +412,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-chars", type=int, default=MAX_CHARS, metavar="N",
                         help=f"skip a report longer than N characters (default {MAX_CHARS:,})")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_workers_arg, metavar="N",
+                       help="analyse on a local Dask cluster of N processes (loopback only)")
+    where.add_argument("--cluster", metavar="tcp://HOST:8786",
+                       help="analyse on a running Dask scheduler's workers; this process reads and writes")
     return parser
+
+
+def _workers_arg(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
+    return int(value)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -416,10 +441,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GeoError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    run = ingest_paths
+    if args.workers or args.cluster:
+        from functools import partial
+
+        from geo.ingest.cluster import ingest_on_cluster
+        logging.getLogger("distributed").setLevel(logging.ERROR)   # its INFO lines bury the summary
+        run = partial(ingest_on_cluster, workers=args.workers, address=args.cluster)
     try:
-        summary = ingest_paths(args.paths, store=store, outlet=args.outlet, url=args.url,
-                               published=args.published, progress=not args.no_progress,
-                               gazetteer=gazetteer, encoding=args.encoding, max_chars=args.max_chars)
+        summary = run(args.paths, store=store, outlet=args.outlet, url=args.url,
+                      published=args.published, progress=not args.no_progress,
+                      gazetteer=gazetteer, encoding=args.encoding, max_chars=args.max_chars)
     except GeoError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

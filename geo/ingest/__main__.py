@@ -4,4 +4,5 @@ import sys
 
 from geo.ingest import main
 
-sys.exit(main())
+if __name__ == "__main__":   # a Dask worker process started by spawn imports this module again
+    sys.exit(main())
