@@ -69,11 +69,11 @@ def _counts(summary: ingest.IngestSummary) -> tuple:
 
 
 @pytest.fixture(scope="module")
-def serial(corpus, tmp_path_factory) -> tuple[ingest.IngestSummary, dict]:
+def serial(corpus, tmp_path_factory) -> tuple[ingest.IngestSummary, dict, Path]:
     db = tmp_path_factory.mktemp("serial") / "serial.gpkg"
     with GeoPackageStore(db) as store:
         summary = ingest.ingest_paths(corpus, store=store, progress=False)
-    return summary, _contents(db)
+    return summary, _contents(db), db
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +100,7 @@ def test_the_cluster_listens_on_loopback_only_and_serves_no_dashboard(client):
 
 
 def test_cluster_ingest_stores_what_the_serial_run_stores(corpus, serial, client, tmp_path):
-    summary, stored = serial
+    summary, stored, _ = serial
     assert summary.articles_new > 150 and summary.events_written > 100   # the corpus is read at all
     assert [s.source.rsplit("/", 1)[-1] for s in summary.skipped] == ["cases.jsonl:6", "cases.jsonl:41"]
     db = tmp_path / "cluster.gpkg"
@@ -115,6 +115,23 @@ def test_cluster_ingest_stores_what_the_serial_run_stores(corpus, serial, client
     assert (again.articles_new, again.articles_existing) == (0, summary.articles_read)
     assert again.events_written == again.mentions_written == 0
     assert _contents(db) == stored
+
+
+def _keys(articles, events) -> tuple:
+    """What both backends must agree on, their column types aside."""
+    return (sorted(zip(articles["id"], articles["url"], articles["title"])),
+            sorted(zip(events["id"], events["article_id"], events["type"], events.geometry.to_wkb(hex=True))))
+
+
+@pytest.mark.parametrize("event_store", ["postgis"], indirect=True)
+def test_cluster_ingest_into_postgis_stores_what_the_serial_run_stores(corpus, serial, client, event_store,
+                                                                         tmp_path):
+    summary, stored, serial_db = serial
+    on_cluster = ingest_on_cluster(corpus, store=event_store, client=client, progress=False)
+    assert _counts(on_cluster) == _counts(summary)
+    assert event_store.stats() == stored["stats"]
+    with GeoPackageStore(serial_db) as serial_store:
+        assert _keys(event_store.articles(), event_store.read()) == _keys(serial_store.articles(), serial_store.read())
 
 
 def _kill_this_worker_on_the_third_article(marker: str) -> None:
@@ -138,7 +155,7 @@ def _kill_this_worker_on_the_third_article(marker: str) -> None:
 
 
 def test_a_worker_killed_mid_batch_loses_and_doubles_nothing(corpus, serial, client, tmp_path):
-    summary, stored = serial
+    summary, stored, _ = serial
     marker = tmp_path / "killed"
     before = set(client.scheduler_info()["workers"])
     client.run(_kill_this_worker_on_the_third_article, str(marker))
