@@ -488,17 +488,18 @@ FATALITIES_CSS = """
 
 
 def area_table(areas, outside: int) -> None:
-    """Events per district (Libya) and per neighbouring country, busiest first."""
+    """Events per district (Libya), per first-level region of its neighbours, per other country, busiest first."""
     total = int(areas["events"].sum()) if not areas.empty else 0
     with st.expander(f"Events per district: {total} events in {len(areas)} areas"
                      + (f" ({outside} outside every area)" if outside else ""), expanded=False):
-        st.caption("Libya's 22 districts, and beyond Libya each country as a whole; an event counts "
+        st.caption("Libya's 22 districts, its six neighbours' governorates, wilayas and states, and "
+                   "further countries as a whole; an event counts "
                    "once, where it ends (a movement) or at its middle (a route). The map's layer "
                    "control draws the same counts («Events per district»).")
         columns = [c for c in ("name_ar", "name_en", "level", "events", "movement", "smuggling_route",
                                "base", "presence", "attack", "other") if c in areas.columns]
         st.dataframe(pd.DataFrame(areas[columns]), hide_index=True, width="stretch", key="area_table",
-                     column_config={"name_ar": "District / country", "name_en": " ", "level": "Level",
+                     column_config={"name_ar": "District / region / country", "name_en": " ", "level": "Level",
                                     "events": st.column_config.NumberColumn("Events", format="%d")})
 
 

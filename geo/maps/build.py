@@ -324,7 +324,7 @@ def _build(frame: gpd.GeoDataFrame, *, center, zoom, basemap, reference_layers,
 
 
 def _area_layer(areas: gpd.GeoDataFrame) -> folium.GeoJson:
-    """Events per district (and per neighbouring country) as a choropleth, off by default."""
+    """Events per district (and per first-level region of the neighbours) as a choropleth, off by default."""
     from geo.maps.aggregates import shade, simplified
 
     busiest = int(areas["events"].max())

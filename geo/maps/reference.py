@@ -20,6 +20,7 @@ COUNTRIES_PATH = ROOT / "data" / "basemap" / "countries.geojson"
 
 
 DISTRICTS_PATH = ROOT / "data" / "basemap" / "districts.geojson"
+REGIONS_PATH = ROOT / "data" / "basemap" / "regions.geojson"
 
 
 GAZETTEER_PATH = ROOT / "data" / "gazetteer.geojson"
@@ -54,6 +55,12 @@ def load_countries(path: Path | str | None = None) -> dict | None:
 def load_districts(path: Path | str | None = None) -> dict | None:
     """Libya's districts (shabiyat), or None when the file is missing."""
     return _load_geojson(path or DISTRICTS_PATH)
+
+
+def load_regions(path: Path | str | None = None) -> dict | None:
+    """The first-level regions of Libya's neighbours (governorates, wilayas, states), or None
+    when the file is missing."""
+    return _load_geojson(path or REGIONS_PATH)
 
 
 def load_gmmr(path: Path | str | None = None) -> dict | None:

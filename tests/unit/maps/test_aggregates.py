@@ -1,4 +1,5 @@
-"""Counts per district: each event once, where it is; beyond Libya, the country."""
+"""Counts per district: each event once, where it is; in the neighbours, their first-level
+region; beyond them, the country."""
 
 import geopandas as gpd
 from shapely.geometry import LineString, Point
@@ -10,24 +11,42 @@ def _frame(rows):
     return gpd.GeoDataFrame({"type": [t for t, _ in rows]}, geometry=[g for _, g in rows], crs="EPSG:4326")
 
 
-def test_each_event_counts_once_in_its_district_or_country():
+def test_each_event_counts_once_in_its_district_region_or_country():
     frame = _frame([
         ("attack", Point(14.43, 27.04)),                                   # Sabha
         ("presence", Point(14.45, 27.02)),                                 # Sabha
         ("movement", LineString([(14.43, 27.04), (13.98, 31.75)])),        # ends at Bani Walid
-        ("attack", Point(31.2, 30.0)),                                     # Egypt, as a country
+        ("attack", Point(7.99, 16.97)),                                    # Agadez, Niger: its region
+        ("attack", Point(10.76, 34.74)),                                   # Sfax, Tunisia: its wilaya
+        ("presence", Point(-3.0, 16.77)),                                  # Timbuktu, Mali: not a neighbour, the country
         ("base", Point(-30.0, 40.0)),                                      # the Atlantic: no area
         ("other", None),
     ])
     areas, outside = area_counts(frame)
-    by_name = dict(zip(areas["name_en"], areas["events"]))
-    assert by_name["Sabha"] == 2 and by_name["Egypt"] == 1 and sum(by_name.values()) == 4
-    assert "Sabha" in set(areas["name_en"]) and areas.iloc[0]["name_en"] == "Sabha"   # busiest first
-    assert set(areas.loc[areas["name_en"] == "Egypt", "level"]) == {"country"}
+    by_name = dict(zip(areas["name_ar"], areas["events"]))
+    assert by_name["منطقة أغاديز"] == 1 and by_name["ولاية صفاقس"] == 1 and by_name["مالي"] == 1
+    assert sum(by_name.values()) == 6
+    assert areas.iloc[0]["name_en"] == "Sabha" and int(areas.iloc[0]["events"]) == 2   # busiest first
+    level = dict(zip(areas["name_ar"], areas["level"]))
+    assert level["منطقة أغاديز"] == level["ولاية صفاقس"] == "region" and level["مالي"] == "country"
+    assert level["شعبية سبها"] == "district"
     assert outside == 1
-    # the movement counts where it ends
-    bani_walid = areas[areas["events"] == 1]
-    assert len(bani_walid) == 2 and int(areas.loc[areas["name_en"] == "Sabha", "attack"].iloc[0]) == 1
+    # the movement counts where it ends, not where it starts
+    assert int(areas.loc[areas["name_en"] == "Sabha", "attack"].iloc[0]) == 1
+    assert int(areas.loc[areas["name_en"] == "Sabha", "events"].iloc[0]) == 2
+
+
+def test_the_neighbours_regions_cover_them_and_name_themselves_in_arabic():
+    from geo.maps.reference import load_countries, load_regions
+
+    regions = gpd.GeoDataFrame.from_features(load_regions()["features"], crs="EPSG:4326")
+    countries = gpd.GeoDataFrame.from_features(load_countries()["features"], crs="EPSG:4326")
+    assert set(regions["country"]) == {"EG", "SD", "TD", "NE", "DZ", "TN"}
+    for cc, part in regions.groupby("country"):
+        whole = countries.loc[countries["iso_a2"] == cc].geometry.iloc[0]
+        assert part.union_all().symmetric_difference(whole).area / whole.area < 0.01, cc
+    assert regions["name_ar"].str.contains("[\u0600-\u06FF]").all()
+    assert regions["id"].is_unique
 
 
 def test_shades_grow_with_the_count():
