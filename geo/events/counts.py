@@ -17,7 +17,7 @@ from bisect import bisect_right
 from functools import cache
 
 from geo.models import Count
-from geo.text.normalize import normalize, normalize_with_offsets, original_span
+from geo.text.normalize import normalize, normalize_with_offsets, normalized_slice, original_span
 from geo.text.numbers import find_quantities
 
 # What happened to those counted: the word before the number (or its noun).
@@ -163,10 +163,15 @@ def _lookup_in(word: str, table: dict) -> str | None:
     return None
 
 
-def find_counts(text: str, start: int = 0, end: int | None = None) -> list[Count]:
-    """The counts in ``text[start:end]`` (one claim's span), with offsets into ``text``."""
+def find_counts(text: str, start: int = 0, end: int | None = None, *,
+                normalized: tuple[str, list[int]] | None = None) -> list[Count]:
+    """The counts in ``text[start:end]`` (one claim's span), with offsets into ``text``;
+    ``normalized`` is ``normalize_with_offsets(text)`` when the caller has it."""
     end = len(text) if end is None else end
-    normalized, offsets = normalize_with_offsets(text[start:end])
+    if normalized is None:
+        normalized, offsets = normalize_with_offsets(text[start:end])
+    else:
+        normalized, offsets = normalized_slice(text, *normalized, start, end)
     before_kinds, after_kinds, units, not_counted, named_by, persons, duals, verbs_after = _tables()
     words = [(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", normalized)]
     counts: list[Count] = []

@@ -298,7 +298,7 @@ def extract_events(article: Article, *, mentions: Sequence[Mention] | None = Non
             modality=modality_of(scan, d.start, d.end, sentence_start=d.sentence_start,
                                  denied=d.denied, attribution=attribution),
             sub_type=sub_type_of(scan, d.type, d.start, d.end)))
-    return _shared_counts(link_repeats(with_counts(text, events)))
+    return _shared_counts(link_repeats(with_counts(text, events, normalized=(scan.norm, scan.offsets))))
 
 
 def _shared_counts(events: list[Event]) -> list[Event]:

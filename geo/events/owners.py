@@ -67,8 +67,10 @@ def _distance(c: Count, e: Event) -> int:
     return max(0, e.quote_start - c.end, c.start - e.quote_end)
 
 
-def with_counts(text: str, events: list[Event]) -> list[Event]:
-    """``events`` with the counts the report gives each of them."""
+def with_counts(text: str, events: list[Event], *,
+                normalized: tuple[str, list[int]] | None = None) -> list[Event]:
+    """``events`` with the counts the report gives each of them; ``normalized`` is
+    ``normalize_with_offsets(text)`` when the caller has it (each sentence is cut from it)."""
     if not events:
         return events
     by_sentence: dict[tuple[int, int], list[int]] = {}
@@ -77,7 +79,7 @@ def with_counts(text: str, events: list[Event]) -> list[Event]:
         by_sentence.setdefault(sentence_span(text, e.quote_start, e.quote_end, ends=ends), []).append(i)
     counts: dict[int, list[Count]] = {i: [] for i in range(len(events))}
     for (start, end), members in by_sentence.items():
-        for c in find_counts(text, start, end):
+        for c in find_counts(text, start, end, normalized=normalized):
             inside = [i for i in members if events[i].quote_start <= c.start and c.end <= events[i].quote_end]
             owners = inside or [min(members, key=lambda i: _distance(c, events[i]))]
             for i in owners:
@@ -87,7 +89,7 @@ def with_counts(text: str, events: list[Event]) -> list[Event]:
     for start, end in _sentences(text):
         if any(s < end and start < e for s, e in taken) or (furniture and in_spans(start, furniture)):
             continue
-        for c in find_counts(text, start, end):
+        for c in find_counts(text, start, end, normalized=normalized):
             owner = _owner(c, events)
             if owner is not None and not any(o.kind == c.kind and o.low == c.low for o in counts[owner]):
                 counts[owner].append(c)

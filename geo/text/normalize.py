@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from functools import cache, lru_cache
 
 import numpy as np
@@ -223,6 +224,34 @@ def _normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     offsets = index.tolist()
     offsets.append(len(text))
     return normalized, offsets
+
+
+def normalized_slice(text: str, normalized: str, offsets: list[int], start: int,
+                     end: int) -> tuple[str, list[int]]:
+    """``normalize_with_offsets(text[start:end])``, cut from the whole text's normalization.
+
+    ``normalized, offsets`` are ``normalize_with_offsets(text)``. Every step works a character
+    at a time except the collapse of white space, which can only differ at the cut's first
+    character; when that is white space, a dropped mark or an expanding character, the piece
+    is normalized on its own.
+    """
+    if start >= end or not _plain(text[start]):
+        return normalize_with_offsets(text[start:end])
+    last = len(offsets) - 1
+    i = bisect_left(offsets, start, 0, last)
+    j = bisect_left(offsets, end, i, last)
+    piece = [o - start for o in offsets[i:j]]
+    piece.append(end - start)
+    return normalized[i:j], piece
+
+
+def _plain(ch: str) -> bool:
+    """True when ``ch`` normalizes to one character that is not white space."""
+    cp = ord(ch)
+    if cp >= 0x10000:
+        return False
+    repl, keep, slow = _tables()
+    return bool(keep[cp]) and not slow[cp] and not chr(int(repl[cp])).isspace()
 
 
 def _normalize_slow(text: str) -> tuple[str, list[int]]:

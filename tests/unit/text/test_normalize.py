@@ -1,7 +1,7 @@
 import pytest
 
 from geo.text import normalize as nz
-from geo.text.normalize import normalize, normalize_with_offsets, original_span
+from geo.text.normalize import normalize, normalize_with_offsets, normalized_slice, original_span
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -96,3 +96,16 @@ def test_short_and_long_paths_agree_on_random_text():
     for _ in range(2000):
         text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 40)))
         assert normalize(text) == normalize_with_offsets(text)[0], repr(text)
+
+
+@pytest.mark.parametrize("text", [
+    "قُتل ٣ جنود.  وأصيب  آخرون\n\n في سرت",
+    "ab  \u064e \u0640 .  \n\n x\ufdf2y \U0001F600 z  . ءآ  ",
+    " \u064e  مدينة\u200fإجدابيا ، ",
+], ids=["arabic-report", "marks-spaces-expanding-astral", "leading-marks"])
+def test_a_slice_of_the_whole_normalization_is_the_piece_normalized_on_its_own(text):
+    normalized, offsets = normalize_with_offsets(text)
+    for start in range(len(text) + 1):
+        for end in range(start, len(text) + 1):
+            assert normalized_slice(text, normalized, offsets, start, end) == \
+                normalize_with_offsets(text[start:end]), (start, end)
