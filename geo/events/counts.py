@@ -176,7 +176,6 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
     words = [(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", normalized)]
     counts: list[Count] = []
     used_words: set[int] = set()
-    migration = bool(_MIGRATION.search(normalized))
 
     def span(a: int, b: int) -> tuple[int, int]:
         s, e = original_span(text[start:end], offsets, a, b)
@@ -221,7 +220,7 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
             else:
                 unit = noun_kind
         elif kind is None:
-            kind = noun_kind if noun_kind != "persons" else "migrants" if migration else None
+            kind = noun_kind if noun_kind != "persons" else "migrants" if _MIGRATION.search(normalized) else None
         if kind is None:
             continue
         a, b = span(q.start, q.end if not unit or not following else words[last + 1][2])
@@ -235,10 +234,11 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
                 a, b = span(words[joined][1], words[joined][2])
                 counts.append(Count(kind, 1, 1, "exact", start=a, end=b))
                 used_words.add(joined)
-    counts += _seizure_list(words, used_words, before_kinds, span)
-    counts += _without_numbers(normalized, words, used_words, before_kinds, persons, duals, span, verbs_after)
+    before = _kinds(words, before_kinds)
+    counts += _seizure_list(words, used_words, before, span)
+    counts += _without_numbers(normalized, words, used_words, before, persons, duals, span, verbs_after)
     counts += [Count(kind, 0, 0, "none", start=a, end=b)
-               for m in _NONE.finditer(normalized)
+               for m in (_NONE.finditer(normalized) if "دون" in normalized or "لم" in normalized else ())
                for kind in (("killed", "wounded") if m.group(2) or m.group(1).startswith(normalize("إصابات"))
                             or m.group(1).endswith(normalize("بشرية")) else ("killed",))
                for a, b in [span(m.start(), m.end())]]
@@ -284,15 +284,24 @@ def _goods() -> tuple[dict[str, tuple[str, int]], frozenset[str]]:
 _PLACED = frozenset(normalize(w) for w in "في على داخل متن بواسطة عبر".split())   # «في شاحنة»: where, not what
 
 
-def _seizure_list(words, used, before_kinds, span) -> list[Count]:
+def _kinds(words, table: dict) -> list[str | None]:
+    """What each word looks up to in ``table`` (``_lookup``)."""
+    seen = table.seen if isinstance(table, _Table) else {}
+    return [seen[w] if w in seen else _lookup(w, table) for w, _, _ in words]
+
+
+def _seizure_list(words, used, before, span) -> list[Count]:
     """Goods a seizure lists without numbers: after a seizure word, the first good named and each
     good that opens an item of the list (after «و», a comma or «بينها») is one, or two if dual;
-    a good's adjective («بندقية آلية») is not an item. «قطعة سلاح» is a weapon."""
+    a good's adjective («بندقية آلية») is not an item. «قطعة سلاح» is a weapon.
+    ``before`` is what each word says happened (``_kinds`` of the casualty words)."""
+    if "seized" not in before:
+        return []
     forms, openers = _goods()
     weapon = {normalize("سلاح"), normalize("أسلحة"), normalize("السلاح")}
     out, seizing, first = [], False, False
     for i, (word, _, _) in enumerate(words):
-        if _lookup(word, before_kinds) == "seized":
+        if before[i] == "seized":
             seizing, first = True, True
             continue
         if i in used:
@@ -318,19 +327,31 @@ def _seizure_list(words, used, before_kinds, span) -> list[Count]:
     return out
 
 
-def _without_numbers(normalized, words, used, before_kinds, persons, duals, span, verbs_after) -> list[Count]:
+# each word's noun (no punctuation, no «و» before a dual) and whether it can be counted alone
+_NOUNS: dict[str, tuple[str, bool]] = {}
+
+
+def _without_numbers(normalized, words, used, before, persons, duals, span, verbs_after) -> list[Count]:
     """Counts told without a number: «مقتل جندي» (one killed), «مقتل جنديين» (two), «على متن
     مركبتين» (two vehicles), «قتيلان» (two killed), «ضبط صندوقين» (two boxes seized), «مقتل أحد
     المهربين» (one), «جندي واحد على الأقل لقي حتفه» (at least one killed)."""
     out = []
+    if len(_NOUNS) > 100_000:   # a long archive's vocabulary stays bounded
+        _NOUNS.clear()
+    nouns = _NOUNS
     for i, (word, _, _) in enumerate(words):
         if i in used:
             continue
-        noun = word.strip("،,.;:!?()«»\"'")
-        noun = noun[1:] if noun.startswith("و") and noun[1:] in duals else noun
-        trigger = _lookup(words[i - 1][0], before_kinds) if i else None
+        if word not in nouns:
+            noun = word.strip("،,.;:!?()«»\"'")
+            noun = noun[1:] if noun.startswith("و") and noun[1:] in duals else noun
+            nouns[word] = noun, noun in duals or noun in persons or noun in _ONE
+        noun, may_count = nouns[word]
+        if not may_count and not (i and before[i - 1]):
+            continue   # neither a counted noun nor after a casualty word: most words
+        trigger = before[i - 1] if i else None
         if trigger is None and i > 1 and words[i - 1][0].startswith("ال") and (noun in persons or noun in _ONE):
-            trigger = _lookup(words[i - 2][0], before_kinds)     # «أوقفت الدورية رجلا»: the subject between
+            trigger = before[i - 2]     # «أوقفت الدورية رجلا»: the subject between
         what, which = duals.get(noun, (None, None))
         if what is None and not trigger and noun not in persons:
             continue   # no count can start here: most words

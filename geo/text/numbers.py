@@ -140,6 +140,10 @@ def _words_value(words: list[str], i: int) -> tuple[int, int] | None:
     return (total, used) if used else None
 
 
+# whether each word can open a quantity: a digit, a number word, a scale or a vague count
+_OPENS: dict[str, bool] = {}
+
+
 def find_quantities(normalized: str, *, words: list[tuple[str, int, int]] | None = None) -> list[Quantity]:
     """Every number, number word and vague count in ``normalized`` text, in order.
 
@@ -150,14 +154,19 @@ def find_quantities(normalized: str, *, words: list[tuple[str, int, int]] | None
         words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(normalized)]
     tokens = [w for w, _, _ in words]
     number_words = _number_words()
+    if len(_OPENS) > 100_000:   # a long archive's vocabulary stays bounded
+        _OPENS.clear()
     out: list[Quantity] = []
     i = 0
     while i < len(words):
-        token = _bare(tokens[i])
-        if not token[:1].isdecimal() and token not in scales and token not in vague and \
-                token.strip("،,.;:!?()«»\"'") not in number_words:
+        if tokens[i] not in _OPENS:
+            token = _bare(tokens[i])
+            _OPENS[tokens[i]] = token[:1].isdecimal() or token in scales or token in vague or \
+                token.strip("،,.;:!?()«»\"'") in number_words
+        if not _OPENS[tokens[i]]:
             i += 1   # most words: no digit, no number word, no vague count
             continue
+        token = _bare(tokens[i])
         value = used = None
         dash = _DASHED.fullmatch(token)
         if dash:   # «10-15»
