@@ -32,6 +32,16 @@ def collector_paused():
 
 def events_sql(f: _Filters) -> tuple[str, list]:
     """The SELECT of the events that pass the checked filters ``f`` (exact checks aside), with its parameters."""
+    where, params = events_where(f)
+    # NULLS LAST rather than "event_date IS NULL, ...": SQLite then walks the
+    # (event_date, id) index in order instead of sorting every row it read
+    sql = (f"SELECT e.geom, {', '.join('e.' + c for c in EVENT_COLUMNS)} FROM events e"
+           + where + " ORDER BY e.event_date NULLS LAST, e.id")
+    return sql, params
+
+
+def events_where(f: _Filters) -> tuple[str, list]:
+    """The WHERE clause (with its leading space, or '') over ``events e`` for the filters ``f``."""
     where, params = [], []
     for column, values in (("coalesce(e.review, 'auto')", f.review), ("e.id", f.ids),
                            ("e.article_id", f.article_ids)):
@@ -69,9 +79,4 @@ def events_sql(f: _Filters) -> tuple[str, list]:
         where.append("NOT e.denied")
     if not f.include_repeats:
         where.append("coalesce(e.same_as, '') = ''")   # a claim told twice is shown once
-    # NULLS LAST rather than "event_date IS NULL, ...": SQLite then walks the
-    # (event_date, id) index in order instead of sorting every row it read
-    sql = (f"SELECT e.geom, {', '.join('e.' + c for c in EVENT_COLUMNS)} FROM events e"
-           + (f" WHERE {' AND '.join(where)}" if where else "")
-           + " ORDER BY e.event_date NULLS LAST, e.id")
-    return sql, params
+    return (f" WHERE {' AND '.join(where)}" if where else ""), params
