@@ -115,6 +115,8 @@ def build_event_map(
     bounds: list | None = None,
     areas: gpd.GeoDataFrame | None = None,
     size_by: str | None = None,
+    bins=None,
+    cell_km: float = 20.0,
 ) -> folium.Map:
     """Build the event map: one layer per event type, reference layers, a legend.
 
@@ -149,6 +151,10 @@ def build_event_map(
         Adds a circle over each attack and presence whose claim gives that number, its area
         in proportion to it (``SIZE_BY``), as the layer «Sized by …»; the legend says what the
         circles mean and how many events give no number (``size_key``).
+    bins : DataFrame, optional
+        ``geo.store.summary.hex_bins``'s counts, hexagons of ``cell_km``: drawn instead of
+        the events (``geo.maps.bins``) when a selection is too large to draw one by one;
+        ``events`` is then only what the page lists (it is not drawn).
 
     Returns
     -------
@@ -176,9 +182,10 @@ def build_event_map(
     with _gc_paused():
         if size_by is not None and size_by not in SIZE_BY:
             raise InputError(f"size_by must be one of {sorted(SIZE_BY)!r}, got {size_by!r}")
-        m = _build(frame, center=center, zoom=zoom, basemap=basemap,
-                   reference_layers=reference_layers, asset_base=asset_base, legend=legend, areas=areas,
-                   size_by=size_by)
+        m = _build(frame if bins is None else frame.iloc[0:0], center=center, zoom=zoom, basemap=basemap,
+                   reference_layers=reference_layers, asset_base=asset_base,
+                   legend=legend and bins is None, areas=areas, size_by=size_by,
+                   bins=bins, cell_km=cell_km)
     if bounds:
         m.fit_bounds(bounds, padding=(20, 20), max_zoom=11)
     return m
@@ -250,7 +257,7 @@ def _sized_layer(frame: gpd.GeoDataFrame, size_by: str) -> folium.FeatureGroup |
 
 
 def _build(frame: gpd.GeoDataFrame, *, center, zoom, basemap, reference_layers,
-           asset_base, legend=True, areas=None, size_by=None) -> folium.Map:
+           asset_base, legend=True, areas=None, size_by=None, bins=None, cell_km=20.0) -> folium.Map:
     lat, lon = center
     m = folium.Map(location=[lat, lon], zoom_start=zoom, tiles=None, prefer_canvas=True,
                    control_scale=True)
@@ -313,6 +320,10 @@ def _build(frame: gpd.GeoDataFrame, *, center, zoom, basemap, reference_layers,
         _EventLayer(_layer_label(event_type, hi - lo), payload, popups, clustered=clustered,
                     rows=rows.iloc[lo:hi]).add_to(m)
 
+    if bins is not None:
+        from geo.maps.bins import hex_layer
+        for element in hex_layer(bins, cell_km=cell_km):
+            element.add_to(m)
     if legend:
         _Legend(size_key(located, size_by) if size_by is not None else None).add_to(m)
     folium.LayerControl(position="topright", collapsed=True).add_to(m)
