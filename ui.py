@@ -63,6 +63,38 @@ class Context:
     events: gpd.GeoDataFrame
     # the store's change_key when the events were read: what shared caches of them are keyed on
     store_key: tuple = ()
+    # above AGGREGATE_ABOVE matching events: the map's hexagons and the counts; ``events`` is
+    # then one page of them (the table's), not all
+    aggregate: Aggregate | None = None
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """A selection too large to draw or hold: its counts per hexagon, its size, the table's page."""
+
+    bins: pd.DataFrame
+    located: int
+    total: int
+    page: int
+    pages: int
+    cell_km: float = 20.0
+
+
+PAGE_SIZE = 500
+
+
+def shown_count(ctx: Context) -> int:
+    """How many matching events have a place on the map (the sidebar's count)."""
+    if ctx.aggregate is not None:
+        return ctx.aggregate.located
+    return int((ctx.events.geometry.notna() & ~ctx.events.geometry.is_empty).sum())
+
+
+def all_events(ctx: Context) -> gpd.GeoDataFrame:
+    """Every matching event, read when a page needs them all (the sources, an export)."""
+    if ctx.aggregate is None:
+        return ctx.events
+    return filtered_events(ctx.store_path, ctx.store, ctx.gazetteer, ctx.filters, ctx.place, key=ctx.store_key)
 
 
 def store_path() -> str:
@@ -307,15 +339,20 @@ def build_context() -> Context:
     if notes and st.session_state.setdefault("link_filters", filters) == filters:
         for note in notes:   # shown until the analyst changes a filter
             st.warning(note, icon=":material/link:")
-    events = filtered_events(path, store, gazetteer, filters, place, key=key)
+    aggregate = _aggregate(path, key, store, filters) if place is None and not filters.text else None
+    if aggregate is None:
+        events = filtered_events(path, store, gazetteer, filters, place, key=key)
+        located, total = int((events.geometry.notna() & ~events.geometry.is_empty).sum()), len(events)
+    else:
+        events = _page(path, key, repr(_read_query(filters)), aggregate.page, store, filters)
+        located, total = aggregate.located, aggregate.total
     if filters.event_id and filters.event_id not in set(events["id"]):
         filters = replace(filters, event_id=None)
-    located = int((events.geometry.notna() & ~events.geometry.is_empty).sum())
     count_slot.metric("Matching events", located,
-                      help=None if located == len(events) else
-                      f"{len(events) - located} more match but have no place to draw (see the table)")
+                      help=None if located == total else
+                      f"{total - located} more match but have no place to draw (see the table)")
     _sync_url(filters)
-    ctx = Context(path, store, gazetteer, filters, options, place, events, key)
+    ctx = Context(path, store, gazetteer, filters, options, place, events, key, aggregate)
     st.session_state[_CTX] = ctx
     return ctx
 
@@ -333,7 +370,44 @@ def filter_options(path: str, key: tuple, store) -> gf.FilterOptions:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _filter_options(path: str, key: tuple, _store) -> gf.FilterOptions:
-    return gf.filter_options(_store.read())
+    from geo.store.summary import option_values
+    return gf.FilterOptions(**option_values(_store))
+
+
+@st.cache_resource(show_spinner="Indexing the events…", max_entries=2)
+def event_index(path: str, key: tuple, _store):
+    """The store's ``geo.store.summary.EventIndex`` for this state, shared by every session."""
+    from geo.store.summary import event_index as build
+    return build(_store)
+
+
+def _read_query(filters: gf.Filters) -> gf.Filters:
+    # the selected event, the words searched and the circles' size do not change the store's read
+    return replace(filters, event_id=None, text="", size_by=None)
+
+
+def _aggregate(path: str, key: tuple, store, filters: gf.Filters) -> Aggregate | None:
+    """The counts of a selection above AGGREGATE_ABOVE events (None at or below it), from the
+    event index: a few vectorised comparisons and one pass to bin, whatever the store's size."""
+    from geo.maps.bins import AGGREGATE_ABOVE
+    from geo.store.summary import hex_bins, located, select
+
+    index = event_index(path, key, store)
+    positions = select(store, index, **gf.read_kwargs(_read_query(filters)))
+    if len(positions) <= AGGREGATE_ABOVE:
+        return None
+    pages = -(-len(positions) // PAGE_SIZE)
+    state = st.session_state
+    state["table_page"] = min(max(1, int(state.get("table_page") or 1)), pages)
+    return Aggregate(hex_bins(index, positions), len(located(index, positions)), len(positions),
+                     state["table_page"] - 1, pages)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _page(path: str, key: tuple, query: str, page: int, _store, _filters: gf.Filters) -> gpd.GeoDataFrame:
+    """One page of the table, newest first, read from the store (``query`` is the filters' repr)."""
+    from geo.store.summary import read_page
+    return read_page(_store, page=page, size=PAGE_SIZE, **gf.read_kwargs(_read_query(_filters)))
 
 
 def filtered_events(path: str, store, gazetteer, filters: gf.Filters, place: Place | None,
@@ -362,6 +436,9 @@ def _matching(path: str, key: tuple, query: str, place_id: str | None, _store, _
 
 def district_counts(ctx: Context) -> tuple[gpd.GeoDataFrame, int]:
     """``area_counts`` of the context's events (the map's district layer and table), shared."""
+    if ctx.aggregate is not None:
+        from geo.maps.aggregates import bin_area_counts
+        return bin_area_counts(ctx.aggregate.bins)
     if ctx.filters.text:   # a text search's rows are not a function of the cache key below
         from geo.maps.aggregates import area_counts
         return area_counts(ctx.events)
@@ -394,10 +471,16 @@ def timeline(ctx: Context) -> None:
     from geo.maps.timeline import BRUSH, timeline_chart, weekly_counts
 
     undated = replace(ctx.filters, since=None, until=None)
-    # every date the other filters keep: the page's own events when no date is set, else read again
-    frame = ctx.events if undated == ctx.filters else \
-        filtered_events(ctx.store_path, ctx.store, ctx.gazetteer, undated, ctx.place)
-    counts = weekly_counts(frame)
+    if ctx.place is None and not ctx.filters.text:
+        # every date the other filters keep, counted from the event index (no read at all)
+        from geo.store.summary import select, weekly_counts as index_weeks
+        index = event_index(ctx.store_path, ctx.store_key, ctx.store)
+        counts = index_weeks(index, select(ctx.store, index, **gf.read_kwargs(_read_query(undated))))
+    else:
+        # every date the other filters keep: the page's own events when no date is set, else read again
+        frame = ctx.events if undated == ctx.filters else \
+            filtered_events(ctx.store_path, ctx.store, ctx.gazetteer, undated, ctx.place)
+        counts = weekly_counts(frame)
     if counts.empty:
         st.caption("No dated events to draw on a timeline.")
         return
@@ -464,6 +547,11 @@ def district_fatalities(ctx: Context) -> None:
     """Fatalities per district and month, saying how many attacks state a number at all."""
     from geo.maps.aggregates import fatalities_html, fatalities_table
 
+    if ctx.aggregate is not None:
+        from geo.maps.bins import AGGREGATE_ABOVE
+        st.caption(f"Fatalities per district and month are tabled for at most {AGGREGATE_ABOVE:,} matching "
+                   "events: narrow the filters (dates, types, actors) to see them.")
+        return
     got = fatalities_table(ctx.events)
     total = got.table["total"].iloc[-1] if not got.table.empty else None
     with st.expander(f"Fatalities per district and month: {0 if pd.isna(total) else int(total)} stated; "
@@ -603,7 +691,15 @@ def table_config() -> dict:
 
 
 def events_table(ctx: Context, *, key: str, height: int | str = "auto") -> None:
-    """The filtered events as a table; picking a row selects the event everywhere."""
+    """The filtered events as a table; picking a row selects the event everywhere. A large
+    selection is paged: PAGE_SIZE events at a time, newest first, each page read from the store."""
+    if ctx.aggregate is not None:
+        agg = ctx.aggregate
+        note, pick = st.columns([4, 1], vertical_alignment="bottom")
+        first = agg.page * PAGE_SIZE
+        note.caption(f"Events {first + 1:,}–{first + len(ctx.events):,} of {agg.total:,}, newest first "
+                     f"(page {agg.page + 1:,} of {agg.pages:,}).")
+        pick.number_input("Page", 1, agg.pages, **_bound("table_page"))
     table = gf.event_table(ctx.events)
     if key not in st.session_state or st.session_state.get(f"{key}_for") != ctx.filters.event_id:
         st.session_state[key] = {"selection": {"rows": table_rows_for(ctx, ctx.filters.event_id)}}
@@ -744,6 +840,11 @@ def map_view(ctx: Context) -> dict:
     from geo.maps.build import fit_view
 
     focus = (ctx.place.lat, ctx.place.lon, ctx.filters.radius_km) if ctx.place is not None else None
+    if ctx.aggregate is not None and not ctx.aggregate.bins.empty:
+        bins = ctx.aggregate.bins
+        south, west, north, east = bins["lat"].min(), bins["lon"].min(), bins["lat"].max(), bins["lon"].max()
+        return {"center": ((south + north) / 2, (west + east) / 2), "zoom": 5,
+                "bounds": [[south, west], [north, east]]}
     center, zoom, bounds = fit_view(ctx.events, focus)
     return {"center": center, "zoom": zoom, "bounds": bounds}
 
@@ -802,7 +903,7 @@ def _deferred(ctx: Context, fmt: str):
         import tempfile
         from geo.export.cli import export
         with tempfile.TemporaryDirectory(prefix="marsad-export-") as tmp:
-            path = export(ctx.events, Path(tmp) / f"marsad.{fmt}", fmt=fmt, filters=ctx.filters,
+            path = export(all_events(ctx), Path(tmp) / f"marsad.{fmt}", fmt=fmt, filters=ctx.filters,
                           place=ctx.place, gazetteer=ctx.gazetteer,
                           renderer=png_renderer() if fmt == "png" else None)
             return Path(path).read_bytes()
@@ -816,7 +917,7 @@ def export_buttons(ctx: Context) -> None:
     formats = [f for f in EXPORTS if f in FORMATS]
     # The PNG is drawn by Debian's chromium; without it the button says why instead of failing.
     no_browser = not Path(CHROMIUM).is_file()
-    stem = f"marsad-{len(ctx.events)}-events"
+    stem = f"marsad-{ctx.aggregate.total if ctx.aggregate else len(ctx.events)}-events"
     for column, fmt in zip(st.columns(len(formats)), formats):
         label, mime = EXPORTS[fmt]
         if fmt == "png":

@@ -9,7 +9,7 @@ generator, cached under bench/out/store_<n>.gpkg), and Debian's headless Chromiu
 through Playwright. Measured, in one run, per size:
 
 - cold paint: a fresh server's first session, from navigation until the sidebar's count is
-  shown and the map inside the st_folium iframe has painted (``window.marsadDrawn``) with as
+  shown (``count_s`` in the JSON: the server's run has reached the browser) and the map inside the st_folium iframe has painted (``window.marsadDrawn``) with as
   many event features as the count says, or, when the map shows aggregates instead of every
   event, with an aggregate layer standing for that many events (``window.marsadAggregated``);
 - type filter: the Event type box set to «attack» (a broad filter, a sixth of the events)
@@ -151,10 +151,14 @@ class Frames:
 async def painted(page, t0: float, timeout_s: float, watch: RssWatch, *, differs_from: str | None = None) -> dict:
     """Wait until the count is a number (other than ``differs_from``) and the map has painted it."""
     deadline = t0 + timeout_s
+    counted = None
     while True:
         state = await page.evaluate(JS_STATE, MAP_IFRAME)
         shown = state["shown"]
-        if shown and re.fullmatch(r"\d+", shown) and shown != differs_from and state["drawn"]:
+        fresh = bool(shown and re.fullmatch(r"\d+", shown) and shown != differs_from)
+        if fresh and counted is None:
+            counted = time.perf_counter() - t0   # the server's run has reached the browser
+        if fresh and state["drawn"]:
             break
         if watch.over:
             raise RuntimeError(f"server RSS passed {watch.ceiling} MB")
@@ -170,7 +174,8 @@ async def painted(page, t0: float, timeout_s: float, watch: RssWatch, *, differs
     count = int(shown)
     if features != count and aggregated != count:
         raise RuntimeError(f"the map shows {features} features (aggregated {aggregated}) for a count of {count}")
-    return {"s": round(elapsed, 2), "count": count, "features": features, "aggregated": aggregated}
+    return {"s": round(elapsed, 2), "count_s": round(counted, 2), "count": count, "features": features,
+            "aggregated": aggregated}
 
 
 async def _new_page(browser, timeout_s: float):

@@ -8,7 +8,8 @@ import ui
 def main() -> None:
     ctx = ui.context()
     st.title("Events")
-    st.caption(f"{len(ctx.events)} events match the filters in the sidebar. "
+    total = ctx.aggregate.total if ctx.aggregate else len(ctx.events)
+    st.caption(f"{total:,} events match the filters in the sidebar. "
                "Pick a row to read its source and quote; the map centres on it.")
     ui.events_table(ctx, key="events_table", height=420)
     if ctx.filters.event_id and st.button("Show on the map", icon="🗺️"):

@@ -15,13 +15,15 @@ RETURNED = ["last_object_clicked", "last_active_drawing"]
 def main() -> None:
     ctx = ui.context()
     head, sizing, choice = st.columns([3, 1, 1], vertical_alignment="bottom")
-    head.markdown(f"### Events on the map: {len(ctx.events)}")
+    head.markdown(f"### Events on the map: {ctx.aggregate.total if ctx.aggregate else len(ctx.events)}")
     size_by = ui.size_control(sizing)
     basemap = choice.selectbox("Basemap", list(BASEMAPS), format_func=BASEMAPS.get,
                                key="basemap")
     areas, outside = ui.district_counts(ctx)
+    # above geo.maps.bins.AGGREGATE_ABOVE events the map counts them per hexagon
+    agg = ctx.aggregate
     m = build_event_map(ctx.events, basemap=basemap, asset_base=ui.asset_base(), areas=areas,
-                        size_by=size_by, **ui.map_view(ctx))
+                        size_by=size_by, bins=agg.bins if agg else None, **ui.map_view(ctx))
     st_folium(m, key="events_map", height=560, use_container_width=True,
               returned_objects=RETURNED, **ui.map_focus(ctx),
               feature_group_to_add=ui.selection_layer(ctx), on_change=ui.on_map_click)

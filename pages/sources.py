@@ -9,8 +9,9 @@ from geo import filters as gf
 def main() -> None:
     ctx = ui.context()
     st.title("Sources")
-    sources = gf.source_table(ctx.events)
-    st.caption(f"{len(sources)} sources (outlet × speaker) for {len(ctx.events)} events. "
+    events = ui.all_events(ctx)
+    sources = gf.source_table(events)
+    st.caption(f"{len(sources)} sources (outlet × speaker) for {len(events)} events. "
                "Pick one to read its claims.")
     picked = st.dataframe(
         sources, key="sources_table", on_select="rerun", selection_mode="single-row",
@@ -28,7 +29,7 @@ def main() -> None:
     if not rows:
         return
     source = sources.iloc[rows[0]].to_dict()
-    claims = gf.claims_of(ctx.events, source)
+    claims = gf.claims_of(events, source)
     st.subheader(f"{len(claims)} claims")
     for i, claim in enumerate(claims.itertuples()):
         with st.container(border=True):
