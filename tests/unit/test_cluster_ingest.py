@@ -85,18 +85,25 @@ def client():
 def test_the_cluster_listens_on_loopback_only_and_serves_no_dashboard(client):
     import psutil
 
-    assert len(client.scheduler_info()["workers"]) == 2
-    # the scheduler's HTTP server (which Dask always starts) answers nothing: no dashboard, no status
-    port = client.scheduler_info()["services"].get("dashboard")
-    if port is not None:
+    info = client.scheduler_info()
+    assert len(info["workers"]) == 2
+    addresses = [client.scheduler.address, *info["workers"], *(w["nanny"] for w in info["workers"].values())]
+    assert all(a.startswith("tcp://127.0.0.1:") for a in addresses), addresses
+    # the HTTP servers Dask always starts (scheduler, workers) answer nothing: no dashboard, no status
+    http_ports = [info["services"]["dashboard"], *(w["services"]["dashboard"] for w in info["workers"].values())]
+    for port in http_ports:
         with pytest.raises(urllib.error.HTTPError, match="404"):
             urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=5)
-    addresses = [client.scheduler.address, *client.scheduler_info()["workers"]]
-    assert all(a.startswith("tcp://127.0.0.1:") for a in addresses), addresses
-    here = psutil.Process()
-    listening = [c.laddr.ip for p in [here, *here.children(recursive=True)]
-                 for c in p.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN]
-    assert listening and set(listening) == {"127.0.0.1"}, listening
+    # every socket the worker processes listen on, and the scheduler's and nannies' in this one
+    ours = {int(a.rsplit(":", 1)[1]) for a in addresses[:1] + addresses[len(info["workers"]) + 1:]}
+    ours |= set(http_ports[:1])
+    listening = [(c.laddr.ip, c.laddr.port) for c in psutil.Process().net_connections(kind="inet")
+                 if c.status == psutil.CONN_LISTEN and c.laddr.port in ours]
+    for pid in client.run(os.getpid).values():
+        listening += [(c.laddr.ip, c.laddr.port) for c in psutil.Process(pid).net_connections(kind="inet")
+                      if c.status == psutil.CONN_LISTEN]
+    assert len(listening) >= len(ours) + 2 * len(info["workers"]), listening
+    assert {ip for ip, _ in listening} == {"127.0.0.1"}, listening
 
 
 def test_cluster_ingest_stores_what_the_serial_run_stores(corpus, serial, client, tmp_path):
