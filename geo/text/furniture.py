@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 # Words that open a list of other articles; the line and the short lines under it are furniture.
 _RELATED = re.compile(
@@ -101,6 +102,17 @@ def furniture_spans(text: str) -> list[tuple[int, int]]:
     >>> [t[a:b] for a, b in furniture_spans(t)]
     ['سبها - ', 'اقرأ أيضا: اشتباكات في الكفرة']
     """
+    return list(_remembered(text))
+
+
+@lru_cache(maxsize=4)
+def _remembered(text: str) -> tuple[tuple[int, int], ...]:
+    """The furniture of the last few texts: the geoparser and the counts both ask for a report's."""
+    return tuple(_furniture_spans(text))
+
+
+def _furniture_spans(text: str) -> list[tuple[int, int]]:
+    """``furniture_spans`` worked out."""
     spans: list[tuple[int, int]] = []
     pos = 0
     seen_text = False       # has a line of the report been read yet (datelines come first)
