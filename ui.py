@@ -13,11 +13,12 @@ import logging
 import os
 import re
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -68,7 +69,7 @@ class Context:
     aggregate: Aggregate | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Aggregate:
     """A selection too large to draw or hold: its counts per hexagon, its size, the table's page."""
 
@@ -77,6 +78,7 @@ class Aggregate:
     total: int
     page: int
     pages: int
+    positions: np.ndarray = field(repr=False, default=None)   # the selection in the event index
     cell_km: float = 20.0
 
 
@@ -344,7 +346,8 @@ def build_context() -> Context:
         events = filtered_events(path, store, gazetteer, filters, place, key=key)
         located, total = int((events.geometry.notna() & ~events.geometry.is_empty).sum()), len(events)
     else:
-        events = _page(path, key, repr(_read_query(filters)), aggregate.page, store, filters)
+        events = _page(path, key, repr(_read_query(filters)), aggregate.page, store,
+                       event_index(path, key, store), aggregate.positions)
         located, total = aggregate.located, aggregate.total
     if filters.event_id and filters.event_id not in set(events["id"]):
         filters = replace(filters, event_id=None)
@@ -400,14 +403,14 @@ def _aggregate(path: str, key: tuple, store, filters: gf.Filters) -> Aggregate |
     state = st.session_state
     state["table_page"] = min(max(1, int(state.get("table_page") or 1)), pages)
     return Aggregate(hex_bins(index, positions), len(located(index, positions)), len(positions),
-                     state["table_page"] - 1, pages)
+                     state["table_page"] - 1, pages, positions)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _page(path: str, key: tuple, query: str, page: int, _store, _filters: gf.Filters) -> gpd.GeoDataFrame:
+def _page(path: str, key: tuple, query: str, page: int, _store, _index, _positions) -> gpd.GeoDataFrame:
     """One page of the table, newest first, read from the store (``query`` is the filters' repr)."""
     from geo.store.summary import read_page
-    return read_page(_store, page=page, size=PAGE_SIZE, **gf.read_kwargs(_read_query(_filters)))
+    return read_page(_store, _index, _positions, page=page, size=PAGE_SIZE)
 
 
 def filtered_events(path: str, store, gazetteer, filters: gf.Filters, place: Place | None,
@@ -713,7 +716,8 @@ def event_details(ctx: Context) -> None:
     """The selected event's source and quote, Arabic right to left."""
     rows = ctx.events[ctx.events["id"] == ctx.filters.event_id]
     if rows.empty:
-        st.caption("Click a feature on the map or a row in the table to see its source and quote.")
+        st.caption("Pick a row in the table to see its source and quote." if ctx.aggregate is not None else
+                   "Click a feature on the map or a row in the table to see its source and quote.")
         return
     row = rows.iloc[0]
     date = row["event_date"].date().isoformat() if pd.notna(row["event_date"]) else "date unknown"

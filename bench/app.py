@@ -103,9 +103,10 @@ def _status_kb(pid: int, field: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def tree_rss_mb(pid: int) -> float:
-    """The RSS of ``pid`` and every process under it, in MB."""
-    return sum(_status_kb(p, "VmRSS") for p in _children(pid)) / 1024
+def tree_rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """The RSS of ``pid`` and every process under it, in MB (``field="RssAnon"``: without the
+    pages of files it maps, such as the store's memory-mapped GeoPackage)."""
+    return sum(_status_kb(p, field) for p in _children(pid)) / 1024
 
 
 class RssWatch:
@@ -245,6 +246,7 @@ async def drive(url: str, pid: int, timeout_s: float) -> dict:
         finally:
             await browser.close()
             row["rss_end_mb"] = round(tree_rss_mb(pid))
+            row["rss_anon_end_mb"] = round(tree_rss_mb(pid, "RssAnon"))
             row["rss_peak_mb"] = round(max(watch.stop(), _status_kb(pid, "VmHWM") / 1024))
     return row
 
@@ -278,7 +280,7 @@ def _cell(row: dict, key: str, base: dict | None) -> str:
 def table(rows: list[dict]) -> str:
     base = next((r for r in rows if r["events"] == min(x["events"] for x in rows)), None)
     lines = ["| events | cold paint | type filter | date filter | warm paint | largest ws message "
-             "| server RSS end / peak | counts (paint, type, dates) |",
+             "| server RSS end / peak (anonymous at the end) | counts (paint, type, dates) |",
              "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         largest = max((r.get(k) or {}).get("ws_largest_mb", 0) for k in ("paint", "type", "dates", "warm"))
@@ -287,7 +289,7 @@ def table(rows: list[dict]) -> str:
                            for k in ("paint", "type", "dates"))
         lines.append(f"| {r['events']:,} | {_cell(r, 'paint', base)} | {_cell(r, 'type', base)} | "
                      f"{_cell(r, 'dates', base)} | {_cell(r, 'warm', base)} | {largest:.1f} MB | "
-                     f"{r['rss_end_mb']:,} / {r['rss_peak_mb']:,} MB | {counts} |")
+                     f"{r['rss_end_mb']:,} / {r['rss_peak_mb']:,} MB ({r.get('rss_anon_end_mb', 0):,}) | {counts} |")
     lines.append("(ratios to the smallest store in the same run; * the map showed aggregates)")
     for r in rows:
         if r.get("error"):

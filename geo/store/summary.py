@@ -256,21 +256,28 @@ def weekly_counts(index: EventIndex, positions: np.ndarray) -> pd.DataFrame:
                          "events": counts.astype(int)})
 
 
-def read_page(store, *, page: int = 0, size: int = 500, **filters):
-    """Page ``page`` (from 0) of ``size`` matching events, newest first, as ``store.read`` frames them."""
-    if not _sql(store):
-        frame = store.read(**filters)
-        order = frame.sort_values(["event_date", "id"], ascending=False, na_position="last").index
-        return frame.loc[order[page * size:(page + 1) * size]].reset_index(drop=True)
-    where, params = events_where(_checked(filters))
-    # backwards along the (event_date, id) index: no sort of every match
-    ids = [r[0] for r in store._query(f"SELECT e.id FROM events e{where} "
-                                      "ORDER BY e.event_date DESC, e.id DESC LIMIT ? OFFSET ?",
-                                      [*params, int(size), int(page) * int(size)])]
-    if not ids:
+def read_page(store, index: EventIndex, positions: np.ndarray, *, page: int = 0, size: int = 500):
+    """Page ``page`` (from 0) of ``size`` of the selected events (``select``'s ``positions``),
+    newest first (the same day: the later stored first), as ``store.read`` frames them.
+
+    The order comes from the index (a partial sort of the selection's days), and only the
+    page's rows are read: SQL sorting every match of a type filter took a second at a million.
+    """
+    # undated events (_NO_DAY, the smallest) come last
+    key = index.day[positions].astype(np.int64) * 2**32 + index.fid[positions]
+    wanted = min((page + 1) * size, len(key))
+    if page * size >= wanted:
         return store.read(ids=["\x00none"])
-    frame = store.read(**{**filters, "ids": ids})
-    return frame.iloc[::-1].reset_index(drop=True)
+    top = np.argpartition(-key, wanted - 1)[:wanted] if wanted < len(key) else np.arange(len(key))
+    chosen = positions[top[np.argsort(-key[top], kind="stable")][page * size:wanted]]
+    if not _sql(store):   # the index's rows are the full read's
+        return store.read().iloc[chosen].reset_index(drop=True)
+    fids = [int(f) for f in index.fid[chosen]]
+    ids = dict(store._query(f"SELECT fid, id FROM events WHERE fid IN ({', '.join('?' * len(fids))})", fids))
+    order = [ids[f] for f in fids if f in ids]
+    # already selected: read back whatever their review state or repetition
+    frame = store.read(ids=order, include_repeats=True, review=list(_REVIEWS[:-1]))
+    return frame.set_index("id", drop=False).loc[[i for i in order if i in set(frame["id"])]].reset_index(drop=True)
 
 
 def option_values(store) -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from geo import filters as gf
@@ -89,11 +90,20 @@ def test_weeks_are_the_timelines_weeks(event_store, store_corpus):
 
 def test_a_page_is_the_newest_events_first(event_store, store_corpus):
     _fill(event_store, store_corpus)
+    index = summary.event_index(event_store)
+    everything = summary.select(event_store, index)
     frame = event_store.read()
-    newest = list(frame.sort_values(["event_date", "id"], ascending=False, na_position="last")["id"])
-    assert list(summary.read_page(event_store, page=0, size=2)["id"]) == newest[:2]
-    assert list(summary.read_page(event_store, page=1, size=2)["id"]) == newest[2:4]
-    assert summary.read_page(event_store, page=9, size=2).empty
+    pages = [list(summary.read_page(event_store, index, everything, page=p, size=2)["id"]) for p in range(3)]
+    assert sorted(sum(pages, [])) == sorted(frame["id"])          # every event once
+    dates = frame.set_index("id")["event_date"]
+    shown = [dates[i] for i in sum(pages, [])]
+    undated = [bool(pd.isna(d)) for d in shown]
+    assert undated == sorted(undated) and any(undated)            # undated last
+    dated = [d for d, u in zip(shown, undated) if not u]
+    assert dated == sorted(dated, reverse=True)
+    assert summary.read_page(event_store, index, everything, page=9, size=2).empty
+    attacks = summary.select(event_store, index, event_types=["attack"])
+    assert set(summary.read_page(event_store, index, attacks, size=10)["type"]) == {"attack"}
 
 
 def test_option_values_are_the_frames_options(event_store, store_corpus):
@@ -132,5 +142,6 @@ def test_a_store_without_sql_gives_the_same_summaries(gpkg_path, store_corpus, f
         summary.hex_bins(frame_index, frame_at).sort_values(["lat", "lon", "type"]).reset_index(drop=True))
     assert summary.weekly_counts(sql_index, sql_at).equals(summary.weekly_counts(frame_index, frame_at))
     assert summary.option_values(store) == summary.option_values(other)
-    assert list(summary.read_page(store, size=3, **filters)["id"]) == list(summary.read_page(other, size=3, **filters)["id"])
+    assert list(summary.read_page(store, sql_index, sql_at, size=3)["id"]) == \
+        list(summary.read_page(other, frame_index, frame_at, size=3)["id"])
     store.close()
