@@ -125,7 +125,7 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
                 negated_presence = True
                 kinds.append("presence")
             continue
-        if any(norm.startswith(f, hit.end + len(hit.suffix) + 1) for f in lex.not_after.get(key, ())):
+        if norm.startswith(lex.not_after.get(key, ()), hit.end + len(hit.suffix) + 1):
             continue
         if key == "movement" and before[-1:] in (["الذي"], ["التي"]) and norm.startswith(_LINKS, hit.start):
             continue  # «الطريق الذي يصل الكفرة بالعوينات»: a road described, nobody on the move
