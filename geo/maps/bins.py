@@ -54,7 +54,7 @@ class _HexLayer(_SafeElement, Layer):
           var group = L.featureGroup();
           d.cells.forEach(function (c, k) {
             var corners = d.corners.map(function (o) { return [c[1] + o[1], c[0] + o[0]]; });
-            var poly = L.polygon(corners, {fillColor: d.shades[c[3]], fillOpacity: 0.75, color: "#555",
+            var poly = L.polygon(corners, {fillColor: d.shades[c[3]], fillOpacity: 0.6, color: "#555",
                                            weight: 0.3});
             poly.bindTooltip(function () {
               var div = document.createElement("div"), b = document.createElement("b");
