@@ -79,6 +79,7 @@ class TermIndex:
         self._suffixes = suffixes
         self._homographs = frozenset(normalize(w) for w in homographs)
         self._max_prefix = max((len(p) for p in prefixes), default=0)
+        self._reach = max(self._max_prefix, 2) + 1  # «ول» + «لجيش» for «ولجيش»
         self._automaton = ahocorasick.Automaton()
         entries: dict[str, tuple[str, bool]] = {}
         for term, key in terms:
@@ -119,7 +120,7 @@ class TermIndex:
         start = end - length
         if not text[start].isalnum():
             return None  # the term starts on a mark or a space
-        floor = max(0, start - max(self._max_prefix, 2) - 1)  # «ول» + «لجيش» for «ولجيش»
+        floor = max(0, start - self._reach)
         p = start
         while p > floor and text[p - 1].isalnum():
             p -= 1
