@@ -232,26 +232,35 @@ def normalized_slice(text: str, normalized: str, offsets: list[int], start: int,
 
     ``normalized, offsets`` are ``normalize_with_offsets(text)``. Every step works a character
     at a time except the collapse of white space, which can only differ at the cut's first
-    character; when that is white space, a dropped mark or an expanding character, the piece
-    is normalized on its own.
+    character: a space there that the whole text folded into the one before opens the piece;
+    when it is a dropped mark or an expanding character, the piece is normalized on its own.
     """
-    if start >= end or not _plain(text[start]):
+    if start >= end:
+        return normalize_with_offsets(text[start:end])
+    first = _first_kind(text[start])
+    if first == "other":
         return normalize_with_offsets(text[start:end])
     last = len(offsets) - 1
     i = bisect_left(offsets, start, 0, last)
     j = bisect_left(offsets, end, i, last)
     piece = [o - start for o in offsets[i:j]]
     piece.append(end - start)
+    if first == "space" and not (i < last and offsets[i] == start):
+        # the whole text folded this space into the one before it; on its own it opens the piece
+        return " " + normalized[i:j], [0, *piece]
     return normalized[i:j], piece
 
 
-def _plain(ch: str) -> bool:
-    """True when ``ch`` normalizes to one character that is not white space."""
+def _first_kind(ch: str) -> str:
+    """"plain" when ``ch`` normalizes to one character that is not white space, "space" when
+    to one space, else "other" (dropped, expanding, or outside the tables)."""
     cp = ord(ch)
     if cp >= 0x10000:
-        return False
+        return "other"
     repl, keep, slow = _tables()
-    return bool(keep[cp]) and not slow[cp] and not chr(int(repl[cp])).isspace()
+    if not keep[cp] or slow[cp]:
+        return "other"
+    return "space" if chr(int(repl[cp])).isspace() else "plain"
 
 
 def _normalize_slow(text: str) -> tuple[str, list[int]]:
