@@ -393,17 +393,32 @@ def _aggregate(path: str, key: tuple, store, filters: gf.Filters) -> Aggregate |
     """The counts of a selection above AGGREGATE_ABOVE events (None at or below it), from the
     event index: a few vectorised comparisons and one pass to bin, whatever the store's size."""
     from geo.maps.bins import AGGREGATE_ABOVE
-    from geo.store.summary import hex_bins, located, select
 
-    index = event_index(path, key, store)
-    positions = select(store, index, **gf.read_kwargs(_read_query(filters)))
+    query = _read_query(filters)
+    positions = _selection(path, key, repr(query), store, query)
     if len(positions) <= AGGREGATE_ABOVE:
         return None
+    bins, located = _binned(path, key, repr(query), store, positions)
     pages = -(-len(positions) // PAGE_SIZE)
     state = st.session_state
     state["table_page"] = min(max(1, int(state.get("table_page") or 1)), pages)
-    return Aggregate(hex_bins(index, positions), len(located(index, positions)), len(positions),
-                     state["table_page"] - 1, pages, positions)
+    return Aggregate(bins, located, len(positions), state["table_page"] - 1, pages, positions)
+
+
+# Shared, never copied: the arrays and frames below are only read.
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _selection(path: str, key: tuple, query: str, _store, _filters: gf.Filters):
+    """The event index's positions the filters keep (``query`` is their repr)."""
+    from geo.store.summary import select
+    return select(_store, event_index(path, key, _store), **gf.read_kwargs(_filters))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _binned(path: str, key: tuple, query: str, _store, _positions) -> tuple[pd.DataFrame, int]:
+    """The selection's hexagon bins and how many of its events have a place."""
+    from geo.store.summary import hex_bins, located
+    index = event_index(path, key, _store)
+    return hex_bins(index, _positions), len(located(index, _positions))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -476,9 +491,10 @@ def timeline(ctx: Context) -> None:
     undated = replace(ctx.filters, since=None, until=None)
     if ctx.place is None and not ctx.filters.text:
         # every date the other filters keep, counted from the event index (no read at all)
-        from geo.store.summary import select, weekly_counts as index_weeks
-        index = event_index(ctx.store_path, ctx.store_key, ctx.store)
-        counts = index_weeks(index, select(ctx.store, index, **gf.read_kwargs(_read_query(undated))))
+        from geo.store.summary import weekly_counts as index_weeks
+        query = _read_query(undated)
+        counts = index_weeks(event_index(ctx.store_path, ctx.store_key, ctx.store),
+                             _selection(ctx.store_path, ctx.store_key, repr(query), ctx.store, query))
     else:
         # every date the other filters keep: the page's own events when no date is set, else read again
         frame = ctx.events if undated == ctx.filters else \

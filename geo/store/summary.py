@@ -74,6 +74,7 @@ class EventIndex:
     review: np.ndarray       # int8 codes into ``reviews``
     reviews: tuple[str, ...]
     precision: np.ndarray    # int8
+    ids: np.ndarray | None = None   # event ids, for a store without SQL (its rows are its full read's)
 
     def __len__(self) -> int:
         return len(self.fid)
@@ -114,7 +115,8 @@ def event_index(store) -> EventIndex:
     review_codes, review_labels = _codes(list(review))
     return EventIndex(fid, lon, lat, type_codes, type_labels, _days(list(dates)),
                       np.asarray(denied, dtype=bool), np.asarray(repeat, dtype=bool),
-                      review_codes.astype(np.int8), review_labels, np.asarray(precision, dtype=np.int8))
+                      review_codes.astype(np.int8), review_labels, np.asarray(precision, dtype=np.int8),
+                      frame["id"].astype(str).to_numpy())
 
 
 # Review states the index tells apart; any other value is the last code and matches no filter.
@@ -178,7 +180,7 @@ def select(store, index: EventIndex, **filters) -> np.ndarray:
     rest = {k: v for k, v in filters.items() if k not in _INDEXED and v is not None}
     if rest:
         if not _sql(store):   # the index's rows are the full read's: its ids say which the filters keep
-            keep &= np.isin(store.read()["id"].to_numpy(), store.read(**filters)["id"].to_numpy())
+            keep &= np.isin(index.ids, store.read(**filters)["id"].astype(str).to_numpy())
             return np.flatnonzero(keep)
         where, params = events_where(_checked(rest))
         fids = np.fromiter((r[0] for r in store._query("SELECT e.fid FROM events e" + where, params)),
@@ -270,11 +272,12 @@ def read_page(store, index: EventIndex, positions: np.ndarray, *, page: int = 0,
         return store.read(ids=["\x00none"])
     top = np.argpartition(-key, wanted - 1)[:wanted] if wanted < len(key) else np.arange(len(key))
     chosen = positions[top[np.argsort(-key[top], kind="stable")][page * size:wanted]]
-    if not _sql(store):   # the index's rows are the full read's
-        return store.read().iloc[chosen].reset_index(drop=True)
-    fids = [int(f) for f in index.fid[chosen]]
-    ids = dict(store._query(f"SELECT fid, id FROM events WHERE fid IN ({', '.join('?' * len(fids))})", fids))
-    order = [ids[f] for f in fids if f in ids]
+    if not _sql(store):   # the index's rows are the full read's, with their ids
+        order = [str(i) for i in index.ids[chosen]]
+    else:
+        fids = [int(f) for f in index.fid[chosen]]
+        ids = dict(store._query(f"SELECT fid, id FROM events WHERE fid IN ({', '.join('?' * len(fids))})", fids))
+        order = [ids[f] for f in fids if f in ids]
     # already selected: read back whatever their review state or repetition
     frame = store.read(ids=order, include_repeats=True, review=list(_REVIEWS[:-1]))
     return frame.set_index("id", drop=False).loc[[i for i in order if i in set(frame["id"])]].reset_index(drop=True)
