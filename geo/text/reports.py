@@ -268,10 +268,27 @@ def articles_in(path: Path, options: ReadOptions) -> Iterator[tuple[Article | Sk
                 yield Skipped(f"{path}[{n}]", str(exc)), len(data)
 
 
+def _utf16_lines(head: bytes) -> bool:
+    """Whether JSON lines are UTF-16: a BOM, or NULs in every other byte from the start.
+
+    JSON's braces, quotes and keys are ASCII, so UTF-16 JSON lines have a NUL in a good share
+    of the bytes of one parity and none in the other; a UTF-8 file whose first line merely
+    opens on a NUL (a corrupt record) is not UTF-16, and its good lines still go in.
+    """
+    start = head.lstrip()
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    if not start.startswith((b"{\x00", b"\x00{")) or len(start) % 2:   # UTF-16 comes in byte pairs
+        return False
+    for nul, other in ((start[1::2], start[0::2]), (start[0::2], start[1::2])):
+        if b"\x00" not in other and nul.count(0) >= max(2, len(nul) // 4):
+            return True
+    return False
+
+
 def _jsonl_articles(f, head: bytes, path: Path, options: ReadOptions) -> Iterator[tuple[Article | Skipped, int]]:
     """One article per line, read line by line so memory stays flat on big files."""
-    start = head.lstrip()
-    utf16 = start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, b"{\x00", b"\x00{"))
+    utf16 = _utf16_lines(head)
     # no binary test for the whole file: a line with a NUL is that line's problem, the others go in
     if utf16:   # UTF-16 lines are decoded whole: a line break is two bytes there
         text = _decode(head + f.read(), options, str(path))

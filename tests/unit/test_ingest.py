@@ -167,6 +167,25 @@ def test_jsonl_with_a_bad_line_keeps_the_others(tmp_path, store, stub_pipeline):
     ]
 
 
+def test_a_first_line_opening_on_a_nul_is_that_lines_problem_not_utf16(tmp_path, store, stub_pipeline):
+    # A corrupt first record is skipped; the good lines after it are UTF-8 and go in.
+    good = json.dumps({"text": TEXT_A}, ensure_ascii=False).encode("utf-8")
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(b"\x00{\n" + good + b"\n")
+    summary = _run([path], store)
+    assert summary.articles_new == 1
+    assert [s.source for s in summary.skipped] == [f"{path}:1"]
+
+
+def test_utf16_json_lines_without_a_bom_are_still_read(tmp_path, store, stub_pipeline):
+    lines = "".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in (TEXT_A, TEXT_B))
+    for codec in ("utf-16-le", "utf-16-be"):
+        path = tmp_path / f"feed-{codec}.jsonl"
+        path.write_bytes(lines.encode(codec))
+        summary = _run([path], store)
+        assert summary.skipped == () and summary.articles_read == 2, codec
+
+
 def test_a_folder_is_searched_for_known_files(tmp_path, store, stub_pipeline):
     _write(tmp_path / "in" / "a.txt", TEXT_A)
     _write(tmp_path / "in" / "sub" / "b.txt", TEXT_B)
