@@ -35,7 +35,8 @@ import pandas as pd
 from geo.errors import StorageError
 from geo.store.gpkg import GeoPackageStore
 from geo.store.gpkg_query import events_where
-from geo.store.schema import check_filters
+from geo.models import REVIEW_STATES
+from geo.store.schema import check_filters, events_frame
 
 # Kilometres per degree of longitude (at 27° N, Libya's middle) and of latitude.
 _KX = 111.32 * math.cos(math.radians(27.0))
@@ -101,7 +102,8 @@ def event_index(store) -> EventIndex:
     another store: its full read)."""
     if _sql(store):
         return _sql_index(store)
-    frame = store.read()
+    # every event the store holds: the index itself answers the review and repeat filters
+    frame = store.read(review=sorted(REVIEW_STATES), include_repeats=True)
     bounds = frame.geometry.bounds
     located = (frame.geometry.notna() & ~frame.geometry.is_empty).to_numpy()
     fid = np.arange(len(frame), dtype=np.int64)
@@ -269,7 +271,7 @@ def read_page(store, index: EventIndex, positions: np.ndarray, *, page: int = 0,
     key = index.day[positions].astype(np.int64) * 2**32 + index.fid[positions]
     wanted = min((page + 1) * size, len(key))
     if page * size >= wanted:
-        return store.read(ids=["\x00none"])
+        return events_frame([], [])   # past the last page: no rows, read's columns
     top = np.argpartition(-key, wanted - 1)[:wanted] if wanted < len(key) else np.arange(len(key))
     chosen = positions[top[np.argsort(-key[top], kind="stable")][page * size:wanted]]
     if not _sql(store):   # the index's rows are the full read's, with their ids
