@@ -23,7 +23,6 @@ from geo.maps.layers import (
     _columns,
     _decode_geometries,
     _EventLayer,
-    _gc_paused,
     _Labels,
     _Legend,
     _Library,
@@ -36,6 +35,7 @@ from geo.maps.layers import (
 from geo.maps.reference import load_countries, load_districts, load_gmmr, place_labels
 from geo.maps.style import SizeKey, _layer_label, popup_text
 from geo.models import EVENT_TYPES
+from geo.store.gpkg_query import collector_paused
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +179,7 @@ def build_event_map(
     frame = _check_frame(events)
     if basemap not in _BASEMAPS:
         raise InputError(f"basemap must be one of {_BASEMAPS!r}, got {basemap!r}")
-    with _gc_paused():
+    with collector_paused():
         if size_by is not None and size_by not in SIZE_BY:
             raise InputError(f"size_by must be one of {sorted(SIZE_BY)!r}, got {size_by!r}")
         m = _build(frame if bins is None else frame.iloc[0:0], center=center, zoom=zoom, basemap=basemap,

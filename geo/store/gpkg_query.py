@@ -15,11 +15,12 @@ from geo.store.schema import _Filters
 
 @contextlib.contextmanager
 def collector_paused():
-    """Python's cycle collector off while a read makes its objects (process-wide, for seconds).
+    """Python's cycle collector off while a read or a map build makes its objects (process-wide,
+    for seconds).
 
     A million rows are tens of millions of new objects, no cycles among them, and each
     allocation burst would start a collection that walks them all again: a sixth of a
-    full read of a million events.
+    full read of a million events, a third of building the 100,000-event map layers.
     """
     was_enabled = gc.isenabled()
     gc.disable()
