@@ -20,7 +20,7 @@ from pathlib import Path
 
 from geo.errors import InputError
 from geo.models import Article
-from geo.text.files import decode_text
+from geo.text.files import decode_text, utf16_without_bom
 from geo.text.normalize import normalize
 from geo.text.safe import safe_text
 
@@ -278,12 +278,9 @@ def _utf16_lines(head: bytes) -> bool:
     start = head.lstrip()
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return True
-    if not start.startswith((b"{\x00", b"\x00{")) or len(start) % 2:   # UTF-16 comes in byte pairs
-        return False
-    for nul, other in ((start[1::2], start[0::2]), (start[0::2], start[1::2])):
-        if b"\x00" not in other and nul.count(0) >= max(2, len(nul) // 4):
-            return True
-    return False
+    # the NULs all on one parity (utf16_without_bom), and in a quarter of its bytes at least
+    return (start.startswith((b"{\x00", b"\x00{")) and utf16_without_bom(start) is not None
+            and start.count(0) >= max(2, len(start) // 8))
 
 
 def _jsonl_articles(f, head: bytes, path: Path, options: ReadOptions) -> Iterator[tuple[Article | Skipped, int]]:
