@@ -25,20 +25,34 @@ CRS = "EPSG:4326"
 SHADES = ("#f1eef6", "#d0d1e6", "#a6bddb", "#74a9cf", "#2b8cbe", "#045a8d")
 
 
+# The last units frame and the three reference files it was built from (kept, so their
+# identity says the files have not changed: reference.py re-reads a file only when it does).
+_UNITS: tuple[tuple, gpd.GeoDataFrame] | None = None
+
+
 def _units() -> gpd.GeoDataFrame:
-    """Libya's districts, the neighbours' first-level regions, then every other country of the basemap."""
+    """Libya's districts, the neighbours' first-level regions, then every other country of the
+    basemap; built once per state of the files (~20 ms, and every count asks). Callers must not
+    change the frame in place."""
+    global _UNITS
+    sources = (load_districts(), load_regions(), load_countries())
+    if _UNITS is not None and all(a is b for a, b in zip(_UNITS[0], sources)):
+        return _UNITS[1]
+    units = _built_units(*sources)
+    _UNITS = (sources, units)
+    return units
+
+
+def _built_units(districts: dict | None, regions: dict | None, countries: dict | None) -> gpd.GeoDataFrame:
     parts, divided = [], set()
-    districts = load_districts()
     if districts:
         d = gpd.GeoDataFrame.from_features(districts["features"], crs=CRS)
         parts.append(d.assign(unit=d["id"], level="district")[["unit", "name_ar", "name_en", "level", "geometry"]])
         divided.add("LY")
-    regions = load_regions()
     if regions:
         r = gpd.GeoDataFrame.from_features(regions["features"], crs=CRS)
         parts.append(r.assign(unit=r["id"], level="region")[["unit", "name_ar", "name_en", "level", "geometry"]])
         divided |= set(r["country"])
-    countries = load_countries()
     if countries:
         c = gpd.GeoDataFrame.from_features(countries["features"], crs=CRS)
         c = c[~c["iso_a2"].isin(divided)]
@@ -64,9 +78,7 @@ def area_counts(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
     table["events"] = table.sum(axis=1)
     # ACLED's fatalities summed where the text states them (0 counts; unstated adds nothing)
     table["fatalities"] = inside.groupby("unit")["fatalities"].sum(min_count=1).reindex(table.index).fillna(0).astype(int)
-    out = units.merge(table, left_on="unit", right_index=True)
-    out = out.sort_values(["events", "name_en"], ascending=[False, True]).reset_index(drop=True)
-    return gpd.GeoDataFrame(out, geometry="geometry", crs=CRS), outside
+    return _busiest_first(units, table), outside
 
 
 def bin_area_counts(bins: pd.DataFrame) -> tuple[gpd.GeoDataFrame, int]:
@@ -84,9 +96,14 @@ def bin_area_counts(bins: pd.DataFrame) -> tuple[gpd.GeoDataFrame, int]:
     inside = joined[joined["unit"].notna()]
     table = inside.pivot_table(index="unit", columns="type", values="events", aggfunc="sum", fill_value=0)
     table["events"] = table.sum(axis=1)
+    return _busiest_first(units, table), outside
+
+
+def _busiest_first(units: gpd.GeoDataFrame, table: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The units that have a row in ``table`` (indexed by unit), with its columns, busiest first."""
     out = units.merge(table, left_on="unit", right_index=True)
     out = out.sort_values(["events", "name_en"], ascending=[False, True]).reset_index(drop=True)
-    return gpd.GeoDataFrame(out, geometry="geometry", crs=CRS), outside
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=CRS)
 
 
 def _joined(frame: gpd.GeoDataFrame, units: gpd.GeoDataFrame, points, located) -> pd.DataFrame:
