@@ -179,7 +179,8 @@ def edit_event(sql: Sql, event_id: str, changes: dict[str, Any], *, who: str, no
             params.append(v == "denied")
     if "geometry" in changes:
         literal, param = sql.geometry(changes["geometry"])
-        assignments.append(f"geom = {literal}")
+        assignments.append(f"geom = {literal}")   # the event's own now, not a shared area
+        assignments.append("area_id = NULL")
         params.append(param)
     sql.rows(f"UPDATE {sql.table('events')} SET {', '.join(assignments)} WHERE id = {sql.mark}",
              [*params, event_id])

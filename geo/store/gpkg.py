@@ -22,13 +22,22 @@ import shapely
 from geo.errors import InputError, StorageError
 from geo.models import Article, Event, Mention
 from geo.store import edits
+from geo.store.areas import split_areas, used_ids, with_areas
 from geo.store.frames import EVENT_COLUMNS
-from geo.store.gpkg_geometry import _TriggerBounds, _wkb_of, gpkg_blobs
+from geo.store.gpkg_geometry import _TriggerBounds, _wkb_of, analysis_blobs, gpkg_blobs
 from geo.store.gpkg_query import collector_paused, events_sql
-from geo.store.gpkg_schema import _event_indexes, _gpkg_schema, _v3_tables
+from geo.store.gpkg_schema import (
+    _event_indexes,
+    _gpkg_schema,
+    _v3_tables,
+    area_tables,
+    column_type,
+    events_view,
+)
 from geo.store.schema import (
     ARTICLE_COLUMNS,
     ARTICLE_TYPES,
+    EVENT_STORED,
     MENTION_COLUMNS,
     MENTION_TYPES,
     MIGRATIONS,
@@ -46,24 +55,9 @@ from geo.store.schema import (
     events_frame,
     exact_filter,
     iso_datetime,
-    mention_row,
     mentions_frame,
     migrate,
-    new_places,
 )
-
-
-def _rows(article_id: str, mentions: Sequence[Mention], events: Sequence[Event],
-          known: set[str]) -> tuple[list, list, list, dict]:
-    """(place rows, mention rows, event rows, new places) of one article, geometries as blobs."""
-    parts = [mention_row(article_id, m) for m in mentions]
-    places = new_places(mentions, known)
-    blobs = iter(gpkg_blobs([g for g, _ in parts] + [e.geometry for e in events]
-                            + [p.geometry for p in places.values()]))
-    mention_rows = [(next(blobs), *row) for _, row in parts]
-    event_rows = [(next(blobs), *event_row(e)) for e in events]
-    place_rows = [(next(blobs), p.id, p.name_ar, p.name_en, p.kind) for p in places.values()]
-    return place_rows, mention_rows, event_rows, places
 
 
 _CHANGE_KEY_SQL = ("SELECT (SELECT count(*) FROM articles), (SELECT coalesce(max(fid), 0) FROM articles), "
@@ -152,6 +146,7 @@ class GeoPackageStore(Closing):
         self._conn.execute("PRAGMA mmap_size = 2147483648")
         self.schema_version = self._read_schema() if self.read_only else self._ensure_schema()
         self._known_places = {r[0] for r in self._conn.execute("SELECT place_id FROM places")}
+        self._known_areas = {r[0] for r in self._conn.execute("SELECT fid FROM areas")}
 
     def _read_schema(self) -> int:
         row = self._conn.execute("SELECT value FROM marsad_meta WHERE key='schema_version'").fetchone()
@@ -183,7 +178,10 @@ class GeoPackageStore(Closing):
             if version in MIGRATIONS:
                 for statement in _v3_tables():
                     conn.execute(statement)
-                version = migrate(version, conn.execute, lambda name: name, lambda kind: kind)
+                version = migrate(version, conn.execute, lambda name: name, column_type)
+                # after the migration gave events their area_id
+                for statement in area_tables() if "areas" not in tables else events_view():
+                    conn.execute(statement)
                 conn.execute("UPDATE marsad_meta SET value = ? WHERE key = 'schema_version'", (str(version),))
             if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'events_date_id'"
                                 ).fetchone():
@@ -278,7 +276,7 @@ class GeoPackageStore(Closing):
         StorageError
             When the write fails; nothing of the batch is then stored.
         """
-        known = set(self._known_places)
+        known, known_areas = set(self._known_places), set(self._known_areas)
         prepared = []
         for article, mentions, events in items:
             check_article(article)
@@ -286,29 +284,37 @@ class GeoPackageStore(Closing):
             for m in mentions:
                 if not isinstance(m, Mention):
                     raise InputError(f"expected Mention objects, got {type(m).__name__!r}")
-            place_rows, mention_rows, event_rows, places = _rows(article.id, mentions, events, known)
+            place_rows, area_rows, mention_rows, event_rows, places = analysis_blobs(
+                article.id, mentions, events, known, known_areas)
             known.update(places)
-            prepared.append((article_row(article), place_rows, mention_rows, event_rows))
+            prepared.append((article_row(article), place_rows, area_rows, mention_rows, event_rows))
         if not prepared:
             return []
 
         def work(conn: sqlite3.Connection) -> list[bool]:
             written = []
-            for article_values, place_rows, mention_rows, event_rows in prepared:
+            for article_values, place_rows, area_rows, mention_rows, event_rows in prepared:
                 cur = conn.execute(
                     f"INSERT OR IGNORE INTO articles ({', '.join(ARTICLE_TYPES)}) "
                     f"VALUES ({', '.join('?' * len(ARTICLE_TYPES))})", article_values)
                 if cur.rowcount == 0:
                     written.append(False)
                     continue
+                self._insert_areas(conn, area_rows)
                 self._insert_mentions(conn, place_rows, mention_rows)
                 self._insert_events(conn, event_rows)
                 written.append(True)
             return written
 
         written = self._transaction(work)
-        self._known_places = known   # only once committed
+        self._known_places, self._known_areas = known, known_areas   # only once committed
         return written
+
+    @staticmethod
+    def _insert_areas(conn: sqlite3.Connection, area_rows: list[tuple]) -> None:
+        """Shared areas (id, blob); one another writer stored already is left as it is (same id,
+        same shape)."""
+        conn.executemany("INSERT OR IGNORE INTO areas (fid, geom) VALUES (?, ?)", area_rows)
 
     @staticmethod
     def _insert_mentions(conn: sqlite3.Connection, place_rows: list[tuple], mention_rows: list[tuple]) -> None:
@@ -330,7 +336,7 @@ class GeoPackageStore(Closing):
             chunk = ids[start:start + 500]
             stored.update(r[0] for r in conn.execute(
                 f"SELECT id FROM events WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
-        columns = ("geom", *EVENT_COLUMNS)
+        columns = ("geom", *EVENT_STORED)
         if stored:
             conn.executemany(
                 f"UPDATE events SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
@@ -362,8 +368,19 @@ class GeoPackageStore(Closing):
         if not events:
             return 0
         check_events(events)
-        rows = [(blob, *event_row(e)) for blob, e in zip(gpkg_blobs([e.geometry for e in events]), events)]
-        self._transaction(lambda conn: self._insert_events(conn, rows))
+        kept, ids, areas = split_areas([e.geometry for e in events])
+        known_areas = set(self._known_areas)
+        fresh = {key: g for key, g in areas.items() if key not in known_areas}
+        blobs = gpkg_blobs(kept + list(fresh.values()))
+        rows = [(blob, *event_row(e), key) for blob, e, key in zip(blobs, events, ids)]
+        area_rows = list(zip(fresh, blobs[len(events):]))
+
+        def work(conn: sqlite3.Connection) -> None:
+            self._insert_areas(conn, area_rows)
+            self._insert_events(conn, rows)
+
+        self._transaction(work)
+        self._known_areas = known_areas | set(fresh)
         return len(rows)
 
     # ---- reads
@@ -432,10 +449,20 @@ class GeoPackageStore(Closing):
         sql, params = events_sql(f)
         with collector_paused():
             rows = self._query(sql, params)
-            geoms, *columns = zip(*rows) if rows else [()] * (len(EVENT_COLUMNS) + 1)
+            geoms, area_ids, *columns = zip(*rows) if rows else [()] * (len(EVENT_COLUMNS) + 2)
             del rows   # the row tuples; each column's values go as soon as it is converted
-            frame = events_columns_frame(columns, [_wkb_of(b) for b in geoms])
+            geometries = with_areas([_wkb_of(b) for b in geoms], area_ids, self._area_wkbs(used_ids(area_ids)))
+            frame = events_columns_frame(columns, geometries)
         return exact_filter(frame, f)
+
+    def _area_wkbs(self, ids: list[int]) -> dict[int, bytes]:
+        """The WKB of these shared areas, by id."""
+        found: dict[int, bytes] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            found.update((key, _wkb_of(blob)) for key, blob in self._query(
+                f"SELECT fid, geom FROM areas WHERE fid IN ({', '.join('?' * len(chunk))})", chunk))
+        return found
 
     def has_article(self, article_id: str) -> bool:
         """True when an article with this id is stored."""
@@ -453,9 +480,10 @@ class GeoPackageStore(Closing):
 
     def mentions(self, article_id: str | None = None) -> gpd.GeoDataFrame:
         """Stored mentions (``MENTION_COLUMNS`` plus ``geometry``), of one article if given."""
-        sql = (f"SELECT CASE WHEN m.geom_is_place THEN p.geom ELSE m.geom END, "
+        sql = (f"SELECT CASE WHEN m.geom_is_place THEN p.geom ELSE coalesce(m.geom, a.geom) END, "
                f"{', '.join('m.' + c for c in MENTION_COLUMNS)} FROM mentions m "
-               f"LEFT JOIN places p ON m.geom_is_place AND p.place_id = m.place_id")
+               f"LEFT JOIN places p ON m.geom_is_place AND p.place_id = m.place_id "
+               f"LEFT JOIN areas a ON a.fid = m.area_id")
         params: tuple = ()
         if article_id is not None:
             sql += " WHERE m.article_id = ?"
@@ -539,8 +567,9 @@ class GeoPackageStore(Closing):
         """Store a re-extraction of a stored article: new mentions, and new events except where an
         analyst reviewed or corrected one (their events stay as they are). Returns events written."""
         check_events(events, article_id)
-        place_rows, mention_rows, event_rows, places = _rows(article_id, mentions, events,
-                                                             set(self._known_places))
+        known_areas = set(self._known_areas)
+        place_rows, area_rows, mention_rows, event_rows, places = analysis_blobs(
+            article_id, mentions, events, set(self._known_places), known_areas)
 
         def work(conn: sqlite3.Connection) -> int:
             if not conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
@@ -549,6 +578,7 @@ class GeoPackageStore(Closing):
             conn.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
             keep = f" AND id NOT IN ({', '.join('?' * len(kept))})" if kept else ""
             conn.execute(f"DELETE FROM events WHERE article_id = ?{keep}", (article_id, *kept))
+            self._insert_areas(conn, area_rows)
             self._insert_mentions(conn, place_rows, mention_rows)
             fresh = [row for row in event_rows if row[1] not in kept]
             self._insert_events(conn, fresh)
@@ -556,4 +586,5 @@ class GeoPackageStore(Closing):
 
         written = self._transaction(work)
         self._known_places |= set(places)
+        self._known_areas = known_areas
         return written

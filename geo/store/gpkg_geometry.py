@@ -1,4 +1,5 @@
-"""GeoPackage geometry: the standard blob (header, envelope, WKB) and the R-tree triggers.
+"""GeoPackage geometry: the standard blob (header, envelope, WKB), an article's rows with their
+blobs, and the R-tree triggers.
 
 Written by hand rather than through GDAL: one encoder for a whole batch is several times faster
 than per-row calls, and the triggers keep the R-tree right whoever writes the file (QGIS, GDAL).
@@ -12,6 +13,9 @@ from collections.abc import Sequence
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
+
+from geo.models import Event, Mention
+from geo.store.schema import analysis_rows, new_places
 
 # Envelope sizes by the header's envelope-contents indicator (GeoPackage 1.3, 2.1.3).
 _ENVELOPE_BYTES = (0, 32, 48, 48, 64)
@@ -71,6 +75,23 @@ def _blob_bounds(blob: bytes) -> tuple[float, float, float, float]:
 
 def _blob_is_empty(blob: bytes | None) -> int | None:
     return None if blob is None else (blob[3] >> 4) & 1
+
+
+def analysis_blobs(article_id: str, mentions: Sequence[Mention], events: Sequence[Event],
+          known: set[str], known_areas: set[int]) -> tuple[list, list, list, list, dict]:
+    """(place rows, area rows, mention rows, event rows, new places) of one article, geometries as
+    blobs; ``known_areas`` gains the ids of the areas this article adds."""
+    mentions_, events_, areas = analysis_rows(article_id, mentions, events)
+    places = new_places(mentions, known)
+    fresh = {key: g for key, g in areas.items() if key not in known_areas}
+    known_areas.update(fresh)
+    blobs = iter(gpkg_blobs([r[0] for r in mentions_] + [r[0] for r in events_]
+                            + [p.geometry for p in places.values()] + list(fresh.values())))
+    mention_rows = [(next(blobs), *row[1:]) for row in mentions_]
+    event_rows = [(next(blobs), *row[1:]) for row in events_]
+    place_rows = [(next(blobs), p.id, p.name_ar, p.name_en, p.kind) for p in places.values()]
+    area_rows = [(key, next(blobs)) for key in fresh]
+    return place_rows, area_rows, mention_rows, event_rows, places
 
 
 _LE_BOUNDS = struct.Struct("<4d")

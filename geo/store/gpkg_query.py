@@ -32,11 +32,12 @@ def collector_paused():
 
 
 def events_sql(f: _Filters) -> tuple[str, list]:
-    """The SELECT of the events that pass the checked filters ``f`` (exact checks aside), with its parameters."""
+    """The SELECT of the events that pass the checked filters ``f`` (exact checks aside), with its
+    parameters: each row is the blob, the shared area's id (``geo.store.areas``), then ``EVENT_COLUMNS``."""
     where, params = events_where(f)
     # NULLS LAST rather than "event_date IS NULL, ...": SQLite then walks the
     # (event_date, id) index in order instead of sorting every row it read
-    sql = (f"SELECT e.geom, {', '.join('e.' + c for c in EVENT_COLUMNS)} FROM events e"
+    sql = (f"SELECT e.geom, e.area_id, {', '.join('e.' + c for c in EVENT_COLUMNS)} FROM events e"
            + where + " ORDER BY e.event_date NULLS LAST, e.id")
     return sql, params
 
@@ -51,9 +52,12 @@ def events_where(f: _Filters) -> tuple[str, list]:
             params += values
     if f.envelope is not None:
         minx, miny, maxx, maxy = f.envelope
-        where.append("e.fid IN (SELECT id FROM rtree_events_geom "
-                     "WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)")
-        params += [maxx, minx, maxy, miny]
+        # an event's own geometry is in the events' R-tree, a shared area in the areas'
+        where.append("(e.fid IN (SELECT id FROM rtree_events_geom "
+                     "WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?) "
+                     "OR e.area_id IN (SELECT id FROM rtree_areas_geom "
+                     "WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?))")
+        params += [maxx, minx, maxy, miny] * 2
     if f.since is not None:
         where.append("e.event_date >= ?")
         params.append(f.since.isoformat())

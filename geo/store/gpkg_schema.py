@@ -11,7 +11,8 @@ from geo.store.gpkg_geometry import (
 )
 from geo.store.schema import (
     ARTICLE_TYPES,
-    EVENT_TYPES_SQL,
+    EVENT_STORED,
+    EVENT_STORED_TYPES,
     MENTION_TYPES,
     PLACE_TYPES,
     SCHEMA_VERSION,
@@ -19,9 +20,14 @@ from geo.store.schema import (
 
 
 def _columns_sql(types: dict[str, str], unique: str | None = None) -> str:
-    cols = [f"{name} {sqltype}" + (" NOT NULL UNIQUE" if name == unique else "")
+    cols = [f"{name} {column_type(sqltype)}" + (" NOT NULL UNIQUE" if name == unique else "")
             for name, sqltype in types.items()]
     return ", ".join(cols)
+
+
+def column_type(kind: str) -> str:
+    """The GeoPackage type of a schema type: a 64-bit id is a plain INTEGER (64 bits in SQLite)."""
+    return "INTEGER" if kind == "ID64" else kind
 
 
 def _gpkg_schema() -> list[str]:
@@ -61,7 +67,7 @@ def _gpkg_schema() -> list[str]:
         f"CREATE TABLE places (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom GEOMETRY, "
         f"{_columns_sql(PLACE_TYPES, unique='place_id')})",
         f"CREATE TABLE events (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom GEOMETRY, "
-        f"{_columns_sql(EVENT_TYPES_SQL, unique='id')})",
+        f"{_columns_sql(EVENT_STORED_TYPES, unique='id')})",
         "CREATE INDEX events_article_id ON events(article_id)",
         *_event_indexes(),
         """INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES
@@ -78,6 +84,7 @@ def _gpkg_schema() -> list[str]:
         *_rtree_sql("places"),
         *_rtree_sql("events"),
         *_v3_tables(),
+        *area_tables(),
         "CREATE TABLE marsad_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         f"INSERT INTO marsad_meta VALUES ('schema_version', '{SCHEMA_VERSION}')",
     ]
@@ -95,6 +102,36 @@ def _v3_tables() -> list[str]:
             ('edits', 'attributes', 'edits', 'Every analyst edit: who, when, field, before and after', 0),
             ('user_places', 'features', 'user_places', 'Places and aliases the analysts added', 4326)""",
         "INSERT OR IGNORE INTO gpkg_geometry_columns VALUES ('user_places', 'geom', 'GEOMETRY', 4326, 0, 0)",
+    ]
+
+
+def area_tables() -> list[str]:
+    """The shared areas (``geo.store.areas``): a feature table with its R-tree, the index that
+    finds the events of an area, and a view of the events with their areas filled in, which
+    QGIS and GDAL open as a layer (in ``events`` itself an area's events have no geometry)."""
+    return [
+        "CREATE TABLE areas (fid INTEGER PRIMARY KEY, geom GEOMETRY)",
+        """INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES
+            ('areas', 'features', 'areas', 'Derived areas, each stored once and named by mentions and events', 4326)""",
+        "INSERT INTO gpkg_geometry_columns VALUES ('areas', 'geom', 'GEOMETRY', 4326, 0, 0)",
+        *_rtree_sql("areas"),
+        # partial: most events have their own geometry, and "area_id IN (...)" implies NOT NULL
+        "CREATE INDEX events_area_id ON events(area_id) WHERE area_id IS NOT NULL",
+        *events_view(),
+        """INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES
+            ('events_full', 'features', 'events_full', 'The events with their shared areas (a view)', 4326)""",
+        "INSERT INTO gpkg_geometry_columns VALUES ('events_full', 'geom', 'GEOMETRY', 4326, 0, 0)",
+    ]
+
+
+def events_view() -> list[str]:
+    """The view of the events with their areas filled in, made again after each migration so it
+    lists the events' columns of the schema version."""
+    columns = ", ".join(f"e.{c}" for c in EVENT_STORED)
+    return [
+        "DROP VIEW IF EXISTS events_full",
+        f"""CREATE VIEW events_full AS SELECT e.fid AS fid, coalesce(e.geom, a.geom) AS geom, {columns}
+            FROM events e LEFT JOIN areas a ON a.fid = e.area_id""",
     ]
 
 

@@ -16,11 +16,13 @@ from shapely.geometry.base import BaseGeometry
 from geo.errors import InputError, StorageError
 from geo.models import Article, Event, Mention
 from geo.store import edits
+from geo.store.areas import split_areas, used_ids, with_areas
 from geo.store.frames import EVENT_COLUMNS
 from geo.store.schema import (
     ARTICLE_COLUMNS,
     ARTICLE_TYPES,
-    EVENT_TYPES_SQL,
+    EVENT_STORED,
+    EVENT_STORED_TYPES,
     MENTION_COLUMNS,
     MENTION_TYPES,
     MIGRATIONS,
@@ -28,6 +30,7 @@ from geo.store.schema import (
     SCHEMA_VERSION,
     Closing,
     StoreStats,
+    analysis_rows,
     article_row,
     articles_frame,
     check_article,
@@ -37,14 +40,13 @@ from geo.store.schema import (
     events_frame,
     exact_filter,
     iso_datetime,
-    mention_row,
     mentions_frame,
     migrate,
     new_places,
 )
 
 _PG_TYPES = {"TEXT": "text", "INTEGER": "integer", "REAL": "double precision", "DATE": "date",
-             "DATETIME": "timestamptz", "BOOLEAN": "boolean"}
+             "DATETIME": "timestamptz", "BOOLEAN": "boolean", "ID64": "bigint"}
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -122,7 +124,7 @@ class PostGISStore(Closing):
                     f"geom geometry(Geometry, 4326), {cols(PLACE_TYPES, 'place_id')})",
                     f"CREATE INDEX ON {self._t('places')} USING gist (geom)",
                     f"CREATE TABLE {self._t('events')} (fid bigserial PRIMARY KEY, "
-                    f"geom geometry(Geometry, 4326), {cols(EVENT_TYPES_SQL, 'id')})",
+                    f"geom geometry(Geometry, 4326), {cols(EVENT_STORED_TYPES, 'id')})",
                     f"CREATE INDEX ON {self._t('events')} (article_id)",
                     f"CREATE INDEX ON {self._t('events')} (event_date)",
                     f"CREATE INDEX ON {self._t('events')} USING gist (geom)",
@@ -152,6 +154,13 @@ class PostGISStore(Closing):
                 version = migrate(version, self._conn.execute, self._t, lambda kind: _PG_TYPES.get(kind, kind))
                 self._conn.execute(f"UPDATE {self._t('marsad_meta')} SET value = %s WHERE key = 'schema_version'",
                                    (str(version),))
+            for statement in (   # version 5's shared areas (geo.store.areas), once events have area_id
+                f"CREATE TABLE IF NOT EXISTS {self._t('areas')} (id bigint PRIMARY KEY, geom geometry(Geometry, 4326))",
+                f"CREATE INDEX IF NOT EXISTS areas_geom ON {self._t('areas')} USING gist (geom)",
+                f"CREATE INDEX IF NOT EXISTS events_area_id ON {self._t('events')} (area_id) "
+                f"WHERE area_id IS NOT NULL",
+            ):
+                self._conn.execute(statement)
         if version != SCHEMA_VERSION:
             raise StorageError(f"{self!r} has schema version {version!r}; "
                                f"this Marsad reads version {SCHEMA_VERSION}")
@@ -181,29 +190,42 @@ class PostGISStore(Closing):
     def _wkb(geometry: BaseGeometry | None) -> bytes | None:
         return None if geometry is None else shapely.to_wkb(geometry, byte_order=1, flavor="iso")
 
-    def _insert_events(self, cur, events: Sequence[Event]) -> None:
-        updates = ", ".join(f"{c} = excluded.{c}" for c in ("geom", *EVENT_COLUMNS) if c != "id")
+    def _insert_events(self, cur, rows: Sequence[tuple]) -> None:
+        """Event rows (geometry, the ``EVENT_STORED`` columns), replacing a stored event of the same id."""
+        updates = ", ".join(f"{c} = excluded.{c}" for c in ("geom", *EVENT_STORED) if c != "id")
         cur.executemany(
-            f"INSERT INTO {self._t('events')} (geom, {', '.join(EVENT_COLUMNS)}) "
-            f"VALUES (ST_GeomFromWKB(%s, 4326), {', '.join(['%s'] * len(EVENT_COLUMNS))}) "
+            f"INSERT INTO {self._t('events')} (geom, {', '.join(EVENT_STORED)}) "
+            f"VALUES (ST_GeomFromWKB(%s, 4326), {', '.join(['%s'] * len(EVENT_STORED))}) "
             f"ON CONFLICT (id) DO UPDATE SET {updates}",
-            [(self._wkb(e.geometry), *event_row(e)) for e in events])
+            [(self._wkb(g), *values) for g, *values in rows])
 
-    def _insert_mentions(self, cur, article_id: str, mentions: Sequence[Mention], places: dict) -> None:
-        """An article's mentions, and the places whose geometry they borrow."""
+    def _insert_areas(self, cur, areas: dict) -> None:
+        """Shared areas by id; one already stored is left as it is (same id, same shape)."""
+        if areas:
+            cur.executemany(
+                f"INSERT INTO {self._t('areas')} (id, geom) VALUES (%s, ST_GeomFromWKB(%s, 4326)) "
+                f"ON CONFLICT (id) DO NOTHING", [(key, self._wkb(g)) for key, g in areas.items()])
+
+    def _insert_analysis(self, cur, article_id: str, mentions: Sequence[Mention], events: Sequence[Event],
+                         places: dict, *, keep: set[str] = frozenset()) -> int:
+        """An article's mentions and events (but those in ``keep``), the places whose geometry the
+        mentions borrow and the areas both share; returns the events written."""
         if places:
             cur.executemany(
                 f"INSERT INTO {self._t('places')} (geom, {', '.join(PLACE_TYPES)}) "
                 f"VALUES (ST_GeomFromWKB(%s, 4326), %s, %s, %s, %s) ON CONFLICT (place_id) DO NOTHING",
                 [(self._wkb(p.geometry), p.id, p.name_ar, p.name_en, p.kind) for p in places.values()])
-        if mentions:
-            rows = []
-            for m in mentions:
-                geometry, values = mention_row(article_id, m)
-                rows.append((self._wkb(geometry), *values))
+        events = [e for e in events if e.id not in keep]
+        mention_rows, event_rows, areas = analysis_rows(article_id, mentions, events)
+        self._insert_areas(cur, areas)
+        if mention_rows:
             cur.executemany(
                 f"INSERT INTO {self._t('mentions')} (geom, {', '.join(MENTION_TYPES)}) "
-                f"VALUES (ST_GeomFromWKB(%s, 4326), {', '.join(['%s'] * len(MENTION_TYPES))})", rows)
+                f"VALUES (ST_GeomFromWKB(%s, 4326), {', '.join(['%s'] * len(MENTION_TYPES))})",
+                [(self._wkb(g), *values) for g, *values in mention_rows])
+        if event_rows:
+            self._insert_events(cur, event_rows)
+        return len(event_rows)
 
     def write_article(self, article: Article, mentions: Sequence[Mention],
                       events: Sequence[Event]) -> bool:
@@ -231,9 +253,7 @@ class PostGISStore(Closing):
                 f"VALUES ({', '.join(['%s'] * len(ARTICLE_TYPES))}) ON CONFLICT (id) DO NOTHING", row)
             if cur.rowcount == 0:
                 return False
-            self._insert_mentions(cur, article.id, mentions, places)
-            if events:
-                self._insert_events(cur, events)
+            self._insert_analysis(cur, article.id, mentions, events, places)
             return True
 
         return self._transaction(lambda cur: [one(cur, *item) for item in prepared])
@@ -244,7 +264,13 @@ class PostGISStore(Closing):
         if not events:
             return 0
         check_events(events)
-        self._transaction(lambda cur: self._insert_events(cur, events))
+        kept, ids, areas = split_areas([e.geometry for e in events])
+
+        def work(cur) -> None:
+            self._insert_areas(cur, areas)
+            self._insert_events(cur, [(g, *event_row(e), key) for g, e, key in zip(kept, events, ids)])
+
+        self._transaction(work)
         return len(events)
 
     def read(self, *, bbox=None, since=None, until=None, event_types=None, actors=None,
@@ -265,9 +291,10 @@ class PostGISStore(Closing):
             if values is not None:
                 where.append(f"{column} = ANY(%s)")
                 params.append(list(values))
-        if f.envelope is not None:
-            where.append("e.geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)")
-            params += list(f.envelope)
+        if f.envelope is not None:   # an event's own geometry, or the shared area it names
+            where.append("(e.geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326) OR e.area_id IN "
+                         f"(SELECT id FROM {self._t('areas')} WHERE geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)))")
+            params += list(f.envelope) * 2
         if f.since is not None:
             where.append("e.event_date >= %s")
             params.append(f.since)
@@ -293,12 +320,18 @@ class PostGISStore(Closing):
             where.append("NOT e.denied")
         if not f.include_repeats:
             where.append("coalesce(e.same_as, '') = ''")   # a claim told twice is shown once
-        sql = (f"SELECT ST_AsBinary(e.geom), {', '.join('e.' + c for c in EVENT_COLUMNS)} "
+        sql = (f"SELECT ST_AsBinary(e.geom), e.area_id, {', '.join('e.' + c for c in EVENT_COLUMNS)} "
                f"FROM {self._t('events')} e"
                + (f" WHERE {' AND '.join(where)}" if where else "")
                + " ORDER BY e.event_date ASC NULLS LAST, e.id")
         rows = self._query(sql, params)
-        frame = events_frame([r[1:] for r in rows], [_bytes(r[0]) for r in rows])
+        area_ids = [r[1] for r in rows]
+        ids = used_ids(area_ids)
+        areas = dict(self._query(f"SELECT id, ST_AsBinary(geom) FROM {self._t('areas')} WHERE id = ANY(%s)",
+                                 (ids,))) if ids else {}
+        geometries = with_areas([_bytes(r[0]) for r in rows], area_ids,
+                                {key: _bytes(wkb) for key, wkb in areas.items()})
+        frame = events_frame([r[2:] for r in rows], geometries)
         return exact_filter(frame, f)
 
     def has_article(self, article_id: str) -> bool:
@@ -315,9 +348,10 @@ class PostGISStore(Closing):
 
     def mentions(self, article_id: str | None = None) -> gpd.GeoDataFrame:
         """Same contract as ``GeoPackageStore.mentions``."""
-        sql = (f"SELECT ST_AsBinary(CASE WHEN m.geom_is_place THEN p.geom ELSE m.geom END), "
+        sql = (f"SELECT ST_AsBinary(CASE WHEN m.geom_is_place THEN p.geom ELSE coalesce(m.geom, a.geom) END), "
                f"{', '.join('m.' + c for c in MENTION_COLUMNS)} FROM {self._t('mentions')} m "
-               f"LEFT JOIN {self._t('places')} p ON m.geom_is_place AND p.place_id = m.place_id")
+               f"LEFT JOIN {self._t('places')} p ON m.geom_is_place AND p.place_id = m.place_id "
+               f"LEFT JOIN {self._t('areas')} a ON a.id = m.area_id")
         params: tuple = ()
         if article_id is not None:
             sql += " WHERE m.article_id = %s"
@@ -399,11 +433,7 @@ class PostGISStore(Closing):
             cur.execute(f"DELETE FROM {self._t('mentions')} WHERE article_id = %s", (article_id,))
             cur.execute(f"DELETE FROM {self._t('events')} WHERE article_id = %s AND NOT id = ANY(%s)",
                         (article_id, list(kept)))
-            self._insert_mentions(cur, article_id, mentions, places)
-            fresh = [e for e in events if e.id not in kept]
-            if fresh:
-                self._insert_events(cur, fresh)
-            return len(fresh)
+            return self._insert_analysis(cur, article_id, mentions, events, places, keep=kept)
 
         return self._transaction(work)
 

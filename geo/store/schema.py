@@ -24,17 +24,22 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError
 from geo.models import EVENT_TYPES, REVIEW_STATES, Article, Event, Mention
+from geo.store.areas import split_areas
 from geo.store.frames import EVENT_COLUMNS
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # What each older schema version lacks, as (table, column, type); an old store gains the columns
 # when it is opened, and its events get the modality their ``denied`` and source imply.
 # Version 3 added two tables (the audit log, the analyst's places): each backend creates
 # them when missing, so the step from 2 adds no column.
 # Version 4 added the counts a claim gives (JSON) and ACLED's fatalities beside them.
+# Version 5 keeps each derived area once (``geo.store.areas``): mentions and events name it by
+# ``area_id``; each backend creates the ``areas`` table when missing. Rows written before keep
+# their own geometry (a NULL area_id), and reads take whichever a row has.
 MIGRATIONS = {1: (("events", "modality", "TEXT"), ("events", "sub_type", "TEXT"), ("events", "same_as", "TEXT")),
               2: (),
-              3: (("events", "counts", "TEXT"), ("events", "fatalities", "INTEGER"))}
+              3: (("events", "counts", "TEXT"), ("events", "fatalities", "INTEGER")),
+              4: (("mentions", "area_id", "ID64"), ("events", "area_id", "ID64"))}
 MIGRATION_FILL = {1: ("UPDATE {events} SET modality = CASE WHEN denied THEN 'denied' "
                       "WHEN coalesce(speaker, '') <> '' OR coalesce(cited_outlet, '') <> '' THEN 'reported' "
                       "ELSE 'asserted' END, sub_type = '', same_as = ''",),
@@ -57,7 +62,7 @@ MENTION_TYPES = {
     "article_id": "TEXT", "start_char": "INTEGER", "end_char": "INTEGER", "surface": "TEXT",
     "place_id": "TEXT", "qualifier": "TEXT", "anchor_id": "TEXT", "second_anchor_id": "TEXT",
     "direction": "TEXT", "precision": "INTEGER", "confidence": "REAL", "candidates": "TEXT",
-    "phrase_start": "INTEGER", "phrase_end": "INTEGER", "geom_is_place": "BOOLEAN",
+    "phrase_start": "INTEGER", "phrase_end": "INTEGER", "geom_is_place": "BOOLEAN", "area_id": "ID64",
 }
 # A mention of a place as such (no qualifier) has the place's own geometry, and a
 # country or continent polygon is large: it is stored once in ``places`` and the
@@ -73,6 +78,10 @@ EVENT_TYPES_SQL = {
     "fatalities": "INTEGER",
 }
 assert tuple(EVENT_TYPES_SQL) == EVENT_COLUMNS
+# The events' stored columns: the frame's, then the id of the shared area a row's geometry is
+# (``geo.store.areas``). ID64 is a 64-bit integer: INTEGER in a GeoPackage, bigint in PostGIS.
+EVENT_STORED_TYPES = {**EVENT_TYPES_SQL, "area_id": "ID64"}
+EVENT_STORED = tuple(EVENT_STORED_TYPES)
 # json.dumps(..., ensure_ascii=False) builds a new encoder on every call; one encoder
 # with the same settings writes the same text.
 _json = json.JSONEncoder(ensure_ascii=False).encode
@@ -268,7 +277,8 @@ def _mention_geometry(m: Mention) -> tuple[BaseGeometry | None, bool]:
 
 
 def mention_row(article_id: str, m: Mention) -> tuple[BaseGeometry | None, tuple]:
-    """(geometry for the mention row, the row's other columns in ``MENTION_TYPES`` order)."""
+    """(geometry for the mention row, the row's other columns in ``MENTION_TYPES`` order but the
+    last, ``area_id``)."""
     geometry, is_place = _mention_geometry(m)
     return geometry, (
         article_id, m.start, m.end, m.surface, m.place.id if m.place else None, m.qualifier,
@@ -276,6 +286,21 @@ def mention_row(article_id: str, m: Mention) -> tuple[BaseGeometry | None, tuple
         m.direction, m.precision, float(m.confidence),
         _json(list(m.candidates)), m.phrase_start, m.phrase_end, is_place,
     )
+
+
+def analysis_rows(article_id: str, mentions: Sequence[Mention], events: Sequence[Event]
+                  ) -> tuple[list[tuple], list[tuple], dict[int, BaseGeometry]]:
+    """(mention rows, event rows, shared areas by id) of one article's analysis.
+
+    Each row is (geometry, the columns of ``MENTION_TYPES`` / ``EVENT_STORED`` in order): a
+    polygon goes to the areas, its row holding None and the area's id (``geo.store.areas``).
+    """
+    parts = [mention_row(article_id, m) for m in mentions]
+    kept, ids, areas = split_areas([g for g, _ in parts] + [e.geometry for e in events])
+    n = len(parts)
+    mention_rows = [(kept[i], *row, ids[i]) for i, (_, row) in enumerate(parts)]
+    event_rows = [(kept[n + k], *event_row(e), ids[n + k]) for k, e in enumerate(events)]
+    return mention_rows, event_rows, areas
 
 
 def new_places(mentions: Sequence[Mention], known: set[str]) -> dict[str, Any]:
@@ -306,8 +331,9 @@ def _fatalities(event: Event) -> int | None:
     return None if killed is None else int(killed)
 
 
-def events_frame(rows: list[tuple], wkbs: list[bytes | None]) -> gpd.GeoDataFrame:
-    """The store's event frame from plain rows in ``EVENT_COLUMNS`` order and ISO WKB."""
+def events_frame(rows: list[tuple], wkbs: list[bytes | None] | np.ndarray) -> gpd.GeoDataFrame:
+    """The store's event frame from plain rows in ``EVENT_COLUMNS`` order and ISO WKB (or
+    geometries already decoded)."""
     frame = pd.DataFrame.from_records(rows, columns=list(EVENT_COLUMNS)) if rows else \
         pd.DataFrame({c: pd.Series(dtype=object) for c in EVENT_COLUMNS})
     return _typed(frame, wkbs)
@@ -322,8 +348,15 @@ def _typed(frame: pd.DataFrame, wkbs: list[bytes | None]) -> gpd.GeoDataFrame:
     frame["confidence"] = frame["confidence"].astype("float64")
     frame["counts"] = frame["counts"].fillna("[]")
     frame["fatalities"] = pd.to_numeric(frame["fatalities"]).astype("Int64")
-    geometry = shapely.from_wkb(np.array(wkbs, dtype=object)) if wkbs else np.array([], dtype=object)
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=CRS), crs=CRS)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(_geometries(wkbs), crs=CRS), crs=CRS)
+
+
+def _geometries(wkbs) -> np.ndarray:
+    """Shapely geometries from ISO WKB, or the array itself when they are decoded already
+    (``geo.store.areas.with_areas``)."""
+    if isinstance(wkbs, np.ndarray):
+        return wkbs
+    return shapely.from_wkb(np.array(wkbs, dtype=object)) if wkbs else np.array([], dtype=object)
 
 
 def events_columns_frame(columns: list[Sequence], wkbs: list[bytes | None]) -> gpd.GeoDataFrame:
@@ -334,7 +367,7 @@ def events_columns_frame(columns: list[Sequence], wkbs: list[bytes | None]) -> g
     million rows. ``columns`` is emptied as it goes, so each column's Python values can
     be freed once converted (the caller should hold no other reference to them).
     """
-    if not wkbs:
+    if not len(wkbs):
         return events_frame([], [])
     data = {}
     for i, name in enumerate(EVENT_COLUMNS):
@@ -352,8 +385,7 @@ def mentions_frame(rows: list[tuple], wkbs: list[bytes | None]) -> gpd.GeoDataFr
     for c in ("start_char", "end_char"):
         frame[c] = frame[c].astype("int64")
     frame["confidence"] = frame["confidence"].astype("float64")
-    geometry = shapely.from_wkb(np.array(wkbs, dtype=object)) if wkbs else np.array([], dtype=object)
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=CRS), crs=CRS)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(_geometries(wkbs), crs=CRS), crs=CRS)
 
 
 def articles_frame(rows: list[tuple], columns: Sequence[str]) -> pd.DataFrame:

@@ -139,9 +139,13 @@ def _sql_index(store) -> EventIndex:
                            f"{review_case}, coalesce(geo_precision, 0) FROM events ORDER BY fid", types, 7)
     fid = rows[:, 0].astype(np.int64)
     lon, lat = np.full(len(fid), np.nan), np.full(len(fid), np.nan)
-    boxes = _numeric(store, "SELECT id, (minx + maxx) / 2, (miny + maxy) / 2 FROM rtree_events_geom", (), 3)
-    at = np.searchsorted(fid, boxes[:, 0].astype(np.int64))
-    lon[at], lat[at] = boxes[:, 1], boxes[:, 2]
+    # an event's own geometry has its box in the events' R-tree, a shared area in the areas'
+    for sql in ("SELECT id, (minx + maxx) / 2, (miny + maxy) / 2 FROM rtree_events_geom",
+                "SELECT e.fid, (r.minx + r.maxx) / 2, (r.miny + r.maxy) / 2 FROM rtree_areas_geom r "
+                "JOIN events e ON e.area_id = r.id AND e.geom IS NULL"):
+        boxes = _numeric(store, sql, (), 3)
+        at = np.searchsorted(fid, boxes[:, 0].astype(np.int64))
+        lon[at], lat[at] = boxes[:, 1], boxes[:, 2]
     return EventIndex(fid, lon, lat, rows[:, 1].astype(np.int16), types, rows[:, 2].astype(np.int32),
                       rows[:, 3] != 0, rows[:, 4] != 0, rows[:, 5].astype(np.int8), _REVIEWS,
                       rows[:, 6].astype(np.int8))

@@ -60,7 +60,7 @@ def _ids(frame) -> list[str]:
 
 def test_store_fulfils_the_protocol(event_store):
     assert isinstance(event_store, EventStore)
-    assert event_store.schema_version == SCHEMA_VERSION == 4
+    assert event_store.schema_version == SCHEMA_VERSION == 5
 
 
 def test_new_store_reads_an_empty_frame_of_the_event_shape(event_store):
@@ -314,19 +314,24 @@ def test_geopackage_opens_in_gdal_with_its_layers(gpkg_path, store_corpus):
         _fill(store, store_corpus)
     layers = dict(pyogrio.list_layers(gpkg_path))
     assert layers == {"articles": None, "mentions": "Unknown", "places": "Unknown", "events": "Unknown",
-                      "edits": None, "user_places": "Unknown"}
+                      "edits": None, "user_places": "Unknown", "areas": "Unknown", "events_full": "Unknown"}
     # places named as such lend their geometry to their mentions, stored once
     places = gpd.read_file(gpkg_path, layer="places")
     assert sorted(places["place_id"]) == ["ly:test-sabha", "ly:test-ubari"]
     mentions = gpd.read_file(gpkg_path, layer="mentions")
     assert mentions["geom_is_place"].tolist() == [True, True, False, False]
-    events = gpd.read_file(gpkg_path, layer="events")
+    # the view fills in the shared areas, which the events table names by id
+    events = gpd.read_file(gpkg_path, layer="events_full")
     assert events.crs.to_epsg() == 4326
     assert sorted(events["id"]) == ["e1", "e2", "e3", "e4", "e5", "e6"]
     assert sorted(events.geometry.geom_type.dropna().unique()) == ["LineString", "Point", "Polygon"]
+    own = gpd.read_file(gpkg_path, layer="events")
+    assert sorted(own.geometry.geom_type.dropna().unique()) == ["LineString", "Point"]
     assert events.loc[events["id"] == "e3", "denied"].item() == True  # noqa: E712 (numpy bool)
-    # GDAL uses our R-tree for a bbox read
+    # GDAL uses our R-tree for a bbox read of the table; the view is filtered row by row
     inside = gpd.read_file(gpkg_path, layer="events", bbox=(13.5, 31.0, 14.5, 32.0))
+    assert sorted(inside["id"]) == ["e2"]
+    inside = gpd.read_file(gpkg_path, layer="events_full", bbox=(13.5, 31.0, 14.5, 32.0))
     assert sorted(inside["id"]) == ["e2", "e3"]
     info = pyogrio.read_info(gpkg_path, layer="events")
     assert info["capabilities"]["fast_spatial_filter"]
@@ -379,14 +384,17 @@ def test_the_spatial_index_holds_each_event_geometry_bounds(gpkg_path, store_cor
     with sqlite3.connect(gpkg_path) as conn:
         boxes = dict(((fid, (minx, maxx, miny, maxy)) for fid, minx, maxx, miny, maxy in
                       conn.execute("SELECT id, minx, maxx, miny, maxy FROM rtree_events_geom")))
+        areas = dict(((fid, (minx, maxx, miny, maxy)) for fid, minx, maxx, miny, maxy in
+                      conn.execute("SELECT id, minx, maxx, miny, maxy FROM rtree_areas_geom")))
         fids = dict(conn.execute("SELECT id, fid FROM events"))
+        area_of = dict(conn.execute("SELECT id, area_id FROM events"))
     for event_id, geometry in zip(events["id"], events.geometry):
         if geometry is None:
-            assert fids[event_id] not in boxes
+            assert fids[event_id] not in boxes and area_of[event_id] is None
             continue
         minx, miny, maxx, maxy = geometry.bounds
-        # the R-tree stores 32-bit floats rounded outwards
-        got = boxes[fids[event_id]]
+        # the R-tree stores 32-bit floats rounded outwards; a shared area's box is in the areas'
+        got = boxes[fids[event_id]] if area_of[event_id] is None else areas[area_of[event_id]]
         assert got[0] <= minx <= got[0] + 1e-4 and got[1] - 1e-4 <= maxx <= got[1]
         assert got[2] <= miny <= got[2] + 1e-4 and got[3] - 1e-4 <= maxy <= got[3]
 
@@ -398,6 +406,9 @@ def test_a_store_made_with_a_mentions_index_keeps_it_up_to_date(gpkg_path, store
         for statement in _rtree_sql("mentions")[:-1]:
             store._conn.execute(statement)
         _fill(store, store_corpus)
+        from shapely.geometry import Point
+        article, mentions, _ = store_corpus[1]   # a mention of a point of its own (a polygon is an area)
+        store.replace_analysis(article.id, [dataclasses.replace(mentions[0], geometry=Point(14.0, 31.4))], [])
     with sqlite3.connect(gpkg_path) as conn:
         indexed = conn.execute("SELECT count(*) FROM rtree_mentions_geom").fetchone()[0]
         with_geometry = conn.execute("SELECT count(*) FROM mentions WHERE geom IS NOT NULL").fetchone()[0]
@@ -441,6 +452,9 @@ def test_a_foreign_sqlite_file_is_refused(tmp_path):
 def _downgrade_to_version_1(store) -> None:
     """Make the store look as one written before modality, sub_type, same_as, the edit tables and
     the counts."""
+    from tests.unit.store.test_areas import downgrade_to_version_4
+    downgrade_to_version_4(store)
+
     def t(name: str) -> str:
         return store._t(name) if hasattr(store, "_t") else name
     for column in ("modality", "sub_type", "same_as", "counts", "fatalities"):
