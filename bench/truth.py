@@ -228,7 +228,8 @@ def _fatal(counts: list[dict]) -> tuple[float, float] | None:
 
 
 def _count_figures(gold: dict, pred: dict | None, tally: dict) -> None:
-    """Counts of one gold event against its paired prediction (None: unpaired, all wrong)."""
+    """Counts of one gold event against its paired prediction (None: unpaired, all wrong);
+    each gold count missed goes to ``tally["missed"]`` with the pair, for --errors."""
     wanted = gold.get("counts") or []
     got = list((pred or {}).get("counts") or [])
     tally["gold"] += len(wanted)
@@ -237,6 +238,8 @@ def _count_figures(gold: dict, pred: dict | None, tally: dict) -> None:
         if hit is not None:
             tally["right"] += 1
             got.pop(hit)
+        else:
+            tally["missed"].append((gold, g, pred))
     if pred is not None:
         tally["predicted"] += len(pred.get("counts") or [])
         tally["false"] += len(got)
@@ -252,6 +255,7 @@ def modality_and_dates(items: list[dict], pred_by_id: dict[str, list]) -> dict:
     and the counts each claim gives (when the gold has them)."""
     mod_ok = date_ok = n_date = n = 0
     tally = dict.fromkeys(("gold", "right", "predicted", "false", "fatal", "fatal_right"), 0)
+    tally["missed"] = []
     for it in items:
         pred, used = pred_by_id.get(it["id"], []), set()
         for g in it.get("events", []):
@@ -267,7 +271,7 @@ def modality_and_dates(items: list[dict], pred_by_id: dict[str, list]) -> dict:
                     best, best_k = i, k
             has_date = g.get("date") is not None or g.get("date_precision") == "reported"
             n_date += has_date
-            _count_figures(g, pred[best] if best is not None else None, tally)
+            _count_figures({**g, "item": it["id"]}, pred[best] if best is not None else None, tally)
             if best is None:
                 continue
             used.add(best)
@@ -305,6 +309,11 @@ def evaluate(part: str, items: list[dict], gz, *, errors: bool = False) -> dict:
     if errors:
         _print_errors(items, pred)
         print("  not in the gazetteer:", *missing, sep="\n    ")
+        print("  counts missed:")
+        for gold, g, e in t["missed"]:
+            said = "unpaired" if e is None else [(c["kind"], c["low"], c.get("high")) for c in e.get("counts") or []]
+            print(f"    {gold['item']} {gold['type']} gold {g['kind']} {g['low']}-{g.get('high')} "
+                  f"{g.get('unit') or ''} got {said} … {(e or {}).get('quote', '')[:90]!r}")
     return {"places": p, "events": e, "coverage": c / total if total else 0.0, **md}
 
 

@@ -22,11 +22,13 @@ from geo.text.numbers import find_quantities
 
 # What happened to those counted: the word before the number (or its noun).
 _BEFORE = {
-    "killed": "مقتل قتل قتلت قتلوا قتلى مصرع لقي لقوا سقوط استشهاد وفاة مات قضى بحياة ضحايا تصفية",
-    "wounded": "إصابة اصابة إصابات أصيب أصيبوا أصابت أصابوا جرح جرحى",
+    # the dead are also counted by their bodies: «انتشال جثث 12 مهاجرا», «جثماني شابين»
+    "killed": ("مقتل قتل قتلت قتلوا قتلى مصرع لقي لقوا سقوط استشهاد وفاة مات قضى بحياة ضحايا تصفية "
+               "جثة جثث جثمان جثامين جثماني جثتي جثتين"),
+    "wounded": "إصابة اصابة إصابات أصيب أصيبوا أصاب أصابت أصابوا جرح جرحت جرحوا جرحى",
     "missing": "فقدان فقد فقدت اختفاء",
-    "abducted": "اختطاف خطف اختطف اختطفت اختطفوا أسر",
-    "arrested": "اعتقال القبض توقيف احتجاز اعتقل اعتقلت اعتقلوا أوقف أوقفت",
+    "abducted": "اختطاف خطف خطفت خطفوا اختطف اختطفت اختطفوا أسر",
+    "arrested": "اعتقال القبض توقيف احتجاز اعتقل اعتقلت اعتقلوا أوقف أوقفت حبس",
     "seized": "ضبط ضبطت مصادرة صادرت حجز حجزت",
 }
 # What was counted: the noun after the number (with or without «من», «ال»).
@@ -40,7 +42,7 @@ _AFTER = {
                  "عسكري عسكريا عسكريين ضابط ضابطا ضباط"),
     # people counted only when something happens to them: «ثلاثة أشخاص أوقفوا»
     "persons": ("شخص شخصا أشخاص مدني مدنيا مدنيين عامل عاملا عمال طفل طفلا أطفال امرأة نساء رجل رجال مواطن "
-                "مواطنين مهرب مهربا مهربين مهربون متهم متهما متهمين مشتبه"),
+                "مواطنين مهرب مهربا مهربين مهربون متهم متهما متهمين مشتبه شاب شابا شبان فتاة فتيات فتى"),
     "vehicles": ("آلية آليات سيارة سيارات عربة عربات مركبة مركبات شاحنة شاحنات زورق زوارق قارب قوارب "
                  "دراجة دراجات"),
 }
@@ -49,7 +51,7 @@ _UNITS = {
     "tonnes": "طن أطنان", "kg": "كيلوغرام كيلوغرامات كغ كلغ كيلو كيلوجرام", "grams": "غرام غرامات جرام",
     "litres": "لتر لترات ليتر ليترات", "barrels": "برميل براميل", "pills": "قرص أقراص حبة حبوب",
     "pieces": ("قطعة قطع مخزن مخازن طلقة طلقات هاتف هواتف منظار مناظير جهاز أجهزة قارورة قوارير رأس رؤوس "
-               "رأسا"),
+               "رأسا رزمة رزم"),
     "boxes": "صندوق صناديق", "sacks": "كيس أكياس",
     "weapons": "بندقية بنادق سلاح أسلحة رشاش رشاشات مسدس مسدسات قنبلة قنابل",
     "rockets": "صاروخ صواريخ قذيفة قذائف",
@@ -70,8 +72,8 @@ _NOT_COUNTED = ("كم كيلومتر كيلومترا كيلومترات متر 
 _NAMED_BY = ("الكتيبة كتيبة اللواء لواء السرية الفرقة المجموعة رقم عام سنة العام الطريق طريق الساعة "
              "المنطقة الكيلو البوابة")
 # persons one noun counts: «مقتل جندي» one, «مقتل جنديين» two
-_PERSONS = "جندي شخص مدني طفل رجل امرأة عنصر ضابط مهاجر قيادي عامل صياد حارس مسؤول مسئول موظف شرطي شاب"
-_NONE = re.compile(r"(?:دون|بدون|لم\s+\S+(?:\s+\S+)?\s+عن|لم\s+(?:يسجل|تسجل|تخلف|يخلف|يوقع|توقع)(?:\s+\S+)?)\s+"
+_PERSONS = "جندي شخص مدني طفل رجل امرأة عنصر ضابط مهاجر قيادي عامل صياد حارس مسؤول مسئول موظف شرطي شاب فتاة"
+_NONE = re.compile(r"(?:دون|بدون|عدم|لم\s+\S+(?:\s+\S+)?\s+عن|لم\s+(?:يسجل|تسجل|تخلف|يخلف|يوقع|توقع)(?:\s+\S+)?)\s+"
                    r"(?:وقوع\s+|سقوط\s+|تسجيل\s+)?(?:اي\s+)?"
                    r"(ضحايا|قتلي|خساير\s+بشريه|خساير\s+في\s+الارواح|اصابات)|(لم\s+يصب\s+احد)")
 _WINDOW_BEFORE = 3
@@ -156,7 +158,7 @@ def _lookup_in(word: str, table: dict) -> str | None:
     bare = word.strip("،,.;:!?()«»\"'")
     stem = _stem(bare)
     # «باعتقال», «لمقتل», «وبمقتل»: a preposition glued on
-    glued = stem[1:] if len(stem) > 4 and stem[0] in "بل" else stem
+    glued = stem[1:] if len(stem) > 3 and stem[0] in "بل" else stem
     for candidate in (bare, bare.removeprefix("و"), stem, "ال" + stem, glued):
         if candidate in table:
             return table[candidate]
@@ -238,7 +240,8 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
     counts += _seizure_list(words, used_words, before, span)
     counts += _without_numbers(normalized, words, used_words, before, persons, duals, span, verbs_after)
     counts += [Count(kind, 0, 0, "none", start=a, end=b)
-               for m in (_NONE.finditer(normalized) if "دون" in normalized or "لم" in normalized else ())
+               for m in (_NONE.finditer(normalized) if "دون" in normalized or "لم" in normalized
+                         or "عدم" in normalized else ())
                for kind in (("killed", "wounded") if m.group(2) or m.group(1).startswith(normalize("إصابات"))
                             or m.group(1).endswith(normalize("بشرية")) else ("killed",))
                for a, b in [span(m.start(), m.end())]]

@@ -36,6 +36,7 @@ _TENS = {
 }
 _HUNDREDS = {
     "مئة": 100, "مائة": 100, "مئتان": 200, "مئتين": 200, "مائتان": 200, "مائتين": 200,
+    "مئتي": 200, "مائتي": 200,                      # the construct: «أكثر من مئتي جريح»
     **{f"{w}{h}": n * 100 for w, n in (("ثلاث", 3), ("أربع", 4), ("خمس", 5), ("ست", 6), ("سبع", 7),
                                         ("ثمان", 8), ("تسع", 9)) for h in ("مئة", "مائة")},
 }
@@ -53,8 +54,19 @@ _HEDGES = {   # words before a number, longest first when matched
     "أزيد من": "more than", "ما يقارب": "about", "ما يقرب من": "about", "نحو": "about",
     "حوالي": "about", "حوالى": "about", "قرابة": "about", "زهاء": "about",
     "أقل من": "less than", "ما دون": "less than", "ما معدله": "about", "يقدر ب": "about",
-    "يقدر بـ": "about", "يتجاوز": "more than",
+    "يقدر بـ": "about",
+    # verbs that put the number as a floor: «تجاوز 30», «تخطى العشرة», «ما يفوق 15»
+    "يتجاوز": "more than", "تتجاوز": "more than", "تجاوز": "more than", "تجاوزت": "more than",
+    "يتخطى": "more than", "تتخطى": "more than", "تخطى": "more than", "تخطت": "more than",
+    "ما يفوق": "more than", "يفوق": "more than", "تفوق": "more than", "فاق": "more than",
+    "يزيد على": "more than", "يزيد عن": "more than", "تزيد على": "more than", "تزيد عن": "more than",
 }
+# a few of a bigger unit: «بضع مئات» three to nine hundred, «عدة آلاف», «بضع عشرات»
+_FEW = ("بضع", "بضعة", "عدة")
+_FEW_OF = {"مئات": 100, "المئات": 100, "آلاف": 1000, "الآلاف": 1000, "عشرات": 10, "العشرات": 10}
+# number words the article may open («تخطى العشرة», «المهاجمين الأربعة»), but not the days
+# of the week they spell («الاثنين», «الأحد»)
+_ARTICLE_NOT = ("اثنين", "اثنان", "أحد")
 _BETWEEN, _FROM, _TO = normalize("بين"), normalize("من"), normalize("إلى")
 _ROUGHLY = normalize("تقريبا")
 _AFTER_HEDGE = re.compile(r"(?:\s+[^\s،,.]+){0,2}?\s+(" + normalize("على الأقل") + "|" + _ROUGHLY + r")(?![^\s،,.])")
@@ -79,6 +91,21 @@ def _lexicon() -> tuple[dict, dict, dict, dict, dict, dict, list[tuple[str, str]
         return {normalize(k): v for k, v in table.items()}
     hedges = sorted(((normalize(k), v) for k, v in _HEDGES.items()), key=lambda kv: -len(kv[0]))
     return (norm(_UNITS), norm(_TEENS_HEAD), norm(_TENS), norm(_HUNDREDS), norm(_SCALES), norm(_VAGUE), hedges)
+
+
+@cache
+def _few() -> tuple[frozenset[str], dict[str, int], frozenset[str]]:
+    return (frozenset(normalize(w) for w in _FEW), {normalize(k): v for k, v in _FEW_OF.items()},
+            frozenset(normalize(w) for w in _ARTICLE_NOT))
+
+
+def _without_article(token: str, number_words: frozenset[str]) -> str:
+    """«العشرة» → «عشره», «ال48» → «48» (the article before a number); other words unchanged."""
+    if token.startswith("ال") and len(token) > 3:
+        rest = token[2:]
+        if rest[:1].isdecimal() or rest.strip("،,.;:!?()«»\"'") in number_words and rest not in _few()[2]:
+            return rest
+    return token
 
 
 @cache
@@ -160,13 +187,13 @@ def find_quantities(normalized: str, *, words: list[tuple[str, int, int]] | None
     i = 0
     while i < len(words):
         if tokens[i] not in _OPENS:
-            token = _bare(tokens[i])
+            token = _without_article(_bare(tokens[i]), number_words)
             _OPENS[tokens[i]] = token[:1].isdecimal() or token in scales or token in vague or \
                 token.strip("،,.;:!?()«»\"'") in number_words
         if not _OPENS[tokens[i]]:
             i += 1   # most words: no digit, no number word, no vague count
             continue
-        token = _bare(tokens[i])
+        token = _without_article(_bare(tokens[i]), number_words)
         value = used = None
         dash = _DASHED.fullmatch(token)
         if dash:   # «10-15»
@@ -179,14 +206,18 @@ def find_quantities(normalized: str, *, words: list[tuple[str, int, int]] | None
         elif token in scales and token not in vague:   # «ألف مقاتل», «مليون»
             value, used = scales[token], 1
         elif token.strip("،,.;:!?()«»\"'") in number_words:
-            found = _words_value([_bare(t) if k == 0 else t for k, t in enumerate(tokens[i:i + 6])], 0)
+            found = _words_value([token if k == 0 else t for k, t in enumerate(tokens[i:i + 6])], 0)
             if found:
                 value, used = found
         if value is None:
             if token in vague:
                 low, high = vague[token]
                 j = i + 1
-                if j < len(tokens) and _bare(tokens[j]) in (normalize("الآلاف"), normalize("آلاف")):
+                few, few_of, _ = _few()
+                if j < len(tokens) and token in few and _bare(tokens[j]) in few_of:
+                    unit = few_of[_bare(tokens[j])]
+                    low, high, j = low * unit, high * unit, j + 1   # «بضع مئات»: 300–900
+                elif j < len(tokens) and _bare(tokens[j]) in (normalize("الآلاف"), normalize("آلاف")):
                     low, high, j = low * 1000, high * 1000, j + 1   # «عشرات الآلاف»
                 out.append(Quantity(low, high, "vague", words[i][1], words[j - 1][2]))
                 i = j

@@ -123,3 +123,44 @@ def test_singular_people_and_counted_nouns_after_number(text, expected):
 ])
 def test_one_of_them_and_one_told_after_the_noun(text, expected):
     assert _kinds(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # «بضع مئات»: a few hundred is one vague count, three to nine hundred
+    ("كان المركب يقل بضع مئات من المهاجرين", [("migrants", 300, 900, "vague")]),
+    ("فر عدة آلاف من المدنيين بعد القصف", []),                                  # fled: nothing happened to them
+    # the construct form of two hundred, and verbs that say «more than»
+    ("أسفرت المعارك عن أكثر من مئتي جريح", [("wounded", 201, None, "more than")]),
+    ("قال الطبيب إن عدد القتلى تخطى العشرة", [("killed", 11, None, "more than")]),
+    ("وأكد أن عدد الجرحى تجاوز 30 جريحا", [("wounded", 31, None, "more than")]),
+    ("سقط في المواجهات ما يفوق 15 قتيلا", [("killed", 16, None, "more than")]),
+    # harm told by a verb the old lists lacked, and the dead told by their bodies
+    ("فتحت القوات النار فجرحت أكثر من عشرة محتجين", [("wounded", 11, None, "more than")]),
+    ("وأصاب القصف نحو 40 شخصا بجروح", [("wounded", 40, 40, "about")]),
+    ("وانتشلت فرق الإنقاذ جثث 12 مهاجرا قرب الشاطئ", [("killed", 12, 12, "exact")]),
+    ("واستقبل المستشفى جثماني شابين قتلا في الاشتباك", [("killed", 2, 2, "exact")]),
+    ("عثرت الدورية على جثة أحد المهربين", [("killed", 1, 1, "exact")]),
+    # abductions by «خطف» and its forms, of young men and girls
+    ("بدأ المسلحون بخطف ثلاثة شبان من المزرعة", [("abducted", 3, 3, "exact")]),
+    ("خطفت الجماعة 9 فتيات من القرية", [("abducted", 9, 9, "exact")]),
+    ("وأمرت النيابة بحبس أحد المتهمين", [("arrested", 1, 1, "exact")]),
+    # no casualties, said with «عدم»
+    ("وأكد الناطق عدم وقوع ضحايا في صفوف المدنيين", [("killed", 0, 0, "none")]),
+    ("وأعلن الجيش عدم تسجيل إصابات", [("killed", 0, 0, "none"), ("wounded", 0, 0, "none")]),
+    # goods counted in bundles
+    ("ضبطت الشرطة ما يزيد على 200 رزمة من الحشيش", [("seized", 201, None, "more than")]),
+])
+def test_more_number_forms(text, expected):
+    assert _kinds(text) == expected
+
+
+def test_a_few_hundred_keeps_its_unit_and_its_noun():
+    (c,) = find_counts("ضبط بضعة آلاف من الأقراص المخدرة")
+    assert (c.kind, c.low, c.high, c.unit) == ("seized", 3000, 9000, "pills")
+
+
+def test_a_number_with_the_article_and_a_tatweel_is_read():
+    from geo.text.normalize import normalize
+    from geo.text.numbers import find_quantities
+    assert [(q.low, q.high) for q in find_quantities(normalize("أسر المفقودين الـ48"))] == [(48, 48)]
+    assert [(q.low, q.high) for q in find_quantities(normalize("المهاجمين الأربعة"))] == [(4, 4)]
