@@ -246,7 +246,7 @@ class Event:
     ``modality`` says how the report holds it (see ``MODALITIES``; ``denied`` is kept for the
     readers that filter on it and equals ``modality == "denied"``). ``sub_type`` is an
     ACLED-like refinement when the text says it (``air/drone strike``, ``arrest`` ...).
-    ``same_as`` is the id of an earlier event of the same report that tells the same claim:
+    ``same_as`` is the id of another event of the same report that tells the same claim:
     the map and the counts show the claim once.
     """
 

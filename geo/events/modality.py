@@ -51,7 +51,14 @@ def sub_type_of(scan: Scan, event_type: str, start: int, end: int) -> str:
 
 
 def link_repeats(events: Sequence[Event]) -> list[Event]:
-    """Point each event that repeats an earlier one (same type, same places, same denial) at it."""
+    """Point each event that repeats another at it through ``same_as``.
+
+    - Same type, same places, same denial: the later telling points at the first.
+    - A telling that names only a country or a region (geo_precision 3) — the lead's «قتل
+      ثمانية جنود في مالي» — points at the nearest event of its type and denial, on a date that
+      does not differ, whose finer place lies in that area (the body's attack at Kidal): one
+      claim, shown where the report places it. Finer events are never merged through it.
+    """
     first: dict[tuple, str] = {}
     out = list(events)
     for i, event in enumerate(out):
@@ -63,4 +70,23 @@ def link_repeats(events: Sequence[Event]) -> list[Event]:
             out[i] = dataclasses.replace(event, same_as=first[key])
         else:
             first[key] = event.id
+    for i, event in enumerate(out):
+        if event.same_as or event.geo_precision != 3 or not _area(event):
+            continue
+        finer = [j for j, e in enumerate(out) if j != i and not e.same_as and e.type == event.type
+                 and e.denied == event.denied and _finer_inside(e, event)
+                 and not (e.event_date and event.event_date and e.event_date != event.event_date)]
+        if finer:
+            j = min(finer, key=lambda j: abs(out[j].quote_start - event.quote_start))
+            out[i] = dataclasses.replace(event, same_as=out[j].id)
     return out
+
+
+def _area(event: Event) -> bool:
+    return event.geometry is not None and event.geometry.geom_type in ("Polygon", "MultiPolygon")
+
+
+def _finer_inside(fine: Event, coarse: Event) -> bool:
+    """``fine`` is placed more precisely than ``coarse``, inside ``coarse``'s area."""
+    return (fine.geometry is not None and fine.geo_precision in (1, 2)
+            and coarse.geometry.covers(fine.geometry.representative_point()))

@@ -30,18 +30,20 @@ def event_properties(event: Event) -> dict:
 
 
 def claim_properties(events: Sequence[Event]) -> list[dict]:
-    """One property dict per claim: events that repeat an earlier one (``same_as``) are not
-    listed again but added to it under ``also_reported_by`` (their source and quote)."""
+    """One property dict per claim: events that repeat another (``same_as``) are not listed
+    again but added to it under ``also_reported_by`` (their source and quote), in text order."""
+    shown = {e.id for e in events if not e.same_as}
     out: dict[str, dict] = {}
     for event in events:
-        if event.same_as and event.same_as in out:
+        if event.same_as not in shown:
+            out[event.id] = event_properties(event) | {"also_reported_by": [],
+                                                       "geometry": geometry_json(event.geometry)}
+    for event in events:
+        if event.same_as in shown:
             a = event.attribution
             out[event.same_as]["also_reported_by"].append(
                 {"speaker": a.speaker, "speaker_role": a.speaker_role, "source_type": a.source_type,
                  "cited_outlet": a.cited_outlet, "quote": event.quote})
-            continue
-        out[event.id] = event_properties(event) | {"also_reported_by": [],
-                                                   "geometry": geometry_json(event.geometry)}
     return list(out.values())
 
 

@@ -30,3 +30,43 @@ def test_the_same_toll_told_twice_is_counted_once():
     text = ("مقتل 5 جنود في هجوم على معسكر قرب مدينة أوباري.\n"
             "وقالت مصادر عسكرية إن 5 قتلى سقطوا في الهجوم.")
     assert _counts(text).get("attack", []).count(("killed", 5)) == 1
+
+
+def _attacks(text: str) -> list:
+    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2), outlet="مرصد"))
+    return [e for e in events if e.type == "attack"]
+
+
+def test_a_lead_told_at_country_level_is_a_telling_of_the_town_attack_and_its_toll_goes_there():
+    # the lead names only the country, the body the town: one attack, shown at the town
+    attacks = _attacks("قتل سبعة جنود في هجوم مسلح في مالي يوم الأحد.\n"
+                       "وأوضح مصدر عسكري أن الهجوم استهدف نقطة تفتيش عند مدخل مدينة غاو.")
+    assert len(attacks) == 2
+    (shown,) = [e for e in attacks if not e.same_as]
+    assert "غاو" in shown.quote
+    assert [(c.kind, c.low) for c in shown.counts] == [("killed", 7)]
+    assert next(e for e in attacks if e.same_as).same_as == shown.id
+
+
+def test_a_country_level_attack_in_another_country_is_no_telling_of_the_town_attack():
+    attacks = _attacks("قتل خمسة جنود في هجوم في النيجر يوم الأحد.\n"
+                       "وفي اليوم نفسه هاجم مسلحون نقطة تفتيش عند مدخل مدينة غاو.")
+    assert len(attacks) == 2 and not any(e.same_as for e in attacks)
+
+
+def test_two_towns_under_one_country_level_lead_stay_two_attacks():
+    attacks = _attacks("قتل تسعة جنود في هجومين في مالي يوم الأحد.\n"
+                       "واستهدف الهجوم الأول نقطة تفتيش في مدينة غاو.\n"
+                       "واستهدف مسلحون آخرون دورية عسكرية قرب مدينة كيدال.")
+    shown = [e for e in attacks if not e.same_as]
+    assert len(shown) == 2 and {("غاو" in e.quote, "كيدال" in e.quote) for e in shown} == {(True, False), (False, True)}
+
+
+def test_the_command_line_lists_a_lead_told_before_its_claim_under_that_claim():
+    from geo.events.output import claim_properties
+    text = ("قتل سبعة جنود في هجوم مسلح في مالي يوم الأحد.\n"
+            "وأوضح مصدر عسكري أن الهجوم استهدف نقطة تفتيش عند مدخل مدينة غاو.")
+    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2), outlet="مرصد"))
+    (attack,) = [p for p in claim_properties(events) if p["type"] == "attack"]
+    assert "غاو" in attack["quote"] and attack["fatalities"] == 7
+    assert [r["quote"] for r in attack["also_reported_by"]] == [e.quote for e in events if e.same_as]
