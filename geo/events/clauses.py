@@ -77,6 +77,8 @@ def _smuggled(scan: _Scan, cs: int, ce: int, sentence: tuple[int, int], cue) -> 
     lex = scan.lex
     if _by_force(scan, cs, ce):
         return False
+    if scan.norm[cue.start:cue.end] in lex.deportation:
+        return False    # «رحّل الجهاز 43 مهاجرا», «أعيدوا إلى مصر»: the state moves them, no smuggler
     cue_word = scan.norm[cue.start:cue.end + len(cue.suffix)]
     lookback = cue_word.endswith(("ها", "هم")) or cue.suffix in ("ه", "هم", "ها")
     goods = scan.in_range(scan.goods_starts, scan.goods, sentence[0] if lookback else cs, ce)

@@ -84,7 +84,8 @@ _AT_LEAST = [normalize("على"), normalize("الأقل")]
 _PEOPLE_KINDS = frozenset({"killed", "wounded", "missing", "abducted", "arrested"})
 # a sentence about migration: the people it counts are migrants («بلغها 842 شخصا على متن قوارب»)
 _MIGRATION = re.compile("|".join(normalize(w) for w in (
-    "مهاجر", "الهجرة", "هجرة", "غير شرعي", "غير نظامي", "قارب", "قوارب", "زورق", "لاجئ", "ترحيل", "رحل")))
+    "مهاجر", "الهجرة", "هجرة", "غير شرعي", "غير نظامي", "قارب", "قوارب", "زورق", "لاجئ", "ترحيل", "رحل",
+    "أبعدت", "أبعد ", "إبعاد", "أعيدوا", "غير قانوني")))
 # what happened, told after those counted: «ثلاثة أشخاص أوقفوا», «خمسة جنود قتلوا»
 _AFTER_VERBS = {
     "killed": "قتلوا قتلا لقوا قضوا ماتوا لقي لقيا حتفه حتفهم", "wounded": "أصيبوا أصيبا جرحوا",

@@ -136,8 +136,12 @@ def _complete(scan: _Scan, drafts: list[_Draft]) -> list[_Draft]:
             d.locs = _coordinated(scan, d.locs)
         d.roles = _roles(scan, d)
         if d.type == "movement" and not d.weak and d.roles and all(r == "location" for r in d.roles.values()):
-            # Moving about inside one area, with no origin, way or destination, is being there.
-            d.type = "presence"
+            if _deports(scan, d):
+                # «رحّل جهاز الهجرة في الكفرة 40 مهاجرا»: people sent away from where the state holds them
+                d.roles = dict.fromkeys(d.roles, "origin")
+            else:
+                # Moving about inside one area, with no origin, way or destination, is being there.
+                d.type = "presence"
         if d.type in _ROUTE_TYPES and "origin" not in d.roles.values() and "destination" in d.roles.values() \
                 and previous is not None and previous.sentence == d.sentence and previous.locs \
                 and previous.type != "other":
@@ -314,3 +318,10 @@ def _shared_counts(events: list[Event]) -> list[Event]:
                 events[i] = dataclasses.replace(events[i], counts=events[i].counts + extra)
     return events
 
+
+
+def _deports(scan, d) -> bool:
+    """A deportation verb («رحّل», «أبعدت», «أُعيدوا») moves the draft's people."""
+    deportation = scan.lex.deportation
+    return any(h.key == "movement" and scan.norm[h.start:h.end] in deportation
+               for h in scan.in_range(scan.cue_starts, scan.cues, d.start, d.end))

@@ -261,6 +261,7 @@ class Lexicon:
     org_words: frozenset[str]
     anaphora_sources: dict[str, str]
     freight: tuple[str, ...] = ()
+    deportation: frozenset[str] = frozenset()
     about_verbs: frozenset[str] = frozenset()
     outlet_names: dict[str, str] = field(default_factory=dict)
     claim_terms: TermIndex | None = None
@@ -406,6 +407,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         anaphora_sources={normalize(w): kind for kind, words in attrib.get("anaphora_sources", {}).items()
                           for w in words},
         freight=_norm_tuple(w.rstrip("*") for w in cues.get("freight", ())),
+        deportation=_norm_set(w.rstrip("*") for w in cues.get("deportation", ())),
         about_verbs=_norm_set(attrib.get("about_verbs", ())),
         outlet_names={normalize(form): name for name, forms in attrib.get("outlet_names", {}).items()
                       if not name.startswith("_") for form in (name, *forms)},

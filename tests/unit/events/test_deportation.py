@@ -1,0 +1,38 @@
+"""Deportations: the state moving migrants out is a movement, not a smuggling route (our own sentences)."""
+
+import datetime as dt
+
+import pytest
+
+from geo.events.extract import extract_events
+from geo.models import Article
+
+
+def _events(text: str) -> list:
+    return extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2), outlet="مرصد"))
+
+
+@pytest.mark.parametrize("text, count", [
+    ("رحّل جهاز مكافحة الهجرة غير الشرعية في مدينة الكفرة 40 مهاجرا سودانيا إلى بلادهم.", 40),
+    ("أبعدت السلطات في طبرق 60 عاملا مصريا دخلوا البلاد بصورة غير قانونية.", 60),
+])
+def test_a_deportation_from_a_town_is_a_movement_out_of_it_with_its_migrants(text, count):
+    (event,) = _events(text)
+    assert event.type == "movement"
+    assert [p.role for p in event.places] == ["origin"]
+    assert [(c.kind, c.low) for c in event.counts] == [("migrants", count)]
+
+
+def test_migrants_returned_to_their_country_are_a_movement_there():
+    (event,) = _events("أعادت السلطات الليبية نحو 150 مهاجرا إلى النيجر.")
+    assert event.type == "movement" and [p.role for p in event.places] == ["destination"]
+
+
+def test_the_agency_named_after_illegal_migration_makes_no_smuggling_route():
+    events = _events("زار وفد من جهاز الهجرة غير الشرعية مدينة سبها أمس.")
+    assert not any(e.type == "smuggling_route" for e in events)
+
+
+def test_a_journey_and_restoring_calm_are_no_deportation():
+    events = _events("بدأت رحلة المهاجرين من سواحل زوارة، وتحدث الوزير عن إعادة الاستقرار إلى سرت.")
+    assert not any(e.type == "movement" for e in events)
