@@ -42,9 +42,10 @@ _AFTER = {
                  "عسكري عسكريا عسكريين ضابط ضابطا ضباط"),
     # people counted only when something happens to them: «ثلاثة أشخاص أوقفوا»
     "persons": ("شخص شخصا أشخاص مدني مدنيا مدنيين عامل عاملا عمال طفل طفلا أطفال امرأة نساء رجل رجال مواطن "
-                "مواطنين مهرب مهربا مهربين مهربون متهم متهما متهمين مشتبه شاب شابا شبان فتاة فتيات فتى"),
+                "مواطنين مهرب مهربا مهربين مهربون متهم متهما متهمين مشتبه شاب شابا شبان فتاة فتيات فتى راكب راكبا "
+                "ركاب"),
     "vehicles": ("آلية آليات سيارة سيارات عربة عربات مركبة مركبات شاحنة شاحنات زورق زوارق قارب قوارب "
-                 "دراجة دراجات"),
+                 "دراجة دراجات صهريج صهاريج"),
 }
 # Units of seized goods (the English name goes to the export).
 _UNITS = {
@@ -59,11 +60,13 @@ _UNITS = {
 # Goods a seizure lists one by one without a number: «ضبط بندقية ومسدسين وشاحنة» (one, two, one).
 _GOODS = {
     "weapons": "بندقية رشاش مسدس قنبلة سلاح", "rockets": "صاروخ قذيفة",
-    "vehicles": "سيارة شاحنة آلية عربة مركبة زورق قارب دراجة",
+    "vehicles": "سيارة شاحنة آلية عربة مركبة زورق قارب دراجة صهريج",
     "pieces": "هاتف منظار مخزن جهاز قارورة قطعة",
 }
 # Words that open a list of what was seized: «شحنة تضم ...», «من بينها ...».
 _LIST_OPENERS = "بينها منها تضم تشمل شملت ضمت تضمنت"
+# «فضلا عن ...», «إضافة إلى ...»: the list goes on after these pairs of words
+_LIST_GOES_ON = {("فضلا", "عن"), ("علاوة", "على"), ("إضافة", "إلى"), ("بالإضافة", "إلى")}
 # After a number these make it no count: time, distance, money, share, age, rank.
 _NOT_COUNTED = ("كم كيلومتر كيلومترا كيلومترات متر مترا أمتار ميل ساعة ساعات دقيقة دقائق يوم يوما أيام "
                 "أسبوع أسابيع شهر أشهر شهرا عام أعوام عاما سنة سنوات دولار دينار يورو جنيه فرنك درهم "
@@ -192,13 +195,19 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
             return i
         return next(i for i, (_, s, e) in enumerate(words) if s <= offset < e)
 
+    months = _months()
+    people_until = -1     # the last word of the latest count of people something happened to
+    people_kind = None
     for q in find_quantities(normalized, words=words):
         first, last = word_at(q.start), word_at(q.end - 1)
         following = [w for w, _, _ in words[last + 1:last + 7]]
-        preceding = [w for w, _, _ in words[max(0, first - _WINDOW_BEFORE):first]]
-        if following and _stem(following[0]) in not_counted or (
+        reach = max(0, first - _WINDOW_BEFORE)
+        if any(_stem(w) in months or (w.isdigit() and len(w) == 4) for w, _, _ in words[reach:first]):
+            reach = max(0, first - 2 * _WINDOW_BEFORE)   # «قتلوا في 4 أكتوبر 2017 أربعة جنود»
+        preceding = [w for w, _, _ in words[reach:first]]
+        if following and (_stem(following[0]) in not_counted or _stem(following[0]) in months) or (
                 following and following[0].startswith("%")):
-            continue
+            continue    # «12 مارس»: a day of the month
         if preceding and _stem(preceding[-1]) in named_by and q.qualifier == "exact":
             continue
         if any(w.strip("،,.") in _RATE for w in following[:3]):
@@ -209,6 +218,9 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
             # «ثلاثة أشخاص أوقفوا»: the verb comes after those counted
             # «وكان أربعة من عناصر الدورية قد أصيبوا»: a few words on
             kind = next((k for w in following[1:6] if (k := _lookup(w, verbs_after))), None)
+        if (kind is None and people_kind and words[first][0].startswith("و") and 0 < first - people_until <= 3
+                and noun_kind in ("fighters", "persons", "migrants")):
+            kind = people_kind   # «قتلوا ثلاثة جنود فرنسيين وأربعة عسكريين»: the second were killed too
         if noun_kind in ("killed", "wounded", "missing"):
             kind = noun_kind
         elif unit and kind not in (None, "seized"):
@@ -229,6 +241,19 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
         a, b = span(q.start, q.end if not unit or not following else words[last + 1][2])
         counts.append(Count(kind, q.low, q.high, q.qualifier, unit=unit, item=item, start=a, end=b))
         used_words.update(range(first, last + 2))
+        if kind in _PEOPLE_KINDS:
+            people_kind, people_until = kind, last + 1
+        if kind == "vehicles":
+            # «دمرت 4 آليات مسلحة وشاحنة»: one more vehicle joined to the list
+            forms = _goods()[0]
+            joined = next((j for j in range(last + 2, min(last + 4, len(words)))
+                           if words[j][0].startswith("و") and forms.get(words[j][0][1:].strip("،,.")) in
+                           (("vehicles", 1), ("vehicles", 2))), None)
+            if joined is not None:
+                value = forms[words[joined][0][1:].strip("،,.")][1]
+                a, b = span(words[joined][1], words[joined][2])
+                counts.append(Count("vehicles", value, value, "exact", start=a, end=b))
+                used_words.add(joined)
         if kind in _PEOPLE_KINDS:
             # «فقتلوا أربعة من الحراس ومسؤولا محليا»: one more of the same, joined by «و»
             joined = next((j for j in range(last + 1, min(last + 4, len(words)))
@@ -285,6 +310,16 @@ def _goods() -> tuple[dict[str, tuple[str, int]], frozenset[str]]:
     return forms, frozenset(normalize(w) for w in _LIST_OPENERS.split())
 
 
+@cache
+def _goes_on() -> frozenset[tuple[str, str]]:
+    return frozenset((normalize(a), normalize(b)) for a, b in _LIST_GOES_ON)
+
+
+@cache
+def _months() -> frozenset[str]:
+    return frozenset(normalize(w) for w in _MONTHS.split())
+
+
 _PLACED = frozenset(normalize(w) for w in "في على داخل متن بواسطة عبر".split())   # «في شاحنة»: where, not what
 
 
@@ -302,6 +337,7 @@ def _seizure_list(words, used, before, span) -> list[Count]:
     if "seized" not in before:
         return []
     forms, openers = _goods()
+    goes_on = _goes_on()
     weapon = {normalize("سلاح"), normalize("أسلحة"), normalize("السلاح")}
     out, seizing, first = [], False, False
     for i, (word, _, _) in enumerate(words):
@@ -318,7 +354,8 @@ def _seizure_list(words, used, before, span) -> list[Count]:
         if noun not in forms:
             continue
         previous = words[i - 1][0]
-        opens = noun != bare or previous.endswith(("،", ",", ":")) or previous in openers
+        opens = (noun != bare or previous.endswith(("،", ",", ":")) or previous in openers
+                 or i > 1 and (words[i - 2][0].strip("،,"), previous) in goes_on)
         if not (first or opens) or previous in _PLACED:
             continue
         first = False

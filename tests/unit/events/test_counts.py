@@ -164,3 +164,31 @@ def test_a_number_with_the_article_and_a_tatweel_is_read():
     from geo.text.numbers import find_quantities
     assert [(q.low, q.high) for q in find_quantities(normalize("أسر المفقودين الـ48"))] == [(48, 48)]
     assert [(q.low, q.high) for q in find_quantities(normalize("المهاجمين الأربعة"))] == [(4, 4)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # passengers of a migrant boat are migrants
+    ("غرق قارب كان يقل نحو 90 راكبا قبالة الساحل", [("migrants", 90, 90, "about")]),
+    # a date between the verb and those it names does not hide the verb
+    ("قتل المسلحون في 12 مارس 2023 خمسة جنود عند الحاجز", [("killed", 5, 5, "exact")]),
+    # a second number joined by «و» to those killed was killed too
+    ("قتل المهاجمون ثلاثة جنود فرنسيين وأربعة عسكريين ماليين", [("killed", 3, 3, "exact"), ("killed", 4, 4, "exact")]),
+])
+def test_counts_across_the_words_between(text, expected):
+    assert _kinds(text) == expected
+
+
+def test_one_more_vehicle_joined_to_a_numbered_list_of_them_is_counted():
+    counts = [(c.kind, c.low) for c in find_counts("دمرت الغارة 4 آليات مسلحة وشاحنة محملة بالذخيرة")]
+    assert counts == [("vehicles", 4), ("vehicles", 1)]
+
+
+def test_a_tanker_is_a_vehicle():
+    assert [(c.kind, c.low) for c in find_counts("احترقت 3 صهاريج محملة بالوقود")] == [("vehicles", 3)]
+
+
+def test_goods_listed_after_besides_are_seized_too():
+    counts = [(c.kind, c.low, c.unit) for c in find_counts(
+        "ضبطت الدورية بندقيتين و300 طلقة، فضلا عن منظار وهاتفين، إضافة إلى سيارة رباعية الدفع")]
+    assert counts == [("seized", 2, "weapons"), ("seized", 300, "pieces"), ("seized", 1, "pieces"),
+                      ("seized", 2, "pieces"), ("seized", 1, "vehicles")]
