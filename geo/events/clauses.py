@@ -27,9 +27,10 @@ _CARGO_HEAD_LISTS = [[w] for w in sorted(_CARGO_HEADS)]
 _SIGHT = ("را", "شاهد", "لاحظ")  # sight verbs: «رأى أن» is an opinion
 
 
-def _deploys(scan: _Scan, hit, sentence_end: int) -> bool:
-    """«نشر» deploys when troops, vehicles or a number follow it; else it publishes («نشرت الخميس»)."""
-    if hit.suffix:  # «بيان نشره», «نشرته»: something published
+def _deploys(scan: _Scan, hit, sentence_end: int, *, sent: bool = False) -> bool:
+    """«نشر» deploys when troops, vehicles or a number follow it; else it publishes («نشرت الخميس»).
+    ``sent``: «أرسل»/«بعث» sends a force the same way («أرسل تعزيزات»), and «أرسلها» sends it too."""
+    if hit.suffix and not sent:  # «بيان نشره», «نشرته»: something published
         return False
     objects = scan.lex.deploy_objects
     after = _WORD.findall(scan.norm, hit.end, min(sentence_end, hit.end + 70))[:7]
@@ -173,6 +174,10 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
             if not _deploys(scan, hit, sentence[1]):
                 continue
             key = "presence"
+        if key == "send":
+            if not _deploys(scan, hit, sentence[1], sent=True):
+                continue    # «أرسل رسالة»: a letter, not a force
+            key = "movement"
         kinds.append(key)
     if not kinds:
         return None, False

@@ -32,7 +32,7 @@ _BACKGROUND = re.compile(r"(?:بعد|قبل|منذ|عقب|اثر)\s+(?!ان\s)")
 _ANOTHER = frozenset({"واخري", "واخر", "وثانيه", "وثالثه"})  # normalized «وأخرى», «وآخر»
 _CONTRAST = re.compile(r"(?<!\w)(?:فيما|بينما)\s+$")
 _FAMILY = {"attack": "attack", "movement": "route", "smuggling_route": "route", "route": "route", "smugglers": "route",
-           "convoy": "route", "presence": "presence", "deploy": "presence", "base": "base", "other": "other",
+           "convoy": "route", "presence": "presence", "deploy": "presence", "send": "route", "base": "base", "other": "other",
            "seizure": "attack", "boat": "route"}
 
 

@@ -1,4 +1,4 @@
-"""Deportations: the state moving migrants out is a movement, not a smuggling route (our own sentences)."""
+"""The state moving people: deportations and forces sent are movements, not smuggling routes (our own sentences)."""
 
 import datetime as dt
 
@@ -36,3 +36,17 @@ def test_the_agency_named_after_illegal_migration_makes_no_smuggling_route():
 def test_a_journey_and_restoring_calm_are_no_deportation():
     events = _events("بدأت رحلة المهاجرين من سواحل زوارة، وتحدث الوزير عن إعادة الاستقرار إلى سرت.")
     assert not any(e.type == "movement" for e in events)
+
+
+@pytest.mark.parametrize("text, places", [
+    ("وأرسل الجيش تعزيزات إضافية إلى منفذ امساعد الحدودي مع مصر.", ["منفذ امساعد", "مصر"]),
+    ("وأرسلت الحكومة قوات إلى مدينة سبها.", ["سبها"]),
+    ("وبعث الجيش بقوات إلى مدينة غات.", ["غات"]),
+])
+def test_a_force_sent_somewhere_is_a_movement_there(text, places):
+    (event,) = _events(text)
+    assert event.type == "movement" and [p.name for p in event.places] == places
+
+
+def test_a_letter_sent_is_no_movement():
+    assert _events("وأرسل الوزير رسالة إلى رئيس بلدية سبها.") == []
