@@ -19,7 +19,8 @@ from geo import filters as gf
 from geo.errors import GeoError
 from geo.events.geometry import geometry_of_places
 from geo.maps.build import build_event_map
-from geo.models import DATE_PRECISIONS, EVENT_TYPES, MODALITIES, SOURCE_TYPES
+from geo.events.counts import parse_counts
+from geo.models import COUNT_KINDS, COUNT_QUALIFIERS, DATE_PRECISIONS, EVENT_TYPES, MODALITIES, SOURCE_TYPES
 from geo.store import CRS
 from geo.text.lexicon import actor_label
 
@@ -83,6 +84,42 @@ def _place_rows(row: pd.Series, gazetteer, key: str) -> list[dict] | None:
     return out if changed else None
 
 
+_COUNT_FIELDS = ("kind", "low", "high", "qualifier", "unit")
+
+
+def _count_rows(row: pd.Series, key: str) -> list[dict] | None:
+    """The counts editor: one line per count (what, how many, up to, how sure, unit) and an empty
+    one to add a count; None when nothing changed."""
+    current = parse_counts(row.get("counts"))
+    out, changed = [], False
+    for i, count in enumerate([*current, {}]):
+        c_kind, c_low, c_high, c_qual, c_unit = st.columns([2, 1, 1, 2, 1])
+        kinds = ["(remove)" if count else "(none)", *COUNT_KINDS]
+        kind = c_kind.selectbox("Count of", kinds, index=kinds.index(count["kind"]) if count.get("kind") in kinds else 0,
+                                key=f"{key}_ck_{i}")
+        # floats throughout: a count may be 2.5 tonnes, and the widget wants one numeric type
+        low = c_low.number_input("How many", min_value=0.0, value=float(count.get("low", 0)), step=1.0,
+                                 format="%g", key=f"{key}_cl_{i}")
+        high = c_high.number_input("Up to", min_value=0.0, step=1.0, format="%g", key=f"{key}_ch_{i}",
+                                   value=None if count.get("high") is None else float(count["high"]),
+                                   placeholder="no bound")
+        qualifiers = list(COUNT_QUALIFIERS)
+        qualifier = c_qual.selectbox("How sure", qualifiers, key=f"{key}_cq_{i}",
+                                     index=qualifiers.index(count.get("qualifier", "exact"))
+                                     if count.get("qualifier", "exact") in qualifiers else 0)
+        unit = c_unit.text_input("Unit", value=count.get("unit") or "", key=f"{key}_cu_{i}",
+                                 placeholder="kg, pieces…")
+        if kind in ("(none)", "(remove)"):
+            changed |= bool(count)
+            continue
+        new = {"kind": kind, "low": low, "high": high, "qualifier": qualifier, "unit": unit.strip(),
+               "item": count.get("item", ""), "start": count.get("start", 0), "end": count.get("end", 0)}
+        if any(new[f] != (count.get(f) or ("" if f == "unit" else count.get(f))) for f in _COUNT_FIELDS):
+            changed = True
+        out.append(new)
+    return out if changed else None
+
+
 def _click_map(row: pd.Series, gazetteer, key: str) -> None:
     """The event on a small offline map: a click offers the nearest gazetteer place in the lists."""
     geometry = row.geometry
@@ -125,6 +162,8 @@ def _correction(ctx: ui.Context, row: pd.Series, who: str) -> None:
     st.markdown("Places (search by name, or click the map below)")
     places = _place_rows(row, gazetteer, key)
     _click_map(row, gazetteer, key)
+    st.markdown("Counts (killed, wounded, fighters, vehicles, goods seized…: the fatalities follow the killed)")
+    counts = _count_rows(row, key)
     a, b = st.columns(2)
     speaker = a.text_input("Speaker", value=row["speaker"] or "", key=f"{key}_speaker")
     role = b.text_input("Speaker's role", value=row["speaker_role"] or "", key=f"{key}_role")
@@ -141,6 +180,8 @@ def _correction(ctx: ui.Context, row: pd.Series, who: str) -> None:
               "event_date": date, "date_precision": date_precision, "geo_precision": geo_precision,
               "speaker": speaker, "speaker_role": role, "source_type": source_type,
               "cited_outlet": cited, "publisher": publisher}
+    if counts is not None:
+        wanted["counts"] = counts
     if places is not None:
         wanted["places"] = places
         chosen = [(p["role"], gazetteer.get(p["place_id"])) for p in places if gazetteer.get(p["place_id"])]

@@ -27,7 +27,9 @@ from geo.models import (
     MODALITIES,
     PLACE_KINDS,
     REVIEW_STATES,
+    Count,
     Place,
+    fatalities,
 )
 
 # The audit log and the analyst's places, added in schema version 3 (GeoPackage types).
@@ -45,7 +47,7 @@ USER_PLACE_COLUMNS = tuple(USER_PLACE_TYPES)
 _TEXT_FIELDS = ("speaker", "speaker_role", "source_type", "cited_outlet", "publisher", "note", "sub_type")
 #: The event columns an analyst may correct (``geometry`` travels beside them).
 EDITABLE = frozenset({"type", "modality", "actors", "places", "event_date", "date_precision",
-                      "geo_precision", "review", *_TEXT_FIELDS})
+                      "geo_precision", "review", "counts", *_TEXT_FIELDS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +109,10 @@ def check_changes(changes: dict[str, Any]) -> dict[str, Any]:
             if isinstance(value, str) or not all(isinstance(p, dict) and p.get("role") for p in value):
                 raise InputError(f"places must be a list of {{'role', 'place_id', 'name', ...}}, got {value!r}")
             out[name] = _json(list(value))
+        elif name == "counts":
+            if isinstance(value, (str, bytes, dict)) or not isinstance(value, (list, tuple)):
+                raise InputError(f"counts must be a list of {{'kind', 'low', 'high', 'qualifier', ...}}, got {value!r}")
+            out[name] = _json([_count(c).as_dict() for c in value])
         elif name == "event_date":
             if value in (None, ""):
                 out[name] = None
@@ -125,6 +131,24 @@ def check_changes(changes: dict[str, Any]) -> dict[str, Any]:
                 raise InputError(f"{name} must be text, got {value!r}")
             out[name] = value.strip()
     return out
+
+
+def _count(value: Any) -> Count:
+    """One corrected count: kind and low, the rest optional («more than», «at least» have no high)."""
+    if not isinstance(value, dict):
+        raise InputError(f"a count must be a dict with at least kind and low, got {value!r}")
+
+    def number(field: str, v: Any) -> int | float:
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v or v < 0:
+            raise InputError(f"a count's {field} must be a number of 0 or more, got {v!r}")
+        return int(v) if float(v).is_integer() else float(v)
+    qualifier = value.get("qualifier") or "exact"
+    low = number("low", value.get("low"))
+    high = value.get("high")
+    high = None if qualifier in ("at least", "more than") else low if high is None else number("high", high)
+    return Count(str(value.get("kind")), low, high, qualifier, unit=str(value.get("unit") or ""),
+                 item=str(value.get("item") or ""), start=int(value.get("start") or 0),
+                 end=int(value.get("end") or 0))
 
 
 def _audit_row(sql: Sql, who: str, target: str, target_id: str, article_id: str, field: str,
@@ -177,6 +201,10 @@ def edit_event(sql: Sql, event_id: str, changes: dict[str, Any], *, who: str, no
         if c == "modality":
             assignments.append(f"denied = {sql.mark}")
             params.append(v == "denied")
+        if c == "counts":    # ACLED's fatalities follow the counts the analyst gave
+            killed = fatalities(json.loads(v))
+            assignments.append(f"fatalities = {sql.mark}")
+            params.append(None if killed is None else int(killed))
     if "geometry" in changes:
         literal, param = sql.geometry(changes["geometry"])
         assignments.append(f"geom = {literal}")   # the event's own now, not a shared area

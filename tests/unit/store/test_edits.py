@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import pandas as pd
 import pytest
 from shapely.geometry import Point
 
@@ -81,12 +82,34 @@ def test_moving_a_place_moves_the_feature(event_store, store_corpus):
     ({"geo_precision": 7}, "geo_precision must be"),
     ({"actors": "داعش"}, "actors must be a list"),
     ({}, "needs a dict"),
+    ({"counts": [{"kind": "eaten", "low": 3}]}, "count kind"),
+    ({"counts": [{"kind": "killed", "low": 9, "high": 4}]}, "high must not be below"),
+    ({"counts": [{"kind": "killed", "low": "many"}]}, "a count's low"),
+    ({"counts": "12 killed"}, "counts must be a list"),
 ])
 def test_bad_corrections_are_refused_and_change_nothing(event_store, store_corpus, changes, message):
     _fill(event_store, store_corpus)
     with pytest.raises(InputError, match=message):
         event_store.edit_event("e1", changes, who="Amal")
     assert _one(event_store, "e1")["type"] == "movement" and event_store.audit().empty
+
+
+def test_corrected_counts_set_the_fatalities_and_are_audited(event_store, store_corpus):
+    _fill(event_store, store_corpus)
+    counts = [{"kind": "killed", "low": 12, "high": 15, "qualifier": "range"},
+              {"kind": "killed", "low": 3, "qualifier": "exact"}, {"kind": "wounded", "low": 20, "qualifier": "about"}]
+    assert event_store.edit_event("e1", {"counts": counts}, who="Amal", note="the hospital's toll") == \
+        ["counts", "review"]
+    row = _one(event_store, "e1")
+    stored = json.loads(row["counts"])
+    assert [(c["kind"], c["low"], c["high"], c["qualifier"]) for c in stored] == \
+        [("killed", 12, 15, "range"), ("killed", 3, 3, "exact"), ("wounded", 20, 20, "about")]
+    assert row["fatalities"] == 15 and row["review"] == "confirmed"
+    (audit,) = [r for r in event_store.audit(target_id="e1").itertuples() if r.field == "counts"]
+    assert json.loads(audit.new_value)[0]["low"] == 12 and audit.note == "the hospital's toll"
+    # no killed count left: the text is taken to say nothing of the dead
+    event_store.edit_event("e1", {"counts": [{"kind": "wounded", "low": 20, "qualifier": "about"}]}, who="Amal")
+    assert pd.isna(_one(event_store, "e1")["fatalities"])
 
 
 def test_an_edit_needs_an_event_and_a_name(event_store, store_corpus):
