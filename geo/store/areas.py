@@ -43,7 +43,8 @@ def split_areas(geometries: Sequence[BaseGeometry | None]) -> tuple[list, list, 
         return [], [], {}
     array = np.empty(len(geometries), dtype=object)
     array[:] = geometries
-    shared = np.isin(shapely.get_type_id(array), _POLYGONAL) & ~shapely.is_empty(array)
+    kinds = shapely.get_type_id(array)
+    shared = ((kinds == _POLYGONAL[0]) | (kinds == _POLYGONAL[1])) & ~shapely.is_empty(array)
     if not shared.any():
         return list(geometries), [None] * len(geometries), {}
     kept, ids, areas = list(geometries), [None] * len(geometries), {}

@@ -84,7 +84,13 @@ EVENT_STORED_TYPES = {**EVENT_TYPES_SQL, "area_id": "ID64"}
 EVENT_STORED = tuple(EVENT_STORED_TYPES)
 # json.dumps(..., ensure_ascii=False) builds a new encoder on every call; one encoder
 # with the same settings writes the same text.
-_json = json.JSONEncoder(ensure_ascii=False).encode
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _json(items: list) -> str:
+    """A list as JSON text; an empty one (most counts, many actors and candidates) without the
+    encoder, which costs as much for ``[]`` as for a short list."""
+    return _encode(items) if items else "[]"
 
 
 def migrate(version: int, execute, table, column_type) -> int:
