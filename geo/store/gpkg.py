@@ -294,14 +294,17 @@ class GeoPackageStore(Closing):
         def work(conn: sqlite3.Connection) -> list[bool]:
             written = []
             for article_values, place_rows, area_rows, mention_rows, event_rows in prepared:
+                # The places and areas first, even for an article stored already: a later one
+                # of the batch counts on them (they were new when the rows were built).
+                self._insert_places(conn, place_rows)
+                self._insert_areas(conn, area_rows)
                 cur = conn.execute(
                     f"INSERT OR IGNORE INTO articles ({', '.join(ARTICLE_TYPES)}) "
                     f"VALUES ({', '.join('?' * len(ARTICLE_TYPES))})", article_values)
                 if cur.rowcount == 0:
                     written.append(False)
                     continue
-                self._insert_areas(conn, area_rows)
-                self._insert_mentions(conn, place_rows, mention_rows)
+                self._insert_mentions(conn, mention_rows)
                 self._insert_events(conn, event_rows)
                 written.append(True)
             return written
@@ -317,11 +320,15 @@ class GeoPackageStore(Closing):
         conn.executemany("INSERT OR IGNORE INTO areas (fid, geom) VALUES (?, ?)", area_rows)
 
     @staticmethod
-    def _insert_mentions(conn: sqlite3.Connection, place_rows: list[tuple], mention_rows: list[tuple]) -> None:
-        """An article's mentions, and the places whose geometry they borrow (rows with blobs)."""
+    def _insert_places(conn: sqlite3.Connection, place_rows: list[tuple]) -> None:
+        """The places whose geometry mentions borrow (rows with blobs)."""
         conn.executemany(
             f"INSERT OR IGNORE INTO places (geom, {', '.join(PLACE_TYPES)}) "
             f"VALUES ({', '.join('?' * (len(PLACE_TYPES) + 1))})", place_rows)
+
+    @staticmethod
+    def _insert_mentions(conn: sqlite3.Connection, mention_rows: list[tuple]) -> None:
+        """An article's mentions (rows with blobs)."""
         conn.executemany(
             f"INSERT INTO mentions (geom, {', '.join(MENTION_TYPES)}) "
             f"VALUES ({', '.join('?' * (len(MENTION_TYPES) + 1))})", mention_rows)
@@ -578,8 +585,9 @@ class GeoPackageStore(Closing):
             conn.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
             keep = f" AND id NOT IN ({', '.join('?' * len(kept))})" if kept else ""
             conn.execute(f"DELETE FROM events WHERE article_id = ?{keep}", (article_id, *kept))
+            self._insert_places(conn, place_rows)
             self._insert_areas(conn, area_rows)
-            self._insert_mentions(conn, place_rows, mention_rows)
+            self._insert_mentions(conn, mention_rows)
             fresh = [row for row in event_rows if row[1] not in kept]
             self._insert_events(conn, fresh)
             return len(fresh)

@@ -163,3 +163,20 @@ def test_an_article_of_points_only_writes_no_area(gpkg_path):
         article = Article(id="a" * 64, text="نص", published=dt.date(2024, 1, 1))
         store.write_articles([(article, [], [])])
         assert _area_count(store) == 0
+
+
+def test_an_area_first_met_in_a_report_already_stored_is_still_written(event_store, store_corpus):
+    """In one batch, a report stored before (skipped) and a new one share an area and a place:
+    the new one must not lose them because the skipped one came first."""
+    stored = _with_band(store_corpus[1])
+    event_store.write_articles([stored])
+    ubari = store_corpus[0][1][1]   # a place named as such, not stored yet
+    fresh_band = Polygon([(x + 1, y) for x, y in BAND.exterior.coords])   # an area not stored yet
+    repeat = (stored[0], [dataclasses.replace(stored[1][0], geometry=fresh_band), ubari],
+              [dataclasses.replace(e, geometry=fresh_band) for e in stored[2]])
+    assert event_store.write_articles([repeat, _copy(repeat, 8)]) == [False, True]
+    mentions = event_store.mentions(f"{8:064x}")
+    assert mentions.geometry.iloc[0].equals_exact(fresh_band, 0.0)
+    assert mentions.geometry.iloc[1].equals(ubari.geometry)
+    read = event_store.read(article_ids=[f"{8:064x}"], include_denied=True)
+    assert len(read) == 2 and all(g.equals_exact(fresh_band, 0.0) for g in read.geometry)
