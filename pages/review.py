@@ -102,7 +102,7 @@ def _count_rows(row: pd.Series, key: str) -> list[dict] | None:
                                  format="%g", key=f"{key}_cl_{i}")
         high = c_high.number_input("Up to", min_value=0.0, step=1.0, format="%g", key=f"{key}_ch_{i}",
                                    value=None if count.get("high") is None else float(count["high"]),
-                                   placeholder="no bound")
+                                   placeholder="—", help="Empty: no upper bound («at least», «more than»).")
         qualifiers = list(COUNT_QUALIFIERS)
         qualifier = c_qual.selectbox("How sure", qualifiers, key=f"{key}_cq_{i}",
                                      index=qualifiers.index(count.get("qualifier", "exact"))
