@@ -482,18 +482,26 @@ def _matching(path: str, key: tuple, query: str, place_id: str | None, _store, _
     return gf.matching(_store, _filters, _place, store_gazetteer(_store, _gazetteer) if _place else None)
 
 
+def _shared_key(ctx: Context) -> tuple | None:
+    """What every session's caches of the context's events are keyed on: the store's state, the
+    filters that chose them (the selected event and the circles' size aside), the place, and the
+    row count (a read that failed has no rows, and must not be kept for the key). None under a text
+    search, whose rows are not a function of it."""
+    if ctx.filters.text:
+        return None
+    query = replace(ctx.filters, event_id=None, size_by=None)
+    rows = ctx.aggregate.total if ctx.aggregate is not None else len(ctx.events)
+    return ctx.store_path, ctx.store_key, repr(query), ctx.place.id if ctx.place else None, rows
+
+
 def district_counts(ctx: Context) -> tuple[gpd.GeoDataFrame, int]:
     """``area_counts`` of the context's events (the map's district layer and table), shared."""
+    from geo.maps.aggregates import area_counts
     if ctx.aggregate is not None:
         from geo.maps.aggregates import bin_area_counts
         return bin_area_counts(ctx.aggregate.bins)
-    if ctx.filters.text:   # a text search's rows are not a function of the cache key below
-        from geo.maps.aggregates import area_counts
-        return area_counts(ctx.events)
-    query = replace(ctx.filters, event_id=None, size_by=None)
-    # the row count too: a read that failed (no rows, not cached) must not be kept for the key
-    return _district_counts(ctx.store_path, ctx.store_key, repr(query),
-                            ctx.place.id if ctx.place else None, len(ctx.events), ctx.events)
+    key = _shared_key(ctx)
+    return area_counts(ctx.events) if key is None else _district_counts(*key, ctx.events)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -501,6 +509,31 @@ def _district_counts(path: str, key: tuple, query: str, place_id: str | None, ro
                      _events: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
     from geo.maps.aggregates import area_counts
     return area_counts(_events)
+
+
+def event_map(ctx: Context, *, basemap: str, size_by: str | None, areas: gpd.GeoDataFrame):
+    """The map page's folium map, built once per store state, filter set and view options for
+    every session. Each caller gets its own copy (st_folium adds the session's selection to the
+    map it draws), already rendered: ``st_folium(m, render=False)`` need not render it again."""
+    key = _shared_key(ctx)
+    if key is None:
+        return _built_map(ctx, basemap, size_by, areas)
+    return _event_map(*key, basemap, size_by, ctx, areas)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _event_map(path: str, key: tuple, query: str, place_id: str | None, rows: int, basemap: str,
+               size_by: str | None, _ctx: Context, _areas: gpd.GeoDataFrame):
+    return _built_map(_ctx, basemap, size_by, _areas)
+
+
+def _built_map(ctx: Context, basemap: str, size_by: str | None, areas: gpd.GeoDataFrame):
+    from geo.maps.build import build_event_map
+    agg = ctx.aggregate
+    m = build_event_map(ctx.events, basemap=basemap, asset_base=asset_base(), areas=areas,
+                        size_by=size_by, bins=agg.bins if agg else None, **map_view(ctx))
+    m.get_root().render()
+    return m
 
 
 def _on_brush() -> None:
@@ -601,7 +634,8 @@ def district_fatalities(ctx: Context) -> None:
         st.caption(f"Fatalities per district and month are tabled for at most {AGGREGATE_ABOVE:,} matching "
                    "events: narrow the filters (dates, types, actors) to see them.")
         return
-    got = fatalities_table(ctx.events)
+    key = _shared_key(ctx)
+    got = fatalities_table(ctx.events) if key is None else _fatalities(*key, ctx.events)
     total = got.table["total"].iloc[-1] if not got.table.empty else None
     with st.expander(f"Fatalities per district and month: {0 if pd.isna(total) else int(total)} stated; "
                      f"{got.stated} of {got.attacks} attacks give a number", expanded=False):
@@ -611,6 +645,13 @@ def district_fatalities(ctx: Context) -> None:
             return
         with st.container(key="fatalities_table"):
             st.html(f"<style>{FATALITIES_CSS}</style><div class='marsad-scroll'>{fatalities_html(got)}</div>")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _fatalities(path: str, key: tuple, query: str, place_id: str | None, rows: int,
+                _events: gpd.GeoDataFrame):
+    from geo.maps.aggregates import fatalities_table
+    return fatalities_table(_events)
 
 
 FATALITIES_CSS = """

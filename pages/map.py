@@ -4,7 +4,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import ui
-from geo.maps.build import build_event_map
 
 BASEMAPS = {"offline": "Offline (Natural Earth)", "osm": "OpenStreetMap (online)",
             "satellite": "Satellite (online)"}
@@ -20,11 +19,10 @@ def main() -> None:
     basemap = choice.selectbox("Basemap", list(BASEMAPS), format_func=BASEMAPS.get,
                                key="basemap")
     areas, outside = ui.district_counts(ctx)
-    # above geo.maps.bins.AGGREGATE_ABOVE events the map counts them per hexagon
-    agg = ctx.aggregate
-    m = build_event_map(ctx.events, basemap=basemap, asset_base=ui.asset_base(), areas=areas,
-                        size_by=size_by, bins=agg.bins if agg else None, **ui.map_view(ctx))
-    st_folium(m, key="events_map", height=560, use_container_width=True,
+    # above geo.maps.bins.AGGREGATE_ABOVE events the map counts them per hexagon; built and
+    # rendered once per filter set for every session, so st_folium need not render it again
+    m = ui.event_map(ctx, basemap=basemap, size_by=size_by, areas=areas)
+    st_folium(m, key="events_map", height=560, use_container_width=True, render=False,
               returned_objects=RETURNED, **ui.map_focus(ctx),
               feature_group_to_add=ui.selection_layer(ctx), on_change=ui.on_map_click)
     ui.timeline(ctx)

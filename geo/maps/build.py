@@ -334,6 +334,11 @@ def _build(frame: gpd.GeoDataFrame, *, center, zoom, basemap, reference_layers,
     return m
 
 
+def _area_style(feature: dict) -> dict:
+    # a module function, not a lambda: the app caches built maps, and a cached value is pickled
+    return {"fillColor": feature["properties"]["fill"], "fillOpacity": 0.75, "color": "#555", "weight": 0.8}
+
+
 def _area_layer(areas: gpd.GeoDataFrame) -> folium.GeoJson:
     """Events per district (and per first-level region of the neighbours) as a choropleth, off by default."""
     from geo.maps.aggregates import shade, simplified
@@ -343,8 +348,7 @@ def _area_layer(areas: gpd.GeoDataFrame) -> folium.GeoJson:
     data["fill"] = [shade(int(n), busiest) for n in data["events"]]
     return folium.GeoJson(
         data.to_json(), name="Events per district", show=False, control=True,
-        style_function=lambda f: {"fillColor": f["properties"]["fill"], "fillOpacity": 0.75,
-                                  "color": "#555", "weight": 0.8},
+        style_function=_area_style,
         tooltip=folium.GeoJsonTooltip(["name_ar", "name_en", "events"], aliases=["", "", "events"]),
     )
 
