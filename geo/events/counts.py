@@ -83,6 +83,9 @@ _WINDOW_BEFORE = 3
 _RATE = frozenset(normalize(w) for w in "يوميا يومياً سنويا سنوياً شهريا شهرياً أسبوعيا".split())
 _ONE = frozenset(normalize(w) for w in ("أحد", "إحدى"))                     # «مقتل أحد الجنود»
 _ONE_AFTER = frozenset(normalize(w) for w in ("واحد", "واحدا", "واحدة"))      # «جندي واحد»
+# one of the dead or wounded named by its noun alone: «سقط قتيل وجريحان»
+_ONE_CASUALTY = {normalize(w): kind for kind, ws in (("killed", "قتيل قتيلا"), ("wounded", "جريح جريحا"))
+                 for w in ws.split()}
 _AT_LEAST = [normalize("على"), normalize("الأقل")]
 _PEOPLE_KINDS = frozenset({"killed", "wounded", "missing", "abducted", "arrested"})
 # a sentence about migration: the people it counts are migrants («بلغها 842 شخصا على متن قوارب»)
@@ -386,7 +389,7 @@ def _without_numbers(normalized, words, used, before, persons, duals, span, verb
         if word not in nouns:
             noun = word.strip("،,.;:!?()«»\"'")
             noun = noun[1:] if noun.startswith("و") and noun[1:] in duals else noun
-            nouns[word] = noun, noun in duals or noun in persons or noun in _ONE
+            nouns[word] = noun, noun in duals or noun in persons or noun in _ONE or noun in _ONE_CASUALTY
         noun, may_count = nouns[word]
         if not may_count and not (i and before[i - 1]):
             continue   # neither a counted noun nor after a casualty word: most words
@@ -394,6 +397,12 @@ def _without_numbers(normalized, words, used, before, persons, duals, span, verb
         if trigger is None and i > 1 and words[i - 1][0].startswith("ال") and (noun in persons or noun in _ONE):
             trigger = before[i - 2]     # «أوقفت الدورية رجلا»: the subject between
         what, which = duals.get(noun, (None, None))
+        if noun in _ONE_CASUALTY:
+            if i and words[i - 1][0] == normalize("بين"):
+                continue    # «سقطوا بين قتيل وجريح»: how a number splits, not one more
+            a, b = span(words[i][1], words[i][2])
+            out.append(Count(_ONE_CASUALTY[noun], 1, 1, "exact", start=a, end=b))
+            continue
         if what is None and not trigger and noun not in persons:
             continue   # no count can start here: most words
         a, b = span(words[i][1], words[i][2])
@@ -413,7 +422,8 @@ def _without_numbers(normalized, words, used, before, persons, duals, span, verb
                                                  what == "kind" and which in ("fighters", "persons", "migrants")):
             value = 2 if what else 1
             out.append(Count(trigger, value, value, "exact", start=a, end=b))
-        elif what == "kind" and which != "persons" and not trigger:
+        elif what == "kind" and which != "persons" and (not trigger or which in ("killed", "wounded", "missing")):
+            # «قتيلان»; «سقوط قتيلين»: the noun itself says what happened to them
             out.append(Count(which, 2, 2, "exact", start=a, end=b))
         elif what == "unit" and trigger == "seized":
             out.append(Count("seized", 2, 2, "exact", unit=which, start=a, end=b))

@@ -133,6 +133,8 @@ def _digits_value(token: str) -> int | float:
 def _bare(word: str) -> str:
     """A word without the conjunction «و» and trailing punctuation (ASCII and Arabic)."""
     word = word.strip("،,.;:!?()«»\"'")
+    if word[:1] in "لب" and word[1:2].isdecimal():
+        return word[1:]     # «لـ13 قتيلا», «بـ40 آلية»: a preposition glued to the digits
     return word[1:] if word.startswith("و") and (len(word) > 2 or word[1:].isdigit()) else word
 
 

@@ -192,3 +192,17 @@ def test_goods_listed_after_besides_are_seized_too():
         "ضبطت الدورية بندقيتين و300 طلقة، فضلا عن منظار وهاتفين، إضافة إلى سيارة رباعية الدفع")]
     assert counts == [("seized", 2, "weapons"), ("seized", 300, "pieces"), ("seized", 1, "pieces"),
                       ("seized", 2, "pieces"), ("seized", 1, "vehicles")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("سقط قتيل وجريحان في الاشتباك", [("killed", 1, 1, "exact"), ("wounded", 2, 2, "exact")]),
+    ("أسفر القصف عن سقوط قتيلين وثلاثة جرحى", [("killed", 2, 2, "exact"), ("wounded", 3, 3, "exact")]),
+    ("أحصت المستشفى 14 قتيلا", [("killed", 14, 14, "exact")]),      # the noun after a number is that number's
+])
+def test_the_dead_and_wounded_counted_by_their_noun_alone(text, expected):
+    assert _kinds(text) == expected
+
+
+def test_a_preposition_glued_to_digits_and_a_split_between_dead_and_wounded():
+    assert _kinds("نشر المجلس صورا لـ١٣ قتيلا") == [("killed", 13, 13, "exact")]
+    assert _kinds("سقط نحو عشرين شخصا بين قتيل وجريح") == []
