@@ -134,9 +134,10 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
             continue  # «الطريق الذي يصل الكفرة بالعوينات»: a road described, nobody on the move
         if key == "attack" and (hit.prefix in ("ل", "لل", "ول", "فل") and lex.exposure.isdisjoint(before[-5:])
                                 or not lex.purpose.isdisjoint(before[-4:])
-                                or not lex.temporal.isdisjoint(before[-3:])
+                                or not lex.temporal.isdisjoint(before[-3:]) and before[-1:] != ["ان"]
                                 or (has_movement and before and before[-1] in _FROM)):
-            # «لشن هجمات» is a plan, «بعد الهجوم» a time, «الفارين من المعارك» the reason they left.
+            # «لشن هجمات» is a plan, «بعد الهجوم» a time (but «بعد أن طردت» tells what was done),
+            # «الفارين من المعارك» the reason they left.
             continue
         if key == "presence" and norm.startswith(_SIGHT, hit.start) and \
                 _WORD.findall(norm, hit.end + len(hit.suffix), hit.end + len(hit.suffix) + 8)[:1] \

@@ -1,4 +1,4 @@
-"""The state moving people: deportations and forces sent are movements, not smuggling routes (our own sentences)."""
+"""Event types in phrasings real reports use (our own sentences): deportations and forces sent are movements, «بعد أن طردت» an attack."""
 
 import datetime as dt
 
@@ -50,3 +50,10 @@ def test_a_force_sent_somewhere_is_a_movement_there(text, places):
 
 def test_a_letter_sent_is_no_movement():
     assert _events("وأرسل الوزير رسالة إلى رئيس بلدية سبها.") == []
+
+
+def test_an_attack_told_after_bafter_an_is_an_event_and_after_the_noun_a_time():
+    # «بعد أن طردت»: what was done; «بعد الهجوم على»: when something else happened
+    (event,) = _events("وكان القيادي في سرت، ثم أفلت بعد أن طردت قوات الحكومة التنظيم من المدينة.")
+    assert event.type == "attack" and [p.name for p in event.places] == ["سرت"]
+    assert not any(e.type == "attack" for e in _events("وعاد السكان إلى منازلهم بعد الهجوم على سرت."))
