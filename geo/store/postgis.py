@@ -291,9 +291,12 @@ class PostGISStore(Closing):
             if values is not None:
                 where.append(f"{column} = ANY(%s)")
                 params.append(list(values))
-        if f.envelope is not None:   # an event's own geometry, or the shared area it names
-            where.append("(e.geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326) OR e.area_id IN "
-                         f"(SELECT id FROM {self._t('areas')} WHERE geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)))")
+        if f.envelope is not None:
+            # An event's own geometry, or the shared area it names. ANY(ARRAY(...)) rather than
+            # IN (...): the areas become one parameter, and the planner ORs the geometry's GiST
+            # index with the area_id index instead of filtering every event.
+            where.append("(e.geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326) OR e.area_id = ANY(ARRAY("
+                         f"SELECT id FROM {self._t('areas')} WHERE geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326))))")
             params += list(f.envelope) * 2
         if f.since is not None:
             where.append("e.event_date >= %s")
