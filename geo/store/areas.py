@@ -61,7 +61,9 @@ def with_areas(wkbs: Sequence[bytes | None], ids: Sequence[int | None],
     """The geometries of rows that hold WKB or an area id: each area decoded once, and the one
     shapely object shared by every row that names it (shapely geometries are immutable)."""
     out = shapely.from_wkb(np.array(wkbs, dtype=object)) if len(wkbs) else np.array([], dtype=object)
-    shapes = {key: shapely.from_wkb(wkb) for key, wkb in area_wkbs.items()}
+    keys = list(area_wkbs)
+    shapes = dict(zip(keys, shapely.from_wkb(np.array([area_wkbs[k] for k in keys], dtype=object)).tolist())) \
+        if keys else {}
     for i, key in enumerate(ids):
         if key is not None and key in shapes:
             out[i] = shapes[key]
