@@ -16,10 +16,10 @@ Every session of a round starts together; a round of one session is the baseline
 are compared with, in the same run, because the machine is shared. A warm-up session first
 pays what a server start pays once (the gazetteer, the reference layers, the assets). The
 table gives the median and the slowest session of every N, and the CPU seconds a session
-cost the app's process and everything else on the machine (mostly Chromium, which here
-shares the app's two cores: on a team's server each analyst's browser runs on their own
-machine); the rows go to
-bench/out/load-<time>.json.
+cost the app's process, the Chromium driving the sessions (its whole process tree: on a team's
+server each analyst's browser runs on their own machine, here it shares the app's two cores)
+and the rest of the machine (the Playwright driver, and other jobs on a shared machine); the
+rows go to bench/out/load-<time>.json.
 
 With ``--compare DIR`` (another checkout of the app, e.g. ``git archive`` of an older
 commit), that app is driven the same way right after this one for every N, in the same run,
@@ -99,6 +99,55 @@ def cpu_seconds(pid: int | None = None) -> float:
         return busy / ticks
     stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(stat[11]) + int(stat[12])) / ticks
+
+
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def browser_pid(root_pid: int | None = None) -> int | None:
+    """The Chromium this process launched (through Playwright's driver): its browser process."""
+    root_pid = os.getpid() if root_pid is None else root_pid
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            # Chromium rewrites its command line: one string, the switches split by spaces
+            args = (entry / "cmdline").read_bytes().replace(b"\0", b" ").split()
+            if not args or not args[0].endswith(b"chromium") or any(a.startswith(b"--type=") for a in args):
+                continue
+            pid = int(entry.name)
+            while pid > 1 and pid != root_pid:
+                pid = int(_stat(pid)[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if pid == root_pid:
+            return int(entry.name)
+    return None
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of process ``pid`` and all its descendants, those that have exited too.
+
+    Each live process counts its own time and that of the children it has reaped (a context's
+    renderer ends when the context closes, and its parent reaps it).
+    """
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                children.setdefault(int(_stat(int(entry.name))[1]), []).append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                pass
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo += children.get(current, [])
+        try:
+            total += sum(int(v) for v in _stat(current)[11:15])   # utime stime cutime cstime
+        except (OSError, ValueError, IndexError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _free_port() -> int:
@@ -205,23 +254,28 @@ async def run(apps: dict[str, tuple[str, int]], sessions: list[int], rounds: int
     results = []
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = browser_pid()
         for label, (url, _) in apps.items():
             warm = await round_of(browser, url, 1, timeout_s)
             print(f"warm-up {label}: {json.dumps(warm[0], default=str)}", flush=True)
         for n, (label, (url, server_pid)) in ((n, app) for n in sessions for app in apps.items()):
             rows = []
-            server, machine = cpu_seconds(server_pid), cpu_seconds()
+            browser_cpu = lambda: tree_cpu_seconds(chromium) if chromium else float("nan")  # noqa: E731
+            server, own, machine = cpu_seconds(server_pid), browser_cpu(), cpu_seconds()
             for _ in range(rounds):
                 rows += await round_of(browser, url, n, timeout_s)
-            # Where the time went: the app's process, and everything else (mostly Chromium).
-            server, machine = cpu_seconds(server_pid) - server, cpu_seconds() - machine
+            # Where the time went: the app's process, our Chromium, and the rest of the machine
+            # (the Playwright driver, and whatever else a shared machine runs meanwhile).
+            server, own, machine = (cpu_seconds(server_pid) - server, browser_cpu() - own,
+                                    cpu_seconds() - machine)
             ok = [r for r in rows if "error" not in r]
             result = {"app": label, "sessions": n, "runs": len(rows), "failed": len(rows) - len(ok),
                       "count_s": _stats([r["count_s"] for r in ok]),
                       "paint_s": _stats([r["paint_s"] for r in ok]),
                       "filter_s": _stats([r["filter_s"] for r in ok if "filter_s" in r]),
                       "server_cpu_s_per_session": round(server / len(rows), 2),
-                      "other_cpu_s_per_session": round((machine - server) / len(rows), 2),
+                      "browser_cpu_s_per_session": round(own / len(rows), 2),
+                      "other_cpu_s_per_session": round((machine - server - own) / len(rows), 2),
                       "features": sorted({r["features"] for r in ok}),
                       "features_after": sorted({r["features_after"] for r in ok if "features_after" in r})}
             results.append(result)
@@ -232,13 +286,15 @@ async def run(apps: dict[str, tuple[str, int]], sessions: list[int], rounds: int
 
 def table(results: list[dict]) -> str:
     head = (f"{'app':>8} {'sessions':>8} {'count med':>10} {'paint med':>10} {'paint max':>10} "
-            f"{'filter med':>11} {'filter max':>11} {'failed':>7} {'app CPU':>8} {'other CPU':>10}")
+            f"{'filter med':>11} {'filter max':>11} {'failed':>7} {'app CPU':>8} {'browser CPU':>12} "
+            f"{'other CPU':>10}")
     lines = [head, " " * 18 + "(seconds; CPU seconds per session)"]
     for r in results:
         lines.append(f"{r['app']:>8} {r['sessions']:>8} {r['count_s']['median']!s:>10} "
                      f"{r['paint_s']['median']!s:>10} {r['paint_s']['max']!s:>10} "
                      f"{r['filter_s']['median']!s:>11} {r['filter_s']['max']!s:>11} {r['failed']:>7} "
-                     f"{r['server_cpu_s_per_session']:>8} {r['other_cpu_s_per_session']:>10}")
+                     f"{r['server_cpu_s_per_session']:>8} {r.get('browser_cpu_s_per_session')!s:>12} "
+                     f"{r['other_cpu_s_per_session']:>10}")
     for app in dict.fromkeys(r["app"] for r in results):
         rows = [r for r in results if r["app"] == app]
         base = next((r for r in rows if r["sessions"] == 1 and r["paint_s"]["median"]), None)
