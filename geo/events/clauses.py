@@ -25,6 +25,7 @@ _READY = frozenset({"مستعدون", "مستعد", "مستعده"})
 _CARGO_HEADS = frozenset({"طايره", "طايرات", "سفينه", "سفن", "بواخر", "باخره"})  # normalized spelling
 _CARGO_HEAD_LISTS = [[w] for w in sorted(_CARGO_HEADS)]
 _SIGHT = ("را", "شاهد", "لاحظ")  # sight verbs: «رأى أن» is an opinion
+_NEVER = re.compile(r"(?<!\w)لم\s+(?:ي|ت)سبق(?!\w)")   # normalized «لم يسبق», «لم تسبق»
 
 
 def _deploys(scan: _Scan, hit, sentence_end: int, *, sent: bool = False) -> bool:
@@ -122,6 +123,8 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
         key = hit.key
         word_start = hit.start - len(hit.prefix)
         before = _words_before(norm, word_start, cs, 6)
+        if _NEVER.search(norm, max(cs, word_start - 60), word_start):
+            continue  # «لم يسبق لهما أن هاجما بعضهما»: what never happened is no event
         if not lex.negation_forms.isdisjoint(before) and "ان" not in before[-2:]:
             # «لا وجود لقواتنا» denies a presence; «لا تتحرك» is no event at all.
             if key == "presence" and _ABSENCE.isdisjoint(before):

@@ -46,6 +46,7 @@ from geo.text.normalize import original_span
 _VIA = frozenset({"عبر", "مرورا", "طول", "طريق", "خلال"})
 _CITY_KINDS = frozenset({"city", "town", "village", "oasis", "neighbourhood"})
 _LINE_KINDS = frozenset({"road", "infrastructure", "reservoir", "wellfield"})
+_SCENE = 200   # characters before a sentence in which its scene is named
 _QUOTE_TRIM = " \t\n،,؛;:.«»\"'()-"
 
 
@@ -122,6 +123,14 @@ def _complete(scan: _Scan, drafts: list[_Draft]) -> list[_Draft]:
             earlier = [loc for loc in scan.in_range(scan.loc_starts, scan.locs, d.sentence_start, d.start)
                        if not skip[0] <= loc.start < skip[1]]
             d.locs = earlier[-1:]
+            d.inherited = bool(d.locs)
+        if not d.locs and d.type == "attack" and not any(o.type == "attack" and o.locs for o in drafts[:i]):
+            # «تشهد مدينة سبها توترا. وشن مسلحون هجوما على الشرطة»: the report's first attack, told
+            # with no place of its own, is at the scene named just before (a later placeless one
+            # is most often the same attack told on, its toll, and stays dropped).
+            scene = [loc for loc in scan.in_range(scan.loc_starts, scan.locs, max(0, d.sentence_start - _SCENE),
+                                                  d.sentence_start) if loc.mention.place is not None]
+            d.locs = ([loc for loc in scene if loc.mention.precision < 3] or scene)[-1:]
             d.inherited = bool(d.locs)
         if not any(_is_group(lex, a) for a in d.actors):
             if d.type == "base" and d.statement is not None and d.statement.org_actors:

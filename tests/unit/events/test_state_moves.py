@@ -57,3 +57,17 @@ def test_an_attack_told_after_bafter_an_is_an_event_and_after_the_noun_a_time():
     (event,) = _events("وكان القيادي في سرت، ثم أفلت بعد أن طردت قوات الحكومة التنظيم من المدينة.")
     assert event.type == "attack" and [p.name for p in event.places] == ["سرت"]
     assert not any(e.type == "attack" for e in _events("وعاد السكان إلى منازلهم بعد الهجوم على سرت."))
+
+
+def test_the_first_attack_told_without_a_place_is_at_the_scene_named_just_before():
+    (event,) = _events("تشهد مدينة سبها توترا أمنيا منذ أيام. وشن مسلحون هجوما عنيفا على عناصر الشرطة فجرا.")
+    assert event.type == "attack" and [p.name for p in event.places] == ["سبها"]
+    assert event.note == "place taken from context"
+    # a scene too far back is no scene
+    far = "تشهد مدينة سبها توترا أمنيا منذ أيام. " + "وتحدث السكان عن غلاء الأسعار وانقطاع الكهرباء. " * 6 + \
+        "وشن مسلحون هجوما عنيفا على عناصر الشرطة فجرا."
+    assert not any(e.type == "attack" for e in _events(far))
+
+
+def test_what_never_happened_is_no_attack():
+    assert not any(e.type == "attack" for e in _events("وقال الوزير إنه لم يسبق للتنظيمين أن هاجما بعضهما في سرت."))
