@@ -3,9 +3,11 @@
 A number inside an event's quote is that event's; one elsewhere in the sentence goes to the
 sentence's nearest event. A report tells one incident in several places — the headline gives
 the toll, the lead the attack, a later paragraph the wounded and the seized trucks — so a count
-in a sentence that holds no event of its own goes to the report's nearest event that such a
-count describes (a toll to an attack, a seizure to a smuggling route, migrants to a crossing),
-unless that event already has the same number of the same kind (a toll told twice is one).
+in a sentence that holds no event of its own goes to the event that such a count describes (a
+toll to an attack, a seizure to a smuggling route, migrants to a crossing) told last before it,
+or the nearest after it when none was, unless that event already has the same number of the
+same kind (a toll told twice is one). Nearest either way sent a toll to a background attack
+told a line later («كما نفذ الهجوم على متحف باردو»).
 """
 
 from __future__ import annotations
@@ -97,9 +99,11 @@ def with_counts(text: str, events: list[Event], *,
 
 
 def _owner(c: Count, events: list[Event]) -> int | None:
-    """The nearest event of the first type in OWNER_TYPES[c.kind] the report has."""
+    """The event of the first type in OWNER_TYPES[c.kind] the report has that was told last
+    before the count (a report tells the event, then its toll), else the nearest after it."""
     for kind in OWNER_TYPES.get(c.kind, ()):
         candidates = [i for i, e in enumerate(events) if e.type == kind]
         if candidates:
-            return min(candidates, key=lambda i: _distance(c, events[i]))
+            told_before = [i for i in candidates if events[i].quote_start < c.start]
+            return told_before[-1] if told_before else min(candidates, key=lambda i: _distance(c, events[i]))
     return None

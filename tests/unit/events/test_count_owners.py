@@ -70,3 +70,14 @@ def test_the_command_line_lists_a_lead_told_before_its_claim_under_that_claim():
     (attack,) = [p for p in claim_properties(events) if p["type"] == "attack"]
     assert "غاو" in attack["quote"] and attack["fatalities"] == 7
     assert [r["quote"] for r in attack["also_reported_by"]] == [e.quote for e in events if e.same_as]
+
+
+def test_a_toll_goes_to_the_attack_told_before_it_not_to_a_background_one_after():
+    text = ("شنت طائرات غارات على موقع للتنظيم في مدينة صبراتة يوم الجمعة.\n"
+            "وأعلن المجلس البلدي أن حصيلة الغارات بلغت 43 قتيلا.\n"
+            "ويشتبه في أن أحد القتلى شارك في الهجوم على فندق في مدينة سوسة عام 2015.")
+    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2), outlet="مرصد"))
+    attacks = [e for e in events if e.type == "attack"]
+    assert len(attacks) == 2
+    assert [(c.kind, c.low) for c in attacks[0].counts] == [("killed", 43)]
+    assert not any(c.low == 43 for c in attacks[1].counts)
