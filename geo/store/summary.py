@@ -6,8 +6,9 @@ show them one by one. The app asks the store instead for how many events match
 how many in each week (``weekly_counts``), one page of them newest first (``read_page``) and
 the widgets' choices (``option_values``). The counts come from an ``EventIndex``: a few numpy
 columns of every event (its box's middle, type, day, and what the default filters test), read
-once per store state, so a filter change is a few vectorised comparisons and the bins one
-``np.unique``; filters the index cannot answer go to SQL for the fids alone, over the same
+once per store state (a GeoPackage's kept in a file beside it with the widgets' choices, so a
+fresh server reads them back rather than scanning again: ``geo.store.index_file``), so a filter
+change is a few vectorised comparisons and the bins one ``np.unique``; filters the index cannot answer go to SQL for the fids alone, over the same
 WHERE clause as ``read`` (``gpkg_query.events_where``). Any other store (PostGIS) builds the
 index from its full read, the same numbers at the read's cost.
 
@@ -24,15 +25,17 @@ the middle of its bounding box (a point at itself).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
 
 from geo.errors import StorageError
+from geo.store import index_file
 from geo.store.gpkg import GeoPackageStore
 from geo.store.gpkg_query import events_where
 from geo.models import REVIEW_STATES
@@ -97,11 +100,12 @@ def _days(dates) -> np.ndarray:
     return np.where(parsed.isna().to_numpy(), _NO_DAY, days).astype(np.int32)
 
 
-def event_index(store) -> EventIndex:
-    """The store's ``EventIndex`` (a GeoPackage: two scans, the events' columns and the R-tree;
-    another store: its full read)."""
+def event_index(store, *, keep: bool = True) -> EventIndex:
+    """The store's ``EventIndex`` (a GeoPackage: two scans, the events' columns and the R-tree,
+    or, with ``keep``, the arrays kept beside it for this state, see ``_kept``; another store:
+    its full read)."""
     if _sql(store):
-        return _sql_index(store)
+        return _kept(store, "index") if keep else _sql_index(store)
     # every event the store holds: the index itself answers the review and repeat filters
     frame = store.read(review=sorted(REVIEW_STATES), include_repeats=True)
     bounds = frame.geometry.bounds
@@ -166,11 +170,61 @@ def _numeric(store, sql: str, params, width: int, chunk: int = 200_000) -> np.nd
     return np.concatenate(parts) if parts else np.empty((0, width))
 
 
+# --- kept beside a GeoPackage (geo.store.index_file) --------------------------------------------
+# The index and the widgets' choices are the first page's scans: 3 s and 1 s at a million
+# events. A fresh server reads them back from the file in tens of milliseconds.
+
+def _kept(store, part: str):
+    """``part`` ("index" or "options") from the file beside the store when it holds the store's
+    state now; else both built at once, in one snapshot, and kept for the next server."""
+    made_by = _made_by()
+    names = _INDEX_ARRAYS if part == "index" else ("options",)
+    found = index_file.load(store, made_by, names)
+    if found is not None:
+        return _index_from(found) if part == "index" else json.loads(str(found["options"]), object_hook=_options_from)
+    if not index_file.writable(store):   # read-only media: built as asked, nothing to keep
+        return _sql_index(store) if part == "index" else _sql_options(store)
+    with store._lock:
+        state = index_file.stamp(store, made_by)
+        store._query("BEGIN")   # the key, the columns and the boxes of one state
+        try:
+            index, options = _sql_index(store), _sql_options(store)
+        finally:
+            store._query("COMMIT")
+        # a write the snapshot did not see has moved the stamp: the next call builds again
+        unchanged = index_file.stamp(store, made_by) == state
+    if unchanged:
+        index_file.save(store, state, {**{name: np.asarray(getattr(index, name)) for name in _INDEX_ARRAYS},
+                                       "options": np.asarray(json.dumps(options, default=str))})
+    return index if part == "index" else options
+
+
+_INDEX_ARRAYS = tuple(f.name for f in fields(EventIndex) if f.name != "ids")
+
+
+def _index_from(arrays: dict) -> EventIndex:
+    labels = {"types", "reviews"}
+    return EventIndex(**{name: tuple(str(v) for v in arrays[name]) if name in labels else arrays[name]
+                         for name in _INDEX_ARRAYS})
+
+
+def _options_from(kept: dict) -> dict:
+    return {k: (dt.date.fromisoformat(v) if v else None) if k.endswith("_date") else tuple(v)
+            for k, v in kept.items()}
+
+
+@functools.cache
+def _made_by() -> int:
+    """How the kept arrays are made (index_file.recipe): a change to any of it is a new file."""
+    return index_file.recipe(_sql_index, _numeric, _sql_options, _json_list, _distinct, _INDEX_ARRAYS,
+                             _REVIEWS, _NO_DAY, events_where(_checked({})))
+
+
 def select(store, index: EventIndex, **filters) -> np.ndarray:
     """Positions in ``index`` of the events ``store.read(**filters)`` returns (areas compared by
     their boxes, as the store's SQL does before its exact check)."""
     f = _checked(filters)
-    keep = np.isin(index.review, [i for i, r in enumerate(index.reviews) if r in f.review])
+    keep = _among(index.review, [r in f.review for r in index.reviews])
     if not f.include_denied:
         keep &= ~index.denied
     if not f.include_repeats:
@@ -180,7 +234,7 @@ def select(store, index: EventIndex, **filters) -> np.ndarray:
     if f.until is not None:
         keep &= (index.day != _NO_DAY) & (index.day <= (f.until - _EPOCH).days)
     if f.event_types is not None:
-        keep &= np.isin(index.type, [i for i, t in enumerate(index.types) if t in f.event_types])
+        keep &= _among(index.type, [t in f.event_types for t in index.types])
     if f.precision is not None:
         keep &= np.isin(index.precision, list(f.precision))
     rest = {k: v for k, v in filters.items() if k not in _INDEXED and v is not None}
@@ -196,6 +250,11 @@ def select(store, index: EventIndex, **filters) -> np.ndarray:
 
 
 _EPOCH = dt.date(1970, 1, 1)
+
+
+def _among(codes: np.ndarray, wanted: list[bool]) -> np.ndarray:
+    """Whether each code's label is wanted: a lookup in a table of the labels (np.isin sorts)."""
+    return np.asarray(wanted, dtype=bool)[codes] if wanted else np.zeros(len(codes), dtype=bool)
 
 
 def located(index: EventIndex, positions: np.ndarray) -> np.ndarray:
@@ -286,20 +345,26 @@ def read_page(store, index: EventIndex, positions: np.ndarray, *, page: int = 0,
         order = [ids[f] for f in fids if f in ids]
     # already selected: read back whatever their review state or repetition
     frame = store.read(ids=order, include_repeats=True, review=list(_REVIEWS[:-1]))
-    return frame.set_index("id", drop=False).loc[[i for i in order if i in set(frame["id"])]].reset_index(drop=True)
+    found = set(frame["id"])
+    return frame.set_index("id", drop=False).loc[[i for i in order if i in found]].reset_index(drop=True)
 
 
-def option_values(store) -> dict:
+def option_values(store, *, keep: bool = True) -> dict:
     """The widgets' choices over what the store shows by default: ``first_date``, ``last_date``,
-    ``actors``, ``outlets``, ``speakers`` (sorted distinct non-empty strings)."""
-    if not _sql(store):
-        frame = store.read()
-        actors = [a for v in frame["actors"] for a in _json_list(v)]
-        dates = pd.to_datetime(frame["event_date"]).dropna()
-        return {"first_date": dates.min().date() if len(dates) else None,
-                "last_date": dates.max().date() if len(dates) else None,
-                "actors": _distinct(actors), "outlets": _distinct([*frame["publisher"], *frame["cited_outlet"]]),
-                "speakers": _distinct(frame["speaker"])}
+    ``actors``, ``outlets``, ``speakers`` (sorted distinct non-empty strings); a GeoPackage's
+    kept beside it with its index (``keep``)."""
+    if _sql(store):
+        return _kept(store, "options") if keep else _sql_options(store)
+    frame = store.read()
+    actors = [a for v in frame["actors"] for a in _json_list(v)]
+    dates = pd.to_datetime(frame["event_date"]).dropna()
+    return {"first_date": dates.min().date() if len(dates) else None,
+            "last_date": dates.max().date() if len(dates) else None,
+            "actors": _distinct(actors), "outlets": _distinct([*frame["publisher"], *frame["cited_outlet"]]),
+            "speakers": _distinct(frame["speaker"])}
+
+
+def _sql_options(store) -> dict:
     where, params = events_where(_checked({}))
     first, last = store._query(f"SELECT min(e.event_date), max(e.event_date) FROM events e{where}", params)[0]
     # one scan: the distinct combinations are a few thousand even in a million events
