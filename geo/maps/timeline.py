@@ -38,8 +38,10 @@ def timeline_chart(counts: pd.DataFrame, *, height: int = 110) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("week:T", title=None, axis=alt.Axis(format="%Y-%m", labelAngle=0)),
-            y=alt.Y("sum(events):Q", title="events / week"),
-            color=alt.Color("type:N", title=None, legend=alt.Legend(orient="right"),
+            y=alt.Y("sum(events):Q", title="per week"),   # «events / week» was cut at this height
+            # two columns on the right: in one, more than four types overflowed the chart's height
+            # and the last were cut off (above the bars, the legend took the bars' height instead)
+            color=alt.Color("type:N", title=None, legend=alt.Legend(orient="right", columns=2),
                             scale=alt.Scale(domain=types, range=[EVENT_STYLE[t]["color"] for t in types])),
             tooltip=[alt.Tooltip("week:T", format="%Y-%m-%d"), "type:N", "events:Q"],
         )
