@@ -1,6 +1,7 @@
 """The real app at scale: first paint, filter changes and server memory at 10k, 100k and 1M events.
 
     .venv/bin/python bench/app.py [--sizes 10000 100000 1000000] [--label after] [--timeout 240]
+                                  [--index kept|fresh] [--steps]
     git archive 1a2b3c4 | tar -x -C /tmp/before && .venv/bin/python bench/app.py --app /tmp/before --label before
 
 For each size, ``streamlit run app.py`` is started (as bench/load.py starts it: 127.0.0.1, a
@@ -22,6 +23,17 @@ through Playwright. Measured, in one run, per size:
   from Playwright's ``websocket`` events; a "message size limit" error in the page or the
   server log is a failure.
 
+The app keeps a GeoPackage's event index and widget choices in a file beside it
+(``geo/store/index_file.py``), so what a fresh server pays first depends on that file:
+``--index kept`` (the default) builds it, untimed, before the server starts (a store some
+server or ingest has indexed before, the usual case); ``--index fresh`` deletes it (the first
+server ever on the store, which scans the events and writes the file). An app without the file
+(``--app`` an older checkout) is measured as it is.
+
+``--steps`` times instead the server's calls for a cold map page one by one in a fresh process
+(imports, gazetteer, store, filter choices, index, bins, page, map), without Streamlit or a
+browser: where a cold session's server time goes.
+
 10k is the same-run baseline: the table gives every figure's ratio to it, because this
 machine's two cores are shared. The rows go to bench/out/app-<label>-<time>.json.
 """
@@ -33,6 +45,7 @@ import asyncio
 import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import threading
@@ -251,10 +264,27 @@ async def drive(url: str, pid: int, timeout_s: float) -> dict:
     return row
 
 
-def run_size(n: int, timeout_s: float, folder: Path, app_root: Path = ROOT) -> dict:
+def prepare_index(store: Path, mode: str, app_root: Path) -> str:
+    """Leave the file the app keeps beside ``store`` as ``mode`` asks; what the server will find."""
+    kept = store.with_name(store.name + ".index.npz")
+    if not (app_root / "geo" / "store" / "index_file.py").exists():
+        return "none (this app keeps no index file)"
+    if mode == "fresh":
+        kept.unlink(missing_ok=True)
+        return "fresh (no index file)"
+    # built by the app's own code, in a process of its own, as a server or an ingest would
+    build = ("import sys; from geo.store import GeoPackageStore; from geo.store.summary import event_index; "
+             "event_index(GeoPackageStore(sys.argv[1]))")
+    subprocess.run([sys.executable, "-c", build, str(store)], cwd=app_root, check=True)
+    return "kept (index file current)"
+
+
+def run_size(n: int, timeout_s: float, folder: Path, app_root: Path = ROOT, index: str = "kept") -> dict:
     store = ensure_store(n)
     log = folder / f"streamlit-{n}.log"
     print(f"\n{n:,} events: {store.relative_to(ROOT)}", flush=True)
+    found = prepare_index(store, index, app_root)
+    print(f"  index: {found}", flush=True)
     proc, url = start_app(store, log, app_root)
     try:
         row = asyncio.run(drive(url, proc.pid, timeout_s))
@@ -266,7 +296,7 @@ def run_size(n: int, timeout_s: float, folder: Path, app_root: Path = ROOT) -> d
         row.setdefault("error", "message size limit (server log)")
     row["server_errors"] = [line[:200] for line in text.splitlines()
                             if "Traceback" in line or "Error" in line][:5]
-    return {"events": n, **row}
+    return {"events": n, "index": found, **row}
 
 
 def _cell(row: dict, key: str, base: dict | None) -> str:
@@ -292,6 +322,8 @@ def table(rows: list[dict]) -> str:
                      f"{r['rss_end_mb']:,} / {r['rss_peak_mb']:,} MB ({r.get('rss_anon_end_mb', 0):,}) | {counts} |")
     lines.append("(ratios to the smallest store in the same run; * the map showed aggregates)")
     for r in rows:
+        if r.get("index"):
+            lines.append(f"{r['events']:,}: index {r['index']}")
         if r.get("error"):
             lines.append(f"{r['events']:,}: FAILED at {r['error']}")
         for limit_key, limit in TARGETS.get(r["events"], {}).items():
@@ -307,6 +339,48 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# The server's work for a cold map page, call by call, in a fresh process of the app's checkout
+# (no Streamlit runtime, no browser): where the first session's server time goes.
+STEPS = r"""
+import inspect, sys, time
+T = {}
+def step(name, fn):
+    t = time.perf_counter(); out = fn(); T[name] = time.perf_counter() - t; return out
+step("import streamlit", lambda: __import__("streamlit"))
+step("import geopandas, folium, streamlit_folium",
+     lambda: [__import__(m) for m in ("geopandas", "folium", "streamlit_folium")])
+step("import geo.maps, geo.store.summary",
+     lambda: [__import__(m) for m in ("geo.maps.build", "geo.maps.bins", "geo.maps.aggregates", "geo.store.summary")])
+step("import geo.maps.timeline (altair)", lambda: __import__("geo.maps.timeline"))
+from geo.places.gazetteer import load_gazetteer
+from geo.store import open_store, summary
+from geo.maps.aggregates import bin_area_counts
+from geo.maps.build import build_event_map
+step("gazetteer", load_gazetteer)
+store = step("open the store", lambda: open_store(sys.argv[1]))
+step("change key", store.change_key)
+kw = {"keep": sys.argv[2] == "kept"} if "keep" in inspect.signature(summary.event_index).parameters else {}
+step("filter choices", lambda: summary.option_values(store, **kw))
+index = step("event index", lambda: summary.event_index(store, **kw))
+at = step("select", lambda: summary.select(store, index))
+bins = step("hexagon bins", lambda: summary.hex_bins(index, at))
+areas, _ = step("district counts", lambda: bin_area_counts(bins))
+page = step("the table's page", lambda: summary.read_page(store, index, at, size=500))
+step("weekly counts", lambda: summary.weekly_counts(index, at))
+step("build and render the map", lambda: build_event_map(page, areas=areas, bins=bins).get_root().render())
+print("\n".join(f"  {k:45s} {v:6.2f} s" for k, v in T.items()))
+print(f"  {'total':45s} {sum(T.values()):6.2f} s")
+"""
+
+
+def server_steps(n: int, app_root: Path, index: str) -> None:
+    """Print the server's cold work for the map page on the store of ``n`` events, call by call."""
+    store = ensure_store(n)
+    print(f"\n{n:,} events, index {prepare_index(store, index, app_root)}:", flush=True)
+    subprocess.run([sys.executable, "-c", STEPS, str(store), index], cwd=app_root, check=True,
+                   env={**os.environ, "PYTHONPATH": str(app_root)})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
@@ -314,15 +388,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", default="", help="a word for the JSON file (before, after)")
     parser.add_argument("--app", type=Path, default=ROOT,
                         help="the checkout whose app.py runs (e.g. `git archive` of an older commit)")
+    parser.add_argument("--index", choices=("kept", "fresh"), default="kept",
+                        help="the event index file beside each store: built before the server starts "
+                             "(kept) or deleted (fresh: the first server ever on the store)")
+    parser.add_argument("--steps", action="store_true",
+                        help="only time the server's calls for a cold map page, one by one (no browser)")
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.steps:
+        for n in args.sizes:
+            server_steps(n, args.app.resolve(), args.index)
+        return 0
     with tempfile.TemporaryDirectory(prefix="marsad-bench-app-") as folder:
-        rows = [run_size(n, args.timeout, Path(folder), args.app.resolve()) for n in args.sizes]
+        rows = [run_size(n, args.timeout, Path(folder), args.app.resolve(), args.index) for n in args.sizes]
     print()
     print(table(rows))
     stamp = time.strftime("%Y%m%d-%H%M%S")
     path = OUT / f"app-{args.label + '-' if args.label else ''}{stamp}.json"
-    path.write_text(json.dumps({"label": args.label, "app": str(args.app), "cores": os.cpu_count(),
+    path.write_text(json.dumps({"label": args.label, "app": str(args.app), "index": args.index,
+                                "cores": os.cpu_count(),
                                 "rows": rows}, indent=1))
     print(f"\nwritten: {path.relative_to(ROOT)}")
     return 0
