@@ -140,3 +140,14 @@ def test_the_kept_file_is_stamped_with_how_it_was_made(store, monkeypatch):
         monkeypatch.undo()
         summary._made_by.cache_clear()
     assert index_file.load(store, summary._made_by(), summary._INDEX_ARRAYS) is not None
+
+
+def test_the_choices_read_aside_fall_back_to_the_stores_connection(store, monkeypatch):
+    wanted = summary.option_values(store, keep=False)
+
+    def refuse(*args, **kwargs):
+        raise summary.sqlite3.OperationalError("unable to open database file")
+    monkeypatch.setattr(summary.sqlite3, "connect", refuse)
+    assert summary.option_values(store) == wanted
+    monkeypatch.undo()
+    assert summary.option_values(store) == wanted   # and kept
