@@ -207,7 +207,9 @@ class _OptionsAside:
     """The filter choices read on a read-only connection of their own, in a thread, while the
     store's connection builds the index: SQLite steps rows without holding the GIL, so the two
     scans share two cores (5.1 s one after the other, 3.1 s side by side, at a million events).
-    ``result()`` is None when that connection could not read them (the caller reads them itself)."""
+    ``result()`` is None when that connection could not read them (the caller reads them itself).
+    It reads through SQLite's page cache, not a memory map: a second mapping of the store's
+    file counts its pages again in the server's RSS (1.25 GB -> 1.8 GB at a million events)."""
 
     def __init__(self, path) -> None:
         self._path, self._conn, self._options = path, None, None
@@ -221,7 +223,6 @@ class _OptionsAside:
         try:
             self._conn = sqlite3.connect(f"file:{urllib.parse.quote(str(self._path.resolve()))}?mode=ro", uri=True)
             try:
-                self._conn.execute("PRAGMA mmap_size = 2147483648")
                 self._options = _sql_options(self)
             finally:
                 self._conn.close()
