@@ -342,7 +342,7 @@ def table(rows: list[dict]) -> str:
 # The server's work for a cold map page, call by call, in a fresh process of the app's checkout
 # (no Streamlit runtime, no browser): where the first session's server time goes.
 STEPS = r"""
-import inspect, sys, time
+import sys, time
 T = {}
 def step(name, fn):
     t = time.perf_counter(); out = fn(); T[name] = time.perf_counter() - t; return out
@@ -359,9 +359,9 @@ from geo.maps.build import build_event_map
 step("gazetteer", load_gazetteer)
 store = step("open the store", lambda: open_store(sys.argv[1]))
 step("change key", store.change_key)
-kw = {"keep": sys.argv[2] == "kept"} if "keep" in inspect.signature(summary.event_index).parameters else {}
-step("filter choices", lambda: summary.option_values(store, **kw))
-index = step("event index", lambda: summary.event_index(store, **kw))
+# as the app asks, in its order: the index file, when the app keeps one, is as --index left it
+step("filter choices", lambda: summary.option_values(store))
+index = step("event index", lambda: summary.event_index(store))
 at = step("select", lambda: summary.select(store, index))
 bins = step("hexagon bins", lambda: summary.hex_bins(index, at))
 areas, _ = step("district counts", lambda: bin_area_counts(bins))
@@ -377,7 +377,7 @@ def server_steps(n: int, app_root: Path, index: str) -> None:
     """Print the server's cold work for the map page on the store of ``n`` events, call by call."""
     store = ensure_store(n)
     print(f"\n{n:,} events, index {prepare_index(store, index, app_root)}:", flush=True)
-    subprocess.run([sys.executable, "-c", STEPS, str(store), index], cwd=app_root, check=True,
+    subprocess.run([sys.executable, "-c", STEPS, str(store)], cwd=app_root, check=True,
                    env={**os.environ, "PYTHONPATH": str(app_root)})
 
 
