@@ -178,7 +178,8 @@ def _numeric(store, sql: str, params, width: int, chunk: int = 200_000) -> np.nd
 
 def _kept(store, part: str):
     """``part`` ("index" or "options") from the file beside the store when it holds the store's
-    state now; else both built at once, in one snapshot, and kept for the next server."""
+    state now; else both built at once (the index in one snapshot, the choices beside it on a
+    connection of their own) and kept for the next server, unless a write came in between."""
     made_by = _made_by()
     names = _INDEX_ARRAYS if part == "index" else ("options",)
     found = index_file.load(store, made_by, names)
