@@ -426,6 +426,28 @@ def _workers_arg(value: str) -> int:
     return int(value)
 
 
+def _keep_index(db) -> None:
+    """Leave the app's event index beside a GeoPackage the ingest wrote (geo.store.index_file),
+    so the first server on it reads the index instead of scanning every event (seconds at a
+    million). Built after the ingest's close, on a store only read, so the file's stamp is the
+    store's state the next opener sees; any failure leaves the app to build it as before."""
+    from geo.store import open_store
+    from geo.store.gpkg import GeoPackageStore
+    from geo.store.summary import event_index
+
+    try:
+        store = open_store(db)
+    except GeoError:
+        return
+    try:
+        if isinstance(store, GeoPackageStore):
+            event_index(store)
+    except GeoError:
+        pass
+    finally:
+        store.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """The command line: ingest, print the summary; exit 0, 3 when some were skipped, 1 when
     nothing could be read."""
@@ -457,6 +479,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         store.close()
+    _keep_index(db)
     print(f"store: {db}")
     print(summary.render())
     if not summary.articles_read:
