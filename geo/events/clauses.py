@@ -69,6 +69,11 @@ def _freight(scan: _Scan, cs: int, ce: int) -> bool:
     return False
 
 
+def deports(scan: _Scan, hit) -> bool:
+    """The cue ``hit`` is a deportation verb («رحّل», «أبعدت», «أُعيدوا»): the state moves people out."""
+    return hit.key == "movement" and scan.norm[hit.start:hit.end] in scan.lex.deportation
+
+
 def _smuggled(scan: _Scan, cs: int, ce: int, sentence: tuple[int, int], cue) -> bool:
     """Whether a movement in ``norm[cs:ce]`` carries contraband.
 
@@ -79,7 +84,7 @@ def _smuggled(scan: _Scan, cs: int, ce: int, sentence: tuple[int, int], cue) -> 
     lex = scan.lex
     if _by_force(scan, cs, ce):
         return False
-    if scan.norm[cue.start:cue.end] in lex.deportation:
+    if deports(scan, cue):
         return False    # «رحّل الجهاز 43 مهاجرا», «أعيدوا إلى مصر»: the state moves them, no smuggler
     cue_word = scan.norm[cue.start:cue.end + len(cue.suffix)]
     lookback = cue_word.endswith(("ها", "هم")) or cue.suffix in ("ه", "هم", "ها")

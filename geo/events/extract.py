@@ -39,6 +39,7 @@ from geo.events.scan import words_before as _words_before
 from geo.events.clauses import FROM_WORDS as _FROM
 from geo.events.clauses import PLACE_TYPES as _PLACE_TYPES
 from geo.events.clauses import TO_WORDS as _TO
+from geo.events.clauses import deports
 from geo.text.lexicon import Lexicon, load_lexicon, outlet_name
 from geo.models import Article, Attribution, Event, Mention, PlaceRole
 from geo.text.normalize import original_span
@@ -145,7 +146,7 @@ def _complete(scan: _Scan, drafts: list[_Draft]) -> list[_Draft]:
             d.locs = _coordinated(scan, d.locs)
         d.roles = _roles(scan, d)
         if d.type == "movement" and not d.weak and d.roles and all(r == "location" for r in d.roles.values()):
-            if _deports(scan, d):
+            if any(deports(scan, h) for h in scan.in_range(scan.cue_starts, scan.cues, d.start, d.end)):
                 # «رحّل جهاز الهجرة في الكفرة 40 مهاجرا»: people sent away from where the state holds them
                 d.roles = dict.fromkeys(d.roles, "origin")
             else:
@@ -326,11 +327,3 @@ def _shared_counts(events: list[Event]) -> list[Event]:
             if extra:
                 events[i] = dataclasses.replace(events[i], counts=events[i].counts + extra)
     return events
-
-
-
-def _deports(scan, d) -> bool:
-    """A deportation verb («رحّل», «أبعدت», «أُعيدوا») moves the draft's people."""
-    deportation = scan.lex.deportation
-    return any(h.key == "movement" and scan.norm[h.start:h.end] in deportation
-               for h in scan.in_range(scan.cue_starts, scan.cues, d.start, d.end))

@@ -336,6 +336,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     actors = _read(directory / "actors.json")
     attrib = _read(directory / "attribution.json")
     cue_terms = [(t, kind) for kind, words in cues["types"].items() for t in words]
+    cue_terms += [(t, "movement") for t in cues.get("deportation", ())]   # the state moving people out
     info = {}
     actor_terms = []
     for a in actors["actors"]:
