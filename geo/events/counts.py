@@ -66,7 +66,8 @@ _GOODS = {
 # Words that open a list of what was seized: «شحنة تضم ...», «من بينها ...».
 _LIST_OPENERS = "بينها منها تضم تشمل شملت ضمت تضمنت"
 # «فضلا عن ...», «إضافة إلى ...»: the list goes on after these pairs of words
-_LIST_GOES_ON = {("فضلا", "عن"), ("علاوة", "على"), ("إضافة", "إلى"), ("بالإضافة", "إلى")}
+_LIST_GOES_ON = frozenset((normalize(a), normalize(b)) for a, b in (
+    ("فضلا", "عن"), ("علاوة", "على"), ("إضافة", "إلى"), ("بالإضافة", "إلى")))
 # After a number these make it no count: time, distance, money, share, age, rank.
 _NOT_COUNTED = ("كم كيلومتر كيلومترا كيلومترات متر مترا أمتار ميل ساعة ساعات دقيقة دقائق يوم يوما أيام "
                 "أسبوع أسابيع شهر أشهر شهرا عام أعوام عاما سنة سنوات دولار دينار يورو جنيه فرنك درهم "
@@ -99,6 +100,7 @@ _AFTER_VERBS = {
 }
 _MONTHS = ("يناير فبراير مارس أبريل ابريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر نوفمبر ديسمبر "
            "كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين")
+_MONTH_WORDS = frozenset(normalize(w) for w in _MONTHS.split())
 
 
 @cache
@@ -124,7 +126,7 @@ def _tables():
     duals.update({d: ("unit", u) for w, u in units.items() for d in dual(w)})
     duals.update({w: ("kind", after[w]) for w in words("قتيلان قتيلين جريحان جريحين")})   # duals by form
     return (_Table(before), _Table(after), _Table(units), words(_NOT_COUNTED) | {normalize("%")},
-            words(_NAMED_BY) | words(_MONTHS), persons, duals, _Table(verbs_after))
+            words(_NAMED_BY) | _MONTH_WORDS, persons, duals, _Table(verbs_after))
 
 
 class _Table(dict):
@@ -198,17 +200,16 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
             return i
         return next(i for i, (_, s, e) in enumerate(words) if s <= offset < e)
 
-    months = _months()
     people_until = -1     # the last word of the latest count of people something happened to
     people_kind = None
     for q in find_quantities(normalized, words=words):
         first, last = word_at(q.start), word_at(q.end - 1)
         following = [w for w, _, _ in words[last + 1:last + 7]]
         reach = max(0, first - _WINDOW_BEFORE)
-        if any(_stem(w) in months or (w.isdigit() and len(w) == 4) for w, _, _ in words[reach:first]):
+        if any(_stem(w) in _MONTH_WORDS or (w.isdigit() and len(w) == 4) for w, _, _ in words[reach:first]):
             reach = max(0, first - 2 * _WINDOW_BEFORE)   # «قتلوا في 4 أكتوبر 2017 أربعة جنود»
         preceding = [w for w, _, _ in words[reach:first]]
-        if following and (_stem(following[0]) in not_counted or _stem(following[0]) in months) or (
+        if following and (_stem(following[0]) in not_counted or _stem(following[0]) in _MONTH_WORDS) or (
                 following and following[0].startswith("%")):
             continue    # «12 مارس»: a day of the month
         if preceding and _stem(preceding[-1]) in named_by and q.qualifier == "exact":
@@ -244,20 +245,18 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
         a, b = span(q.start, q.end if not unit or not following else words[last + 1][2])
         counts.append(Count(kind, q.low, q.high, q.qualifier, unit=unit, item=item, start=a, end=b))
         used_words.update(range(first, last + 2))
-        if kind in _PEOPLE_KINDS:
-            people_kind, people_until = kind, last + 1
         if kind == "vehicles":
             # «دمرت 4 آليات مسلحة وشاحنة»: one more vehicle joined to the list
             forms = _goods()[0]
-            joined = next((j for j in range(last + 2, min(last + 4, len(words)))
-                           if words[j][0].startswith("و") and forms.get(words[j][0][1:].strip("،,.")) in
-                           (("vehicles", 1), ("vehicles", 2))), None)
+            joined = next(((j, good[1]) for j in range(last + 2, min(last + 4, len(words)))
+                           if words[j][0].startswith("و")
+                           and (good := forms.get(words[j][0][1:].strip("،,.")) or ("", 0))[0] == "vehicles"), None)
             if joined is not None:
-                value = forms[words[joined][0][1:].strip("،,.")][1]
-                a, b = span(words[joined][1], words[joined][2])
-                counts.append(Count("vehicles", value, value, "exact", start=a, end=b))
-                used_words.add(joined)
+                a, b = span(words[joined[0]][1], words[joined[0]][2])
+                counts.append(Count("vehicles", joined[1], joined[1], "exact", start=a, end=b))
+                used_words.add(joined[0])
         if kind in _PEOPLE_KINDS:
+            people_kind, people_until = kind, last + 1
             # «فقتلوا أربعة من الحراس ومسؤولا محليا»: one more of the same, joined by «و»
             joined = next((j for j in range(last + 1, min(last + 4, len(words)))
                            if words[j][0].startswith("و")), None)
@@ -313,16 +312,6 @@ def _goods() -> tuple[dict[str, tuple[str, int]], frozenset[str]]:
     return forms, frozenset(normalize(w) for w in _LIST_OPENERS.split())
 
 
-@cache
-def _goes_on() -> frozenset[tuple[str, str]]:
-    return frozenset((normalize(a), normalize(b)) for a, b in _LIST_GOES_ON)
-
-
-@cache
-def _months() -> frozenset[str]:
-    return frozenset(normalize(w) for w in _MONTHS.split())
-
-
 _PLACED = frozenset(normalize(w) for w in "في على داخل متن بواسطة عبر".split())   # «في شاحنة»: where, not what
 
 
@@ -340,7 +329,6 @@ def _seizure_list(words, used, before, span) -> list[Count]:
     if "seized" not in before:
         return []
     forms, openers = _goods()
-    goes_on = _goes_on()
     weapon = {normalize("سلاح"), normalize("أسلحة"), normalize("السلاح")}
     out, seizing, first = [], False, False
     for i, (word, _, _) in enumerate(words):
@@ -358,7 +346,7 @@ def _seizure_list(words, used, before, span) -> list[Count]:
             continue
         previous = words[i - 1][0]
         opens = (noun != bare or previous.endswith(("،", ",", ":")) or previous in openers
-                 or i > 1 and (words[i - 2][0].strip("،,"), previous) in goes_on)
+                 or i > 1 and (words[i - 2][0].strip("،,"), previous) in _LIST_GOES_ON)
         if not (first or opens) or previous in _PLACED:
             continue
         first = False

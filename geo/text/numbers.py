@@ -62,11 +62,12 @@ _HEDGES = {   # words before a number, longest first when matched
     "يزيد على": "more than", "يزيد عن": "more than", "تزيد على": "more than", "تزيد عن": "more than",
 }
 # a few of a bigger unit: «بضع مئات» three to nine hundred, «عدة آلاف», «بضع عشرات»
-_FEW = ("بضع", "بضعة", "عدة")
-_FEW_OF = {"مئات": 100, "المئات": 100, "آلاف": 1000, "الآلاف": 1000, "عشرات": 10, "العشرات": 10}
+_FEW = frozenset(normalize(w) for w in ("بضع", "بضعة", "عدة"))
+_FEW_OF = {normalize(k): v for k, v in
+           {"مئات": 100, "المئات": 100, "آلاف": 1000, "الآلاف": 1000, "عشرات": 10, "العشرات": 10}.items()}
 # number words the article may open («تخطى العشرة», «المهاجمين الأربعة»), but not the days
 # of the week they spell («الاثنين», «الأحد»)
-_ARTICLE_NOT = ("اثنين", "اثنان", "أحد")
+_ARTICLE_NOT = frozenset(normalize(w) for w in ("اثنين", "اثنان", "أحد"))
 _BETWEEN, _FROM, _TO = normalize("بين"), normalize("من"), normalize("إلى")
 _ROUGHLY = normalize("تقريبا")
 _AFTER_HEDGE = re.compile(r"(?:\s+[^\s،,.]+){0,2}?\s+(" + normalize("على الأقل") + "|" + _ROUGHLY + r")(?![^\s،,.])")
@@ -93,17 +94,11 @@ def _lexicon() -> tuple[dict, dict, dict, dict, dict, dict, list[tuple[str, str]
     return (norm(_UNITS), norm(_TEENS_HEAD), norm(_TENS), norm(_HUNDREDS), norm(_SCALES), norm(_VAGUE), hedges)
 
 
-@cache
-def _few() -> tuple[frozenset[str], dict[str, int], frozenset[str]]:
-    return (frozenset(normalize(w) for w in _FEW), {normalize(k): v for k, v in _FEW_OF.items()},
-            frozenset(normalize(w) for w in _ARTICLE_NOT))
-
-
 def _without_article(token: str, number_words: frozenset[str]) -> str:
     """«العشرة» → «عشره», «ال48» → «48» (the article before a number); other words unchanged."""
     if token.startswith("ال") and len(token) > 3:
         rest = token[2:]
-        if rest[:1].isdecimal() or rest.strip("،,.;:!?()«»\"'") in number_words and rest not in _few()[2]:
+        if rest[:1].isdecimal() or rest.strip("،,.;:!?()«»\"'") in number_words and rest not in _ARTICLE_NOT:
             return rest
     return token
 
@@ -215,9 +210,8 @@ def find_quantities(normalized: str, *, words: list[tuple[str, int, int]] | None
             if token in vague:
                 low, high = vague[token]
                 j = i + 1
-                few, few_of, _ = _few()
-                if j < len(tokens) and token in few and _bare(tokens[j]) in few_of:
-                    unit = few_of[_bare(tokens[j])]
+                if j < len(tokens) and token in _FEW and _bare(tokens[j]) in _FEW_OF:
+                    unit = _FEW_OF[_bare(tokens[j])]
                     low, high, j = low * unit, high * unit, j + 1   # «بضع مئات»: 300–900
                 elif j < len(tokens) and _bare(tokens[j]) in (normalize("الآلاف"), normalize("آلاف")):
                     low, high, j = low * 1000, high * 1000, j + 1   # «عشرات الآلاف»
