@@ -5,9 +5,28 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 from shapely.geometry import LineString, Point, Polygon
+
+# --------------------------------------------------------------------------- the app (AppTest)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def app_on(monkeypatch):
+    """A factory: ``script`` of the app as an AppTest on the store at ``path`` (``MARSAD_DB``), run
+    from the repository as ``streamlit run`` runs it. An empty path gets the samples at first start."""
+    from streamlit.testing.v1 import AppTest
+
+    def make(path, script: str = "app.py", *, timeout: int = 180) -> AppTest:
+        monkeypatch.setenv("MARSAD_DB", str(path))
+        monkeypatch.chdir(ROOT)
+        return AppTest.from_file(str(ROOT / script), default_timeout=timeout)
+    return make
+
 
 # --------------------------------------------------------------------------- geo.store
 # A small corpus of three articles (events of every geometry kind, one without a

@@ -5,14 +5,10 @@ The threshold is lowered to a few events so the sample store stands for a large 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import geo.maps.bins as bins
 
-ROOT = Path(__file__).resolve().parents[1].parent
 TIMEOUT = 180
 
 
@@ -22,11 +18,9 @@ def sample_db(tmp_path_factory):
 
 
 @pytest.fixture()
-def app(sample_db, monkeypatch):
-    monkeypatch.setenv("MARSAD_DB", str(sample_db))
-    monkeypatch.chdir(ROOT)
+def app(sample_db, app_on, monkeypatch):
     monkeypatch.setattr(bins, "AGGREGATE_ABOVE", 20)
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    return app_on(sample_db, timeout=TIMEOUT)
 
 
 def _texts(at) -> str:

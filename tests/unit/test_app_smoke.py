@@ -19,10 +19,8 @@ def sample_db(tmp_path_factory):
 
 
 @pytest.fixture()
-def app(sample_db, monkeypatch):
-    monkeypatch.setenv("MARSAD_DB", str(sample_db))
-    monkeypatch.chdir(ROOT)
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+def app(sample_db, app_on):
+    return app_on(sample_db, timeout=TIMEOUT)
 
 
 def _param(at: AppTest, key: str) -> list[str]:
@@ -49,10 +47,8 @@ def test_every_page_runs_in_the_app(app, page):
 
 
 @pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
-def test_every_page_runs_on_its_own(sample_db, monkeypatch, page):
-    monkeypatch.setenv("MARSAD_DB", str(sample_db))
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT).run()
+def test_every_page_runs_on_its_own(sample_db, app_on, page):
+    at = app_on(sample_db, page, timeout=TIMEOUT).run()
     assert not at.exception, at.exception
     assert _count(at) > 0
 

@@ -2,12 +2,9 @@
 numbers are stored, ACLED's fatalities follow them, and an untouched form changes nothing."""
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -15,10 +12,8 @@ def store_path(tmp_path_factory):
     return tmp_path_factory.mktemp("review_counts") / "marsad.gpkg"
 
 
-def _review(store_path, monkeypatch, event_id: str | None = None) -> AppTest:
-    monkeypatch.setenv("MARSAD_DB", str(store_path))
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+def _review(app_on, store_path, event_id: str | None = None) -> AppTest:
+    at = app_on(store_path)
     if event_id:
         at.query_params["event"] = event_id
     at.run()
@@ -28,15 +23,15 @@ def _review(store_path, monkeypatch, event_id: str | None = None) -> AppTest:
     return at
 
 
-def test_counts_corrected_in_the_review_form_are_stored_with_their_fatalities(store_path, monkeypatch):
+def test_counts_corrected_in_the_review_form_are_stored_with_their_fatalities(store_path, app_on):
     from geo.store import open_store
 
-    _review(store_path, monkeypatch)                     # the first start fills the store
+    _review(app_on, store_path)                          # the first start fills the store
     store = open_store(store_path)
     attacks = store.read(event_types=["attack"])
     event_id = attacks[attacks["fatalities"].isna()]["id"].iloc[0]
     store.close()
-    at = _review(store_path, monkeypatch, event_id)
+    at = _review(app_on, store_path, event_id)
     key = f"fix_{event_id}"
     # the untouched form saves nothing about counts
     at.button(key=f"{key}_save").click().run()
