@@ -114,7 +114,8 @@ def _count_rows(row: pd.Series, key: str) -> list[dict] | None:
             continue
         new = {"kind": kind, "low": low, "high": high, "qualifier": qualifier, "unit": unit.strip(),
                "item": count.get("item", ""), "start": count.get("start", 0), "end": count.get("end", 0)}
-        if any(new[f] != (count.get(f) or ("" if f == "unit" else count.get(f))) for f in _COUNT_FIELDS):
+        stored = {**count, "unit": count.get("unit") or ""}     # an old count may hold no unit
+        if any(new[f] != stored.get(f) for f in _COUNT_FIELDS):
             changed = True
         out.append(new)
     return out if changed else None
