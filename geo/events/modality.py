@@ -53,7 +53,8 @@ def sub_type_of(scan: Scan, event_type: str, start: int, end: int) -> str:
 def link_repeats(events: Sequence[Event]) -> list[Event]:
     """Point each event that repeats another at it through ``same_as``.
 
-    - Same type, same places, same denial: the later telling points at the first.
+    - Same type, same places, same denial: the later telling points at the first, unless both
+      give a death toll and neither toll could be the other's (two incidents at one town).
     - A telling that names only a country or a region (geo_precision 3) — the lead's «قتل
       ثمانية جنود في مالي» — points at the nearest event of its type and denial, on a date that
       does not differ, whose finer place lies in that area (the body's attack at Kidal): one
@@ -66,10 +67,10 @@ def link_repeats(events: Sequence[Event]) -> list[Event]:
         if not places:
             continue
         key = (event.type, places, event.denied)
-        if key in first:
-            out[i] = dataclasses.replace(event, same_as=first[key])
-        else:
-            first[key] = event.id
+        if key in first and not _tolls_differ(out[first[key]], event):
+            out[i] = dataclasses.replace(event, same_as=out[first[key]].id)
+        elif key not in first:
+            first[key] = i
     for i, event in enumerate(out):
         if event.same_as or event.geo_precision != 3 or not _area(event):
             continue
@@ -80,6 +81,18 @@ def link_repeats(events: Sequence[Event]) -> list[Event]:
             j = min(finer, key=lambda j: abs(out[j].quote_start - event.quote_start))
             out[i] = dataclasses.replace(event, same_as=out[j].id)
     return out
+
+
+def _tolls_differ(a: Event, b: Event) -> bool:
+    """Both tellings give a death toll and no toll of one could be one of the other's («مقتل
+    16 اليوم» beside «اشتباكات دامت أياما ... 70 قتيلا»): two incidents at one place."""
+    ka = [c for c in a.counts if c.kind == "killed"]
+    kb = [c for c in b.counts if c.kind == "killed"]
+    return bool(ka and kb) and not any(_overlap(x, y) for x in ka for y in kb)
+
+
+def _overlap(x, y) -> bool:
+    return (x.high is None or y.low <= x.high) and (y.high is None or x.low <= y.high)
 
 
 def _area(event: Event) -> bool:

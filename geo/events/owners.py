@@ -6,7 +6,7 @@ the toll, the lead the attack, a later paragraph the wounded and the seized truc
 in a sentence that holds no event of its own goes to the event that such a count describes (a
 toll to an attack, a seizure to a smuggling route, migrants to a crossing) told last before it,
 or the nearest after it when none was, unless that event already has the same number of the
-same kind (a toll told twice is one). Nearest either way sent a toll to a background attack
+same kind (a toll told twice is one; goods only when they name the same item). Nearest either way sent a toll to a background attack
 told a line later («كما نفذ الهجوم على متحف باردو»).
 """
 
@@ -93,9 +93,19 @@ def with_counts(text: str, events: list[Event], *,
             continue
         for c in find_counts(text, start, end, normalized=normalized):
             owner = _owner(c, events)
-            if owner is not None and not any(o.kind == c.kind and o.low == c.low for o in counts[owner]):
+            if owner is not None and not any(_same(o, c) for o in counts[owner]):
                 counts[owner].append(c)
     return [dataclasses.replace(e, counts=tuple(counts[i])) if counts[i] else e for i, e in enumerate(events)]
+
+
+def _same(a: Count, b: Count) -> bool:
+    """``b`` tells ``a`` again: a toll, a force or a number of migrants of the same size; goods
+    only when they name the same item in the same unit («3 أطنان من الحشيش» twice). Goods a
+    list names without a number carry no item, and a later sentence's «وبندقية» beside the
+    first's «بندقية قناصة» is one more rifle."""
+    if a.kind != b.kind or a.low != b.low:
+        return False
+    return a.kind != "seized" or bool(a.item) and (a.unit, a.item) == (b.unit, b.item)
 
 
 def _owner(c: Count, events: list[Event]) -> int | None:

@@ -81,3 +81,23 @@ def test_a_toll_goes_to_the_attack_told_before_it_not_to_a_background_one_after(
     assert len(attacks) == 2
     assert [(c.kind, c.low) for c in attacks[0].counts] == [("killed", 43)]
     assert not any(c.low == 43 for c in attacks[1].counts)
+
+
+def test_goods_listed_again_in_a_later_sentence_are_more_goods_not_the_same_told_twice():
+    text = ("ضبطت دورية للجيش قرب مدينة غات شحنة أسلحة مهربة من ليبيا، تضم بندقية قناصة ومسدسا.\n"
+            "وحجزت الدورية كذلك بندقية آلية وقنبلتين وسيارة رباعية الدفع.")
+    seized = [c for c in _counts(text).get("smuggling_route", []) if c[0] == "seized"]
+    # the first sentence's rifle and pistol, the second's rifle, two grenades and a car
+    assert sorted(seized) == [("seized", 1)] * 4 + [("seized", 2)]
+
+
+def test_two_attacks_at_one_town_with_tolls_that_cannot_be_one_stay_two():
+    attacks = _attacks("قتل 16 شخصا اليوم في اشتباكات بمدينة سبها.\n"
+                       "وتأتي المعارك بعد اشتباكات دامت أياما في سبها خلفت 70 قتيلا.")
+    assert len(attacks) == 2 and not any(e.same_as for e in attacks)
+
+
+def test_one_attack_told_twice_with_the_same_toll_is_one():
+    attacks = _attacks("قتل 16 شخصا في اشتباكات بمدينة سبها يوم الاثنين.\n"
+                       "وقال مصدر طبي إن اشتباكات سبها أسفرت عن 16 قتيلا.")
+    assert len([e for e in attacks if not e.same_as]) == 1
