@@ -306,6 +306,7 @@ def evaluate(part: str, items: list[dict], gz, *, errors: bool = False) -> dict:
               f"(precision {1 - t['false'] / t['predicted'] if t['predicted'] else 0:.3f} of {t['predicted']} "
               f"predicted on paired events); fatalities right on {t['fatal_right']}/{t['fatal']} attacks "
               f"that state them = {t['fatal_right'] / t['fatal'] if t['fatal'] else 0:.3f}")
+        print("  counts missed, by kind:", _miss_breakdown(t["missed"]))
     if errors:
         _print_errors(items, pred)
         print("  not in the gazetteer:", *missing, sep="\n    ")
@@ -315,6 +316,19 @@ def evaluate(part: str, items: list[dict], gz, *, errors: bool = False) -> dict:
             print(f"    {gold['item']} {gold['type']} gold {g['kind']} {g['low']}-{g.get('high')} "
                   f"{g.get('unit') or ''} got {said} … {(e or {}).get('quote', '')[:90]!r}")
     return {"places": p, "events": e, "coverage": c / total if total else 0.0, **md}
+
+
+def _miss_breakdown(missed: list) -> str:
+    """How the missed gold counts fall, by kind: with no predicted event of their type
+    (unpaired), paired with an event that gives no count of the kind (none), or with a value
+    outside the gold range (value). Figures only: safe to print for the held-out part."""
+    tally: dict[str, list[int]] = {}
+    for _, g, e in missed:
+        row = tally.setdefault(g["kind"], [0, 0, 0])
+        kinds = {c["kind"] for c in (e or {}).get("counts") or []}
+        row[0 if e is None else 1 if g["kind"] not in kinds else 2] += 1
+    return ", ".join(f"{k} {sum(r)} ({r[0]} unpaired, {r[1]} none, {r[2]} value)"
+                     for k, r in sorted(tally.items(), key=lambda kv: -sum(kv[1])))
 
 
 def _print_errors(items: list[dict], pred: dict[str, list]) -> None:

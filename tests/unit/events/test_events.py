@@ -435,3 +435,14 @@ def test_a_source_named_after_the_claim(text, speaker, outlet):
 )
 def test_cue_forms_give_their_type(text, event_type):
     assert [e.type for e in events_of(text, [mention(text, "سرت")])] == [event_type]
+
+
+@pytest.mark.parametrize("sentence", [
+    "تجدد الاقتتال بين مجموعتين مسلحتين في مدينة الزاوية فجر الأحد.",
+    "تعرضت أحياء في مدينة غريان لنيران المدفعية الثقيلة ليلة الخميس.",
+    "تعرض شارع رئيسي في مدينة سبها لعمليات قنص طوال الليل.",
+    "دارت معركة عنيفة بين الجيش والمسلحين قرب مدينة أوباري.",
+])
+def test_fighting_words_beyond_the_first_list_make_an_attack(sentence):
+    events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
+    assert [e.type for e in events] == ["attack"]
