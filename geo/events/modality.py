@@ -76,11 +76,18 @@ def link_repeats(events: Sequence[Event]) -> list[Event]:
             continue
         finer = [j for j, e in enumerate(out) if j != i and not e.same_as and e.type == event.type
                  and e.denied == event.denied and _finer_inside(e, event)
-                 and not (e.event_date and event.event_date and e.event_date != event.event_date)]
+                 and not _dates_differ(e, event)]
         if finer:
             j = min(finer, key=lambda j: abs(out[j].quote_start - event.quote_start))
             out[i] = dataclasses.replace(event, same_as=out[j].id)
     return out
+
+
+def _dates_differ(a: Event, b: Event) -> bool:
+    """Both events carry a date of their own and the dates differ; a date taken from the
+    publication («reported»: the text gives none) differs from nothing."""
+    own = [e.event_date for e in (a, b) if e.event_date and e.date_precision != "reported"]
+    return len(own) == 2 and own[0] != own[1]
 
 
 def _tolls_differ(a: Event, b: Event) -> bool:

@@ -101,3 +101,11 @@ def test_one_attack_told_twice_with_the_same_toll_is_one():
     attacks = _attacks("قتل 16 شخصا في اشتباكات بمدينة سبها يوم الاثنين.\n"
                        "وقال مصدر طبي إن اشتباكات سبها أسفرت عن 16 قتيلا.")
     assert len([e for e in attacks if not e.same_as]) == 1
+
+
+def test_a_dated_country_level_lead_is_a_telling_of_the_town_attack_the_body_tells_without_a_date():
+    # the body's attack has no date of its own: the publication date it carries differs from nothing
+    attacks = _attacks("قتل 9 جنود في هجوم على معسكر للجيش في مالي أمس الأحد.\n"
+                       "وقال شاهد إن المسلحين وصلوا في سيارتين وأطلقوا النار على مدخل المعسكر في مدينة غاو.")
+    (shown,) = [e for e in attacks if not e.same_as]
+    assert "غاو" in shown.quote and ("killed", 9) in [(c.kind, c.low) for c in shown.counts]
