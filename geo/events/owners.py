@@ -7,7 +7,8 @@ in a sentence that holds no event of its own goes to the event that such a count
 toll to an attack, a seizure to a smuggling route, migrants to a crossing) told last before it,
 or the nearest after it when none was, unless that event already has the same number of the
 same kind (a toll told twice is one; goods only when they name the same item). Nearest either way sent a toll to a background attack
-told a line later («كما نفذ الهجوم على متحف باردو»).
+told a line later («كما نفذ الهجوم على متحف باردو»). An incident told only by its year
+(«هجوم سوسة عام 2015») is background and takes a later toll only when no other event can.
 """
 
 from __future__ import annotations
@@ -113,6 +114,8 @@ def _owner(c: Count, events: list[Event]) -> int | None:
     before the count (a report tells the event, then its toll), else the nearest after it."""
     for kind in OWNER_TYPES.get(c.kind, ()):
         candidates = [i for i, e in enumerate(events) if e.type == kind]
+        # «هجومي باردو وسوسة عام 2015»: an incident told only by its year is background
+        candidates = [i for i in candidates if events[i].date_precision != "year"] or candidates
         if candidates:
             told_before = [i for i in candidates if events[i].quote_start < c.start]
             return told_before[-1] if told_before else min(candidates, key=lambda i: _distance(c, events[i]))

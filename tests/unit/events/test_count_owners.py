@@ -109,3 +109,12 @@ def test_a_dated_country_level_lead_is_a_telling_of_the_town_attack_the_body_tel
                        "وقال شاهد إن المسلحين وصلوا في سيارتين وأطلقوا النار على مدخل المعسكر في مدينة غاو.")
     (shown,) = [e for e in attacks if not e.same_as]
     assert "غاو" in shown.quote and ("killed", 9) in [(c.kind, c.low) for c in shown.counts]
+
+
+def test_a_later_toll_skips_a_background_attack_told_only_by_its_year():
+    text = ("شنت طائرات حربية غارات على موقع للتنظيم في مدينة سرت يوم الجمعة.\n"
+            "ويشتبه في أن أحد قادته شارك في هجوم استهدف فندقا في مدينة سوسة عام 2015.\n"
+            "وأعلن مسؤول محلي أن حصيلة الغارات بلغت 12 قتيلا.")
+    attacks = _attacks(text)
+    toll = {e.quote.split()[0]: [(c.kind, c.low) for c in e.counts] for e in attacks}
+    assert toll.get("شنت") == [("killed", 12)]
