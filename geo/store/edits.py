@@ -59,6 +59,10 @@ class Sql:
     rows: Callable[[str, Sequence], list[tuple]]     # run one statement, its rows ([] for none)
     geometry: Callable[[BaseGeometry | None], tuple[str, Any]]  # (SQL literal, its parameter)
     now: Callable[[], Any]                           # the DATETIME value of "now"
+    # an events row's article id as SQL, and the condition that an events or mentions row is of
+    # the articles of these ids (the GeoPackage names the article by its fid, ``gpkg_rows``)
+    article_id: str = "article_id"
+    of_articles: Callable[[str], str] = lambda marks: f"article_id IN ({marks})"
 
     def marks(self, n: int) -> str:
         return ", ".join([self.mark] * n)
@@ -177,7 +181,7 @@ def edit_event(sql: Sql, event_id: str, changes: dict[str, Any], *, who: str, no
     who = _who(who)
     values = check_changes(changes)
     columns = list(values)
-    found = sql.rows(f"SELECT article_id, review{''.join(', ' + c for c in columns)} "
+    found = sql.rows(f"SELECT {sql.article_id}, review{''.join(', ' + c for c in columns)} "
                      f"FROM {sql.table('events')} WHERE id = {sql.mark}", [event_id])
     if not found:
         raise InputError(f"no event with id {event_id!r} in the store")
@@ -218,7 +222,7 @@ def edit_event(sql: Sql, event_id: str, changes: dict[str, Any], *, who: str, no
 
 def touched_ids(sql: Sql, article_id: str) -> set[str]:
     """The events of an article an analyst reviewed or corrected: a re-extraction keeps them."""
-    rows = sql.rows(f"SELECT id FROM {sql.table('events')} WHERE article_id = {sql.mark} AND "
+    rows = sql.rows(f"SELECT id FROM {sql.table('events')} WHERE {sql.of_articles(sql.mark)} AND "
                     f"(coalesce(review, 'auto') <> 'auto' OR id IN (SELECT target_id FROM "
                     f"{sql.table('edits')} WHERE target = 'event'))", [article_id])
     return {r[0] for r in rows}
@@ -236,9 +240,9 @@ def delete_articles(sql: Sql, article_ids: Sequence[str], *, who: str, note: str
         return 0
     present = [row[0] for row in found]
     marks = sql.marks(len(present))
-    for table in ("events", "mentions", "articles"):
-        column = "id" if table == "articles" else "article_id"
-        sql.rows(f"DELETE FROM {sql.table(table)} WHERE {column} IN ({marks})", present)
+    for table in ("events", "mentions"):
+        sql.rows(f"DELETE FROM {sql.table(table)} WHERE {sql.of_articles(marks)}", present)
+    sql.rows(f"DELETE FROM {sql.table('articles')} WHERE id IN ({marks})", present)
     _insert_audit(sql, [_audit_row(sql, who, "article", aid, aid, "deleted", title or "", "", note)
                         for aid, title in found])
     return len(present)

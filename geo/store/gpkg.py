@@ -26,6 +26,19 @@ from geo.store.areas import split_areas, used_ids, with_areas
 from geo.store.frames import EVENT_COLUMNS
 from geo.store.gpkg_geometry import _TriggerBounds, _wkb_of, analysis_blobs, gpkg_blobs
 from geo.store.gpkg_query import collector_paused, events_sql
+from geo.store.gpkg_rows import (
+    EVENT_ARTICLE_ID_SQL,
+    INSERT_ARTICLE,
+    STORED,
+    article_ids_by_fid,
+    article_values,
+    decompress_text,
+    insert_areas,
+    insert_events,
+    insert_mentions,
+    insert_places,
+    of_articles,
+)
 from geo.store.gpkg_schema import (
     _event_indexes,
     _gpkg_schema,
@@ -33,19 +46,15 @@ from geo.store.gpkg_schema import (
     area_tables,
     column_type,
     events_view,
+    upgrade_to_6,
 )
 from geo.store.schema import (
     ARTICLE_COLUMNS,
-    ARTICLE_TYPES,
-    EVENT_STORED,
     MENTION_COLUMNS,
-    MENTION_TYPES,
     MIGRATIONS,
-    PLACE_TYPES,
     SCHEMA_VERSION,
     Closing,
     StoreStats,
-    article_row,
     articles_frame,
     check_article,
     check_events,
@@ -179,7 +188,8 @@ class GeoPackageStore(Closing):
                 for statement in _v3_tables():
                     conn.execute(statement)
                 version = migrate(version, conn.execute, lambda name: name, column_type)
-                # after the migration gave events their area_id
+                upgrade_to_6(conn)
+                # after the migration gave events their area_id (and their article's fid)
                 for statement in area_tables() if "areas" not in tables else events_view():
                     conn.execute(statement)
                 conn.execute("UPDATE marsad_meta SET value = ? WHERE key = 'schema_version'", (str(version),))
@@ -287,20 +297,18 @@ class GeoPackageStore(Closing):
             place_rows, area_rows, mention_rows, event_rows, places = analysis_blobs(
                 article.id, mentions, events, known, known_areas)
             known.update(places)
-            prepared.append((article_row(article), place_rows, area_rows, mention_rows, event_rows))
+            prepared.append((article_values(article), place_rows, area_rows, mention_rows, event_rows))
         if not prepared:
             return []
 
         def work(conn: sqlite3.Connection) -> list[bool]:
             written = []
-            for article_values, place_rows, area_rows, mention_rows, event_rows in prepared:
+            for article_row, place_rows, area_rows, mention_rows, event_rows in prepared:
                 # The places and areas first, even for an article stored already: a later one
                 # of the batch counts on them (they were new when the rows were built).
                 self._insert_places(conn, place_rows)
                 self._insert_areas(conn, area_rows)
-                cur = conn.execute(
-                    f"INSERT OR IGNORE INTO articles ({', '.join(ARTICLE_TYPES)}) "
-                    f"VALUES ({', '.join('?' * len(ARTICLE_TYPES))})", article_values)
+                cur = conn.execute(INSERT_ARTICLE, article_row)
                 if cur.rowcount == 0:
                     written.append(False)
                     continue
@@ -313,47 +321,17 @@ class GeoPackageStore(Closing):
         self._known_places, self._known_areas = known, known_areas   # only once committed
         return written
 
-    @staticmethod
-    def _insert_areas(conn: sqlite3.Connection, area_rows: list[tuple]) -> None:
-        """Shared areas (id, blob); one another writer stored already is left as it is (same id,
-        same shape)."""
-        conn.executemany("INSERT OR IGNORE INTO areas (fid, geom) VALUES (?, ?)", area_rows)
-
-    @staticmethod
-    def _insert_places(conn: sqlite3.Connection, place_rows: list[tuple]) -> None:
-        """The places whose geometry mentions borrow (rows with blobs)."""
-        conn.executemany(
-            f"INSERT OR IGNORE INTO places (geom, {', '.join(PLACE_TYPES)}) "
-            f"VALUES ({', '.join('?' * (len(PLACE_TYPES) + 1))})", place_rows)
-
-    @staticmethod
-    def _insert_mentions(conn: sqlite3.Connection, mention_rows: list[tuple]) -> None:
-        """An article's mentions (rows with blobs)."""
-        conn.executemany(
-            f"INSERT INTO mentions (geom, {', '.join(MENTION_TYPES)}) "
-            f"VALUES ({', '.join('?' * (len(MENTION_TYPES) + 1))})", mention_rows)
-
-    @staticmethod
-    def _insert_events(conn: sqlite3.Connection, event_rows: list[tuple]) -> None:
-        # Update, then insert, rather than an UPSERT: SQLite lets the outer statement's
-        # conflict policy override the R-tree trigger's INSERT OR REPLACE, which then fails.
-        ids = [row[1] for row in event_rows]
-        stored: set[str] = set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            stored.update(r[0] for r in conn.execute(
-                f"SELECT id FROM events WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
-        columns = ("geom", *EVENT_STORED)
-        if stored:
-            conn.executemany(
-                f"UPDATE events SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
-                [(*row, row[1]) for row in event_rows if row[1] in stored])
-        conn.executemany(
-            f"INSERT INTO events ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            [row for row in event_rows if row[1] not in stored])
+    # the inserts of geo.store.gpkg_rows (bench/store.py builds its stores through them)
+    _insert_areas = staticmethod(insert_areas)
+    _insert_places = staticmethod(insert_places)
+    _insert_mentions = staticmethod(insert_mentions)
+    _insert_events = staticmethod(insert_events)
 
     def write(self, events: Sequence[Event]) -> int:
         """Store events, replacing any stored event with the same id (a review, a fix).
+
+        An event whose report is not stored keeps its ``article_id``: a stub row in ``articles``
+        names it (no article to ``has_article``, filled in when the report is written).
 
         Parameters
         ----------
@@ -459,6 +437,7 @@ class GeoPackageStore(Closing):
             geoms, area_ids, *columns = zip(*rows) if rows else [()] * (len(EVENT_COLUMNS) + 2)
             del rows   # the row tuples; each column's values go as soon as it is converted
             geometries = with_areas([_wkb_of(b) for b in geoms], area_ids, self._area_wkbs(used_ids(area_ids)))
+            columns[1] = article_ids_by_fid(self._query, columns[1])   # the stored fids, as the articles' ids
             frame = events_columns_frame(columns, geometries)
         return exact_filter(frame, f)
 
@@ -473,34 +452,37 @@ class GeoPackageStore(Closing):
 
     def has_article(self, article_id: str) -> bool:
         """True when an article with this id is stored."""
-        return bool(self._query("SELECT 1 FROM articles WHERE id = ?", (article_id,)))
+        return bool(self._query(f"SELECT 1 FROM articles WHERE id = ? AND {STORED}", (article_id,)))
 
     def articles(self, *, with_text: bool = False, ids: Sequence[str] | None = None) -> pd.DataFrame:
         """Stored articles (``ARTICLE_COLUMNS``, plus ``text`` if asked), oldest ingestion first."""
-        columns = (*ARTICLE_COLUMNS, "text") if with_text else ARTICLE_COLUMNS
+        columns = (*ARTICLE_COLUMNS, "text_zlib") if with_text else ARTICLE_COLUMNS
         where, params = "", ()
         if ids is not None:
             params = tuple(ids)
-            where = f" WHERE id IN ({', '.join('?' * len(params))})" if params else " WHERE 0"
-        rows = self._query(f"SELECT {', '.join(columns)} FROM articles{where} ORDER BY fid", params)
-        return articles_frame(rows, columns)
+            where = f" AND id IN ({', '.join('?' * len(params))})" if params else " AND 0"
+        rows = self._query(f"SELECT {', '.join(columns)} FROM articles WHERE {STORED}{where} ORDER BY fid", params)
+        if with_text:
+            rows = [(*row[:-1], decompress_text(row[-1])) for row in rows]
+        return articles_frame(rows, (*ARTICLE_COLUMNS, "text") if with_text else columns)
 
     def mentions(self, article_id: str | None = None) -> gpd.GeoDataFrame:
         """Stored mentions (``MENTION_COLUMNS`` plus ``geometry``), of one article if given."""
+        columns = ", ".join("r.id" if c == "article_id" else f"m.{c}" for c in MENTION_COLUMNS)
         sql = (f"SELECT CASE WHEN m.geom_is_place THEN p.geom ELSE coalesce(m.geom, a.geom) END, "
-               f"{', '.join('m.' + c for c in MENTION_COLUMNS)} FROM mentions m "
+               f"{columns} FROM mentions m "
                f"LEFT JOIN places p ON m.geom_is_place AND p.place_id = m.place_id "
-               f"LEFT JOIN areas a ON a.fid = m.area_id")
+               f"LEFT JOIN areas a ON a.fid = m.area_id LEFT JOIN articles r ON r.fid = m.article_fid")
         params: tuple = ()
         if article_id is not None:
-            sql += " WHERE m.article_id = ?"
+            sql += " WHERE m.article_fid = (SELECT fid FROM articles WHERE id = ?)"
             params = (article_id,)
         rows = self._query(sql + " ORDER BY m.fid", params)
         return mentions_frame([r[1:] for r in rows], [_wkb_of(r[0]) for r in rows])
 
     def stats(self) -> StoreStats:
         """Row counts, the first and last event date, and events per type."""
-        (n_articles,), = self._query("SELECT count(*) FROM articles")
+        (n_articles,), = self._query(f"SELECT count(*) FROM articles WHERE {STORED}")
         (n_mentions,), = self._query("SELECT count(*) FROM mentions")
         (n_events, first, last), = self._query(
             "SELECT count(*), min(event_date), max(event_date) FROM events")
@@ -524,7 +506,8 @@ class GeoPackageStore(Closing):
         return edits.Sql(
             mark="?", table=lambda name: name, rows=lambda q, p: conn.execute(q, list(p)).fetchall(),
             geometry=lambda g: ("?", gpkg_blobs([g])[0]),
-            now=lambda: iso_datetime(dt.datetime.now(dt.timezone.utc)))
+            now=lambda: iso_datetime(dt.datetime.now(dt.timezone.utc)),
+            article_id=EVENT_ARTICLE_ID_SQL, of_articles=of_articles)
 
     def edit_event(self, event_id: str, changes: dict, *, who: str, note: str = "") -> list[str]:
         """Correct one event (fields of ``geo.store.edits.EDITABLE``, and ``geometry``).
@@ -582,9 +565,9 @@ class GeoPackageStore(Closing):
             if not conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
                 raise InputError(f"no article with id {article_id!r} in the store")
             kept = edits.touched_ids(self._sql(conn), article_id)
-            conn.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
+            conn.execute(f"DELETE FROM mentions WHERE {of_articles('?')}", (article_id,))
             keep = f" AND id NOT IN ({', '.join('?' * len(kept))})" if kept else ""
-            conn.execute(f"DELETE FROM events WHERE article_id = ?{keep}", (article_id, *kept))
+            conn.execute(f"DELETE FROM events WHERE {of_articles('?')}{keep}", (article_id, *kept))
             self._insert_places(conn, place_rows)
             self._insert_areas(conn, area_rows)
             self._insert_mentions(conn, mention_rows)

@@ -33,11 +33,13 @@ def collector_paused():
 
 def events_sql(f: _Filters) -> tuple[str, list]:
     """The SELECT of the events that pass the checked filters ``f`` (exact checks aside), with its
-    parameters: each row is the blob, the shared area's id (``geo.store.areas``), then ``EVENT_COLUMNS``."""
+    parameters: each row is the blob, the shared area's id (``geo.store.areas``), then ``EVENT_COLUMNS``
+    with the article's fid in place of its id (``geo.store.gpkg_rows.article_ids_by_fid`` maps them)."""
     where, params = events_where(f)
+    columns = ", ".join("e.article_fid" if c == "article_id" else f"e.{c}" for c in EVENT_COLUMNS)
     # NULLS LAST rather than "event_date IS NULL, ...": SQLite then walks the
     # (event_date, id) index in order instead of sorting every row it read
-    sql = (f"SELECT e.geom, e.area_id, {', '.join('e.' + c for c in EVENT_COLUMNS)} FROM events e"
+    sql = (f"SELECT e.geom, e.area_id, {columns} FROM events e"
            + where + " ORDER BY e.event_date NULLS LAST, e.id")
     return sql, params
 
@@ -45,11 +47,14 @@ def events_sql(f: _Filters) -> tuple[str, list]:
 def events_where(f: _Filters) -> tuple[str, list]:
     """The WHERE clause (with its leading space, or '') over ``events e`` for the filters ``f``."""
     where, params = [], []
-    for column, values in (("coalesce(e.review, 'auto')", f.review), ("e.id", f.ids),
-                           ("e.article_id", f.article_ids)):
+    for column, values in (("coalesce(e.review, 'auto')", f.review), ("e.id", f.ids)):
         if values is not None:
             where.append(f"{column} IN ({', '.join('?' * len(values))})")
             params += values
+    if f.article_ids is not None:   # events name their article by fid (geo.store.gpkg_rows)
+        where.append(f"e.article_fid IN (SELECT fid FROM articles WHERE id IN "
+                     f"({', '.join('?' * len(f.article_ids))}))")
+        params += f.article_ids
     if f.envelope is not None:
         minx, miny, maxx, maxy = f.envelope
         # an event's own geometry is in the events' R-tree, a shared area in the areas'
@@ -75,7 +80,7 @@ def events_where(f: _Filters) -> tuple[str, list]:
     if f.outlets is not None:
         marks = ", ".join("?" * len(f.outlets))
         where.append(f"(e.publisher IN ({marks}) OR e.cited_outlet IN ({marks}) OR EXISTS "
-                     f"(SELECT 1 FROM articles a WHERE a.id = e.article_id AND a.outlet IN ({marks})))")
+                     f"(SELECT 1 FROM articles a WHERE a.fid = e.article_fid AND a.outlet IN ({marks})))")
         params += f.outlets * 3
     if f.precision is not None:
         where.append(f"e.geo_precision IN ({', '.join('?' * len(f.precision))})")

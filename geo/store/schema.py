@@ -27,7 +27,7 @@ from geo.models import EVENT_TYPES, REVIEW_STATES, Article, Event, Mention
 from geo.store.areas import split_areas
 from geo.store.frames import EVENT_COLUMNS
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # What each older schema version lacks, as (table, column, type); an old store gains the columns
 # when it is opened, and its events get the modality their ``denied`` and source imply.
 # Version 3 added two tables (the audit log, the analyst's places): each backend creates
@@ -36,10 +36,15 @@ SCHEMA_VERSION = 5
 # Version 5 keeps each derived area once (``geo.store.areas``): mentions and events name it by
 # ``area_id``; each backend creates the ``areas`` table when missing. Rows written before keep
 # their own geometry (a NULL area_id), and reads take whichever a row has.
+# Version 6 changed only the GeoPackage's tables (``geo.store.gpkg_schema.upgrade_to_6``): its
+# mentions and events name their article by its integer fid instead of the 64-character id, and
+# its article text is zlib-compressed. A PostGIS store reaches 6 unchanged (TOAST compresses its
+# text already).
 MIGRATIONS = {1: (("events", "modality", "TEXT"), ("events", "sub_type", "TEXT"), ("events", "same_as", "TEXT")),
               2: (),
               3: (("events", "counts", "TEXT"), ("events", "fatalities", "INTEGER")),
-              4: (("mentions", "area_id", "ID64"), ("events", "area_id", "ID64"))}
+              4: (("mentions", "area_id", "ID64"), ("events", "area_id", "ID64")),
+              5: ()}
 MIGRATION_FILL = {1: ("UPDATE {events} SET modality = CASE WHEN denied THEN 'denied' "
                       "WHEN coalesce(speaker, '') <> '' OR coalesce(cited_outlet, '') <> '' THEN 'reported' "
                       "ELSE 'asserted' END, sub_type = '', same_as = ''",),

@@ -11,7 +11,7 @@ import pytest
 from shapely.geometry import LineString, Point, Polygon
 
 from geo.models import Article
-from geo.store import GeoPackageStore
+from geo.store import SCHEMA_VERSION, GeoPackageStore
 from geo.store.areas import area_id, split_areas
 
 BAND = Polygon([(13.0 + i / 50, 31.0 + (i % 2) / 10) for i in range(60)] + [(14.2, 30.0), (13.0, 30.0)])
@@ -99,7 +99,9 @@ def downgrade_to_version_4(store) -> None:
     """Make the store look as one written before the shared areas: each row holds its own
     geometry again, and ``areas`` and ``area_id`` are gone."""
     if isinstance(store, GeoPackageStore):
+        from tests.unit.store.test_gpkg_rows import downgrade_to_version_5
         conn = store._conn
+        downgrade_to_version_5(conn)
         for table in ("mentions", "events"):
             conn.execute(f"UPDATE {table} SET geom = (SELECT geom FROM areas WHERE fid = {table}.area_id) "
                          "WHERE area_id IS NOT NULL")
@@ -134,7 +136,7 @@ def test_a_version_4_store_reads_its_own_geometries_and_shares_new_areas(event_s
     downgrade_to_version_4(event_store)
     reopened = _reopen(event_store)
     try:
-        assert reopened.schema_version == 5 and _area_count(reopened) == 0
+        assert reopened.schema_version == SCHEMA_VERSION and _area_count(reopened) == 0
         after = reopened.read(include_denied=True)
         assert list(after["id"]) == list(before["id"])
         assert all(a.equals_exact(b, 0.0) for a, b in zip(after.geometry, before.geometry) if b is not None)
