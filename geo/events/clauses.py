@@ -164,9 +164,12 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
             continue
         if key == "seizure":
             # «ضبط شحنة حشيش»: goods caught on their way are a smuggling route (the object may sit past a
-            # «منذ ...» cut); people seized or arrested are an attack (an arrest by force);
+            # «منذ ...» cut), and so are smugglers stopped («اعترضت ثلاث سيارات يستقلها سبعة مهربين»);
+            # other people seized or arrested are an attack (an arrest by force);
             # «عملية الضبط» alone is a topic.
-            if scan.in_range(scan.goods_starts, scan.goods, cs, min(sentence[1], max(ce, hit.end + 80))):
+            near = min(sentence[1], max(ce, hit.end + 80))
+            if scan.in_range(scan.goods_starts, scan.goods, cs, near) or any(
+                    h.key == "smugglers" and hit.end <= h.start for h in scan.in_range(scan.cue_starts, scan.cues, cs, near)):
                 key = "smuggling_route"
             elif hit.prefix.endswith("ال"):
                 continue

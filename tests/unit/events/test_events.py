@@ -446,3 +446,10 @@ def test_cue_forms_give_their_type(text, event_type):
 def test_fighting_words_beyond_the_first_list_make_an_attack(sentence):
     events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
     assert [e.type for e in events] == ["attack"]
+
+
+def test_smugglers_stopped_are_a_smuggling_route_and_other_people_arrested_an_attack():
+    def types(text):
+        return [e.type for e in extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))]
+    assert types("اعترضت دورية جنوب مدينة غات ثلاث سيارات يستقلها خمسة مهربين.") == ["smuggling_route"]
+    assert types("اعترضت دورية جنوب مدينة غات ثلاث سيارات يستقلها خمسة مسلحين.") == ["attack"]
