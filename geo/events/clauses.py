@@ -164,12 +164,17 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
             continue
         if key == "seizure":
             # «ضبط شحنة حشيش»: goods caught on their way are a smuggling route (the object may sit past a
-            # «منذ ...» cut), and so are smugglers stopped («اعترضت ثلاث سيارات يستقلها سبعة مهربين»);
+            # «منذ ...» cut), and so are smugglers stopped («اعترضت ثلاث سيارات يستقلها سبعة مهربين»),
+            # a boat stopped at sea, and people caught crossing («أوقفوا بعدما تسللوا عبر السياج»);
             # other people seized or arrested are an attack (an arrest by force);
             # «عملية الضبط» alone is a topic.
             near = min(sentence[1], max(ce, hit.end + 80))
             if scan.in_range(scan.goods_starts, scan.goods, cs, near) or any(
                     h.key == "smugglers" and hit.end <= h.start for h in scan.in_range(scan.cue_starts, scan.cues, cs, near)):
+                key = "smuggling_route"
+            elif any(h.key == "boat" for h in scan.in_range(scan.cue_starts, scan.cues, *sentence)) or any(
+                    h.key == "movement" and norm.startswith(_CROSSING, h.start)
+                    for h in scan.in_range(scan.cue_starts, scan.cues, hit.end, near)):
                 key = "smuggling_route"
             elif hit.prefix.endswith("ال"):
                 continue
@@ -223,6 +228,9 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
         # Drugs, fuel or migrants on the move: a smuggling route, not a troop movement.
         kind = "smuggling_route"
     return kind, negated_presence and kind == "presence"
+
+
+_CROSSING = ("تسلل", "يتسلل", "تتسلل", "دخول")
 
 
 def actors_in(scan: _Scan, cs: int, ce: int, skip: tuple[int, int]) -> list[str]:

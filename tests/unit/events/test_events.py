@@ -453,3 +453,12 @@ def test_smugglers_stopped_are_a_smuggling_route_and_other_people_arrested_an_at
         return [e.type for e in extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))]
     assert types("اعترضت دورية جنوب مدينة غات ثلاث سيارات يستقلها خمسة مهربين.") == ["smuggling_route"]
     assert types("اعترضت دورية جنوب مدينة غات ثلاث سيارات يستقلها خمسة مسلحين.") == ["attack"]
+
+
+def test_a_boat_stopped_or_people_caught_crossing_are_a_smuggling_route_not_an_attack():
+    def types(text):
+        return [e.type for e in extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))]
+    assert types("أوقف خفر السواحل زورقا قبالة سواحل مدينة زوارة فجر الأحد.") == ["smuggling_route"]
+    assert types("أوقفت الدورية عشرين شخصا بعدما تسللوا عبر الحدود قرب مدينة غات.") == ["smuggling_route"]
+    # a crossing told before the arrest is another clause's: the arrest of a man stays an attack
+    assert "attack" in types("رصد الجيش مسلحين يحاولون التسلل عبر الحدود، وهو قائد سبق أن اعتقلته قوة في مدينة سبها.")
