@@ -446,6 +446,9 @@ def test_cue_forms_give_their_type(text, event_type):
     "استشهد جنديان عند بوابة أمنية في مدينة الكفرة.",
     "تبنى التنظيم العملية الإرهابية التي وقعت في مدينة القطرون.",
     "انفجر لغم بسيارة مدنية جنوب مدينة سرت.",
+    "اغتيل ضابط أمام منزله في مدينة درنة.",
+    "سقط صاروخ على حي سكني في مدينة طرابلس ليلة الأحد.",
+    "دهمت قوة أمنية منزلا في مدينة الزاوية.",
 ])
 def test_fighting_words_beyond_the_first_list_make_an_attack(sentence):
     events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
