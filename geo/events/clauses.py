@@ -199,6 +199,10 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
     if not kinds:
         return None, False
     ranked = sorted(set(kinds), key=lex.priority.index)
+    if ranked[0] == "presence" and any(h.key == "presence" and norm.startswith(_CONTROL, h.start) for h in hits) \
+            and _after_fighting(scan, cs, sentence[1]):
+        # Territory taken in a fight is a battle (ACLED), not a group merely being there.
+        ranked = ["attack"]
     if not has_place:
         # A place-bound cue with no place nearby («وشن هجمات») yields to a placeless one.
         placeless = [k for k in ranked if k not in _PLACE_TYPES and k not in ("route", "convoy", "smugglers")]
@@ -230,7 +234,18 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
     return kind, negated_presence and kind == "presence"
 
 
+_CONTROL = ("قبضت", "سيطر", "يسيطر", "تسيطر")
 _CROSSING = ("تسلل", "يتسلل", "تتسلل", "دخول")
+
+
+def _after_fighting(scan: _Scan, start: int, end: int) -> bool:
+    """An attack word told as the time of what it tells («أحكمت قبضتها على المدينة، إثر
+    معارك ضارية»: control won by fighting) in ``scan.norm[start:end]``."""
+    for h in scan.in_range(scan.cue_starts, scan.cues, start, end):
+        if h.key == "attack" and not scan.lex.temporal.isdisjoint(
+                _words_before(scan.norm, h.start - len(h.prefix), start, 2)):
+            return True
+    return False
 
 
 def actors_in(scan: _Scan, cs: int, ce: int, skip: tuple[int, int]) -> list[str]:

@@ -469,3 +469,10 @@ def test_a_boat_stopped_or_people_caught_crossing_are_a_smuggling_route_not_an_a
     assert types("أوقفت الدورية عشرين شخصا بعدما تسللوا عبر الحدود قرب مدينة غات.") == ["smuggling_route"]
     # a crossing told before the arrest is another clause's: the arrest of a man stays an attack
     assert "attack" in types("رصد الجيش مسلحين يحاولون التسلل عبر الحدود، وهو قائد سبق أن اعتقلته قوة في مدينة سبها.")
+
+
+def test_control_taken_in_a_fight_is_an_attack_and_control_alone_a_presence():
+    def types(text):
+        return [e.type for e in extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))]
+    assert types("أحكمت القوات قبضتها على مدينة مرزق مساء الأربعاء، إثر معارك ضارية مع مسلحين.") == ["attack"]
+    assert types("يحكم التنظيم قبضته على مدينة مرزق منذ أشهر.") == ["presence"]
