@@ -92,7 +92,7 @@ _PEOPLE_KINDS = frozenset({"killed", "wounded", "missing", "abducted", "arrested
 # a sentence about migration: the people it counts are migrants («بلغها 842 شخصا على متن قوارب»)
 _MIGRATION = re.compile("|".join(normalize(w) for w in (
     "مهاجر", "الهجرة", "هجرة", "غير شرعي", "غير نظامي", "قارب", "قوارب", "زورق", "لاجئ", "ترحيل", "رحل",
-    "أبعدت", "أبعد ", "إبعاد", "أعيدوا", "غير قانوني")))
+    "أبعدت", "أبعد ", "إبعاد", "أعيدوا", "غير قانوني", "تسلل", "التسلل")))
 # what happened, told after those counted: «ثلاثة أشخاص أوقفوا», «خمسة جنود قتلوا»
 _AFTER_VERBS = {
     "killed": "قتلوا قتلا لقوا قضوا ماتوا لقي لقيا حتفه حتفهم", "wounded": "أصيبوا أصيبا جرحوا",
@@ -235,7 +235,9 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
             if noun_kind is None:
                 continue   # «ضبط في أغسطس 2024»: a seizure counts goods or vehicles, not dates
             if noun_kind in ("migrants", "fighters", "persons"):
-                kind = "migrants" if noun_kind == "migrants" else "arrested"   # people are not goods
+                # people are not goods; people caught crossing or at sea are migrants
+                kind = "migrants" if noun_kind == "migrants" or noun_kind == "persons" and _MIGRATION.search(
+                    normalized) else "arrested"
             else:
                 unit = noun_kind
         elif kind is None:

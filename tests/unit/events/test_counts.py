@@ -206,3 +206,9 @@ def test_the_dead_and_wounded_counted_by_their_noun_alone(text, expected):
 def test_a_preposition_glued_to_digits_and_a_split_between_dead_and_wounded():
     assert _kinds("نشر المجلس صورا لـ١٣ قتيلا") == [("killed", 13, 13, "exact")]
     assert _kinds("سقط نحو عشرين شخصا بين قتيل وجريح") == []
+
+
+def test_people_caught_crossing_are_migrants_and_people_caught_elsewhere_arrested():
+    assert _kinds("ضبطت الدورية 120 شخصا أثناء محاولتهم التسلل عبر الحدود") == [("migrants", 120, 120, "exact")]
+    assert _kinds("إحباط تسلل 300 شخص عبر الحدود") == [("migrants", 300, 300, "exact")]
+    assert _kinds("ضبطت الشرطة 12 شخصا في سوق المدينة") == [("arrested", 12, 12, "exact")]
