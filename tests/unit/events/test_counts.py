@@ -212,3 +212,8 @@ def test_people_caught_crossing_are_migrants_and_people_caught_elsewhere_arreste
     assert _kinds("ضبطت الدورية 120 شخصا أثناء محاولتهم التسلل عبر الحدود") == [("migrants", 120, 120, "exact")]
     assert _kinds("إحباط تسلل 300 شخص عبر الحدود") == [("migrants", 300, 300, "exact")]
     assert _kinds("ضبطت الشرطة 12 شخصا في سوق المدينة") == [("arrested", 12, 12, "exact")]
+
+
+def test_those_it_happened_to_named_before_their_number():
+    assert _kinds("وذكر أن المخطوفين 25 مواطنا يعملون في المدينة") == [("abducted", 25, 25, "exact")]
+    assert _kinds("وبلغ عدد الموقوفين 14 شخصا") == [("arrested", 14, 14, "exact")]
