@@ -217,3 +217,7 @@ def test_people_caught_crossing_are_migrants_and_people_caught_elsewhere_arreste
 def test_those_it_happened_to_named_before_their_number():
     assert _kinds("وذكر أن المخطوفين 25 مواطنا يعملون في المدينة") == [("abducted", 25, 25, "exact")]
     assert _kinds("وبلغ عدد الموقوفين 14 شخصا") == [("arrested", 14, 14, "exact")]
+
+
+def test_people_still_counted_among_the_missing():
+    assert _kinds("ولا يزال 42 شخصا آخرون في عداد المفقودين") == [("missing", 42, 42, "exact")]
