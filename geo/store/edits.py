@@ -59,13 +59,14 @@ class Sql:
     rows: Callable[[str, Sequence], list[tuple]]     # run one statement, its rows ([] for none)
     geometry: Callable[[BaseGeometry | None], tuple[str, Any]]  # (SQL literal, its parameter)
     now: Callable[[], Any]                           # the DATETIME value of "now"
-    # an events row's article id as SQL, and the condition that an events or mentions row is of
-    # the articles of these ids (the GeoPackage names the article by its fid, ``gpkg_rows``)
-    article_id: str = "article_id"
-    of_articles: Callable[[str], str] = lambda marks: f"article_id IN ({marks})"
 
     def marks(self, n: int) -> str:
         return ", ".join([self.mark] * n)
+
+    def of_articles(self, marks: str) -> str:
+        """The condition that an events or mentions row is of the articles of these ids (the rows
+        name their article by fid, ``geo.store.schema.MENTION_STORED_TYPES``)."""
+        return f"article_fid IN (SELECT fid FROM {self.table('articles')} WHERE id IN ({marks}))"
 
 
 def _json(value: Any) -> str:
@@ -181,8 +182,9 @@ def edit_event(sql: Sql, event_id: str, changes: dict[str, Any], *, who: str, no
     who = _who(who)
     values = check_changes(changes)
     columns = list(values)
-    found = sql.rows(f"SELECT {sql.article_id}, review{''.join(', ' + c for c in columns)} "
-                     f"FROM {sql.table('events')} WHERE id = {sql.mark}", [event_id])
+    found = sql.rows(f"SELECT (SELECT a.id FROM {sql.table('articles')} a WHERE a.fid = e.article_fid), "
+                     f"e.review{''.join(', e.' + c for c in columns)} "
+                     f"FROM {sql.table('events')} e WHERE e.id = {sql.mark}", [event_id])
     if not found:
         raise InputError(f"no event with id {event_id!r} in the store")
     article_id, review, *current = found[0]

@@ -27,17 +27,15 @@ from geo.store.frames import EVENT_COLUMNS
 from geo.store.gpkg_geometry import _TriggerBounds, _wkb_of, analysis_blobs, gpkg_blobs
 from geo.store.gpkg_query import collector_paused, events_sql
 from geo.store.gpkg_rows import (
-    EVENT_ARTICLE_ID_SQL,
     INSERT_ARTICLE,
     STORED,
-    article_ids_by_fid,
+    ArticleIds,
     article_values,
     decompress_text,
     insert_areas,
     insert_events,
     insert_mentions,
     insert_places,
-    of_articles,
 )
 from geo.store.gpkg_schema import (
     _event_indexes,
@@ -45,8 +43,8 @@ from geo.store.gpkg_schema import (
     _v3_tables,
     area_tables,
     column_type,
+    compress_texts,
     events_view,
-    upgrade_to_6,
 )
 from geo.store.schema import (
     ARTICLE_COLUMNS,
@@ -156,6 +154,7 @@ class GeoPackageStore(Closing):
         self.schema_version = self._read_schema() if self.read_only else self._ensure_schema()
         self._known_places = {r[0] for r in self._conn.execute("SELECT place_id FROM places")}
         self._known_areas = {r[0] for r in self._conn.execute("SELECT fid FROM areas")}
+        self._article_ids = ArticleIds()
 
     def _read_schema(self) -> int:
         row = self._conn.execute("SELECT value FROM marsad_meta WHERE key='schema_version'").fetchone()
@@ -185,11 +184,13 @@ class GeoPackageStore(Closing):
             version = int(conn.execute(
                 "SELECT value FROM marsad_meta WHERE key='schema_version'").fetchone()[0])
             if version in MIGRATIONS:
+                conn.execute("DROP VIEW IF EXISTS events_full")   # made again below, of the new columns
                 for statement in _v3_tables():
                     conn.execute(statement)
+                if version < 6:
+                    compress_texts(conn)
                 version = migrate(version, conn.execute, lambda name: name, column_type)
-                upgrade_to_6(conn)
-                # after the migration gave events their area_id (and their article's fid)
+                # after the migration gave events their area_id and their article's fid
                 for statement in area_tables() if "areas" not in tables else events_view():
                     conn.execute(statement)
                 conn.execute("UPDATE marsad_meta SET value = ? WHERE key = 'schema_version'", (str(version),))
@@ -437,7 +438,7 @@ class GeoPackageStore(Closing):
             geoms, area_ids, *columns = zip(*rows) if rows else [()] * (len(EVENT_COLUMNS) + 2)
             del rows   # the row tuples; each column's values go as soon as it is converted
             geometries = with_areas([_wkb_of(b) for b in geoms], area_ids, self._area_wkbs(used_ids(area_ids)))
-            columns[1] = article_ids_by_fid(self._query, columns[1])   # the stored fids, as the articles' ids
+            columns[1] = self._article_ids.of(self._query, columns[1])   # the stored fids, as the articles' ids
             frame = events_columns_frame(columns, geometries)
         return exact_filter(frame, f)
 
@@ -506,8 +507,7 @@ class GeoPackageStore(Closing):
         return edits.Sql(
             mark="?", table=lambda name: name, rows=lambda q, p: conn.execute(q, list(p)).fetchall(),
             geometry=lambda g: ("?", gpkg_blobs([g])[0]),
-            now=lambda: iso_datetime(dt.datetime.now(dt.timezone.utc)),
-            article_id=EVENT_ARTICLE_ID_SQL, of_articles=of_articles)
+            now=lambda: iso_datetime(dt.datetime.now(dt.timezone.utc)))
 
     def edit_event(self, event_id: str, changes: dict, *, who: str, note: str = "") -> list[str]:
         """Correct one event (fields of ``geo.store.edits.EDITABLE``, and ``geometry``).
@@ -562,12 +562,13 @@ class GeoPackageStore(Closing):
             article_id, mentions, events, set(self._known_places), known_areas)
 
         def work(conn: sqlite3.Connection) -> int:
-            if not conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
+            if not conn.execute(f"SELECT 1 FROM articles WHERE id = ? AND {STORED}", (article_id,)).fetchone():
                 raise InputError(f"no article with id {article_id!r} in the store")
-            kept = edits.touched_ids(self._sql(conn), article_id)
-            conn.execute(f"DELETE FROM mentions WHERE {of_articles('?')}", (article_id,))
+            sql = self._sql(conn)
+            kept = edits.touched_ids(sql, article_id)
+            conn.execute(f"DELETE FROM mentions WHERE {sql.of_articles('?')}", (article_id,))
             keep = f" AND id NOT IN ({', '.join('?' * len(kept))})" if kept else ""
-            conn.execute(f"DELETE FROM events WHERE {of_articles('?')}{keep}", (article_id, *kept))
+            conn.execute(f"DELETE FROM events WHERE {sql.of_articles('?')}{keep}", (article_id, *kept))
             self._insert_places(conn, place_rows)
             self._insert_areas(conn, area_rows)
             self._insert_mentions(conn, mention_rows)

@@ -34,7 +34,7 @@ def collector_paused():
 def events_sql(f: _Filters) -> tuple[str, list]:
     """The SELECT of the events that pass the checked filters ``f`` (exact checks aside), with its
     parameters: each row is the blob, the shared area's id (``geo.store.areas``), then ``EVENT_COLUMNS``
-    with the article's fid in place of its id (``geo.store.gpkg_rows.article_ids_by_fid`` maps them)."""
+    with the article's fid in place of its id (``geo.store.gpkg_rows.ArticleIds`` maps them)."""
     where, params = events_where(f)
     columns = ", ".join("e.article_fid" if c == "article_id" else f"e.{c}" for c in EVENT_COLUMNS)
     # NULLS LAST rather than "event_date IS NULL, ...": SQLite then walks the

@@ -1,11 +1,9 @@
-"""The GeoPackage's own row forms: reports named by their fid, their text compressed; the inserts.
+"""The GeoPackage's own rows: reports named by their fid, their text compressed; the inserts.
 
-A report's id is 64 hex characters (sha256 of its text). Written in each of its events and
-mentions, and again in the two indexes that find them by report, it was a fifth of the file:
-the GeoPackage names the report by its integer fid instead and keeps the text id once, in
-``articles`` (fids are AUTOINCREMENT, never reused). The report's text is zlib-compressed, as
-PostgreSQL's TOAST compresses it on the PostGIS side: Arabic UTF-8 shrinks to about two fifths.
-The shared rows of ``geo.store.schema`` still carry the text id; the inserts here swap it.
+Mentions and events name their report by its fid in ``articles`` (``geo.store.schema``: fids
+are AUTOINCREMENT, never reused); the rows of ``geo.store.schema`` carry the report's text id,
+and the inserts here swap it for the fid. The report's text is zlib-compressed, as PostgreSQL's
+TOAST compresses it on the PostGIS side: Arabic UTF-8 shrinks to about two fifths.
 """
 
 from __future__ import annotations
@@ -16,29 +14,20 @@ from collections.abc import Iterable, Sequence
 
 from geo.errors import InputError
 from geo.models import Article
-from geo.store.schema import ARTICLE_TYPES, EVENT_STORED_TYPES, MENTION_TYPES, PLACE_TYPES, article_row
-
-
-def _renamed(types: dict[str, str], old: str, new: str, kind: str) -> dict[str, str]:
-    """``types`` with column ``old`` become ``new`` of type ``kind``, in the same place."""
-    return {(new if name == old else name): (kind if name == old else t) for name, t in types.items()}
-
+from geo.store.schema import (
+    ARTICLE_TYPES,
+    EVENT_STORED,
+    MENTION_STORED_TYPES,
+    PLACE_TYPES,
+    _renamed,
+    article_row,
+)
 
 ARTICLE_TYPES_GPKG = _renamed(ARTICLE_TYPES, "text", "text_zlib", "BLOB")
-MENTION_TYPES_GPKG = _renamed(MENTION_TYPES, "article_id", "article_fid", "INTEGER")
-EVENT_TYPES_GPKG = _renamed(EVENT_STORED_TYPES, "article_id", "article_fid", "INTEGER")
-EVENT_STORED_GPKG = tuple(EVENT_TYPES_GPKG)
 # The rows' article column: first of a mention's (after its blob), second of an event's.
 _MENTION_ARTICLE, _EVENT_ARTICLE = 1, 2
 #: the rows of ``articles`` that are articles, not stubs (``_keyed``): a stored text is never NULL
 STORED = "text_zlib IS NOT NULL"
-#: an events row's article id as SQL (``geo.store.edits.Sql.article_id``)
-EVENT_ARTICLE_ID_SQL = "(SELECT a.id FROM articles a WHERE a.fid = events.article_fid)"
-
-
-def of_articles(marks: str) -> str:
-    """The condition that an events or mentions row belongs to the articles of these ids."""
-    return f"article_fid IN (SELECT fid FROM articles WHERE id IN ({marks}))"
 
 
 def compress_text(text: str | None) -> bytes | None:
@@ -93,22 +82,41 @@ def _keyed(conn: sqlite3.Connection, rows: list[tuple], at: int) -> list[tuple]:
     return [(*row[:at], fids[row[at]], *row[at + 1:]) for row in rows]
 
 
-def article_ids_by_fid(query, fids: Sequence[int | None]) -> list[str | None]:
-    """The text id of each article fid (None for None); ``query(sql, params)`` runs a SELECT.
+class ArticleIds:
+    """The text ids of articles by fid, for reads (events name their article by fid).
 
-    Looked up per read rather than kept: one string per report, shared by its events' rows
-    (SQLite made one per row before), and nothing to hold between reads.
+    Kept between reads, since a fid is never reused and an article's id never changes: a
+    repeated read maps its fids from memory, and a new one looks up only fids not seen yet
+    (about 1 µs each). Each read maps from a dict of its own, so a read in another thread that
+    empties the kept ids (past ``cap``, to bound memory) changes nothing here.
     """
-    wanted = [f for f in set(fids) if f is not None]
-    ids: dict[int, str] = {}
-    if len(wanted) > 5000:   # most of a large store: one walk of the id index beats many lookups
-        ids.update(query("SELECT fid, id FROM articles", ()))
-    else:
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            ids.update(query(f"SELECT fid, id FROM articles WHERE fid IN ({', '.join('?' * len(chunk))})", chunk))
-    get = ids.get
-    return [get(f) for f in fids]
+
+    __slots__ = ("_ids", "cap")
+
+    def __init__(self, cap: int = 200_000) -> None:
+        self._ids: dict[int, str] = {}
+        self.cap = cap
+
+    def of(self, query, fids: Sequence[int | None]) -> list[str | None]:
+        """The id of each fid (None for None); ``query(sql, params)`` runs a SELECT."""
+        kept = self._ids
+        ids = {f: kept.get(f) for f in set(fids) if f is not None}
+        if missing := [f for f, key in ids.items() if key is None]:
+            if len(missing) > 20_000:   # most of a large store: one walk of the table beats lookups
+                found = dict(query("SELECT fid, id FROM articles", ()))
+            else:
+                found = {}
+                for start in range(0, len(missing), 500):
+                    chunk = missing[start:start + 500]
+                    found.update(query(f"SELECT fid, id FROM articles WHERE fid IN ({', '.join('?' * len(chunk))})",
+                                       chunk))
+            new = {f: found[f] for f in missing if f in found}
+            ids.update(new)
+            if len(kept) + len(new) > self.cap:
+                self._ids = kept = {}
+            kept.update(new)
+        get = ids.get
+        return [get(f) for f in fids]
 
 
 # ---------------------------------------------------------------------------- inserts
@@ -129,8 +137,8 @@ def insert_places(conn: sqlite3.Connection, place_rows: list[tuple]) -> None:
 def insert_mentions(conn: sqlite3.Connection, mention_rows: list[tuple]) -> None:
     """Mentions (rows with blobs and their article's text id, as ``geo.store.schema.mention_row``)."""
     conn.executemany(
-        f"INSERT INTO mentions (geom, {', '.join(MENTION_TYPES_GPKG)}) "
-        f"VALUES ({', '.join('?' * (len(MENTION_TYPES_GPKG) + 1))})", _keyed(conn, mention_rows, _MENTION_ARTICLE))
+        f"INSERT INTO mentions (geom, {', '.join(MENTION_STORED_TYPES)}) "
+        f"VALUES ({', '.join('?' * (len(MENTION_STORED_TYPES) + 1))})", _keyed(conn, mention_rows, _MENTION_ARTICLE))
 
 
 def insert_events(conn: sqlite3.Connection, event_rows: list[tuple]) -> None:
@@ -146,7 +154,7 @@ def insert_events(conn: sqlite3.Connection, event_rows: list[tuple]) -> None:
         chunk = ids[start:start + 500]
         stored.update(r[0] for r in conn.execute(
             f"SELECT id FROM events WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
-    columns = ("geom", *EVENT_STORED_GPKG)
+    columns = ("geom", *EVENT_STORED)
     if stored:
         conn.executemany(
             f"UPDATE events SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",

@@ -9,14 +9,14 @@ from geo.store.gpkg_geometry import (
     _WGS84_WKT,
     _rtree_sql,
 )
-from geo.store.gpkg_rows import (
-    ARTICLE_TYPES_GPKG,
-    EVENT_STORED_GPKG,
-    EVENT_TYPES_GPKG,
-    MENTION_TYPES_GPKG,
-    compress_text,
+from geo.store.gpkg_rows import ARTICLE_TYPES_GPKG, compress_text
+from geo.store.schema import (
+    EVENT_STORED,
+    EVENT_STORED_TYPES,
+    MENTION_STORED_TYPES,
+    PLACE_TYPES,
+    SCHEMA_VERSION,
 )
-from geo.store.schema import PLACE_TYPES, SCHEMA_VERSION
 
 
 def _columns_sql(types: dict[str, str], unique: str | None = None) -> str:
@@ -62,12 +62,12 @@ def _gpkg_schema() -> list[str]:
         f"CREATE TABLE articles (fid INTEGER PRIMARY KEY AUTOINCREMENT, "
         f"{_columns_sql(ARTICLE_TYPES_GPKG, unique='id')})",
         f"CREATE TABLE mentions (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom GEOMETRY, "
-        f"{_columns_sql(MENTION_TYPES_GPKG)})",
+        f"{_columns_sql(MENTION_STORED_TYPES)})",
         "CREATE INDEX mentions_article_fid ON mentions(article_fid)",
         f"CREATE TABLE places (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom GEOMETRY, "
         f"{_columns_sql(PLACE_TYPES, unique='place_id')})",
         f"CREATE TABLE events (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom GEOMETRY, "
-        f"{_columns_sql(EVENT_TYPES_GPKG, unique='id')})",
+        f"{_columns_sql(EVENT_STORED_TYPES, unique='id')})",
         "CREATE INDEX events_article_fid ON events(article_fid)",
         *_event_indexes(),
         """INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES
@@ -127,7 +127,7 @@ def area_tables() -> list[str]:
 def events_view() -> list[str]:
     """The view of the events with their areas and their article's text id filled in, made again
     after each migration so it lists the events' columns of the schema version."""
-    columns = ", ".join("r.id AS article_id" if c == "article_fid" else f"e.{c}" for c in EVENT_STORED_GPKG)
+    columns = ", ".join("r.id AS article_id" if c == "article_fid" else f"e.{c}" for c in EVENT_STORED)
     return [
         "DROP VIEW IF EXISTS events_full",
         f"""CREATE VIEW events_full AS SELECT e.fid AS fid, coalesce(e.geom, a.geom) AS geom, {columns}
@@ -135,34 +135,17 @@ def events_view() -> list[str]:
     ]
 
 
-def upgrade_to_6(conn) -> None:
-    """Bring a store of schema version 5 or older to 6's tables (``geo.store.gpkg_rows``): the
-    article text zlib-compressed, mentions and events naming their article by fid.
-
-    Runs inside the opener's transaction, before the events' view is made again. An event or
-    mention whose article was never stored (``write`` once took such events) gets an article row
-    holding only its id, so no event loses its report's id. The freed pages are reused by later
-    writes; the file itself shrinks only with VACUUM.
-    """
+def compress_texts(conn) -> None:
+    """Version 6's own step for a GeoPackage: the article text zlib-compressed (``geo.store.gpkg_rows``),
+    inside the opener's transaction. The freed pages are reused by later writes; the file itself
+    shrinks only with VACUUM."""
     conn.create_function("marsad_compress_text", 1, compress_text, deterministic=True)
     for statement in (
-        "DROP VIEW IF EXISTS events_full",
-        "INSERT OR IGNORE INTO articles (id) SELECT article_id FROM events WHERE article_id IS NOT NULL "
-        "UNION SELECT article_id FROM mentions WHERE article_id IS NOT NULL",
         "ALTER TABLE articles ADD COLUMN text_zlib BLOB",
         "UPDATE articles SET text_zlib = marsad_compress_text(text)",
         "ALTER TABLE articles DROP COLUMN text",
     ):
         conn.execute(statement)
-    for table in ("mentions", "events"):
-        for statement in (
-            f"ALTER TABLE {table} ADD COLUMN article_fid INTEGER",
-            f"UPDATE {table} SET article_fid = (SELECT fid FROM articles a WHERE a.id = {table}.article_id)",
-            f"DROP INDEX IF EXISTS {table}_article_id",
-            f"ALTER TABLE {table} DROP COLUMN article_id",
-            f"CREATE INDEX {table}_article_fid ON {table}(article_fid)",
-        ):
-            conn.execute(statement)
 
 
 def _event_indexes() -> list[str]:

@@ -24,7 +24,7 @@ from geo.store.schema import (
     EVENT_STORED,
     EVENT_STORED_TYPES,
     MENTION_COLUMNS,
-    MENTION_TYPES,
+    MENTION_STORED_TYPES,
     MIGRATIONS,
     PLACE_TYPES,
     SCHEMA_VERSION,
@@ -117,15 +117,15 @@ class PostGISStore(Closing):
                     f"CREATE TABLE {self._t('articles')} (fid bigserial PRIMARY KEY, "
                     f"{cols(ARTICLE_TYPES, 'id')})",
                     f"CREATE TABLE {self._t('mentions')} (fid bigserial PRIMARY KEY, "
-                    f"geom geometry(Geometry, 4326), {cols(MENTION_TYPES)})",
-                    f"CREATE INDEX ON {self._t('mentions')} (article_id)",
+                    f"geom geometry(Geometry, 4326), {cols(MENTION_STORED_TYPES)})",
+                    f"CREATE INDEX mentions_article_fid ON {self._t('mentions')} (article_fid)",
                     f"CREATE INDEX ON {self._t('mentions')} USING gist (geom)",
                     f"CREATE TABLE {self._t('places')} (fid bigserial PRIMARY KEY, "
                     f"geom geometry(Geometry, 4326), {cols(PLACE_TYPES, 'place_id')})",
                     f"CREATE INDEX ON {self._t('places')} USING gist (geom)",
                     f"CREATE TABLE {self._t('events')} (fid bigserial PRIMARY KEY, "
                     f"geom geometry(Geometry, 4326), {cols(EVENT_STORED_TYPES, 'id')})",
-                    f"CREATE INDEX ON {self._t('events')} (article_id)",
+                    f"CREATE INDEX events_article_fid ON {self._t('events')} (article_fid)",
                     f"CREATE INDEX ON {self._t('events')} (event_date)",
                     f"CREATE INDEX ON {self._t('events')} USING gist (geom)",
                     f"CREATE TABLE {self._t('marsad_meta')} (key text PRIMARY KEY, value text NOT NULL)",
@@ -199,6 +199,18 @@ class PostGISStore(Closing):
             f"ON CONFLICT (id) DO UPDATE SET {updates}",
             [(self._wkb(g), *values) for g, *values in rows])
 
+    def _fids(self, cur, article_ids: Sequence[str]) -> dict[str, int]:
+        """The fids of these articles; one not stored (``write`` takes events alone) gets a stub row
+        holding only its id, no article to ``has_article``, ``articles`` or ``stats`` (its text is
+        NULL), which writing the article fills in."""
+        ids = list(dict.fromkeys(article_ids))
+        if not all(isinstance(key, str) and key for key in ids):
+            raise InputError(f"an event needs its article's id, got {ids!r}")
+        cur.execute(f"INSERT INTO {self._t('articles')} (id) SELECT unnest(%s::text[]) ON CONFLICT (id) DO NOTHING",
+                    (ids,))
+        cur.execute(f"SELECT id, fid FROM {self._t('articles')} WHERE id = ANY(%s)", (ids,))
+        return dict(cur.fetchall())
+
     def _insert_areas(self, cur, areas: dict) -> None:
         """Shared areas by id; one already stored is left as it is (same id, same shape)."""
         if areas:
@@ -206,25 +218,25 @@ class PostGISStore(Closing):
                 f"INSERT INTO {self._t('areas')} (id, geom) VALUES (%s, ST_GeomFromWKB(%s, 4326)) "
                 f"ON CONFLICT (id) DO NOTHING", [(key, self._wkb(g)) for key, g in areas.items()])
 
-    def _insert_analysis(self, cur, article_id: str, mentions: Sequence[Mention], events: Sequence[Event],
+    def _insert_analysis(self, cur, fid: int, mentions: Sequence[Mention], events: Sequence[Event],
                          places: dict, *, keep: set[str] = frozenset()) -> int:
-        """An article's mentions and events (but those in ``keep``), the places whose geometry the
-        mentions borrow and the areas both share; returns the events written."""
+        """The mentions and events (but those in ``keep``) of the article of this fid, the places
+        whose geometry the mentions borrow and the areas both share; returns the events written."""
         if places:
             cur.executemany(
                 f"INSERT INTO {self._t('places')} (geom, {', '.join(PLACE_TYPES)}) "
                 f"VALUES (ST_GeomFromWKB(%s, 4326), %s, %s, %s, %s) ON CONFLICT (place_id) DO NOTHING",
                 [(self._wkb(p.geometry), p.id, p.name_ar, p.name_en, p.kind) for p in places.values()])
         events = [e for e in events if e.id not in keep]
-        mention_rows, event_rows, areas = analysis_rows(article_id, mentions, events)
+        mention_rows, event_rows, areas = analysis_rows(fid, mentions, events)
         self._insert_areas(cur, areas)
         if mention_rows:
             cur.executemany(
-                f"INSERT INTO {self._t('mentions')} (geom, {', '.join(MENTION_TYPES)}) "
-                f"VALUES (ST_GeomFromWKB(%s, 4326), {', '.join(['%s'] * len(MENTION_TYPES))})",
+                f"INSERT INTO {self._t('mentions')} (geom, {', '.join(MENTION_STORED_TYPES)}) "
+                f"VALUES (ST_GeomFromWKB(%s, 4326), {', '.join(['%s'] * len(MENTION_STORED_TYPES))})",
                 [(self._wkb(g), *values) for g, *values in mention_rows])
         if event_rows:
-            self._insert_events(cur, event_rows)
+            self._insert_events(cur, [(g, key, fid, *rest) for g, key, _, *rest in event_rows])
         return len(event_rows)
 
     def write_article(self, article: Article, mentions: Sequence[Mention],
@@ -247,13 +259,18 @@ class PostGISStore(Closing):
         if not prepared:
             return []
 
+        # a stub row (``_fids``) is filled in; a stored article is left as it is
+        insert = (f"INSERT INTO {self._t('articles')} AS a ({', '.join(ARTICLE_TYPES)}) "
+                  f"VALUES ({', '.join(['%s'] * len(ARTICLE_TYPES))}) ON CONFLICT (id) DO UPDATE SET "
+                  + ", ".join(f"{c} = excluded.{c}" for c in ARTICLE_TYPES if c != "id")
+                  + " WHERE a.text IS NULL RETURNING fid")
+
         def one(cur, article, row, mentions, events, places) -> bool:
-            cur.execute(
-                f"INSERT INTO {self._t('articles')} ({', '.join(ARTICLE_TYPES)}) "
-                f"VALUES ({', '.join(['%s'] * len(ARTICLE_TYPES))}) ON CONFLICT (id) DO NOTHING", row)
-            if cur.rowcount == 0:
+            cur.execute(insert, row)
+            found = cur.fetchone()
+            if found is None:
                 return False
-            self._insert_analysis(cur, article.id, mentions, events, places)
+            self._insert_analysis(cur, found[0], mentions, events, places)
             return True
 
         return self._transaction(lambda cur: [one(cur, *item) for item in prepared])
@@ -268,7 +285,9 @@ class PostGISStore(Closing):
 
         def work(cur) -> None:
             self._insert_areas(cur, areas)
-            self._insert_events(cur, [(g, *event_row(e), key) for g, e, key in zip(kept, events, ids)])
+            fids = self._fids(cur, [e.article_id for e in events])
+            rows = [(g, *event_row(e), key) for g, e, key in zip(kept, events, ids)]
+            self._insert_events(cur, [(g, key, fids[article], *rest) for g, key, article, *rest in rows])
 
         self._transaction(work)
         return len(events)
@@ -286,8 +305,7 @@ class PostGISStore(Closing):
         if f.area is not None and f.area.is_empty:   # a bbox and a circle that do not meet
             return events_frame([], [])
         where, params = [], []
-        for column, values in (("coalesce(e.review, 'auto')", f.review), ("e.id", f.ids),
-                               ("e.article_id", f.article_ids)):
+        for column, values in (("coalesce(e.review, 'auto')", f.review), ("e.id", f.ids), ("r.id", f.article_ids)):
             if values is not None:
                 where.append(f"{column} = ANY(%s)")
                 params.append(list(values))
@@ -312,9 +330,7 @@ class PostGISStore(Closing):
             where.append("e.actors::jsonb ?| %s")
             params.append(list(f.actors))
         if f.outlets is not None:
-            where.append(f"(e.publisher = ANY(%s) OR e.cited_outlet = ANY(%s) OR EXISTS "
-                         f"(SELECT 1 FROM {self._t('articles')} a WHERE a.id = e.article_id "
-                         f"AND a.outlet = ANY(%s)))")
+            where.append("(e.publisher = ANY(%s) OR e.cited_outlet = ANY(%s) OR r.outlet = ANY(%s))")
             params += [list(f.outlets)] * 3
         if f.precision is not None:
             where.append("e.geo_precision = ANY(%s)")
@@ -323,8 +339,10 @@ class PostGISStore(Closing):
             where.append("NOT e.denied")
         if not f.include_repeats:
             where.append("coalesce(e.same_as, '') = ''")   # a claim told twice is shown once
-        sql = (f"SELECT ST_AsBinary(e.geom), e.area_id, {', '.join('e.' + c for c in EVENT_COLUMNS)} "
-               f"FROM {self._t('events')} e"
+        # the article's id from its row (events name it by fid; a hash join, one pass over articles)
+        columns = ", ".join("r.id" if c == "article_id" else f"e.{c}" for c in EVENT_COLUMNS)
+        sql = (f"SELECT ST_AsBinary(e.geom), e.area_id, {columns} FROM {self._t('events')} e "
+               f"LEFT JOIN {self._t('articles')} r ON r.fid = e.article_fid"
                + (f" WHERE {' AND '.join(where)}" if where else "")
                + " ORDER BY e.event_date ASC NULLS LAST, e.id")
         rows = self._query(sql, params)
@@ -339,32 +357,36 @@ class PostGISStore(Closing):
 
     def has_article(self, article_id: str) -> bool:
         """True when an article with this id is stored."""
-        return bool(self._query(f"SELECT 1 FROM {self._t('articles')} WHERE id = %s", (article_id,)))
+        return bool(self._query(f"SELECT 1 FROM {self._t('articles')} WHERE id = %s AND text IS NOT NULL",
+                                (article_id,)))
 
     def articles(self, *, with_text: bool = False, ids: Sequence[str] | None = None) -> pd.DataFrame:
         """Same contract as ``GeoPackageStore.articles``."""
         columns = (*ARTICLE_COLUMNS, "text") if with_text else ARTICLE_COLUMNS
-        where, params = ("", ()) if ids is None else (" WHERE id = ANY(%s)", (list(ids),))
-        rows = self._query(f"SELECT {', '.join(columns)} FROM {self._t('articles')}{where} ORDER BY fid", params)
+        where, params = ("", ()) if ids is None else (" AND id = ANY(%s)", (list(ids),))
+        rows = self._query(f"SELECT {', '.join(columns)} FROM {self._t('articles')} WHERE text IS NOT NULL{where} "
+                           f"ORDER BY fid", params)
         rows = [tuple(iso_datetime(v) if isinstance(v, dt.datetime) else v for v in r) for r in rows]
         return articles_frame(rows, columns)
 
     def mentions(self, article_id: str | None = None) -> gpd.GeoDataFrame:
         """Same contract as ``GeoPackageStore.mentions``."""
+        columns = ", ".join("r.id" if c == "article_id" else f"m.{c}" for c in MENTION_COLUMNS)
         sql = (f"SELECT ST_AsBinary(CASE WHEN m.geom_is_place THEN p.geom ELSE coalesce(m.geom, a.geom) END), "
-               f"{', '.join('m.' + c for c in MENTION_COLUMNS)} FROM {self._t('mentions')} m "
+               f"{columns} FROM {self._t('mentions')} m "
                f"LEFT JOIN {self._t('places')} p ON m.geom_is_place AND p.place_id = m.place_id "
-               f"LEFT JOIN {self._t('areas')} a ON a.id = m.area_id")
+               f"LEFT JOIN {self._t('areas')} a ON a.id = m.area_id "
+               f"LEFT JOIN {self._t('articles')} r ON r.fid = m.article_fid")
         params: tuple = ()
         if article_id is not None:
-            sql += " WHERE m.article_id = %s"
+            sql += " WHERE r.id = %s"
             params = (article_id,)
         rows = self._query(sql + " ORDER BY m.fid", params)
         return mentions_frame([r[1:] for r in rows], [_bytes(r[0]) for r in rows])
 
     def stats(self) -> StoreStats:
         """Same contract as ``GeoPackageStore.stats``."""
-        (n_articles,), = self._query(f"SELECT count(*) FROM {self._t('articles')}")
+        (n_articles,), = self._query(f"SELECT count(*) FROM {self._t('articles')} WHERE text IS NOT NULL")
         (n_mentions,), = self._query(f"SELECT count(*) FROM {self._t('mentions')}")
         (n_events, first, last), = self._query(
             f"SELECT count(*), min(event_date), max(event_date) FROM {self._t('events')}")
@@ -429,14 +451,15 @@ class PostGISStore(Closing):
         places = new_places(mentions, set())
 
         def work(cur) -> int:
-            cur.execute(f"SELECT 1 FROM {self._t('articles')} WHERE id = %s", (article_id,))
-            if not cur.fetchone():
+            cur.execute(f"SELECT fid FROM {self._t('articles')} WHERE id = %s AND text IS NOT NULL", (article_id,))
+            found = cur.fetchone()
+            if not found:
                 raise InputError(f"no article with id {article_id!r} in the store")
             kept = edits.touched_ids(self._sql(cur), article_id)
-            cur.execute(f"DELETE FROM {self._t('mentions')} WHERE article_id = %s", (article_id,))
-            cur.execute(f"DELETE FROM {self._t('events')} WHERE article_id = %s AND NOT id = ANY(%s)",
-                        (article_id, list(kept)))
-            return self._insert_analysis(cur, article_id, mentions, events, places, keep=kept)
+            cur.execute(f"DELETE FROM {self._t('mentions')} WHERE article_fid = %s", found)
+            cur.execute(f"DELETE FROM {self._t('events')} WHERE article_fid = %s AND NOT id = ANY(%s)",
+                        (found[0], list(kept)))
+            return self._insert_analysis(cur, found[0], mentions, events, places, keep=kept)
 
         return self._transaction(work)
 

@@ -36,10 +36,9 @@ SCHEMA_VERSION = 6
 # Version 5 keeps each derived area once (``geo.store.areas``): mentions and events name it by
 # ``area_id``; each backend creates the ``areas`` table when missing. Rows written before keep
 # their own geometry (a NULL area_id), and reads take whichever a row has.
-# Version 6 changed only the GeoPackage's tables (``geo.store.gpkg_schema.upgrade_to_6``): its
-# mentions and events name their article by its integer fid instead of the 64-character id, and
-# its article text is zlib-compressed. A PostGIS store reaches 6 unchanged (TOAST compresses its
-# text already).
+# Version 6 names each mention's and event's article by its integer fid in ``articles`` instead
+# of its 64-character id (``article_key_migration``), and the GeoPackage zlib-compresses the
+# article text (``geo.store.gpkg_rows``; PostgreSQL's TOAST compresses it already).
 MIGRATIONS = {1: (("events", "modality", "TEXT"), ("events", "sub_type", "TEXT"), ("events", "same_as", "TEXT")),
               2: (),
               3: (("events", "counts", "TEXT"), ("events", "fatalities", "INTEGER")),
@@ -83,9 +82,21 @@ EVENT_TYPES_SQL = {
     "fatalities": "INTEGER",
 }
 assert tuple(EVENT_TYPES_SQL) == EVENT_COLUMNS
-# The events' stored columns: the frame's, then the id of the shared area a row's geometry is
+
+
+def _renamed(types: dict[str, str], old: str, new: str, kind: str) -> dict[str, str]:
+    """``types`` with column ``old`` become ``new`` of type ``kind``, in the same place."""
+    return {(new if name == old else name): (kind if name == old else t) for name, t in types.items()}
+
+
+# The stored columns of mentions and events: the frame's, but the article named by its fid in
+# ``articles`` (the 64-character id in every row and in the two by-article indexes was a fifth of
+# a GeoPackage), and for events the id of the shared area a row's geometry is
 # (``geo.store.areas``). ID64 is a 64-bit integer: INTEGER in a GeoPackage, bigint in PostGIS.
-EVENT_STORED_TYPES = {**EVENT_TYPES_SQL, "area_id": "ID64"}
+# Rows are built with the article's id in that place (``mention_row``, ``event_row``); each
+# backend puts the fid there as it writes them.
+MENTION_STORED_TYPES = _renamed(MENTION_TYPES, "article_id", "article_fid", "ID64")
+EVENT_STORED_TYPES = {**_renamed(EVENT_TYPES_SQL, "article_id", "article_fid", "ID64"), "area_id": "ID64"}
 EVENT_STORED = tuple(EVENT_STORED_TYPES)
 # json.dumps(..., ensure_ascii=False) builds a new encoder on every call; one encoder
 # with the same settings writes the same text.
@@ -102,16 +113,41 @@ def migrate(version: int, execute, table, column_type) -> int:
     """Bring a store's tables from schema ``version`` to ``SCHEMA_VERSION`` and return it.
 
     ``execute(sql)`` runs one statement inside the caller's transaction, ``table(name)`` gives
-    a table's qualified name and ``column_type(sql_type)`` the backend's type; the caller
-    records the returned version in marsad_meta.
+    a table's (or an index's) qualified name and ``column_type(sql_type)`` the backend's type;
+    the caller records the returned version in marsad_meta.
     """
     while version in MIGRATIONS:
         for name, column, kind in MIGRATIONS[version]:
             execute(f"ALTER TABLE {table(name)} ADD COLUMN {column} {column_type(kind)}")
         for statement in MIGRATION_FILL.get(version, ()):
             execute(statement.format(events=table("events")))
+        if version == 5:
+            for statement in article_key_migration(table, column_type):
+                execute(statement)
         version += 1
     return version
+
+
+def article_key_migration(table, column_type) -> list[str]:
+    """Version 6's statements for both backends: mentions and events name their article by fid.
+
+    A mention or event whose article was never stored (``write`` takes events alone) first gets
+    a stub article row holding only its id, so none loses its report's id. The old index on the
+    text id goes with its column (a GeoPackage's by name, PostgreSQL's with the column).
+    """
+    articles = table("articles")
+    statements = [f"INSERT INTO {articles} (id) SELECT article_id FROM {table('events')} WHERE article_id IS NOT NULL "
+                  f"UNION SELECT article_id FROM {table('mentions')} WHERE article_id IS NOT NULL "
+                  f"ON CONFLICT (id) DO NOTHING"]
+    for name in ("mentions", "events"):
+        statements += [
+            f"ALTER TABLE {table(name)} ADD COLUMN article_fid {column_type('ID64')}",
+            f"UPDATE {table(name)} SET article_fid = (SELECT r.fid FROM {articles} r WHERE r.id = {name}.article_id)",
+            f"DROP INDEX IF EXISTS {table(name + '_article_id')}",
+            f"ALTER TABLE {table(name)} DROP COLUMN article_id",
+            f"CREATE INDEX {name}_article_fid ON {table(name)} (article_fid)",
+        ]
+    return statements
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,8 +324,8 @@ def _mention_geometry(m: Mention) -> tuple[BaseGeometry | None, bool]:
 
 
 def mention_row(article_id: str, m: Mention) -> tuple[BaseGeometry | None, tuple]:
-    """(geometry for the mention row, the row's other columns in ``MENTION_TYPES`` order but the
-    last, ``area_id``)."""
+    """(geometry for the mention row, the row's other columns in ``MENTION_STORED_TYPES`` order but
+    the last, ``area_id``; the article's id, or fid, where the fid goes)."""
     geometry, is_place = _mention_geometry(m)
     return geometry, (
         article_id, m.start, m.end, m.surface, m.place.id if m.place else None, m.qualifier,
@@ -303,7 +339,8 @@ def analysis_rows(article_id: str, mentions: Sequence[Mention], events: Sequence
                   ) -> tuple[list[tuple], list[tuple], dict[int, BaseGeometry]]:
     """(mention rows, event rows, shared areas by id) of one article's analysis.
 
-    Each row is (geometry, the columns of ``MENTION_TYPES`` / ``EVENT_STORED`` in order): a
+    Each row is (geometry, the columns of ``MENTION_STORED_TYPES`` / ``EVENT_STORED`` in order,
+    with ``article_id`` where the article's fid goes): a
     polygon goes to the areas, its row holding None and the area's id (``geo.store.areas``).
     """
     parts = [mention_row(article_id, m) for m in mentions]

@@ -98,10 +98,10 @@ def test_moving_an_event_off_its_area_keeps_the_area_for_the_others(event_store,
 def downgrade_to_version_4(store) -> None:
     """Make the store look as one written before the shared areas: each row holds its own
     geometry again, and ``areas`` and ``area_id`` are gone."""
+    from tests.unit.store.test_article_keys import downgrade_to_version_5
+    downgrade_to_version_5(store)
     if isinstance(store, GeoPackageStore):
-        from tests.unit.store.test_gpkg_rows import downgrade_to_version_5
         conn = store._conn
-        downgrade_to_version_5(conn)
         for table in ("mentions", "events"):
             conn.execute(f"UPDATE {table} SET geom = (SELECT geom FROM areas WHERE fid = {table}.area_id) "
                          "WHERE area_id IS NOT NULL")
