@@ -241,6 +241,11 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
             attribution = Attribution(speaker=ctx.article_outlet, source_type="outlet",
                                       cited_outlet=ctx.article_outlet)
             return Statement(attribution, content_start, phrase_start, phrase_end)
+    named_before = _named_before(ctx, segments[0])
+    if named_before is not None and len(segments) == 1:
+        # «وكتبت السرية»: the company named in full earlier («سرية حماية بني وليد») goes on.
+        return Statement(named_before.attribution, content_start, phrase_start, phrase_end,
+                         named_before.org_actors, continuation=True)
     attribution = _classify(ctx, segments, phrase, head, outlet, in_statement=in_statement)
     if cited and attribution.source_type in ("unnamed official", "anonymous") and not _is_publisher(ctx, cited):
         # An unnamed source another outlet quotes rests on that outlet's word.
@@ -301,6 +306,11 @@ def _according_to(ctx: SourceContext, start: int, end: int) -> Statement | None:
     phrase = [t for t in phrase if t[2] not in _QUOTE_MARKS]
     if not phrase:
         return None
+    named_before = _named_before(ctx, phrase)
+    if named_before is not None:
+        # «بحسب المصادر ذاتها», «وفقا للسرية»: the source named earlier
+        return Statement(named_before.attribution, start, m.start(), phrase[-1][1], named_before.org_actors,
+                         continuation=True)
     text = ctx.norm[phrase[0][0]:phrase[-1][1]]
     attribution = _classify(ctx, [phrase], text, phrase[0][2], outlet)
     if told:
@@ -308,3 +318,20 @@ def _according_to(ctx: SourceContext, start: int, end: int) -> Statement | None:
     statement = Statement(attribution, start, m.start(), phrase[-1][1])
     ctx.history.append(statement)
     return statement
+
+
+def _named_before(ctx: SourceContext, phrase: list[tuple[int, int, str]]) -> Statement | None:
+    """The earlier statement a bare definite noun names again: «السرية» after «سرية حماية بني
+    وليد», «المصادر ذاتها» after «مصادر أمنية تونسية» (its first word, the article dropped; a
+    trailing «ذاته/نفسه» allowed). None when the phrase is more than that or nothing matches."""
+    words = [t[2] for t in phrase if t[2].isalnum()]
+    if words and words[-1] in _SAME:
+        words = words[:-1]
+    if len(words) != 1 or not words[0].startswith(("ال", "لل")):
+        return None
+    head = words[0][2:]
+    for earlier in reversed(ctx.history):
+        said = normalize(earlier.attribution.speaker).split()
+        if len(said) > 1 and said[0].removeprefix("ال") == head:
+            return earlier
+    return None

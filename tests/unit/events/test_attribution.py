@@ -132,3 +132,18 @@ def test_a_speaker_field_holds_no_date_weekday_or_filler(raw, tidy):
 def test_one_agency_one_name(form, name):
     from geo.text.lexicon import outlet_name
     assert outlet_name(form) == name
+
+
+def test_a_bare_definite_noun_names_the_source_told_in_full_before():
+    text = ("وقالت سرية حماية الجفرة إن مسلحين اقتربوا من هون. "
+            "وأضافت السرية أن عناصرها انتشروا عند مداخل المدينة.")
+    first, second = statements(text)
+    assert first.attribution.speaker.startswith("سرية حماية الجفرة")
+    assert second.attribution == first.attribution
+
+
+def test_the_same_sources_named_after_the_claim_are_the_sources_told_before():
+    text = ("وأفادت مصادر أمنية تونسية بأن الدورية اعترضت سيارتين قرب الحدود. "
+            "وانتهى الاشتباك باعتقال أربعة مهربين، بحسب المصادر ذاتها.")
+    first, second = statements(text)
+    assert second.attribution == first.attribution
