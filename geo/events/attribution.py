@@ -41,6 +41,7 @@ _QUOTE_MARKS = "«»\"'()"
 _FURTHER = object()  # the speaker's words run past the window read
 _SAID_IN_HEADS = _INTERVIEW_HEADS | _STATEMENT_HEADS
 _KANA = frozenset({"كان", "كانت", "كانوا"})
+_WHICH = frozenset({"الذي", "التي"})
 _SAME = frozenset({"نفسه", "نفسها", "ذاته", "ذاتها", "نفسهم", "انفسهم"})
 
 
@@ -218,6 +219,12 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
         prev = ctx.last
         return Statement(prev.attribution, content_start, phrase_start, phrase_end, prev.org_actors,
                          continuation=True)
+    first = segments[0]
+    if len(first) >= 4 and lex.anaphora_sources.get(first[0][2]) == "organisation statement" \
+            and first[1][2] in _WHICH:
+        # «وذكر البيان الذي نشرته المنطقة العسكرية سبها»: the statement's author speaks.
+        segments[0] = first[3:]
+        phrase_start, in_statement = first[3][0], True
     phrase = norm[phrase_start:phrase_end]
     head = segments[0][0][2]
     kind = lex.anaphora_sources.get(head)

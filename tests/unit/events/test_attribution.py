@@ -147,3 +147,9 @@ def test_the_same_sources_named_after_the_claim_are_the_sources_told_before():
             "وانتهى الاشتباك باعتقال أربعة مهربين، بحسب المصادر ذاتها.")
     first, second = statements(text)
     assert second.attribution == first.attribution
+
+
+def test_the_author_of_a_statement_named_after_it_is_the_source():
+    (st,) = statements("وذكر البيان الذي نشرته المنطقة العسكرية «سبها» على صفحتها أن المجموعات تنسق مع مهربين.")
+    assert st.attribution.source_type == "organisation statement"
+    assert st.attribution.speaker == "المنطقة العسكرية سبها"
