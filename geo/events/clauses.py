@@ -57,6 +57,11 @@ def _by_force(scan: _Scan, cs: int, ce: int) -> bool:
 _FREIGHT_PREFIXES = ("", "و", "ف", "ب", "ل", "ال", "لل", "وال", "بال", "ولل")
 
 
+# a boat carrying a number of people: «يقل قرابة 100 شخص», «على متنه 40 مهاجرا»
+_ABOARD = re.compile(r"(?<!\w)(?:يقل|تقل|يحمل|تحمل|على متنه|على متنها)\s+(?:\S+\s+){0,2}?(?:\d+|\w+(?:ة|ه)?)\s+"
+                     r"(?:شخص|أشخاص|اشخاص|راكب|ركاب|مهاجر|مهاجرا|مهاجرين)")
+
+
 def _freight(scan: _Scan, cs: int, ce: int) -> bool:
     """A verb or noun that moves goods, not people («الشحن», «تحمل»), in ``norm[cs:ce]``."""
     freight = scan.lex.freight
@@ -82,6 +87,9 @@ def _smuggled(scan: _Scan, cs: int, ce: int, sentence: tuple[int, int], cue) -> 
     smuggling word; lorries or boats with no force aboard in a report about smuggling.
     """
     lex = scan.lex
+    if _ABOARD.search(scan.norm, *sentence) and any(
+            h.key == "boat" for h in scan.in_range(scan.cue_starts, scan.cues, *sentence)):
+        return True     # «أرغم خفر السواحل زورقا يقل 100 شخص على العودة»: a boat packed with people
     if _by_force(scan, cs, ce):
         return False
     if deports(scan, cue):

@@ -476,3 +476,11 @@ def test_control_taken_in_a_fight_is_an_attack_and_control_alone_a_presence():
         return [e.type for e in extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))]
     assert types("أحكمت القوات قبضتها على مدينة مرزق مساء الأربعاء، إثر معارك ضارية مع مسلحين.") == ["attack"]
     assert types("يحكم التنظيم قبضته على مدينة مرزق منذ أشهر.") == ["presence"]
+
+
+def test_a_boat_packed_with_people_on_the_move_is_a_smuggling_route():
+    def types(text):
+        return [e.type for e in extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))]
+    assert types("أرغم خفر السواحل زورق صيد يقل قرابة 90 شخصا على العودة إلى ميناء مدينة زوارة.") \
+        == ["smuggling_route"]
+    assert types("أعادت البحرية سفينة الإمداد إلى ميناء مدينة زوارة.") == ["movement"]
