@@ -449,6 +449,8 @@ def test_cue_forms_give_their_type(text, event_type):
     "اغتيل ضابط أمام منزله في مدينة درنة.",
     "سقط صاروخ على حي سكني في مدينة طرابلس ليلة الأحد.",
     "دهمت قوة أمنية منزلا في مدينة الزاوية.",
+    "خاضت الكتيبة قتالا عنيفا مع مسلحين في حي بمدينة الزاوية.",
+    "تجدد القتال بين القبيلتين في مدينة الكفرة.",
 ])
 def test_fighting_words_beyond_the_first_list_make_an_attack(sentence):
     events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
