@@ -29,6 +29,7 @@ _WORD = re.compile(r"\w+")
 _HEARSAY = re.compile(r"(?<!\w)[وف]?(?:قيل|يقال)(?!\w)")
 # A piece that starts «بعد ...», «منذ ...» (not «بعد أن» + a verb) tells the background of the event before.
 _BACKGROUND = re.compile(r"(?:بعد|قبل|منذ|عقب|اثر)\s+(?!ان\s)")
+_DESPITE = re.compile(r"(?<!\w)و?(?:الرغم|بالرغم|رغم)(?!\w)")   # «على الرغم من», «رغم»
 _ANOTHER = frozenset({"واخري", "واخر", "وثانيه", "وثالثه"})  # normalized «وأخرى», «وآخر»
 _CONTRAST = re.compile(r"(?<!\w)(?:فيما|بينما)\s+$")
 _FAMILY = {"attack": "attack", "movement": "route", "smuggling_route": "route", "route": "route", "smugglers": "route",
@@ -215,9 +216,10 @@ def _part_drafts(scan: _Scan, ctx: SourceContext, voice: Attribution, si: int, p
             continue
         if kind is None:
             if prev is not None and (joined or (locs and not prev.locs)):
-                # A piece with no event of its own tells where or when the one before happened.
+                # A piece with no event of its own tells where or when the one before happened
+                # (but «على الرغم من اتفاق رعته إيطاليا» is not where the fighting was).
                 prev.end = ce
-                if not prev.locs:
+                if not prev.locs and not _DESPITE.search(norm, max(0, cs - 14), cs + 12):
                     prev.locs.extend(locs)
             if actors:
                 subject, subject_from = actors, cs

@@ -486,3 +486,10 @@ def test_a_boat_packed_with_people_on_the_move_is_a_smuggling_route():
     assert types("أرغم خفر السواحل زورق صيد يقل قرابة 90 شخصا على العودة إلى ميناء مدينة زوارة.") \
         == ["smuggling_route"]
     assert types("أعادت البحرية سفينة الإمداد إلى ميناء مدينة زوارة.") == ["movement"]
+
+
+def test_a_place_in_a_despite_clause_is_not_where_the_event_was():
+    text = ("تدور اشتباكات بين قبيلتين في مدينة سبها.\n"
+            "وتجدد القتال في المدينة بعد عام من الهدوء، على الرغم من اتفاق رعته إيطاليا في أبريل.")
+    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    assert {p.name for e in events for p in e.places} == {"سبها"}
