@@ -196,7 +196,10 @@ def _date_right(gold: dict, pred: dict, published: str | None) -> bool:
     if not d and pred.get("date_precision") == "reported":
         d = published      # "reported": the publication date stands for the event's
     if gp == "reported":
-        return bool(d) and d[:10] == (published or "")[:10]
+        if not published:
+            # an undated page: the text gives the event no date, and the prediction must not invent one
+            return not pred.get("event_date")
+        return bool(d) and d[:10] == published[:10]
     if not g or not d:
         return False
     if gp == "year":
