@@ -317,13 +317,21 @@ def extract_events(article: Article, *, mentions: Sequence[Mention] | None = Non
 
 def _shared_counts(events: list[Event]) -> list[Event]:
     """A claim told twice keeps on its first telling every kind of count a repeat adds («مقتل 18»
-    in the headline, «بينهم 5 أطفال» in the body): the map and the counts show the first."""
+    in the headline, «بينهم 5 أطفال» in the body), and the date a repeat gives when the text gives
+    the first none («قتل ... في مالي أمس» as the lead of the body's attack at Timbuktu): the map,
+    the counts and the date filter show the first."""
     first = {e.id: i for i, e in enumerate(events) if not e.same_as}
     for e in events:
-        if e.same_as in first and e.counts:
-            i = first[e.same_as]
-            kinds = {c.kind for c in events[i].counts}
+        if e.same_as not in first:
+            continue
+        i = first[e.same_as]
+        shown = events[i]
+        if e.counts:
+            kinds = {c.kind for c in shown.counts}
             extra = tuple(c for c in e.counts if c.kind not in kinds)
             if extra:
-                events[i] = dataclasses.replace(events[i], counts=events[i].counts + extra)
+                shown = dataclasses.replace(shown, counts=shown.counts + extra)
+        if shown.date_precision == "reported" and e.event_date and e.date_precision != "reported":
+            shown = dataclasses.replace(shown, event_date=e.event_date, date_precision=e.date_precision)
+        events[i] = shown
     return events

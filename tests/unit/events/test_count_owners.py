@@ -118,3 +118,13 @@ def test_a_later_toll_skips_a_background_attack_told_only_by_its_year():
     attacks = _attacks(text)
     toll = {e.quote.split()[0]: [(c.kind, c.low) for c in e.counts] for e in attacks}
     assert toll.get("شنت") == [("killed", 12)]
+
+
+def test_the_town_attack_takes_the_date_its_country_level_lead_gives():
+    events = extract_events(Article(id="t", text=(
+        "قتل 9 جنود في هجوم على معسكر للجيش في مالي أمس الأحد.\n"
+        "وقال شاهد إن المسلحين أطلقوا النار على مدخل المعسكر في مدينة غاو."),
+        published=dt.date(2024, 3, 4), outlet="مرصد"))
+    (shown,) = [e for e in events if e.type == "attack" and not e.same_as]
+    assert "غاو" in shown.quote
+    assert (shown.event_date, shown.date_precision) == (dt.date(2024, 3, 3), "day")
