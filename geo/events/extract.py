@@ -312,14 +312,19 @@ def extract_events(article: Article, *, mentions: Sequence[Mention] | None = Non
             modality=modality_of(scan, d.start, d.end, sentence_start=d.sentence_start,
                                  denied=d.denied, attribution=attribution),
             sub_type=sub_type_of(scan, d.type, d.start, d.end)))
-    return _shared_counts(link_repeats(with_counts(text, events, normalized=(scan.norm, scan.offsets))))
+    return _from_repeats(link_repeats(with_counts(text, events, normalized=(scan.norm, scan.offsets))))
 
 
-def _shared_counts(events: list[Event]) -> list[Event]:
-    """A claim told twice keeps on its first telling every kind of count a repeat adds («مقتل 18»
-    in the headline, «بينهم 5 أطفال» in the body), and the date a repeat gives when the text gives
-    the first none («قتل ... في مالي أمس» as the lead of the body's attack at Timbuktu): the map,
-    the counts and the date filter show the first."""
+def _own_voice(a) -> bool:
+    """The outlet speaking for itself: no speaker, no other outlet cited."""
+    return a.source_type == "outlet" and not a.speaker and not a.speaker_role
+
+
+def _from_repeats(events: list[Event]) -> list[Event]:
+    """A claim told twice keeps on the telling the map shows every kind of count a repeat adds
+    («مقتل 18» in the headline, «بينهم 5 أطفال» in the body), the date a repeat gives when the
+    text gives it none («قتل ... في مالي أمس» as the lead of the body's attack at Timbuktu), and
+    a repeat's source when it is told in the outlet's own voice."""
     first = {e.id: i for i, e in enumerate(events) if not e.same_as}
     for e in events:
         if e.same_as not in first:
@@ -333,5 +338,10 @@ def _shared_counts(events: list[Event]) -> list[Event]:
                 shown = dataclasses.replace(shown, counts=shown.counts + extra)
         if shown.date_precision == "reported" and e.event_date and e.date_precision != "reported":
             shown = dataclasses.replace(shown, event_date=e.event_date, date_precision=e.date_precision)
+        if _own_voice(shown.attribution) and not _own_voice(e.attribution):
+            # «... وفق ما أفادت به مصادر متطابقة» in the lead, the body in the outlet's voice: the
+            # claim rests on the lead's sources
+            shown = dataclasses.replace(shown, attribution=e.attribution, modality=(
+                "reported" if shown.modality == "asserted" else shown.modality))
         events[i] = shown
     return events

@@ -128,3 +128,13 @@ def test_the_town_attack_takes_the_date_its_country_level_lead_gives():
     (shown,) = [e for e in events if e.type == "attack" and not e.same_as]
     assert "غاو" in shown.quote
     assert (shown.event_date, shown.date_precision) == (dt.date(2024, 3, 3), "day")
+
+
+def test_a_claim_told_in_the_outlets_voice_takes_the_source_its_lead_names():
+    events = extract_events(Article(id="t", text=(
+        "قتل خمسة جنود في هجوم على معسكر في مالي، وفق ما أفادت به مصادر متطابقة.\n"
+        "وقتل في الهجوم على المعسكر في مدينة غاو ثلاثة من المهاجمين."),
+        published=dt.date(2024, 3, 4), outlet="مرصد"))
+    (shown,) = [e for e in events if e.type == "attack" and not e.same_as]
+    assert "غاو" in shown.quote
+    assert shown.attribution.speaker == "مصادر متطابقة" and shown.modality == "reported"
