@@ -42,6 +42,7 @@ _FURTHER = object()  # the speaker's words run past the window read
 _SAID_IN_HEADS = _INTERVIEW_HEADS | _STATEMENT_HEADS
 _KANA = frozenset({"كان", "كانت", "كانوا"})
 _WHICH = frozenset({"الذي", "التي"})
+_WHILE = frozenset({"بينما", "وبينما", "فيما", "وفيما"})
 _SAME = frozenset({"نفسه", "نفسها", "ذاته", "ذاتها", "نفسهم", "انفسهم"})
 
 
@@ -101,6 +102,11 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
     opening = _WORDS.findall(norm, start, min(end, start + 120))[:11]
     if not opening:
         return None
+    if opening[0] in _WHILE:
+        # «وبينما تضاربت الأنباء بشأن ...، أكدت المصادر نفسها أن»: the speaker after the aside
+        comma = re.compile(r"[،,]").search(norm, start, min(end, start + 120))
+        if comma is not None:
+            return _attribution(ctx, comma.end(), end, width)
     if _bare(opening[0]) not in _KANA:
         opening = opening[:6]
     forms = lex.opening_forms

@@ -153,3 +153,8 @@ def test_the_author_of_a_statement_named_after_it_is_the_source():
     (st,) = statements("وذكر البيان الذي نشرته المنطقة العسكرية «سبها» على صفحتها أن المجموعات تنسق مع مهربين.")
     assert st.attribution.source_type == "organisation statement"
     assert st.attribution.speaker == "المنطقة العسكرية سبها"
+
+
+def test_the_speaker_after_a_while_aside():
+    (st,) = statements("وبينما تضاربت الأنباء بشأن سقوط الميناء، أكدت مصادر محلية أن مواجهات تجري قرب السدرة.")
+    assert st is not None and st.attribution.speaker == "مصادر محلية"
