@@ -158,3 +158,12 @@ def test_the_author_of_a_statement_named_after_it_is_the_source():
 def test_the_speaker_after_a_while_aside():
     (st,) = statements("وبينما تضاربت الأنباء بشأن سقوط الميناء، أكدت مصادر محلية أن مواجهات تجري قرب السدرة.")
     assert st is not None and st.attribution.speaker == "مصادر محلية"
+
+
+@pytest.mark.parametrize("text", [
+    "وأفادت أنباء بأن مسلحين وصلوا إلى محيط البلدة.",
+    "وقال خبراء إن الضربات استهدفت معاقل التنظيم.",
+])
+def test_unnamed_reports_and_experts_are_anonymous_not_a_named_person(text):
+    (st,) = statements(text)
+    assert st is not None and st.attribution.source_type == "anonymous"
