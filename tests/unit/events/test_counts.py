@@ -221,3 +221,8 @@ def test_those_it_happened_to_named_before_their_number():
 
 def test_people_still_counted_among_the_missing():
     assert _kinds("ولا يزال 42 شخصا آخرون في عداد المفقودين") == [("missing", 42, 42, "exact")]
+
+
+def test_the_wounded_and_missing_named_before_their_number():
+    assert _kinds("وبلغ عدد المصابين 23 شخصا") == [("wounded", 23, 23, "exact")]
+    assert _kinds("وارتفع عدد المفقودين إلى 40 مهاجرا") == [("missing", 40, 40, "exact")]
