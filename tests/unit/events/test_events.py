@@ -493,3 +493,9 @@ def test_a_place_in_a_despite_clause_is_not_where_the_event_was():
             "وتجدد القتال في المدينة بعد عام من الهدوء، على الرغم من اتفاق رعته إيطاليا في أبريل.")
     events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
     assert {p.name for e in events for p in e.places} == {"سبها"}
+
+
+def test_goods_confiscated_are_a_seizure():
+    events = extract_events(Article(id="t", text="صادرت الجمارك 300 كيلوغرام من الحشيش في ميناء مدينة زوارة.",
+                                    published=dt.date(2024, 3, 2)))
+    assert [e.type for e in events] == ["smuggling_route"]
