@@ -144,7 +144,8 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
                 negated_presence = True
                 kinds.append("presence")
             continue
-        if norm.startswith(lex.not_after.get(key, ()), hit.end + len(hit.suffix) + 1):
+        after = lex.not_after.get(key)
+        if after is not None and after.match(norm, hit.end + len(hit.suffix) + 1):
             continue
         if key == "movement" and before[-1:] in (["الذي"], ["التي"]) and norm.startswith(_LINKS, hit.start):
             continue  # «الطريق الذي يصل الكفرة بالعوينات»: a road described, nobody on the move

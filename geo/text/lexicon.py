@@ -211,7 +211,7 @@ class Lexicon:
 
     cues: TermIndex
     priority: tuple[str, ...]
-    not_after: dict[str, tuple[str, ...]]
+    not_after: dict[str, re.Pattern]
     negation: frozenset[str]
     negation_forms: frozenset[str]
     denial: TermIndex
@@ -307,6 +307,13 @@ def _goods_terms(goods) -> list[tuple[str, str]]:
     return [(w, "contraband") for w in goods]
 
 
+def _words_after(words: Iterable[str]) -> re.Pattern:
+    """One pattern matching any of ``words`` where it starts: a trailing ``*`` lets any ending
+    follow, else the word ends there («عن» is not the start of «عناصر»)."""
+    forms = sorted(((normalize(w.rstrip("*")), w.endswith("*")) for w in words), key=lambda f: -len(f[0]))
+    return re.compile("|".join(re.escape(f) + ("" if star else r"(?!\w)") for f, star in forms))
+
+
 def _any_of(words: Iterable[str], *, before: str = "") -> re.Pattern:
     """One pattern that finds any of ``words`` (normalized), each after ``before``."""
     forms = sorted({normalize(w) for w in words}, key=len, reverse=True)
@@ -350,7 +357,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         cues=TermIndex(cue_terms, prefixes=CUE_PREFIXES, suffixes=LIGHT_SUFFIXES,
                        homographs=cues.get("homographs", ())),
         priority=tuple(cues["priority"]),
-        not_after={k: _norm_tuple(w.rstrip("*") for w in v) for k, v in cues["not_after"].items()},
+        not_after={k: _words_after(v) for k, v in cues["not_after"].items()},
         negation=_norm_set(cues["negation"]),
         negation_forms=frozenset(c + w for w in _norm_set(cues["negation"]) for c in ("", "و", "ل")),
         denial=TermIndex(((w, "denial") for w in cues["denial"]), prefixes=CUE_PREFIXES,

@@ -499,3 +499,19 @@ def test_goods_confiscated_are_a_seizure():
     events = extract_events(Article(id="t", text="صادرت الجمارك 300 كيلوغرام من الحشيش في ميناء مدينة زوارة.",
                                     published=dt.date(2024, 3, 2)))
     assert [e.type for e in events] == ["smuggling_route"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "اتجه معظم فلول التنظيم إلى مدينة بني وليد.",
+    "يتجه عناصر التنظيم إلى مدينة سرت.",
+    "حشدت الحركة مئات المقاتلين إلى مدينة الكفرة.",
+])
+def test_heading_for_and_mustering_are_movements(sentence):
+    events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
+    assert [e.type for e in events] == ["movement"]
+
+
+def test_a_word_that_only_begins_like_an_excluded_one_does_not_cancel_the_cue():
+    # «نقل عن» (quoting) is no movement, but «عناصر» only begins like «عن»
+    events = extract_events(Article(id="t", text="يتحرك عناصر التنظيم إلى مدينة سرت.", published=dt.date(2024, 3, 2)))
+    assert [e.type for e in events] == ["movement"]
