@@ -156,6 +156,8 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
             # «لشن هجمات» is a plan, «بعد الهجوم» a time (but «بعد أن طردت» tells what was done),
             # «الفارين من المعارك» the reason they left.
             continue
+        if key == "movement" and not _BANNED.isdisjoint(before[-2:]):
+            continue  # «يحظر فيها تنقل الأشخاص»: a rule, no one moving
         if key == "presence" and norm.startswith(_SIGHT, hit.start) and \
                 _WORD.findall(norm, hit.end + len(hit.suffix), hit.end + len(hit.suffix) + 8)[:1] \
                 in (["ان"], ["انه"], ["انها"], ["انهم"], ["بان"]):
@@ -243,6 +245,7 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
     return kind, negated_presence and kind == "presence"
 
 
+_BANNED = frozenset({"يحظر", "تحظر", "حظر", "يمنع", "تمنع", "منع"})   # normalized
 _CONTROL = ("قبضت", "سيطر", "يسيطر", "تسيطر")
 _CROSSING = ("تسلل", "يتسلل", "تتسلل", "دخول")
 

@@ -515,3 +515,9 @@ def test_a_word_that_only_begins_like_an_excluded_one_does_not_cancel_the_cue():
     # «نقل عن» (quoting) is no movement, but «عناصر» only begins like «عن»
     events = extract_events(Article(id="t", text="يتحرك عناصر التنظيم إلى مدينة سرت.", published=dt.date(2024, 3, 2)))
     assert [e.type for e in events] == ["movement"]
+
+
+def test_a_movement_that_is_banned_is_no_movement():
+    events = extract_events(Article(id="t", text="تعامل السلطات المنطقة الحدودية قرب مدينة غات كمنطقة عسكرية يحظر فيها تنقل الأشخاص.",
+                                    published=dt.date(2024, 3, 2)))
+    assert [e.type for e in events if e.type == "movement"] == []
