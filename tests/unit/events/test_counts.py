@@ -226,3 +226,9 @@ def test_people_still_counted_among_the_missing():
 def test_the_wounded_and_missing_named_before_their_number():
     assert _kinds("وبلغ عدد المصابين 23 شخصا") == [("wounded", 23, 23, "exact")]
     assert _kinds("وارتفع عدد المفقودين إلى 40 مهاجرا") == [("missing", 40, 40, "exact")]
+
+
+def test_no_news_of_victims_is_not_a_toll_of_none():
+    assert _kinds("ولم ترد أنباء عن ضحايا في القصف") == []
+    assert _kinds("ولم تتضح بعد معلومات عن قتلى") == []
+    assert _kinds("ولم يسفر القصف عن ضحايا") == [("killed", 0, 0, "none")]
