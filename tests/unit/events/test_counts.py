@@ -232,3 +232,4 @@ def test_no_news_of_victims_is_not_a_toll_of_none():
     assert _kinds("ولم ترد أنباء عن ضحايا في القصف") == []
     assert _kinds("ولم تتضح بعد معلومات عن قتلى") == []
     assert _kinds("ولم يسفر القصف عن ضحايا") == [("killed", 0, 0, "none")]
+    assert _kinds("وانفجرت العبوة دون أن تسفر عن ضحايا") == [("killed", 0, 0, "none")]
