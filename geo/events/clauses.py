@@ -156,6 +156,9 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
             # «لشن هجمات» is a plan, «بعد الهجوم» a time (but «بعد أن طردت» tells what was done),
             # «الفارين من المعارك» the reason they left.
             continue
+        if key == "presence" and (hit.prefix == "ب" and norm.startswith("حضور", hit.start)
+                                  or hit.prefix.endswith("ال") and norm.startswith("راي", hit.start)):
+            continue  # «بحضور عضو من النيابة» is attending, «الرأي العام» an opinion, not a sighting
         if key == "movement" and not _BANNED.isdisjoint(before[-2:]):
             continue  # «يحظر فيها تنقل الأشخاص»: a rule, no one moving
         if key == "presence" and norm.startswith(_SIGHT, hit.start) and \

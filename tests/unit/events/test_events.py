@@ -512,3 +512,16 @@ def test_a_word_that_only_begins_like_an_excluded_one_does_not_cancel_the_cue():
 def test_a_movement_that_is_banned_is_no_movement():
     text = "تعامل السلطات المنطقة الحدودية قرب مدينة غات كمنطقة عسكرية يحظر فيها تنقل الأشخاص."
     assert "movement" not in _types(text)
+
+
+@pytest.mark.parametrize("sentence", [
+    "أتلفت الجمارك المضبوطات في مدينة بنغازي بحضور عضو من النيابة العامة.",
+    "وقال إن هذه الممارسات في مدينة سبها تؤجج الرأي العام.",
+    "أقر ضابط في مدينة بنغازي بصحة مقاطع مصورة انتشرت على منصات التواصل.",
+])
+def test_attending_an_opinion_and_videos_spreading_are_no_presence(sentence):
+    assert "presence" not in _types(sentence)
+
+
+def test_slave_markets_where_migrants_are_sold_are_a_smuggling_route():
+    assert _types("قال مسؤول أممي إن أسواقا للعبيد تنشط في مدينة سبها.") == ["smuggling_route"]
