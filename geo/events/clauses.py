@@ -115,7 +115,7 @@ def _smuggled(scan: _Scan, cs: int, ce: int, sentence: tuple[int, int], cue) -> 
 
 # «يصل», «تصل», «يربط»: after «الذي/التي» they describe what a road or a crossing joins.
 _LINKS = ("يصل", "تصل", "يربط", "تربط")
-_SEAT = re.compile(r"(?<!\w)(?:ال)?حكوم\w*(?:\s+\S+){0,6}?\s+(?:التي|الذي)\s+(?:تتخذ|يتخذ|اتخذت|اتخذ)(?!\w)")
+_SEAT = re.compile(r"(?<!\w)(?:ال)?حكوم\w*(?:\s+\S+){0,6}?\s+و?(?:التي|الذي)\s+(?:تتخذ|يتخذ|اتخذت|اتخذ)(?!\w)")
 
 
 def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[int, int]) -> tuple[str | None, bool]:
@@ -173,6 +173,8 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
             continue  # «وقف إطلاق النار»: a ceasefire
         if key == "base" and _SEAT.search(norm, max(cs, hit.start - 90), hit.start):
             continue  # «حكومة الوفاق التي تتخذ من طرابلس مقرا»: a government's seat, not a base
+        if key == "base" and before[-1:] and (before[-1] in _AT_A_BASE or before[-1].lstrip("وب") in _AT_A_BASE):
+            continue  # «طال مقر البعثة», «قرب معسكر الجوية», «باتجاه معاقل التنظيم»: a target or a landmark
         if key == "base" and has_movement and any(w in _FROM or w in _TO or w == "في" for w in before[-2:]):
             # «انطلقت من مقر الكتيبة», «إلى المعسكر»: the base is where a movement starts or ends.
             continue
@@ -249,6 +251,9 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
 
 
 _BANNED = frozenset({"يحظر", "تحظر", "حظر", "يمنع", "تمنع", "منع"})   # normalized
+# normalized words before a base word that make it the target or the landmark of another event
+_AT_A_BASE = frozenset({"قرب", "بالقرب", "باتجاه", "نحو", "طال", "مهاجمه", "استهدف", "استهدفت", "اقتحام",
+                        "اقتحم", "اقتحمت", "قصف", "قصفت", "هاجم", "هاجمت", "هاجموا"})
 _CONTROL = ("قبضت", "سيطر", "يسيطر", "تسيطر")
 _CROSSING = ("تسلل", "يتسلل", "تتسلل", "دخول")
 

@@ -525,3 +525,16 @@ def test_attending_an_opinion_and_videos_spreading_are_no_presence(sentence):
 
 def test_slave_markets_where_migrants_are_sold_are_a_smuggling_route():
     assert _types("قال مسؤول أممي إن أسواقا للعبيد تنشط في مدينة سبها.") == ["smuggling_route"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "وقع الهجوم بعد ساعات من اعتداء آخر طال مقر البعثة في مدينة غاو.",
+    "اندلعت اشتباكات قرب معسكر الجوية في مدينة طرابلس.",
+    "انسحب المسلحون باتجاه معاقل التنظيم في مدينة سرت.",
+])
+def test_a_base_that_is_the_target_or_the_landmark_of_another_event_is_no_base(sentence):
+    assert "base" not in _types(sentence)
+
+
+def test_a_base_set_up_is_still_a_base():
+    assert _types("أقام التنظيم معسكرا جديدا قرب مدينة بني وليد.") == ["base"]
