@@ -171,6 +171,8 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
             continue  # «مستعدون للتنسيق»: an offer, not an event
         if key == "attack" and before and before[-1] in lex.attack_not_before:
             continue  # «وقف إطلاق النار»: a ceasefire
+        if key == "attack" and not _FEAR.isdisjoint(before[-2:]):
+            continue  # «أوصدت المتاجر أبوابها خشية القذائف»: feared, not fired
         if key == "base" and _SEAT.search(norm, max(cs, hit.start - 90), hit.start):
             continue  # «حكومة الوفاق التي تتخذ من طرابلس مقرا»: a government's seat, not a base
         if key == "base" and before[-1:] and (before[-1] in _AT_A_BASE or before[-1].lstrip("وب") in _AT_A_BASE):
@@ -254,6 +256,7 @@ _BANNED = frozenset({"يحظر", "تحظر", "حظر", "يمنع", "تمنع", "
 # normalized words before a base word that make it the target or the landmark of another event
 _AT_A_BASE = frozenset({"قرب", "بالقرب", "باتجاه", "نحو", "طال", "مهاجمه", "استهدف", "استهدفت", "اقتحام",
                         "اقتحم", "اقتحمت", "قصف", "قصفت", "هاجم", "هاجمت", "هاجموا"})
+_FEAR = frozenset({"خشيه", "خوفا", "تحسبا", "تخوفا", "مخافه"})   # normalized
 _CONTROL = ("قبضت", "سيطر", "يسيطر", "تسيطر")
 _CROSSING = ("تسلل", "يتسلل", "تتسلل", "دخول")
 

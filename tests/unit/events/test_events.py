@@ -538,3 +538,8 @@ def test_a_base_that_is_the_target_or_the_landmark_of_another_event_is_no_base(s
 
 def test_a_base_set_up_is_still_a_base():
     assert _types("أقام التنظيم معسكرا جديدا قرب مدينة بني وليد.") == ["base"]
+
+
+def test_shelling_feared_and_drones_listed_are_no_attack():
+    assert "attack" not in _types("أغلقت المتاجر في مدينة طرابلس أبوابها خشية القذائف العشوائية.")
+    assert "attack" not in _types("خرجت مسيرة سلمية في مدينة الزاوية للمطالبة بالأمن.")
