@@ -121,7 +121,9 @@ def _complete(scan: _Scan, drafts: list[_Draft]) -> list[_Draft]:
         if not d.locs and d.type in ("attack", "presence", "base"):
             # «شهدت مدينة الزاوية ... اشتباكات»: the scene named earlier in the sentence.
             skip = (d.statement.speaker_start, d.statement.speaker_end) if d.statement else (0, 0)
-            earlier = [loc for loc in scan.in_range(scan.loc_starts, scan.locs, d.sentence_start, d.start)
+            # (up to the draft's end: its start may have moved back to the subject, over a place
+            # told in an aside between them, «تخوض وحدات، دفع بها إلى تيبستي، معارك ...»)
+            earlier = [loc for loc in scan.in_range(scan.loc_starts, scan.locs, d.sentence_start, d.end)
                        if not skip[0] <= loc.start < skip[1]]
             d.locs = earlier[-1:]
             d.inherited = bool(d.locs)

@@ -543,3 +543,9 @@ def test_a_base_set_up_is_still_a_base():
 def test_shelling_feared_and_drones_listed_are_no_attack():
     assert "attack" not in _types("أغلقت المتاجر في مدينة طرابلس أبوابها خشية القذائف العشوائية.")
     assert "attack" not in _types("خرجت مسيرة سلمية في مدينة الزاوية للمطالبة بالأمن.")
+
+
+def test_a_place_told_in_an_aside_between_the_subject_and_the_fighting_is_where_it_is():
+    text = "تخوض وحدات من الجيش التشادي، دفع بها شمالا إلى منطقة تيبستي، معارك مع تشكيلات محلية."
+    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    assert [(e.type, [p.name for p in e.places]) for e in events] == [("attack", ["منطقة تيبستي"])]
