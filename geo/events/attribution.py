@@ -345,6 +345,7 @@ def _named_before(ctx: SourceContext, phrase: list[tuple[int, int, str]]) -> Sta
     head = words[0][2:]
     for earlier in reversed(ctx.history):
         said = normalize(earlier.attribution.speaker).split()
-        if len(said) > 1 and said[0].removeprefix("ال") == head:
-            return earlier
+        role = normalize(earlier.attribution.speaker_role).split()
+        if len(said) > 1 and said[0].removeprefix("ال") == head or role and role[0].removeprefix("ال") == head:
+            return earlier     # «المراسل» after «مراسل الجزيرة أحمد خليفة»: named by the role
     return None

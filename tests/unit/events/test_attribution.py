@@ -167,3 +167,10 @@ def test_the_speaker_after_a_while_aside():
 def test_unnamed_reports_and_experts_are_anonymous_not_a_named_person(text):
     (st,) = statements(text)
     assert st is not None and st.attribution.source_type == "anonymous"
+
+
+def test_a_bare_role_names_the_person_who_holds_it_told_before():
+    text = ("وقال آمر المنطقة العسكرية اللواء علي كنه إن قواته تقدمت في الجنوب. "
+            "وأكد الآمر أن الطيران قصف مواقع للمسلحين.")
+    first, second = statements(text)
+    assert second.attribution == first.attribution
