@@ -41,6 +41,7 @@ _QUOTE_MARKS = "«»\"'()"
 _FURTHER = object()  # the speaker's words run past the window read
 _SAID_IN_HEADS = _INTERVIEW_HEADS | _STATEMENT_HEADS
 _KANA = frozenset({"كان", "كانت", "كانوا"})
+_COMMA_MARK = re.compile(r"[،,]")
 _WHICH = frozenset({"الذي", "التي"})
 _WHILE = frozenset({"بينما", "وبينما", "فيما", "وفيما"})
 _SAME = frozenset({"نفسه", "نفسها", "ذاته", "ذاتها", "نفسهم", "انفسهم"})
@@ -104,7 +105,7 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
         return None
     if opening[0] in _WHILE:
         # «وبينما تضاربت الأنباء بشأن ...، أكدت المصادر نفسها أن»: the speaker after the aside
-        comma = re.compile(r"[،,]").search(norm, start, min(end, start + 120))
+        comma = _COMMA_MARK.search(norm, start, min(end, start + 120))
         if comma is not None:
             return _attribution(ctx, comma.end(), end, width)
     if _bare(opening[0]) not in _KANA:

@@ -58,8 +58,13 @@ _FREIGHT_PREFIXES = ("", "و", "ف", "ب", "ل", "ال", "لل", "وال", "با
 
 
 # a boat carrying a number of people: «يقل قرابة 100 شخص», «على متنه 40 مهاجرا»
-_ABOARD = re.compile(r"(?<!\w)(?:يقل|تقل|يحمل|تحمل|على متنه|على متنها)\s+(?:\S+\s+){0,2}?(?:\d+|\w+(?:ة|ه)?)\s+"
-                     r"(?:شخص|أشخاص|اشخاص|راكب|ركاب|مهاجر|مهاجرا|مهاجرين)")
+_ABOARD = re.compile(r"(?<!\w)(?:يقل|تقل|يحمل|تحمل|على متنه|على متنها)\s+(?:\S+\s+){0,2}?\w+\s+"
+                     r"(?:شخص|اشخاص|راكب|ركاب|مهاجر|مهاجرا|مهاجرين)")
+
+
+def _cue_in(scan: _Scan, keys: tuple[str, ...], start: int, end: int) -> bool:
+    """A cue of one of ``keys`` starts in ``norm[start:end]``."""
+    return any(h.key in keys for h in scan.in_range(scan.cue_starts, scan.cues, start, end))
 
 
 def _freight(scan: _Scan, cs: int, ce: int) -> bool:
@@ -87,8 +92,7 @@ def _smuggled(scan: _Scan, cs: int, ce: int, sentence: tuple[int, int], cue) -> 
     smuggling word; lorries or boats with no force aboard in a report about smuggling.
     """
     lex = scan.lex
-    if _ABOARD.search(scan.norm, *sentence) and any(
-            h.key == "boat" for h in scan.in_range(scan.cue_starts, scan.cues, *sentence)):
+    if _ABOARD.search(scan.norm, *sentence) and _cue_in(scan, ("boat",), *sentence):
         return True     # «أرغم خفر السواحل زورقا يقل 100 شخص على العودة»: a boat packed with people
     if _by_force(scan, cs, ce):
         return False
@@ -103,9 +107,9 @@ def _smuggled(scan: _Scan, cs: int, ce: int, sentence: tuple[int, int], cue) -> 
                                                                                   *sentence)):
         # «كانت معدّة للشحن نحو بنغازي» after the drugs were named: the goods are what is shipped.
         return True
-    if any(h.key in ("smugglers", "smuggling_route") for h in scan.in_range(scan.cue_starts, scan.cues, cs, ce)):
+    if _cue_in(scan, ("smugglers", "smuggling_route"), cs, ce):
         return True
-    if goods and (any(h.key == "smuggling_route" for h in scan.in_range(scan.cue_starts, scan.cues, *sentence))
+    if goods and (_cue_in(scan, ("smuggling_route",), *sentence)
                   or any(h.key == "smugglers" for h in scan.in_range(scan.actor_starts, scan.actors, *sentence))):
         return True
     return scan.smuggling_report and bool(clause_words(scan, cs, ce) & lex.carriers) and \
@@ -187,12 +191,10 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
             # other people seized or arrested are an attack (an arrest by force);
             # «عملية الضبط» alone is a topic.
             near = min(sentence[1], max(ce, hit.end + 80))
-            if scan.in_range(scan.goods_starts, scan.goods, cs, near) or any(
-                    h.key == "smugglers" and hit.end <= h.start for h in scan.in_range(scan.cue_starts, scan.cues, cs, near)):
-                key = "smuggling_route"
-            elif any(h.key == "boat" for h in scan.in_range(scan.cue_starts, scan.cues, *sentence)) or any(
-                    h.key == "movement" and norm.startswith(_CROSSING, h.start)
-                    for h in scan.in_range(scan.cue_starts, scan.cues, hit.end, near)):
+            if scan.in_range(scan.goods_starts, scan.goods, cs, near) or _cue_in(scan, ("smugglers",), hit.end, near) \
+                    or _cue_in(scan, ("boat",), *sentence) or any(
+                        h.key == "movement" and norm.startswith(_CROSSING, h.start)
+                        for h in scan.in_range(scan.cue_starts, scan.cues, hit.end, near)):
                 key = "smuggling_route"
             elif hit.prefix.endswith("ال"):
                 continue

@@ -6,9 +6,10 @@ the toll, the lead the attack, a later paragraph the wounded and the seized truc
 in a sentence that holds no event of its own goes to the event that such a count describes (a
 toll to an attack, a seizure to a smuggling route, migrants to a crossing) told last before it,
 or the nearest after it when none was, unless that event already has the same number of the
-same kind (a toll told twice is one; goods only when they name the same item). Nearest either way sent a toll to a background attack
-told a line later («كما نفذ الهجوم على متحف باردو»). An incident told only by its year
-(«هجوم سوسة عام 2015») is background and takes a later toll only when no other event can.
+same kind (a toll told twice is one; goods only when they name the same item). Nearest either
+way sent a toll to a background attack told a line later («كما نفذ الهجوم على متحف باردو»). An
+incident told only by its year («هجوم سوسة عام 2015») is background and takes a later toll only
+when no other event can.
 """
 
 from __future__ import annotations
