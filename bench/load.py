@@ -21,6 +21,23 @@ server each analyst's browser runs on their own machine, here it shares the app'
 and the rest of the machine (the Playwright driver, and other jobs on a shared machine); the
 rows go to bench/out/load-<time>.json.
 
+With ``--protocol`` no browser drives the sessions: the server's side alone, as when every
+analyst's browser runs on their own machine. Each session is a client of the app's websocket
+(``/_stcore/stream``) speaking Streamlit's protocol, the messages ``streamlit.proto`` defines:
+it sends the rerun BackMsg the frontend sends on opening the page and reads the ForwardMsgs,
+timing the one carrying the st_folium element (map) and the script_finished one (run); then it
+sends the Dates slider's change as the frontend does (a rerun with the widget's new value, the
+start moved to the end), timing the new map and the run's end (filter). Unless ``--no-files``,
+a session first fetches, six at a time and gzip accepted, the files a new browser fetches
+before it opens the websocket (the frontend), and the ones after once the map's message has
+come (the map iframe's document, Leaflet, the frontend's lazy chunks); those paths are recorded
+from one Chromium visit before any timing. A session is "map" once the message and those files
+are there; the CPU of this process (the clients) is given too.
+
+With ``--mixed`` one session of each round is a browser's, the others the protocol's (with or
+without the files): one analyst's paint while N - 1 others load the server, their browsers
+elsewhere.
+
 With ``--compare DIR`` (another checkout of the app, e.g. ``git archive`` of an older
 commit), that app is driven the same way right after this one for every N, in the same run,
 on the same store: a before/after under the same load of the machine.
@@ -29,6 +46,8 @@ Usage::
 
     .venv/bin/python bench/load.py                     # 1, 4, 8 sessions, 3 rounds each
     .venv/bin/python bench/load.py --sessions 1 8 --rounds 2 --label after
+    .venv/bin/python bench/load.py --protocol                  # no browser; --no-files: no HTTP
+    .venv/bin/python bench/load.py --mixed --rounds 4          # one browser, N - 1 protocol clients
     git archive 3d9c14d | tar -x -C /tmp/before && \
         .venv/bin/python bench/load.py --compare /tmp/before --label caches
 """
@@ -232,10 +251,17 @@ async def session(browser, url: str, start: asyncio.Event, timeout_s: float) -> 
     return row
 
 
-async def round_of(browser, url: str, n: int, timeout_s: float) -> list[dict]:
-    """``n`` sessions that start navigating at the same moment."""
+async def round_of(browser, url: str, n: int, timeout_s: float, files=False) -> list[dict]:
+    """``n`` sessions that start navigating at the same moment.
+
+    With ``files`` (:func:`page_files`, or None for none), one of them is a browser's and the
+    others speak the protocol (:func:`protocol_session`, rows marked ``protocol``).
+    """
     start = asyncio.Event()
-    tasks = [asyncio.create_task(session(browser, url, start, timeout_s)) for _ in range(n)]
+    tasks = [asyncio.create_task(session(browser, url, start, timeout_s))
+             for _ in range(1 if files is not False else n)]
+    tasks += [asyncio.create_task(_marked(protocol_session(url, files, start, timeout_s)))
+              for _ in range(n - len(tasks))]
     await asyncio.sleep(0.5)   # every context is open before the first navigation
     start.set()
     return await asyncio.gather(*tasks)
@@ -246,35 +272,53 @@ def _stats(values: list[float]) -> dict:
         if values else {"median": None, "max": None}
 
 
+async def _marked(row):
+    return {**await row, "protocol": True}
+
+
 async def run(apps: dict[str, tuple[str, int]], sessions: list[int], rounds: int,
-              timeout_s: float) -> list[dict]:
-    """Drive each app (label -> (URL, server pid)) with every N in turn; a row per (N, app)."""
+              timeout_s: float, mixed: str | None = None) -> list[dict]:
+    """Drive each app (label -> (URL, server pid)) with every N in turn; a row per (N, app).
+
+    ``mixed`` ("files", "nofiles"): one browser session in each round, the N - 1 others
+    speaking the protocol, with or without the files a new browser fetches.
+    """
     from playwright.async_api import async_playwright
 
     results = []
+    files: dict = {label: False for label in apps}
+    if mixed:
+        for label, (url, _) in apps.items():
+            files[label] = await page_files(url, timeout_s) if mixed == "files" else None
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         chromium = browser_pid()
         for label, (url, _) in apps.items():
             warm = await round_of(browser, url, 1, timeout_s)
             print(f"warm-up {label}: {json.dumps(warm[0], default=str)}", flush=True)
+            if mixed:
+                warm = await protocol_round(url, files[label], 1, timeout_s)
+                print(f"warm-up {label}, protocol: {json.dumps(warm[0], default=str)}", flush=True)
         for n, (label, (url, server_pid)) in ((n, app) for n in sessions for app in apps.items()):
             rows = []
             browser_cpu = lambda: tree_cpu_seconds(chromium) if chromium else float("nan")  # noqa: E731
             server, own, machine = cpu_seconds(server_pid), browser_cpu(), cpu_seconds()
             for _ in range(rounds):
-                rows += await round_of(browser, url, n, timeout_s)
+                rows += await round_of(browser, url, n, timeout_s, files[label])
             # Where the time went: the app's process, our Chromium, and the rest of the machine
             # (the Playwright driver, and whatever else a shared machine runs meanwhile).
             server, own, machine = (cpu_seconds(server_pid) - server, browser_cpu() - own,
                                     cpu_seconds() - machine)
-            ok = [r for r in rows if "error" not in r]
-            result = {"app": label, "sessions": n, "runs": len(rows), "failed": len(rows) - len(ok),
+            ok = [r for r in rows if "error" not in r and not r.get("protocol")]
+            browsers = [r for r in rows if not r.get("protocol")]
+            result = {"app": label, **({"mode": f"mixed ({mixed})"} if mixed else {}),
+                      "sessions": n, "runs": len(rows), "browser_runs": len(browsers),
+                      "failed": sum("error" in r for r in rows),
                       "count_s": _stats([r["count_s"] for r in ok]),
                       "paint_s": _stats([r["paint_s"] for r in ok]),
                       "filter_s": _stats([r["filter_s"] for r in ok if "filter_s" in r]),
                       "server_cpu_s_per_session": round(server / len(rows), 2),
-                      "browser_cpu_s_per_session": round(own / len(rows), 2),
+                      "browser_cpu_s_per_session": round(own / len(browsers), 2),
                       "other_cpu_s_per_session": round((machine - server - own) / len(rows), 2),
                       "features": sorted({r["features"] for r in ok}),
                       "features_after": sorted({r["features_after"] for r in ok if "features_after" in r})}
@@ -282,6 +326,232 @@ async def run(apps: dict[str, tuple[str, int]], sessions: list[int], rounds: int
             print(json.dumps(result), flush=True)
         await browser.close()
     return results
+
+
+# --- protocol mode: the server's side alone, N clients without a browser ----------------------
+
+MAP_COMPONENT = "streamlit_folium.st_folium"
+
+
+async def page_files(url: str, timeout_s: float) -> dict[str, list[str]]:
+    """The app's files a new browser fetches for the map page, recorded from one Chromium visit.
+
+    ``page``: those fetched before the page opens its websocket (the frontend, its fonts, the
+    health and host-config checks); ``map``: those after (the st_folium iframe's document,
+    Leaflet and the other vendored assets, the frontend's lazy chunks). Same-origin paths with
+    their query strings, each once, in the order Chromium asked for them.
+    """
+    from playwright.async_api import async_playwright
+
+    seen: dict[str, str] = {}
+    opened: list[float] = []
+
+    def on_request(request) -> None:
+        if request.url.startswith(url) and "/_stcore/stream" not in request.url:
+            seen.setdefault(request.url[len(url):] or "/", "map" if opened else "page")
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = await browser.new_context(viewport={"width": 1440, "height": 1000}, locale="en-GB")
+        page = await context.new_page()
+        page.on("request", on_request)
+        page.on("websocket", lambda ws: opened.append(time.perf_counter()))
+        await page.goto(url)
+        await _drawn_count(page, timeout_s)
+        await browser.close()
+    return {part: [path for path, where in seen.items() if where == part] for part in ("page", "map")}
+
+
+async def _fetch_all(client, url: str, paths: list[str]) -> int:
+    """GET every path as a browser would (gzip accepted, six at a time); the bytes received."""
+    replies = await asyncio.gather(*(client.fetch(url + path, raise_error=False,
+                                                  headers={"Accept-Encoding": "gzip"})
+                                     for path in paths))
+    bad = [(r.effective_url, r.code) for r in replies if r.code != 200]
+    if bad:
+        raise RuntimeError(f"{len(bad)} files failed, e.g. {bad[0]}")
+    return sum(len(r.body) for r in replies)
+
+
+def _rerun(query: str, widgets: dict | None = None, url: str = ""):
+    """The BackMsg the frontend sends to run the script: its URL, and the widgets' new values."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    back = BackMsg()
+    state = back.rerun_script
+    state.query_string = query
+    state.page_script_hash = ""
+    state.page_name = ""
+    state.context_info.timezone = "UTC"
+    state.context_info.locale = "en-GB"
+    state.context_info.url = url + "/"
+    for widget_id, values in (widgets or {}).items():
+        widget = state.widget_states.widgets.add()
+        widget.id = widget_id
+        widget.double_array_value.data.extend(values)
+    return back.SerializeToString()
+
+
+async def _read_run(ws, t0: float, seen: dict, on_map=None) -> dict:
+    """Read ForwardMsgs until the script run finishes; when the map and the count came.
+
+    ``seen`` keeps what later messages need: the query string the app set, the Dates slider.
+    """
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    out: dict = {}
+    while True:
+        data = await ws.read_message()
+        if data is None:
+            raise ConnectionError("the server closed the websocket")
+        msg = ForwardMsg()
+        msg.ParseFromString(data)
+        kind = msg.WhichOneof("type")
+        if kind == "page_info_changed":
+            seen["query"] = msg.page_info_changed.query_string
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            element = msg.delta.new_element
+            which = element.WhichOneof("type")
+            if which == "metric" and "count" not in out:
+                out["count"] = element.metric.body
+            elif which == "slider" and element.slider.label == "Dates":
+                seen["dates"] = element.slider
+            elif which == "component_instance" and element.component_instance.component_name == MAP_COMPONENT:
+                out["map_s"] = time.perf_counter() - t0
+                out["map_bytes"] = len(data)
+                if on_map:
+                    on_map()
+        elif kind == "script_finished":
+            status = msg.script_finished
+            if status in (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR):
+                out["finished_s"] = time.perf_counter() - t0
+                out["status"] = status
+                return out
+
+
+async def protocol_session(url: str, files: dict[str, list[str]] | None, start: asyncio.Event,
+                           timeout_s: float) -> dict:
+    """One analyst's session without a browser: the page's files, the first run, a filter change.
+
+    - map: until the message carrying the st_folium element has come (and, with ``files``,
+      the files the map's iframe loads have too);
+    - finished: until the run's script_finished message;
+    - filter: the Dates slider's start moved to its end (what the browser mode's End key does),
+      sent as the frontend sends a widget's change, until the new map and the run's end.
+    """
+    from tornado.httpclient import AsyncHTTPClient
+    from tornado.websocket import websocket_connect
+
+    client = AsyncHTTPClient(force_instance=True, max_clients=6)   # a browser's 6 per host
+    row: dict = {}
+    seen: dict = {"query": ""}
+    ws = None
+    try:
+        await start.wait()
+        t0 = time.perf_counter()
+        if files:
+            row["page_bytes"] = await _fetch_all(client, url, files["page"])
+            row["files_s"] = time.perf_counter() - t0
+        ws = await asyncio.wait_for(websocket_connect(
+            url.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit"],
+            max_message_size=256 * 2**20), timeout_s)
+        await ws.write_message(_rerun("", url=url), binary=True)
+        iframe: list[asyncio.Task] = []
+
+        async def map_files() -> tuple[int, float]:
+            return await _fetch_all(client, url, files["map"]), time.perf_counter() - t0
+
+        on_map = (lambda: iframe.append(asyncio.ensure_future(map_files()))) if files else None
+        first = await asyncio.wait_for(_read_run(ws, t0, seen, on_map), timeout_s)
+        if iframe:   # the map is there once its message and its iframe's files both are
+            row["map_files_bytes"], fetched = await asyncio.wait_for(iframe[0], timeout_s)
+            first["map_s"] = max(first["map_s"], fetched)
+        row.update(count=first.get("count"), map_s=first.get("map_s"), finished_s=first["finished_s"],
+                   map_bytes=first.get("map_bytes"))
+        slider = seen["dates"]
+        t1 = time.perf_counter()
+        await ws.write_message(_rerun(seen["query"], {slider.id: [slider.max, slider.max]}, url),
+                               binary=True)
+        after = await asyncio.wait_for(_read_run(ws, t1, seen), timeout_s)
+        row.update(count_after=after.get("count"), filter_map_s=after.get("map_s"),
+                   filter_s=after["finished_s"])
+        if row["map_s"] is None or row["filter_map_s"] is None:
+            raise RuntimeError("a run finished without the map")
+        if row["count_after"] == row["count"]:
+            raise RuntimeError(f"the filter change left the count at {row['count']}")
+    except Exception as exc:  # noqa: BLE001 - a timeout is a result here, reported as such
+        row["error"] = f"{type(exc).__name__}: {str(exc)[:200]}"
+        print(f"  session failed: {row['error']}", file=sys.stderr)
+    finally:
+        if ws is not None:
+            ws.close()
+        client.close()
+    return row
+
+
+async def protocol_round(url: str, files, n: int, timeout_s: float) -> list[dict]:
+    """``n`` protocol sessions that start at the same moment."""
+    start = asyncio.Event()
+    tasks = [asyncio.create_task(protocol_session(url, files, start, timeout_s)) for _ in range(n)]
+    await asyncio.sleep(0.1)
+    start.set()
+    return await asyncio.gather(*tasks)
+
+
+async def run_protocol(apps: dict[str, tuple[str, int]], sessions: list[int], rounds: int,
+                       timeout_s: float, with_files: bool) -> list[dict]:
+    """:func:`run` without a browser: every N in turn for each app; a row per (N, app)."""
+    results = []
+    files = {}
+    for label, (url, _) in apps.items():
+        files[label] = await page_files(url, timeout_s) if with_files else None
+        if files[label]:
+            print(f"{label}: a new browser fetches {len(files[label]['page'])} files before the "
+                  f"websocket, {len(files[label]['map'])} after", flush=True)
+        warm = await protocol_round(url, files[label], 1, timeout_s)
+        print(f"warm-up {label}: {json.dumps(warm[0], default=str)}", flush=True)
+    for n, (label, (url, server_pid)) in ((n, app) for n in sessions for app in apps.items()):
+        rows = []
+        server, own, machine = cpu_seconds(server_pid), cpu_seconds(os.getpid()), cpu_seconds()
+        for _ in range(rounds):
+            rows += await protocol_round(url, files[label], n, timeout_s)
+        server, own, machine = (cpu_seconds(server_pid) - server, cpu_seconds(os.getpid()) - own,
+                                cpu_seconds() - machine)
+        ok = [r for r in rows if "error" not in r]
+        result = {"app": label, "mode": "protocol" + ("+files" if with_files else ""),
+                  "sessions": n, "runs": len(rows), "failed": len(rows) - len(ok),
+                  **{key: _stats([r[key] for r in ok]) for key in
+                     ("map_s", "finished_s", "filter_map_s", "filter_s")},
+                  "server_cpu_s_per_session": round(server / len(rows), 3),
+                  "client_cpu_s_per_session": round(own / len(rows), 3),
+                  "other_cpu_s_per_session": round((machine - server - own) / len(rows), 3),
+                  "counts": sorted({r["count"] for r in ok}),
+                  "counts_after": sorted({r["count_after"] for r in ok})}
+        results.append(result)
+        print(json.dumps(result), flush=True)
+    return results
+
+
+def protocol_table(results: list[dict]) -> str:
+    head = (f"{'app':>8} {'sessions':>8} {'map med':>8} {'map max':>8} {'run med':>8} {'run max':>8} "
+            f"{'filter map med':>15} {'filter max':>11} {'failed':>7} {'app CPU':>8} "
+            f"{'client CPU':>11} {'other CPU':>10}")
+    lines = [head, " " * 18 + "(seconds; CPU seconds per session)"]
+    for r in results:
+        lines.append(f"{r['app']:>8} {r['sessions']:>8} {r['map_s']['median']!s:>8} "
+                     f"{r['map_s']['max']!s:>8} {r['finished_s']['median']!s:>8} "
+                     f"{r['finished_s']['max']!s:>8} {r['filter_map_s']['median']!s:>15} "
+                     f"{r['filter_s']['max']!s:>11} {r['failed']:>7} {r['server_cpu_s_per_session']:>8} "
+                     f"{r['client_cpu_s_per_session']:>11} {r['other_cpu_s_per_session']:>10}")
+    for app in dict.fromkeys(r["app"] for r in results):
+        rows = [r for r in results if r["app"] == app]
+        base = next((r for r in rows if r["sessions"] == 1 and r["map_s"]["median"]), None)
+        for r in rows:
+            if base and r is not base and r["map_s"]["median"]:
+                lines.append(f"  {app}: {r['sessions']} sessions get the map in "
+                             f"{r['map_s']['median'] / base['map_s']['median']:.2f}x the single "
+                             f"session's median ({r['map_s']['max'] / base['map_s']['median']:.2f}x at worst)")
+    return "\n".join(lines)
 
 
 def table(results: list[dict]) -> str:
@@ -314,6 +584,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", default="", help="a word for the JSON file (before, after)")
     parser.add_argument("--compare", type=Path, default=None,
                         help="another checkout of the app to drive the same way, as the baseline")
+    parser.add_argument("--protocol", action="store_true",
+                        help="no browser: clients speak Streamlit's websocket protocol")
+    parser.add_argument("--no-files", action="store_true",
+                        help="with --protocol or --mixed: skip the HTTP files a new browser fetches")
+    parser.add_argument("--mixed", action="store_true",
+                        help="one browser session in each round, the others speaking the protocol")
     args = parser.parse_args(argv)
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -326,15 +602,21 @@ def main(argv: list[str] | None = None) -> int:
             for label, root in roots.items():
                 procs[label], url = start_app(store, Path(folder) / f"streamlit-{label}.log", root)
                 apps[label] = (url, procs[label].pid)
-            results = asyncio.run(run(apps, args.sessions, args.rounds, args.timeout))
+            results = asyncio.run(
+                run_protocol(apps, args.sessions, args.rounds, args.timeout, not args.no_files)
+                if args.protocol else run(apps, args.sessions, args.rounds, args.timeout,
+                                          ("nofiles" if args.no_files else "files") if args.mixed
+                                          else None))
         finally:
             for proc in procs.values():
                 stop_app(proc)
     print()
-    print(table(results))
+    print(protocol_table(results) if args.protocol else table(results))
     stamp = time.strftime("%Y%m%d-%H%M%S")
     path = OUT / f"load-{args.label + '-' if args.label else ''}{stamp}.json"
     path.write_text(json.dumps({"label": args.label, "cores": os.cpu_count(), "rounds": args.rounds,
+                                "mode": "protocol" if args.protocol else "mixed" if args.mixed
+                                else "browser",
                                 "compare": str(args.compare) if args.compare else None,
                                 "results": results}, indent=1))
     print(f"\nwritten: {path.relative_to(ROOT)}")
