@@ -43,8 +43,20 @@ _SAID_IN_HEADS = _INTERVIEW_HEADS | _STATEMENT_HEADS
 _KANA = frozenset({"كان", "كانت", "كانوا"})
 _COMMA_MARK = re.compile(r"[،,]")
 _WHICH = frozenset({"الذي", "التي"})
+_JOURNALISTS = frozenset({"مصور", "مراسل", "مراسله", "صحفي", "صحافي", "محرر", "موفد"})
+_WHO = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي"})
 _WHILE = frozenset({"بينما", "وبينما", "فيما", "وفيما"})
 _SAME = frozenset({"نفسه", "نفسها", "ذاته", "ذاتها", "نفسهم", "انفسهم"})
+# Verbs that announce an event by its verbal noun, with no «أن»: «أعلنت وزارة الداخلية ضبط 500
+# كيلوغرام», «أكد الجيش مقتل 15 مسلحا», «أفاد مصدر طبي بمقتل ثلاثة» (normalized).
+_ANNOUNCING = frozenset(normalize(w) for w in (
+    "أعلن أعلنت أعلنوا أكد أكدت أكدوا ذكر ذكرت أفاد أفادت أفادوا أورد أوردت رصد رصدت "
+    "نقلت نقل وثقت وثق أحصت أحصى").split())
+# The verbal nouns that tell an event as what was announced (normalized; «ب» allowed before them).
+_EVENT_NOUNS = frozenset(normalize(w) for w in (
+    "مقتل مصرع سقوط وقوع إصابة اصابة ضبط القبض اعتقال توقيف انتشال اختطاف خطف تحرير إحباط "
+    "مصادرة حجز تدمير استهداف شن تنفيذ سيطرة السيطرة وصول دخول انسحاب فرار هروب نشر إرسال تفكيك "
+    "إنقاذ اعتراض ترحيل غرق اندلاع تعرض تسلل مداهمة تصفية استعادة").split())
 
 
 def _tokens(ctx: SourceContext, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -166,12 +178,16 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
                 or (t in _TO and verb_word in _POINTING) or (t == "عن" and verb_word in lex.about_verbs):
             content_start = e
             break
+        if j > k and verb_word in _ANNOUNCING and _event_noun(t):
+            content_start = s     # «أعلنت الوزارة ضبط ...»: the event is told as a noun
+            break
         said_in = t in _SAID_IN_HEADS and norm.startswith(lex.statement_words, s)
         if said_in:
             in_statement = True
             seg_end = j
             while seg_end < len(toks) and toks[seg_end][2] not in _COMMA and not (
-                    seg_end > j and (toks[seg_end][2] in _THAT or toks[seg_end][2] == ":")):
+                    seg_end > j and (toks[seg_end][2] in _THAT or toks[seg_end][2] == ":"
+                                     or verb_word in _ANNOUNCING and _event_noun(toks[seg_end][2]))):
                 seg_end += 1
             began = j
             j = seg_end + 1 if seg_end < len(toks) and toks[seg_end][2] in _COMMA else seg_end
@@ -214,7 +230,15 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
             if outlet_words.startswith(lex.outlet_anaphora):
                 interview_outlet = interview_outlet or ctx.article_outlet
             seg.clear()
-    segments = [s for s in segments if s]
+    segments = [s for s in segments if s and not (len(segments) > 1 and _when(s))]
+    told = _told_to(ctx, segments[0]) if segments else None
+    if told is not None:
+        # «أكد مصدر أمني لوكالة الأنباء الليبية أن»: the outlet spoken to is no part of the speaker
+        cut, told_name = told
+        segments[0] = segments[0][:cut]
+        interview_outlet = interview_outlet or told_name
+        if not segments[0]:
+            segments = segments[1:]
     org = ctx.actors_between(phrase_start, phrase_end)
     outlet = interview_outlet or cited or ""
     if cited and any(cited_norm == norm_form for norm_form in lex.outlet_anaphora
@@ -279,6 +303,41 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
     return statement
 
 
+# «، أول أمس الجمعة،», «، مساء السبت،»: an aside telling when, not who (normalized)
+_WHEN_WORDS = frozenset(normalize(w) for w in (
+    "أمس أول اليوم يوم مساء صباح فجر ليلة ظهر الماضي الماضية الجاري الحالي السبت الأحد الاثنين "
+    "الإثنين الثلاثاء الأربعاء الخميس الجمعة").split())
+
+
+def _when(segment: list[tuple[int, int, str]]) -> bool:
+    """A segment of the speaker's words that only tells when (a date aside between commas)."""
+    words = [t[2].removeprefix("و") for t in segment if t[2].isalnum()]
+    return bool(words) and all(w in _WHEN_WORDS or w.isdigit() for w in words)
+
+
+def _told_to(ctx: SourceContext, seg: list[tuple[int, int, str]]) -> tuple[int, str] | None:
+    """(where the speaker's words stop, the outlet) when they end with the outlet spoken to:
+    «لوكالة الأنباء الليبية», «لـ«الشرق الأوسط»», «لـ"بوابة الوسط"»; None otherwise."""
+    if seg and seg[0][2].removeprefix("ال") in _JOURNALISTS:
+        return None     # «مصور لوكالة فرانس برس»: the outlet's own photographer, not one it spoke to
+    for i in range(1, len(seg)):
+        s, e, t = seg[i]
+        if t[:1] != "ل":
+            continue
+        if t[1:] in ctx.lexicon.outlet_words:
+            return i, ctx.original(s + 1, seg[-1][1])
+        if t == "ل" and i + 2 < len(seg) and seg[i + 1][2] in _QUOTE_MARKS:
+            name = [x for x in seg[i + 1:] if x[2] not in _QUOTE_MARKS]
+            if name:
+                return i, ctx.original(name[0][0], name[-1][1])
+    return None
+
+
+def _event_noun(token: str) -> bool:
+    """An event told as a verbal noun («ضبط», «بمقتل», «وقوع»), the token normalized."""
+    return token in _EVENT_NOUNS or token[:1] == "ب" and token[1:] in _EVENT_NOUNS
+
+
 def _is_publisher(ctx: SourceContext, cited: str) -> bool:
     """«ونقلت البوابة عن»: the report's own outlet, named by a word of its name."""
     if not ctx.publisher:
@@ -304,15 +363,16 @@ def _according_to(ctx: SourceContext, start: int, end: int) -> Statement | None:
     outlet = ""
     told_to: list[tuple[int, int, str]] = []
     for tok in toks:
-        if tok[2] in _COMMA or tok[2] in ".؟!" or len(phrase) >= 12:
-            break
+        if tok[2] in _COMMA or tok[2] in ".؟!" or len(phrase) >= 12 or phrase and tok[2] in _WHO:
+            break       # «بحسب الثوار الذين أكدوا ...»: the source is «الثوار»
         if trailing and (tok[2] in _THAT or tok[2] == ":"):
             return None     # «، وقال المتحدث إن ...»: a new statement, not the source of this one
         if tok[2] == "عن" and phrase:
             outlet = ctx.original(phrase[0][0], phrase[-1][1])
             phrase = []
             continue
-        if told_to or (phrase and tok[2][:1] == "ل" and tok[2][1:] in ctx.lexicon.outlet_words):
+        if told_to or (phrase and tok[2][:1] == "ل" and tok[2][1:] in ctx.lexicon.outlet_words
+                       and phrase[0][2].removeprefix("ال") not in _JOURNALISTS):
             told_to.append(tok)     # «مصدر عسكري لوكالة الأناضول»: the outlet spoken to
             continue
         phrase.append(tok)

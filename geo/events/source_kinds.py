@@ -63,19 +63,42 @@ def _name_and_role(ctx: SourceContext, segments: list[list[tuple[int, int, str]]
         if len(seg) >= 3 and seg[0][2].startswith("ال") and not seg[-2][2].startswith("ال"):
             return text_of(seg[-2:]), text_of(seg[:-2]), False
         return text_of(seg), "", False
-    # «مسؤول مكتب الإعلام في كتيبة «شهداء الزاوية» وحيد الزوي»: the name is the tail.
+    # «مسؤول مكتب الإعلام في كتيبة «شهداء الزاوية» وحيد الزوي»: the name is the tail; or the tail
+    # before «في» («المتحدث باسم الجيش أحمد المسماري في البيان»).
     words = [t for t in seg if t[2].isalnum() or t[2].isalpha()]
+    name_words = _tail_name(lex, words)
+    if name_words is None:
+        cut = next((i for i, t in enumerate(words) if t[2] == "في" and i >= 3), None)
+        name_words = _tail_name(lex, words[:cut]) if cut is not None else None
+    if name_words is None:
+        return "", text_of(seg), True
+    role_end = name_words[0][0]
+    role_tokens = [t for t in seg if t[1] <= role_end]
+    return text_of(name_words), text_of(role_tokens), True
+
+
+def _tail_name(lex, words: list[tuple[int, int, str]]) -> list[tuple[int, int, str]] | None:
+    """The last two (or three, with a particle) words of an official's words when they can be a
+    person's name, else None."""
     tail = 2
     if len(words) >= 3 and (words[-2][2] in lex.name_particles or words[-3][2] in lex.name_particles):
         tail = 3
     name_words = words[-tail:]
     # A name's first word is not «الوفاق» or «الوطني»: that tail is an organisation, not a person.
+    # Nor «في غات» or «بلدية الكفرة»: a preposition or an institution ends an office, not a name.
     if len(words) <= tail or name_words[0][2].startswith("ال") or any(_bare(t) in lex.official_words for _, _, t in name_words) \
-            or any(norm_t.startswith("ال") and norm_t in lex.official_words for _, _, norm_t in name_words):
-        return "", text_of(seg), True
-    role_end = name_words[0][0]
-    role_tokens = [t for t in seg if t[1] <= role_end]
-    return text_of(name_words), text_of(role_tokens), True
+            or any(norm_t.startswith("ال") and norm_t in lex.official_words for _, _, norm_t in name_words) \
+            or any(t in _NOT_IN_NAMES or t in lex.org_words for _, _, t in name_words) \
+            or words[-tail - 1][2] == "باسم":
+        return None     # «متحدث باسم خفر السواحل»: what follows «باسم» is the body spoken for
+    return name_words
+
+
+# words no personal name holds: prepositions, and words for places and institutions (normalized;
+# not «على», which normalizes to the name «علي»)
+_NOT_IN_NAMES = frozenset(normalize(w) for w in (
+    "في من عن إلى لدى مع بلدية البلدية بلدة مدينة المدينة منطقة المنطقة ولاية الولاية محافظة "
+    "المحافظة مديرية المديرية").split())
 
 
 # A speaker's words end where time, filler or the claim begins («أنباء اليوم الاثنين»،
@@ -137,7 +160,7 @@ def _classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str,
         else:
             name = ctx.original(segments[0][0][0], segments[0][-1][1])
         return Attribution(speaker=name, source_type="outlet", cited_outlet=name)
-    if any(segments[0][0][0] <= h.start < segments[0][0][0] + 30 for h in ctx.outlet_hits):
+    if any(segments[0][0][0] <= h.start < min(segments[0][0][0] + 30, segments[0][-1][1]) for h in ctx.outlet_hits):
         name = ctx.original(segments[0][0][0], segments[0][-1][1])
         return Attribution(speaker=name, source_type="outlet", cited_outlet=name)
     if head in lex.report_words:

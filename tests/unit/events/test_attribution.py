@@ -174,3 +174,57 @@ def test_a_bare_role_names_the_person_who_holds_it_told_before():
             "وأكد الآمر أن الطيران قصف مواقع للمسلحين.")
     first, second = statements(text)
     assert second.attribution == first.attribution
+
+
+@pytest.mark.parametrize(("text", "speaker", "source_type"), [
+    ("أعلنت وزارة الداخلية ضبط 500 كيلوغرام من الحشيش في مصراتة.", "وزارة الداخلية", "organisation statement"),
+    ("أعلنت وزارة الداخلية في بيان ضبط شحنة مخدرات في مصراتة.", "وزارة الداخلية", "organisation statement"),
+    ("أكد الجيش النيجري مقتل 15 مسلحا قرب ديفا.", "الجيش النيجري", "organisation statement"),
+    ("أفاد مصدر طبي بمقتل ثلاثة أشخاص في قصف على ترهونة.", "مصدر طبي", "anonymous"),
+], ids=["masdar-object", "masdar-after-statement", "army-announces-toll", "bi-masdar"])
+def test_an_event_announced_as_a_verbal_noun_has_its_announcer_as_source(text, speaker, source_type):
+    st = statements(text)[0]
+    assert st is not None
+    assert (st.attribution.speaker, st.attribution.source_type) == (speaker, source_type)
+
+
+def test_a_verb_with_no_event_noun_after_it_is_not_a_statement():
+    # «أعلنت» with an ordinary object and no «أن»: nothing is reported as said
+    assert statements("أعلنت الحكومة الحداد ثلاثة أيام في البلاد.") == [None]
+
+
+@pytest.mark.parametrize(("text", "speaker", "outlet"), [
+    ("أكد مصدر أمني في سبها لوكالة الأنباء الليبية أن مسلحين هاجموا بوابة أمنية.", "مصدر أمني في سبها",
+     "وكالة الأنباء الليبية"),
+    ("وقال مسؤول محلي لـ«الشرق الأوسط» إن قوات انتشرت في مرزق.", "مسؤول محلي", "الشرق الأوسط"),
+    ('وصرح عميد بلدية الكفرة لـ"بوابة الوسط" بأن مهربين عبروا الحدود.', "عميد بلدية الكفرة", "بوابة الوسط"),
+], ids=["li-wakala", "li-quoted", "li-double-quoted"])
+def test_the_outlet_spoken_to_is_the_outlet_not_part_of_the_speaker(text, speaker, outlet):
+    st = statements(text)[0]
+    assert st is not None
+    assert st.attribution.speaker == speaker
+    assert outlet in st.attribution.cited_outlet
+
+
+@pytest.mark.parametrize(("text", "speaker", "role", "source_type"), [
+    ("وأوضح رئيس المجلس المحلي في غات، في تصريح هاتفي، أن قوة مسلحة دخلت المدينة.", "رئيس المجلس المحلي في غات",
+     "", "unnamed official"),
+    ("وقال المتحدث باسم الجيش أحمد المسماري في البيان إن قواته تقدمت.", "أحمد المسماري",
+     "المتحدث باسم الجيش", "named official"),
+    ("وقال رئيس الوزراء علي زيدان إن الحكومة أرسلت تعزيزات.", "علي زيدان", "رئيس الوزراء", "named official"),
+], ids=["office-in-a-town", "name-before-fi", "ali-is-a-name"])
+def test_an_office_in_a_place_is_no_name(text, speaker, role, source_type):
+    st = statements(text)[0]
+    assert (st.attribution.speaker, st.attribution.speaker_role, st.attribution.source_type) == \
+        (speaker, role, source_type)
+
+
+def test_a_date_aside_is_not_the_speaker():
+    st = statements("أعلن متحدث باسم خفر السواحل، أول أمس الجمعة، غرق قارب قبالة زوارة.")[0]
+    assert st.attribution.speaker == "متحدث باسم خفر السواحل"
+
+
+def test_according_to_stops_at_who():
+    text = "وتبعد القوات عشرة كلم عن البلدة، بحسب الثوار الذين أكدوا أنهم صدوا هجوما."
+    st = statements(text)[0]
+    assert st is not None and st.attribution.speaker == "الثوار"
