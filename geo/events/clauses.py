@@ -26,6 +26,9 @@ _CARGO_HEADS = frozenset({"طايره", "طايرات", "سفينه", "سفن", 
 _CARGO_HEAD_LISTS = [[w] for w in sorted(_CARGO_HEADS)]
 _SIGHT = ("را", "شاهد", "لاحظ")  # sight verbs: «رأى أن» is an opinion
 _NEVER = re.compile(r"(?<!\w)لم\s+(?:ي|ت)سبق(?!\w)")   # normalized «لم يسبق», «لم تسبق»
+# normalized words for the wounded and the dead that are not attack cues themselves: «أصيب عشرة
+# مدنيين إثر سقوط قذائف» tells the shelling by its casualties, so «إثر» is no background there
+_HURT = re.compile(r"(?<!\w)[وف]?(?:اصيب\w*|اصابه|اصابات|جرح(?:ي|وا|ت)?|بجروح|مصابين|وفاه|توفي\w*)(?!\w)")
 
 
 def _deploys(scan: _Scan, hit, sentence_end: int, *, sent: bool = False) -> bool:
@@ -156,6 +159,7 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
         if key == "attack" and (hit.prefix in ("ل", "لل", "ول", "فل") and lex.exposure.isdisjoint(before[-5:])
                                 or not lex.purpose.isdisjoint(before[-4:])
                                 or not lex.temporal.isdisjoint(before[-3:]) and before[-1:] != ["ان"]
+                                and not _HURT.search(norm, sentence[0], word_start)
                                 or (has_movement and before and before[-1] in _FROM)):
             # «لشن هجمات» is a plan, «بعد الهجوم» a time (but «بعد أن طردت» tells what was done),
             # «الفارين من المعارك» the reason they left.

@@ -23,7 +23,8 @@ from geo.text.numbers import find_quantities
 # What happened to those counted: the word before the number (or its noun).
 _BEFORE = {
     # the dead are also counted by their bodies: «انتشال جثث 12 مهاجرا», «جثماني شابين»
-    "killed": ("مقتل قتل قتلت قتلوا قتلى مصرع لقي لقوا سقوط استشهاد وفاة مات قضى بحياة ضحايا تصفية "
+    "killed": ("مقتل قتل قتلت قتلوا قتلى مصرع لقي لقوا سقوط استشهاد استشهد استشهدت استشهدوا وفاة مات قضى "
+               "بحياة ضحايا تصفية "
                "جثة جثث جثمان جثامين جثماني جثتي جثتين"),
     "wounded": "إصابة اصابة إصابات أصيب أصيبوا أصاب أصابت أصابوا جرح جرحت جرحوا جرحى مصابين",
     "missing": "فقدان فقد فقدت اختفاء مفقودين",
@@ -221,6 +222,8 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
         kind = next((k for w in reversed(preceding) if (k := _lookup(w, before_kinds))), None)
         noun_kind, unit, item = _noun(following, after_kinds, units)
         if kind is None and noun_kind in ("fighters", "persons", "migrants"):
+            kind = _verb_afar(words, reach, before_kinds)
+        if kind is None and noun_kind in ("fighters", "persons", "migrants"):
             # «ثلاثة أشخاص أوقفوا»: the verb comes after those counted
             # «وكان أربعة من عناصر الدورية قد أصيبوا»: a few words on
             kind = next((k for w in following[1:6] if (k := _lookup(w, verbs_after))), None)
@@ -242,6 +245,8 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
                     normalized) else "arrested"
             else:
                 unit = noun_kind
+        elif kind == "arrested" and noun_kind == "migrants":
+            kind = "migrants"   # «أوقفت الدورية 23 مهاجرا»: migrants stopped on their way are counted as such
         elif kind is None:
             kind = noun_kind if noun_kind != "persons" else "migrants" if _MIGRATION.search(normalized) else None
         if kind is None:
@@ -278,6 +283,30 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
                             or m.group(1).endswith(normalize("بشرية")) else ("killed",))
                for a, b in [span(m.start(), m.end())]]
     return sorted(counts, key=lambda c: (c.start, c.kind))
+
+
+# A verb whose subject may stand between it and those counted: «اعتقلت قوات الأمن في بنغازي 3 من
+# عناصر التنظيم», «قتل الجيش في العملية 15 مسلحا» (a noun such as «مقتل» is not: «مقتل قائده في
+# هجوم شنه 200 مسلح» counts the attackers, not the dead).
+_VERBS_AFAR = frozenset(normalize(w) for w in (
+    "اعتقل اعتقلت اعتقلوا أوقف أوقفت أوقفوا احتجز احتجزت قتل قتلت قتلوا اختطف اختطفت اختطفوا "
+    "خطف خطفت خطفوا أسر أسرت").split())
+_VERB_REACH = 4
+
+
+def _verb_afar(words, reach: int, before_kinds: dict) -> str | None:
+    """What a verb up to ``_VERB_REACH`` words before ``words[reach]`` did to those counted, when no
+    sentence mark, number or «و» joining another clause stands between."""
+    for j in range(reach - 1, max(-1, reach - 1 - _VERB_REACH), -1):
+        word = words[j][0]
+        if word.endswith(("،", ",", ".", ":", "؛")) or any(ch.isdigit() for ch in word):
+            return None
+        bare = word.strip("«»\"'()")
+        if bare.removeprefix("و") in _VERBS_AFAR:
+            return _lookup(bare, before_kinds)
+        if bare.startswith("و") and j != reach - 1:
+            return None
+    return None
 
 
 def _noun(following: list[str], after_kinds: dict, units: dict) -> tuple[str | None, str, str]:

@@ -233,3 +233,15 @@ def test_no_news_of_victims_is_not_a_toll_of_none():
     assert _kinds("ولم تتضح بعد معلومات عن قتلى") == []
     assert _kinds("ولم يسفر القصف عن ضحايا") == [("killed", 0, 0, "none")]
     assert _kinds("وانفجرت العبوة دون أن تسفر عن ضحايا") == [("killed", 0, 0, "none")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("اعتقلت القوات الخاصة في بنغازي 3 من عناصر التنظيم", [("arrested", 3, 3, "exact")]),   # the subject between
+    ("قتل الجيش في العملية 15 مسلحا", [("killed", 15, 15, "exact")]),
+    ("أوقفت دورية في القطرون 23 مهاجرا", [("migrants", 23, 23, "exact")]),        # migrants stopped are migrants
+    ("أعلن مقتل قائده في هجوم شنه 200 مسلح", [("fighters", 200, 200, "exact")]),   # a noun does not reach that far
+    ("اعتقلت الشرطة، بعد مداهمة المنزل، 4 أشخاص", []),                            # a comma stops the reach
+    ("استشهد عنصران من الجيش في الهجوم", [("killed", 2, 2, "exact")]),
+])
+def test_a_verb_reaches_those_counted_past_its_subject(text, expected):
+    assert _kinds(text) == expected

@@ -549,3 +549,20 @@ def test_a_place_told_in_an_aside_between_the_subject_and_the_fighting_is_where_
     text = "تخوض وحدات من الجيش التشادي، دفع بها شمالا إلى منطقة تيبستي، معارك مع تشكيلات محلية."
     events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
     assert [(e.type, [p.name for p in e.places]) for e in events] == [("attack", ["منطقة تيبستي"])]
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("أصيب عشرة مدنيين بجروح إثر سقوط قذائف على حي في أجدابيا.", "أجدابيا"),
+    ("أصيب ثلاثة من رجال الشرطة خلال مداهمة وكر للمهربين في سبها.", "سبها"),
+], ids=["wounded-after-shelling", "wounded-during-raid"])
+def test_an_attack_told_as_the_cause_of_wounds_is_the_event(text, place):
+    # «إثر»/«خلال» before an attack word makes it background, unless the wounds it caused are the news
+    events = events_of(text, [mention(text, place)])
+    assert [e.type for e in events] == ["attack"]
+    assert [c.kind for c in events[0].counts] == ["wounded"]
+
+
+def test_an_attack_after_a_time_word_with_no_casualties_stays_background():
+    text = "وصلت تعزيزات عسكرية إلى سبها بعد هجوم الأسبوع الماضي."
+    events = events_of(text, [mention(text, "سبها")])
+    assert [e.type for e in events] == ["movement"]
