@@ -50,9 +50,10 @@ corpus = _module("corpus", ROOT / "scripts" / "corpus.py")
 
 # --------------------------------------------------------------------------- gold
 
-def corpus_items(part: str) -> list[dict]:
-    """The corpus items of one part (dev or heldout), in id order."""
-    items = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(corpus.ITEMS.glob("*.json"))]
+def corpus_items(part: str, folder: Path | None = None) -> list[dict]:
+    """The corpus items of one part (dev or heldout), in id order, from ``folder`` (the corpus's
+    own by default; another, e.g. a copy of the items as a round began, compares like with like)."""
+    items = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((folder or corpus.ITEMS).glob("*.json"))]
     return [it for it in items if corpus.part(it["id"]) == part]
 
 
@@ -360,12 +361,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--part", choices=("dev", "heldout", "samples"), action="append")
     ap.add_argument("--errors", choices=("dev", "samples"), help="list the place errors of that part")
+    ap.add_argument("--items", type=Path, help="read the corpus items from this folder (default: the corpus's)")
     a = ap.parse_args(argv)
     from geo.places.gazetteer import load_gazetteer
 
     gz = load_gazetteer()
     for part in a.part or ["dev", "heldout", "samples"]:
-        items = sample_items() if part == "samples" else corpus_items(part)
+        items = sample_items() if part == "samples" else corpus_items(part, a.items)
         if not items:
             print(f"{part}: no items")
             continue
