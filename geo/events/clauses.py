@@ -31,6 +31,9 @@ _NEVER = re.compile(r"(?<!\w)لم\s+(?:ي|ت)سبق(?!\w)")   # normalized «ل�
 _HURT = re.compile(r"(?<!\w)[وف]?(?:اصيب\w*|اصابه|اصابات|جرح(?:ي|وا|ت)?|بجروح|مصابين|وفاه|توفي\w*)(?!\w)")
 
 
+_PUSH = ("دفع", "يدفع", "تدفع")   # normalized
+
+
 def _deploys(scan: _Scan, hit, sentence_end: int, *, sent: bool = False) -> bool:
     """«نشر» deploys when troops, vehicles or a number follow it; else it publishes («نشرت الخميس»).
     ``sent``: «أرسل»/«بعث» sends a force the same way («أرسل تعزيزات»), and «أرسلها» sends it too."""
@@ -38,6 +41,9 @@ def _deploys(scan: _Scan, hit, sentence_end: int, *, sent: bool = False) -> bool
         return False
     objects = scan.lex.deploy_objects
     after = _WORD.findall(scan.norm, hit.end, min(sentence_end, hit.end + 70))[:7]
+    if sent and scan.norm.startswith(_PUSH, hit.start):
+        # «دفع الجيش بتعزيزات إلى سبها» sends a force; «دفع المهربون 5000 دينار» pays
+        return any(w[:1] == "ب" and w[1:] in objects for w in after[:5])
     return any(w in objects or (w[:1] in "وب" and w[1:] in objects)
                or (w.isdigit() and not (len(w) == 4 and w[:2] in ("19", "20"))) for w in after)
 

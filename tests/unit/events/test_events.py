@@ -566,3 +566,12 @@ def test_an_attack_after_a_time_word_with_no_casualties_stays_background():
     text = "وصلت تعزيزات عسكرية إلى سبها بعد هجوم الأسبوع الماضي."
     events = events_of(text, [mention(text, "سبها")])
     assert [e.type for e in events] == ["movement"]
+
+
+@pytest.mark.parametrize(("text", "event_types"), [
+    ("دفع الجيش الوطني بتعزيزات عسكرية إلى مدينة سبها.", ["movement"]),
+    ("دفع المهربون 5000 دينار لنقل الوقود من سبها.", ["smuggling_route"]),     # paid: no force sent
+], ids=["push-reinforcements", "pay"])
+def test_push_sends_a_force_only_with_one_after_it(text, event_types):
+    events = events_of(text, [mention(text, "سبها")])
+    assert [e.type for e in events] == event_types
