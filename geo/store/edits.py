@@ -59,6 +59,8 @@ class Sql:
     rows: Callable[[str, Sequence], list[tuple]]     # run one statement, its rows ([] for none)
     geometry: Callable[[BaseGeometry | None], tuple[str, Any]]  # (SQL literal, its parameter)
     now: Callable[[], Any]                           # the DATETIME value of "now"
+    # the SQL that reads an event's column as the frame holds it (a GeoPackage stores places short)
+    column: Callable[[str], str] = lambda name: f"e.{name}"
 
     def marks(self, n: int) -> str:
         return ", ".join([self.mark] * n)
@@ -183,7 +185,7 @@ def edit_event(sql: Sql, event_id: str, changes: dict[str, Any], *, who: str, no
     values = check_changes(changes)
     columns = list(values)
     found = sql.rows(f"SELECT (SELECT a.id FROM {sql.table('articles')} a WHERE a.fid = e.article_fid), "
-                     f"e.review{''.join(', e.' + c for c in columns)} "
+                     f"e.review{''.join(', ' + sql.column(c) for c in columns)} "
                      f"FROM {sql.table('events')} e WHERE e.id = {sql.mark}", [event_id])
     if not found:
         raise InputError(f"no event with id {event_id!r} in the store")

@@ -36,6 +36,9 @@ from geo.store.gpkg_rows import (
     insert_events,
     insert_mentions,
     insert_places,
+    places_sql,
+    span_quotes,
+    with_spans,
 )
 from geo.store.gpkg_schema import (
     _event_indexes,
@@ -43,6 +46,7 @@ from geo.store.gpkg_schema import (
     _v3_tables,
     area_tables,
     column_type,
+    compact_events,
     compress_texts,
     events_view,
 )
@@ -67,6 +71,7 @@ from geo.store.schema import (
 )
 
 
+_QUOTE = EVENT_COLUMNS.index("quote")   # then quote_start, quote_end
 _CHANGE_KEY_SQL = ("SELECT (SELECT count(*) FROM articles), (SELECT coalesce(max(fid), 0) FROM articles), "
                    "(SELECT count(*) FROM events), (SELECT coalesce(max(fid), 0) FROM events), "
                    "(SELECT coalesce(max(fid), 0) FROM edits), "
@@ -189,7 +194,9 @@ class GeoPackageStore(Closing):
                     conn.execute(statement)
                 if version < 6:
                     compress_texts(conn)
-                version = migrate(version, conn.execute, lambda name: name, column_type)
+                old, version = version, migrate(version, conn.execute, lambda name: name, column_type)
+                if old < 7:
+                    compact_events(conn)
                 # after the migration gave events their area_id and their article's fid
                 for statement in area_tables() if "areas" not in tables else events_view():
                     conn.execute(statement)
@@ -298,7 +305,8 @@ class GeoPackageStore(Closing):
             place_rows, area_rows, mention_rows, event_rows, places = analysis_blobs(
                 article.id, mentions, events, known, known_areas)
             known.update(places)
-            prepared.append((article_values(article), place_rows, area_rows, mention_rows, event_rows))
+            prepared.append((article_values(article), place_rows, area_rows, mention_rows,
+                             with_spans(event_rows, article.text)))
         if not prepared:
             return []
 
@@ -438,6 +446,8 @@ class GeoPackageStore(Closing):
             geoms, area_ids, *columns = zip(*rows) if rows else [()] * (len(EVENT_COLUMNS) + 2)
             del rows   # the row tuples; each column's values go as soon as it is converted
             geometries = with_areas([_wkb_of(b) for b in geoms], area_ids, self._area_wkbs(used_ids(area_ids)))
+            q = _QUOTE
+            columns[q] = span_quotes(self._query, columns[1], columns[q], columns[q + 1], columns[q + 2])
             columns[1] = self._article_ids.of(self._query, columns[1])   # the stored fids, as the articles' ids
             frame = events_columns_frame(columns, geometries)
         return exact_filter(frame, f)
@@ -507,7 +517,8 @@ class GeoPackageStore(Closing):
         return edits.Sql(
             mark="?", table=lambda name: name, rows=lambda q, p: conn.execute(q, list(p)).fetchall(),
             geometry=lambda g: ("?", gpkg_blobs([g])[0]),
-            now=lambda: iso_datetime(dt.datetime.now(dt.timezone.utc)))
+            now=lambda: iso_datetime(dt.datetime.now(dt.timezone.utc)),
+            column=lambda name: places_sql("e.places") if name == "places" else f"e.{name}")
 
     def edit_event(self, event_id: str, changes: dict, *, who: str, note: str = "") -> list[str]:
         """Correct one event (fields of ``geo.store.edits.EDITABLE``, and ``geometry``).
@@ -562,7 +573,8 @@ class GeoPackageStore(Closing):
             article_id, mentions, events, set(self._known_places), known_areas)
 
         def work(conn: sqlite3.Connection) -> int:
-            if not conn.execute(f"SELECT 1 FROM articles WHERE id = ? AND {STORED}", (article_id,)).fetchone():
+            found = conn.execute(f"SELECT text_zlib FROM articles WHERE id = ? AND {STORED}", (article_id,)).fetchone()
+            if not found:
                 raise InputError(f"no article with id {article_id!r} in the store")
             sql = self._sql(conn)
             kept = edits.touched_ids(sql, article_id)
@@ -572,7 +584,7 @@ class GeoPackageStore(Closing):
             self._insert_places(conn, place_rows)
             self._insert_areas(conn, area_rows)
             self._insert_mentions(conn, mention_rows)
-            fresh = [row for row in event_rows if row[1] not in kept]
+            fresh = with_spans([row for row in event_rows if row[1] not in kept], decompress_text(found[0]))
             self._insert_events(conn, fresh)
             return len(fresh)
 

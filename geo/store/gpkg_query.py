@@ -10,6 +10,7 @@ import contextlib
 import gc
 
 from geo.store.frames import EVENT_COLUMNS
+from geo.store.gpkg_rows import places_sql
 from geo.store.schema import _Filters
 
 
@@ -34,14 +35,18 @@ def collector_paused():
 def events_sql(f: _Filters) -> tuple[str, list]:
     """The SELECT of the events that pass the checked filters ``f`` (exact checks aside), with its
     parameters: each row is the blob, the shared area's id (``geo.store.areas``), then ``EVENT_COLUMNS``
-    with the article's fid in place of its id (``geo.store.gpkg_rows.ArticleIds`` maps them)."""
+    with the article's fid in place of its id (``geo.store.gpkg_rows.ArticleIds`` maps them), a quote
+    kept as its span still ``SPAN`` (``geo.store.gpkg_rows.span_quotes`` reads it) and the places as JSON."""
     where, params = events_where(f)
-    columns = ", ".join("e.article_fid" if c == "article_id" else f"e.{c}" for c in EVENT_COLUMNS)
+    columns = ", ".join(_COLUMN.get(c, f"e.{c}") for c in EVENT_COLUMNS)
     # NULLS LAST rather than "event_date IS NULL, ...": SQLite then walks the
     # (event_date, id) index in order instead of sorting every row it read
     sql = (f"SELECT e.geom, e.area_id, {columns} FROM events e"
            + where + " ORDER BY e.event_date NULLS LAST, e.id")
     return sql, params
+
+
+_COLUMN = {"article_id": "e.article_fid", "places": places_sql("e.places")}
 
 
 def events_where(f: _Filters) -> tuple[str, list]:

@@ -1,9 +1,15 @@
-"""The GeoPackage's own rows: reports named by their fid, their text compressed; the inserts.
+"""The GeoPackage's own rows: reports named by their fid, their text compressed, events'
+quotes and places stored short; the inserts.
 
 Mentions and events name their report by its fid in ``articles`` (``geo.store.schema``: fids
 are AUTOINCREMENT, never reused); the rows of ``geo.store.schema`` carry the report's text id,
 and the inserts here swap it for the fid. The report's text is zlib-compressed, as PostgreSQL's
 TOAST compresses it on the PostGIS side: Arabic UTF-8 shrinks to about two fifths.
+
+Since schema 7 an event's quote that is the report's text at the event's span (nearly every
+one) is not stored again (``SPAN``), and its places are kept without their JSON keys
+(``compact_places``); reads give back the same text (``span_quotes``, ``places_sql``). PostGIS
+keeps both as they are written.
 """
 
 from __future__ import annotations
@@ -26,6 +32,11 @@ from geo.store.schema import (
 ARTICLE_TYPES_GPKG = _renamed(ARTICLE_TYPES, "text", "text_zlib", "BLOB")
 # The rows' article column: first of a mention's (after its blob), second of an event's.
 _MENTION_ARTICLE, _EVENT_ARTICLE = 1, 2
+# An event row's quote, its span and its places (after its blob).
+_QUOTE, _PLACES = 1 + EVENT_STORED.index("quote"), 1 + EVENT_STORED.index("places")
+#: what an event's quote column holds when the quote is its report's text from ``quote_start``
+#: to ``quote_end``: an empty BLOB, which no quote (text, or NULL) is stored as
+SPAN = b""
 #: the rows of ``articles`` that are articles, not stubs (``_keyed``): a stored text is never NULL
 STORED = "text_zlib IS NOT NULL"
 
@@ -38,6 +49,75 @@ def compress_text(text: str | None) -> bytes | None:
 def decompress_text(blob: bytes | None) -> str | None:
     """The text ``compress_text`` stored, exactly."""
     return None if blob is None else zlib.decompress(blob).decode("utf-8")
+
+
+def with_spans(event_rows: list[tuple], text: str | None) -> list[tuple]:
+    """Event rows (blob first) whose quote is ``text`` at the event's span with ``SPAN`` for
+    their quote; ``text`` is the report's as stored (None: not stored, every quote kept)."""
+    if text is None:
+        return event_rows
+    q = _QUOTE
+    return [(*row[:q], SPAN, *row[q + 1:]) if text[row[q + 1]:row[q + 2]] == row[q] else row
+            for row in event_rows]
+
+
+def span_quotes(query, fids: Sequence[int], quotes: Sequence, starts: Sequence[int],
+                ends: Sequence[int]) -> Sequence:
+    """The events' quotes, each ``SPAN`` read from its report's text (the report of ``fids``,
+    read, decompressed and dropped 500 reports at a time); ``query(sql, params)`` runs a SELECT."""
+    at: dict[int, list[int]] = {}
+    for i, quote in enumerate(quotes):
+        if quote.__class__ is bytes:
+            at.setdefault(fids[i], []).append(i)
+    if not at:
+        return quotes
+    out = list(quotes)
+    keys = list(at)
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        for fid, blob in query(f"SELECT fid, text_zlib FROM articles WHERE fid IN ({', '.join('?' * len(chunk))})",
+                               chunk):
+            text = decompress_text(blob)
+            for i in at[fid]:
+                out[i] = text[starts[i]:ends[i]]
+    return out
+
+
+# An event's places as ``geo.store.schema.event_row`` writes them, a JSON list of objects with
+# the keys of ``geo.models.PlaceRole`` in order, are stored with the text between the values
+# (the keys) each made one control character, which JSON text never holds raw.
+_OPEN, _CLOSE = '[{"role": "', '"}]'
+_PLACE_JOINS = (('", "place_id": "', "\x01"), ('", "name": "', "\x02"), ('", "precision": ', "\x03"),
+                (', "start": ', "\x04"), (', "end": ', "\x05"), (', "qualifier": "', "\x06"),
+                ('"}, {"role": "', "\x07"))
+
+
+def compact_places(places: str | None) -> str | None:
+    """The places JSON as stored: short when it expands back exactly (never starting with '['),
+    else as it is (a JSON list starts with '[': an analyst's own keys, no places)."""
+    if places is None or not places.startswith(_OPEN) or not places.endswith(_CLOSE):
+        return places
+    short = places[len(_OPEN):-len(_CLOSE)]
+    for join, mark in _PLACE_JOINS:
+        short = short.replace(join, mark)
+    return short if not short.startswith("[") and expand_places(short) == places else places
+
+
+def expand_places(stored: str | None) -> str | None:
+    """The places JSON ``compact_places`` stored, exactly (``places_sql`` does the same in SQL)."""
+    if stored is None or stored.startswith("["):
+        return stored
+    for join, mark in _PLACE_JOINS:
+        stored = stored.replace(mark, join)
+    return _OPEN + stored + _CLOSE
+
+
+def places_sql(column: str) -> str:
+    """The SQL of ``expand_places`` of ``column``: the events' read, their view and corrections use it."""
+    expanded = column
+    for join, mark in _PLACE_JOINS:
+        expanded = f"replace({expanded}, char({ord(mark)}), '{join}')"
+    return f"CASE WHEN substr({column}, 1, 1) <> '[' THEN '{_OPEN}' || {expanded} || '{_CLOSE}' ELSE {column} END"
 
 
 def article_values(article: Article) -> tuple:
@@ -142,12 +222,15 @@ def insert_mentions(conn: sqlite3.Connection, mention_rows: list[tuple]) -> None
 
 
 def insert_events(conn: sqlite3.Connection, event_rows: list[tuple]) -> None:
-    """Events (rows with blobs and their article's text id), replacing a stored event of the same id.
+    """Events (rows with blobs and their article's text id), replacing a stored event of the same id;
+    their places stored short (``compact_places``).
 
     Update, then insert, rather than an UPSERT: SQLite lets the outer statement's conflict
     policy override the R-tree trigger's INSERT OR REPLACE, which then fails.
     """
-    event_rows = _keyed(conn, event_rows, _EVENT_ARTICLE)
+    p = _PLACES
+    event_rows = [(*row[:p], compact_places(row[p]), *row[p + 1:])
+                  for row in _keyed(conn, event_rows, _EVENT_ARTICLE)]
     ids = [row[1] for row in event_rows]
     stored: set[str] = set()
     for start in range(0, len(ids), 500):

@@ -9,7 +9,7 @@ from geo.store.gpkg_geometry import (
     _WGS84_WKT,
     _rtree_sql,
 )
-from geo.store.gpkg_rows import ARTICLE_TYPES_GPKG, compress_text
+from geo.store.gpkg_rows import ARTICLE_TYPES_GPKG, compact_places, compress_text, decompress_text, places_sql
 from geo.store.schema import (
     EVENT_STORED,
     EVENT_STORED_TYPES,
@@ -125,9 +125,13 @@ def area_tables() -> list[str]:
 
 
 def events_view() -> list[str]:
-    """The view of the events with their areas and their article's text id filled in, made again
-    after each migration so it lists the events' columns of the schema version."""
-    columns = ", ".join("r.id AS article_id" if c == "article_fid" else f"e.{c}" for c in EVENT_STORED)
+    """The view of the events with their areas, their article's text id and their places' JSON
+    filled in, made again after each migration so it lists the events' columns of the schema
+    version. A quote kept as its span (``geo.store.gpkg_rows.SPAN``) is NULL there: the text it
+    comes from is compressed."""
+    special = {"article_fid": "r.id AS article_id", "places": f"{places_sql('e.places')} AS places",
+               "quote": "CASE WHEN typeof(e.quote) = 'blob' THEN NULL ELSE e.quote END AS quote"}
+    columns = ", ".join(special.get(c, f"e.{c}") for c in EVENT_STORED)
     return [
         "DROP VIEW IF EXISTS events_full",
         f"""CREATE VIEW events_full AS SELECT e.fid AS fid, coalesce(e.geom, a.geom) AS geom, {columns}
@@ -146,6 +150,25 @@ def compress_texts(conn) -> None:
         "ALTER TABLE articles DROP COLUMN text",
     ):
         conn.execute(statement)
+
+
+def compact_events(conn) -> None:
+    """Version 7's own step for a GeoPackage, inside the opener's transaction: each event's places
+    stored short, and its quote kept as its span where it is its report's text there
+    (``geo.store.gpkg_rows``); reports are decompressed one at a time."""
+    conn.create_function("marsad_compact_places", 1, compact_places, deterministic=True)
+    conn.execute("UPDATE events SET places = marsad_compact_places(places) WHERE substr(places, 1, 1) = '['")
+    spans, last, text = [], None, None
+    for fid, quote, start, end, article in conn.execute(
+            "SELECT fid, quote, quote_start, quote_end, article_fid FROM events "
+            "WHERE typeof(quote) = 'text' ORDER BY article_fid"):
+        if article != last:
+            last = article
+            stored = conn.execute("SELECT text_zlib FROM articles WHERE fid = ?", (article,)).fetchone()
+            text = decompress_text(stored[0]) if stored else None
+        if text is not None and text[start:end] == quote:
+            spans.append((fid,))
+    conn.executemany("UPDATE events SET quote = X'' WHERE fid = ?", spans)
 
 
 def _event_indexes() -> list[str]:

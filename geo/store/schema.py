@@ -27,7 +27,7 @@ from geo.models import EVENT_TYPES, REVIEW_STATES, Article, Event, Mention
 from geo.store.areas import split_areas
 from geo.store.frames import EVENT_COLUMNS
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # What each older schema version lacks, as (table, column, type); an old store gains the columns
 # when it is opened, and its events get the modality their ``denied`` and source imply.
 # Version 3 added two tables (the audit log, the analyst's places): each backend creates
@@ -39,11 +39,15 @@ SCHEMA_VERSION = 6
 # Version 6 names each mention's and event's article by its integer fid in ``articles`` instead
 # of its 64-character id (``article_key_migration``), and the GeoPackage zlib-compresses the
 # article text (``geo.store.gpkg_rows``; PostgreSQL's TOAST compresses it already).
+# Version 7 changes no column: the GeoPackage stores an event's quote that is its report's text at
+# its span as that span, and its places without their JSON keys (``geo.store.gpkg_rows``); its
+# rows are rewritten so when it is opened. PostGIS stores both as they are written.
 MIGRATIONS = {1: (("events", "modality", "TEXT"), ("events", "sub_type", "TEXT"), ("events", "same_as", "TEXT")),
               2: (),
               3: (("events", "counts", "TEXT"), ("events", "fatalities", "INTEGER")),
               4: (("mentions", "area_id", "ID64"), ("events", "area_id", "ID64")),
-              5: ()}
+              5: (),
+              6: ()}
 MIGRATION_FILL = {1: ("UPDATE {events} SET modality = CASE WHEN denied THEN 'denied' "
                       "WHEN coalesce(speaker, '') <> '' OR coalesce(cited_outlet, '') <> '' THEN 'reported' "
                       "ELSE 'asserted' END, sub_type = '', same_as = ''",),

@@ -35,6 +35,8 @@ def downgrade_to_version_5(store) -> None:
         store._conn.execute(f"UPDATE {t('marsad_meta')} SET value = '5' WHERE key = 'schema_version'")
         return
     from geo.store.schema import EVENT_TYPES_SQL
+    from tests.unit.store.test_compact_rows import downgrade_to_version_6
+    downgrade_to_version_6(store)   # quotes and places as written
     conn = store._conn
     conn.create_function("marsad_decompress_text", 1, decompress_text)
     conn.execute("DROP VIEW events_full")
@@ -151,7 +153,7 @@ def test_a_version_5_store_migrates_and_reads_back_equal(event_store, store_corp
     downgrade_to_version_5(event_store)
     assert "article_id" in _columns(event_store, "events") and "article_fid" not in _columns(event_store, "events")
     with _reopen(event_store) as store:
-        assert store.schema_version == SCHEMA_VERSION == 6
+        assert store.schema_version == SCHEMA_VERSION == 7
         after = _state(store)
         for got, want in zip(after[:4], before[:4]):
             pd.testing.assert_frame_equal(got, want)

@@ -60,7 +60,7 @@ def _ids(frame) -> list[str]:
 
 def test_store_fulfils_the_protocol(event_store):
     assert isinstance(event_store, EventStore)
-    assert event_store.schema_version == SCHEMA_VERSION == 6
+    assert event_store.schema_version == SCHEMA_VERSION == 7
 
 
 def test_new_store_reads_an_empty_frame_of_the_event_shape(event_store):
