@@ -43,6 +43,7 @@ _SAID_IN_HEADS = _INTERVIEW_HEADS | _STATEMENT_HEADS
 _KANA = frozenset({"كان", "كانت", "كانوا"})
 _COMMA_MARK = re.compile(r"[،,]")
 _WHICH = frozenset({"الذي", "التي"})
+_ISSUED = frozenset({"بيان", "البيان", "تقرير", "التقرير", "بلاغ", "البلاغ", "تصريح", "رساله"})
 _JOURNALISTS = frozenset({"مصور", "مراسل", "مراسله", "صحفي", "صحافي", "محرر", "موفد"})
 _WHO = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي"})
 _WHILE = frozenset({"بينما", "وبينما", "فيما", "وفيما"})
@@ -120,6 +121,8 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
         comma = _COMMA_MARK.search(norm, start, min(end, start + 120))
         if comma is not None:
             return _attribution(ctx, comma.end(), end, width)
+    if opening[0].removeprefix("و") in _ACCORDING_HEADS:
+        return _according_to(ctx, start, end)   # «وبحسب ما أفاد به شهود لوكالة رويترز، فإن ...»
     if _bare(opening[0]) not in _KANA:
         opening = opening[:6]
     forms = lex.opening_forms
@@ -175,7 +178,8 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
     while j < len(toks) and j - k < 40:
         s, e, t = toks[j]
         if (t in _THAT and (j == k or _bare(toks[j - 1][2]) not in lex.speech_verbs)) or t == ":" \
-                or (t in _TO and verb_word in _POINTING) or (t == "عن" and verb_word in lex.about_verbs):
+                or (t in _TO and verb_word in _POINTING) or (t == "عن" and verb_word in lex.about_verbs
+                                                              and toks[j - 1][2] != "نقلا"):
             content_start = e
             break
         if j > k and verb_word in _ANNOUNCING and _event_noun(t):
@@ -231,6 +235,13 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
                 interview_outlet = interview_outlet or ctx.article_outlet
             seg.clear()
     segments = [s for s in segments if s and not (len(segments) > 1 and _when(s))]
+    quoting = next((i for i, t in enumerate(segments[0][:-2]) if t[2] == "نقلا" and segments[0][i + 1][2] == "عن"),
+                   None) if segments and not cited else None
+    if quoting:
+        # «وأفادت وكالة الأنباء نقلا عن مصادر أمنية بأن»: the agency quotes, the sources speak
+        cited = ctx.original(segments[0][0][0], segments[0][quoting - 1][1])
+        segments[0] = segments[0][quoting + 2:]
+        phrase_start = segments[0][0][0]
     told = _told_to(ctx, segments[0]) if segments else None
     if told is not None:
         # «أكد مصدر أمني لوكالة الأنباء الليبية أن»: the outlet spoken to is no part of the speaker
@@ -367,7 +378,12 @@ def _according_to(ctx: SourceContext, start: int, end: int) -> Statement | None:
             break       # «بحسب الثوار الذين أكدوا ...»: the source is «الثوار»
         if trailing and (tok[2] in _THAT or tok[2] == ":"):
             return None     # «، وقال المتحدث إن ...»: a new statement, not the source of this one
+        if phrase and (tok[2] in _THAT or tok[2] == "فان"):
+            break           # «وحسب مراسل الجزيرة في طرابلس فإن اشتباكات ...»: the claim begins
         if tok[2] == "عن" and phrase:
+            if phrase[0][2].removeprefix("ل") in _ISSUED:
+                phrase = []     # «وفقا لبيان صادر عن الجيش»: the army's statement, no outlet between
+                continue
             outlet = ctx.original(phrase[0][0], phrase[-1][1])
             phrase = []
             continue

@@ -228,3 +228,20 @@ def test_according_to_stops_at_who():
     text = "وتبعد القوات عشرة كلم عن البلدة، بحسب الثوار الذين أكدوا أنهم صدوا هجوما."
     st = statements(text)[0]
     assert st is not None and st.attribution.speaker == "الثوار"
+
+
+@pytest.mark.parametrize(("text", "speaker", "cited"), [
+    ("وبحسب ما أفاد به شهود لوكالة رويترز، فإن طائرات مسيرة قصفت مواقع في ترهونة.", "شهود", "وكالة رويترز"),
+    ("وحسب مراسل الجزيرة في طرابلس فإن اشتباكات عنيفة تدور في عين زارة.", "مراسل الجزيرة في طرابلس", ""),
+    ("ووفقا لبيان صادر عن الجيش التشادي، فإن متمردين هاجموا مواقع في تيبستي.", "الجيش التشادي", ""),
+    ("ونقل موقع «أفريكا غيت» عن مصدر عسكري قوله إن الطيران قصف رتلا قرب أوباري.", "مصدر عسكري",
+     "موقع أفريكا غيت"),
+    ("وأفادت وكالة الأنباء الرسمية نقلا عن مصادر أمنية بأن مسلحين هاجموا قرية.", "مصادر أمنية",
+     "وكالة الأنباء الرسمية"),
+], ids=["according-to-what-witnesses-told-an-agency", "according-to-stops-at-fa-inna",
+        "statement-issued-by", "quoted-saying", "agency-quoting-sources"])
+def test_who_speaks_when_an_outlet_or_a_statement_stands_between(text, speaker, cited):
+    st = statements(text)[0]
+    assert st is not None
+    assert st.attribution.speaker == speaker
+    assert st.attribution.cited_outlet == cited
