@@ -100,6 +100,8 @@ def find_dates(norm: str, *, published: dt.date | None = None) -> list[DateMenti
                 back = 2 if m.group(1) else 1
                 found.append(DateMention(m.start(), m.end(), published - dt.timedelta(days=back), "day"))
         found.extend(_relative(norm, published))
+        if "قبل" in norm or "منذ" in norm:
+            found.extend(_ago(norm, published))
     found.extend(DateMention(m.start(), m.end(), None, "year") for m in _past_span().finditer(norm))
     found.sort(key=lambda d: d.start)
     return found
@@ -113,7 +115,8 @@ def _relative_words() -> re.Pattern:
     """«اليوم», «الأسبوع الماضي», «(منتصف) الشهر الماضي», «العام الماضي»."""
     return re.compile(r"(?<!\w)[وفب]?(?:(?P<today>(?:فجر |صباح |مساء |ظهر |ليل |عصر )?اليوم)"
                       r"|(?P<week>الاسبوع (?:الماضي|المنصرم|الفائت))"
-                      r"|(?:(?P<part>منتصف|مطلع|اواخر|اوائل|بدايه|نهايه) )?(?P<month>الشهر (?:الماضي|المنصرم|الفائت|الجاري|الحالي))"
+                      r"|(?:(?P<part>منتصف|مطلع|اواخر|اوائل|بدايه|نهايه) |(?P<day>\d{1,2}) (?:من )?)?"
+                      r"(?P<month>الشهر (?:الماضي|المنصرم|الفائت|الجاري|الحالي))"
                       r"|(?P<year>(?:العام|السنه) (?:الماضي|الماضيه|المنصرم|الفائت)))(?!\w)")
 
 
@@ -175,9 +178,39 @@ def _relative(norm: str, published: dt.date) -> list[DateMention]:
             first = published.replace(day=1)
             if not m.group("month").endswith(("الجاري", "الحالي")):
                 first = (first - dt.timedelta(days=1)).replace(day=1)
+            if m.group("day"):
+                try:      # «في 2 من الشهر الجاري»: that day of the month
+                    day = first.replace(day=int(m.group("day")))
+                except ValueError:
+                    continue
+                out.append(DateMention(m.start(), m.end(), day, "day"))   # a later day: a planned event's
+                continue
             out.append(DateMention(m.start(), m.end(), first, "month"))
         else:
             out.append(DateMention(m.start(), m.end(), dt.date(published.year - 1, 1, 1), "year"))
+    return out
+
+
+_COUNTED_DAYS = {"ثلاثه": 3, "اربعه": 4, "خمسه": 5, "سته": 6, "سبعه": 7, "ثمانيه": 8, "تسعه": 9, "عشره": 10}
+_AGO = re.compile(r"(?<!\w)(?:قبل|منذ) (?:(?P<n>\d{1,2}|" + "|".join(_COUNTED_DAYS) + r") (?:ايام|يوما)"
+                  r"|(?P<two>يومين)|(?P<one>يوم(?! ال))|(?P<weeks>اسبوعين)|(?P<week>اسبوع))(?!\w)"
+                  r"(?! (?:من|علي) )")     # «قبل يومين من الانتخابات», «منذ يوم الجمعة»: not from publication
+
+
+def _ago(norm: str, published: dt.date) -> list[DateMention]:
+    """«قبل يومين», «منذ ثلاثة أيام», «قبل أسبوع»: days or weeks before publication."""
+    out = []
+    for m in _AGO.finditer(norm):
+        if m.group("n"):
+            n = m.group("n")
+            days, precision = (int(n) if n.isdigit() else _COUNTED_DAYS[n]), "day"
+            if days > 31:
+                continue
+        elif m.group("two") or m.group("one"):
+            days, precision = (2 if m.group("two") else 1), "day"
+        else:
+            days, precision = (14 if m.group("weeks") else 7), "week"
+        out.append(DateMention(m.start(), m.end(), published - dt.timedelta(days=days), precision))
     return out
 
 

@@ -93,3 +93,28 @@ def test_relative_dates_against_the_publication_day(text, date, precision):
 
 def test_a_bare_month_word_is_no_date():
     assert find_dates(normalize("مارس مسلحون ضغوطا على السكان"), published=dt.date(2024, 5, 20)) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("قبل يومين", [(dt.date(2020, 5, 4), "day")]),
+    ("منذ ثلاثة أيام", [(dt.date(2020, 5, 3), "day")]),
+    ("قبل 5 أيام", [(dt.date(2020, 5, 1), "day")]),
+    ("قبل أسبوعين", [(dt.date(2020, 4, 22), "week")]),
+    ("قبل يومين من الانتخابات", []),                          # before another day, not publication
+    ("منذ يوم الجمعة", [(dt.date(2020, 5, 1), "day")]),        # the weekday, not «a day ago»
+    ("منذ 45 يوما", []),                                       # too far to be a day's date
+])
+def test_days_and_weeks_ago_count_back_from_publication(text, expected):
+    found = find_dates(normalize(text), published=dt.date(2020, 5, 6))
+    assert [(d.date, d.precision) for d in found] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("في 2 من الشهر الجاري", [(dt.date(2020, 5, 2), "day")]),
+    ("في 28 من الشهر الماضي", [(dt.date(2020, 4, 28), "day")]),
+    ("في 31 من الشهر الماضي", []),                              # April has no 31st
+    ("منتصف الشهر الماضي", [(dt.date(2020, 4, 1), "month")]),
+])
+def test_a_day_of_this_or_last_month(text, expected):
+    found = find_dates(normalize(text), published=dt.date(2020, 5, 6))
+    assert [(d.date, d.precision) for d in found] == expected
