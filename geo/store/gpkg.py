@@ -32,6 +32,7 @@ from geo.store.gpkg_rows import (
     ArticleIds,
     article_values,
     decompress_text,
+    expand_all,
     insert_areas,
     insert_events,
     insert_mentions,
@@ -71,7 +72,7 @@ from geo.store.schema import (
 )
 
 
-_QUOTE = EVENT_COLUMNS.index("quote")   # then quote_start, quote_end
+_QUOTE, _PLACES = EVENT_COLUMNS.index("quote"), EVENT_COLUMNS.index("places")   # quote_start, quote_end next
 _CHANGE_KEY_SQL = ("SELECT (SELECT count(*) FROM articles), (SELECT coalesce(max(fid), 0) FROM articles), "
                    "(SELECT count(*) FROM events), (SELECT coalesce(max(fid), 0) FROM events), "
                    "(SELECT coalesce(max(fid), 0) FROM edits), "
@@ -448,6 +449,7 @@ class GeoPackageStore(Closing):
             geometries = with_areas([_wkb_of(b) for b in geoms], area_ids, self._area_wkbs(used_ids(area_ids)))
             q = _QUOTE
             columns[q] = span_quotes(self._query, columns[1], columns[q], columns[q + 1], columns[q + 2])
+            columns[_PLACES] = expand_all(columns[_PLACES])
             columns[1] = self._article_ids.of(self._query, columns[1])   # the stored fids, as the articles' ids
             frame = events_columns_frame(columns, geometries)
         return exact_filter(frame, f)

@@ -10,7 +10,6 @@ import contextlib
 import gc
 
 from geo.store.frames import EVENT_COLUMNS
-from geo.store.gpkg_rows import places_sql
 from geo.store.schema import _Filters
 
 
@@ -36,7 +35,8 @@ def events_sql(f: _Filters) -> tuple[str, list]:
     """The SELECT of the events that pass the checked filters ``f`` (exact checks aside), with its
     parameters: each row is the blob, the shared area's id (``geo.store.areas``), then ``EVENT_COLUMNS``
     with the article's fid in place of its id (``geo.store.gpkg_rows.ArticleIds`` maps them), a quote
-    kept as its span still ``SPAN`` (``geo.store.gpkg_rows.span_quotes`` reads it) and the places as JSON."""
+    kept as its span still ``SPAN`` and the places as stored (``geo.store.gpkg_rows.span_quotes`` and
+    ``expand_all`` make them the frame's)."""
     where, params = events_where(f)
     columns = ", ".join(_COLUMN.get(c, f"e.{c}") for c in EVENT_COLUMNS)
     # NULLS LAST rather than "event_date IS NULL, ...": SQLite then walks the
@@ -46,7 +46,7 @@ def events_sql(f: _Filters) -> tuple[str, list]:
     return sql, params
 
 
-_COLUMN = {"article_id": "e.article_fid", "places": places_sql("e.places")}
+_COLUMN = {"article_id": "e.article_fid"}
 
 
 def events_where(f: _Filters) -> tuple[str, list]:

@@ -8,7 +8,7 @@ TOAST compresses it on the PostGIS side: Arabic UTF-8 shrinks to about two fifth
 
 Since schema 7 an event's quote that is the report's text at the event's span (nearly every
 one) is not stored again (``SPAN``), and its places are kept without their JSON keys
-(``compact_places``); reads give back the same text (``span_quotes``, ``places_sql``). PostGIS
+(``compact_places``); reads give back the same text (``span_quotes``, ``expand_all``). PostGIS
 keeps both as they are written.
 """
 
@@ -112,8 +112,25 @@ def expand_places(stored: str | None) -> str | None:
     return _OPEN + stored + _CLOSE
 
 
+def expand_all(values: Sequence[str | None]) -> list[str | None]:
+    """``expand_places`` of each value, a value met again (events of a report often name the same
+    places) taken from the first: in Python, with this memo, a read spends a fraction of what
+    ``places_sql`` costs SQLite (seven string replacements on every row)."""
+    memo: dict[str, str] = {}
+    out = []
+    for value in values:
+        if value is None or value.startswith("["):
+            out.append(value)
+        elif (known := memo.get(value)) is not None:
+            out.append(known)
+        else:
+            memo[value] = known = expand_places(value)
+            out.append(known)
+    return out
+
+
 def places_sql(column: str) -> str:
-    """The SQL of ``expand_places`` of ``column``: the events' read, their view and corrections use it."""
+    """The SQL of ``expand_places`` of ``column``, for the events' view and corrections."""
     expanded = column
     for join, mark in _PLACE_JOINS:
         expanded = f"replace({expanded}, char({ord(mark)}), '{join}')"
