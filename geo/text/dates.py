@@ -247,6 +247,6 @@ def find_report_date(norm: str, dates: list[DateMention]) -> DateMention | None:
         if d.precision != "day":
             continue
         before = norm[max(0, d.start - 12):d.start]
-        if re.search(r"(?:نشرت|نشر|صدر|صدرت|بثت|ادلي بها|اليوم|يوم)\s*$", before) or "نشرت" in before:
+        if re.search(r"(?:نشرت|نشر|صدر|صدرت|بثت|ادلي بها)\s*$", before) or "نشرت" in before:
             return d
     return None

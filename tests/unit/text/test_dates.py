@@ -118,3 +118,14 @@ def test_days_and_weeks_ago_count_back_from_publication(text, expected):
 def test_a_day_of_this_or_last_month(text, expected):
     found = find_dates(normalize(text), published=dt.date(2020, 5, 6))
     assert [(d.date, d.precision) for d in found] == expected
+
+
+def test_an_events_weekday_is_not_the_reports_date():
+    # «يوم الجمعة» dates the convoy's departure; the report's own date is only one it says it was
+    # published or made on («نشرت الخميس»), so claims with no date of their own keep publication
+    norm = normalize("انطلق الرتل فجر يوم الجمعة نحو أوباري، بحسب تصريحات نشرت الخميس.")
+    dates = find_dates(norm, published=PUBLISHED)
+    report = find_report_date(norm, dates)
+    assert report is not None and report.date == last_weekday(PUBLISHED, 3)
+    norm = normalize("انطلق الرتل فجر يوم الجمعة نحو أوباري.")
+    assert find_report_date(norm, find_dates(norm, published=PUBLISHED)) is None
