@@ -38,6 +38,10 @@ With ``--mixed`` one session of each round is a browser's, the others the protoc
 without the files): one analyst's paint while N - 1 others load the server, their browsers
 elsewhere.
 
+``--no-omnibox-popup`` starts Chromium without the omnibox popup (a WebUI page in a renderer
+of its own) that a new headless window preloads for every context: ~0.65 CPU s a session that
+an analyst's browser, one window with tabs, pays once (bench/browser_cpu.py).
+
 With ``--compare DIR`` (another checkout of the app, e.g. ``git archive`` of an older
 commit), that app is driven the same way right after this one for every N, in the same run,
 on the same store: a before/after under the same load of the machine.
@@ -77,6 +81,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 STARTUP_TIMEOUT_S = 90
+# A new headless window preloads the omnibox popup, a WebUI page in a renderer of its own, for
+# every context: ~0.65 CPU s each, none of it the app's (bench/browser_cpu.py).
+OMNIBOX_POPUP_OFF = "--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup"
 
 # The event features on the map (app_driver.JS_EVENT_IDS, counted): null until drawn.
 JS_DRAWN_COUNT = """(selector) => {
@@ -277,7 +284,7 @@ async def _marked(row):
 
 
 async def run(apps: dict[str, tuple[str, int]], sessions: list[int], rounds: int,
-              timeout_s: float, mixed: str | None = None) -> list[dict]:
+              timeout_s: float, mixed: str | None = None, switches: tuple = ()) -> list[dict]:
     """Drive each app (label -> (URL, server pid)) with every N in turn; a row per (N, app).
 
     ``mixed`` ("files", "nofiles"): one browser session in each round, the N - 1 others
@@ -291,7 +298,7 @@ async def run(apps: dict[str, tuple[str, int]], sessions: list[int], rounds: int
         for label, (url, _) in apps.items():
             files[label] = await page_files(url, timeout_s) if mixed == "files" else None
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [*switches])
         chromium = browser_pid()
         for label, (url, _) in apps.items():
             warm = await round_of(browser, url, 1, timeout_s)
@@ -588,6 +595,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="no browser: clients speak Streamlit's websocket protocol")
     parser.add_argument("--no-files", action="store_true",
                         help="with --protocol or --mixed: skip the HTTP files a new browser fetches")
+    parser.add_argument("--no-omnibox-popup", action="store_true",
+                        help="Chromium without the omnibox popup each new window preloads")
     parser.add_argument("--mixed", action="store_true",
                         help="one browser session in each round, the others speaking the protocol")
     args = parser.parse_args(argv)
@@ -606,7 +615,8 @@ def main(argv: list[str] | None = None) -> int:
                 run_protocol(apps, args.sessions, args.rounds, args.timeout, not args.no_files)
                 if args.protocol else run(apps, args.sessions, args.rounds, args.timeout,
                                           ("nofiles" if args.no_files else "files") if args.mixed
-                                          else None))
+                                          else None,
+                                          (OMNIBOX_POPUP_OFF,) if args.no_omnibox_popup else ()))
         finally:
             for proc in procs.values():
                 stop_app(proc)
@@ -618,6 +628,7 @@ def main(argv: list[str] | None = None) -> int:
                                 "mode": "protocol" if args.protocol else "mixed" if args.mixed
                                 else "browser",
                                 "compare": str(args.compare) if args.compare else None,
+                                "no_omnibox_popup": args.no_omnibox_popup,
                                 "results": results}, indent=1))
     print(f"\nwritten: {path.relative_to(ROOT)}")
     return 0
