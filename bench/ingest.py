@@ -30,6 +30,7 @@ import json
 import os
 import resource
 import shutil
+import sqlite3
 import sys
 import tempfile
 import time
@@ -142,6 +143,12 @@ def main() -> None:
           f"{stats.events} events, {stats.mentions} mentions; file {size_mb:.1f} MB with its WAL "
           f"= {size_mb * 2**20 / n / 1024:.1f} KB per report ({kept_kb / n:.1f} KB once checkpointed); "
           f"RSS grew {rss_mb() - rss_first:+.0f} MB from the first checkpoint to the last")
+    try:   # where the checkpointed bytes go: SQLite's dbstat, pages per table and index
+        pages = store._conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC").fetchall()
+        print("  KB per report by table and index: "
+              + ", ".join(f"{name} {size / n / 1024:.2f}" for name, size in pages[:8]))
+    except sqlite3.OperationalError:   # an SQLite built without dbstat
+        pass
 
     # ---- baselines on the first reports
     b = min(args.baseline, n)
