@@ -52,8 +52,8 @@ def decompress_text(blob: bytes | None) -> str | None:
 
 
 def with_spans(event_rows: list[tuple], text: str | None) -> list[tuple]:
-    """Event rows (blob first) whose quote is ``text`` at the event's span with ``SPAN`` for
-    their quote; ``text`` is the report's as stored (None: not stored, every quote kept)."""
+    """Event rows (blob first), ``SPAN`` in place of each quote that is ``text`` at the event's
+    span; ``text`` is the report's as stored (None: not stored, every quote kept)."""
     if text is None:
         return event_rows
     q = _QUOTE

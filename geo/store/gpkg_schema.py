@@ -157,7 +157,8 @@ def compact_events(conn) -> None:
     stored short, and its quote kept as its span where it is its report's text there
     (``geo.store.gpkg_rows``); reports are decompressed one at a time."""
     conn.create_function("marsad_compact_places", 1, compact_places, deterministic=True)
-    conn.execute("UPDATE events SET places = marsad_compact_places(places) WHERE substr(places, 1, 1) = '['")
+    conn.execute("UPDATE events SET places = marsad_compact_places(places) "
+                 "WHERE substr(places, 1, 11) = '[{\"role\": \"'")   # not the many '[]'
     spans, last, text = [], None, None
     for fid, quote, start, end, article in conn.execute(
             "SELECT fid, quote, quote_start, quote_end, article_fid FROM events "
