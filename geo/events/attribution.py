@@ -56,7 +56,7 @@ _ANNOUNCING = frozenset(normalize(w) for w in (
 # The verbal nouns that tell an event as what was announced (normalized; «ب» allowed before them).
 _EVENT_NOUNS = frozenset(normalize(w) for w in (
     "مقتل مصرع سقوط وقوع إصابة اصابة ضبط القبض اعتقال توقيف انتشال اختطاف خطف تحرير إحباط "
-    "مصادرة حجز تدمير استهداف شن تنفيذ سيطرة السيطرة وصول دخول انسحاب فرار هروب نشر إرسال تفكيك "
+    "مصادرة حجز تدمير استهداف شن تنفيذ سيطرة السيطرة وصول دخول انسحاب فرار هروب نشر إرسال تفكيك إطلاق "
     "إنقاذ اعتراض ترحيل غرق اندلاع تعرض تسلل مداهمة تصفية استعادة").split())
 
 

@@ -72,6 +72,10 @@ _NOT_DEFINITE = frozenset({"الي", "التي", "الذي", "الذين", "ال
 _BARE = "@bare:"
 
 
+# the head words of facilities named as places: «مطار معيتيقة», «ميناء طبرق» (normalized)
+_FACILITIES = ("مطار", "ميناء", "حقل", "معبر", "منفذ", "بوابه", "قاعده", "مرفا", "مصفاه")
+
+
 @dataclass(frozen=True, slots=True)
 class _Qualified:
     """What the words before a name say about it."""
@@ -281,10 +285,15 @@ class Geoparser:
                 forms |= {"ال" + bare[2:], "ال" + pair[2:]}
             for f in forms:
                 for g in (f, f[2:] if f.startswith("ال") else f):
-                    if g in lex.org_heads or (g in lex.org_weak and 2 <= distance <= 3):
+                    if g in lex.org_heads or (g in lex.org_weak and 2 <= distance <= 3
+                                              and not normalized.startswith(_FACILITIES, m.start)):
+                        # «قوات حفتر مطار معيتيقة»: a facility named by its own head is a place
+                        # after a weak head, not the rest of a force's name («قوات درع ليبيا»)
                         return True
             if bare[:1] in "بلك" and (bare[1:3] == "ال" or bare.startswith("لل") or bare[1:] in lex.cue_kinds):
                 return False    # «لبلدة», «بالمدينة»: a preposition, the name is not governed
+            if bare[:1] in "بل" and bare[1:2] == "م" and len(bare) > 5:
+                return False    # «اتهمت الحكومة المتمردين بمهاجمة سبها»: a verbal noun governs the name
             if looks_like_verb(bare):
                 return False    # «قوات حفتر دخلت سرت»: a clause, not a name
         return False

@@ -245,3 +245,8 @@ def test_who_speaks_when_an_outlet_or_a_statement_stands_between(text, speaker, 
     assert st is not None
     assert st.attribution.speaker == speaker
     assert st.attribution.cited_outlet == cited
+
+
+def test_a_campaign_launched_is_announced():
+    st = statements("أعلن الجيش أمس إطلاق حملة عسكرية على تخوم طرابلس.")[0]
+    assert st is not None and st.attribution.speaker == "الجيش"

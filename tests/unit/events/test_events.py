@@ -575,3 +575,8 @@ def test_an_attack_after_a_time_word_with_no_casualties_stays_background():
 def test_push_sends_a_force_only_with_one_after_it(text, event_types):
     events = events_of(text, [mention(text, "سبها")])
     assert [e.type for e in events] == event_types
+
+
+def test_attacking_told_as_a_verbal_noun_is_an_attack():
+    text = "اتهمت الحكومة المتمردين بمهاجمة سبها."
+    assert [e.type for e in events_of(text, [mention(text, "سبها")])] == ["attack"]

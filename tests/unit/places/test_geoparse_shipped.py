@@ -55,9 +55,13 @@ def names(text):
     ("تحتفظ \"جبهة التغيير والوفاق في تشاد\" بقواعد", []),
     ("وكان التنظيم قد ألزم سكان سرت بحضور الدروس", ["سرت"]),
     ("قالت الكتيبة إن قواتها دخلت بنغازي", ["بنغازي"]),
+    ("قصفت قوات حفتر مطار معيتيقة", ["مطار معيتيقة"]),
+    ("اتهمت الحكومة المتمردين بمهاجمة سبها", ["سبها"]),
+    ("أعلنت كتيبة حماية مطار معيتيقة حالة الطوارئ", []),
 ], ids=["brigade-name", "channel-name", "force-name-weak-head", "weak-head-alone", "military-region",
         "mayor-of-municipality", "council-of-the-town-by-preposition", "body-in-the-town", "newspaper-in-quotes",
-        "movement-in-ascii-quotes", "particle-ends-the-chain", "verb-ends-the-chain"])
+        "movement-in-ascii-quotes", "particle-ends-the-chain", "verb-ends-the-chain",
+        "facility-after-a-weak-head-and-a-surname", "verbal-noun-ends-the-chain", "facility-in-a-strong-head-name"])
 def test_a_place_inside_an_organisation_name_is_not_geocoded(text, kept):
     assert [surface for surface, _ in names(text)] == kept
 
