@@ -72,6 +72,12 @@ _NOT_DEFINITE = frozenset({"الي", "التي", "الذي", "الذين", "ال
 _BARE = "@bare:"
 
 
+def _definite_between(chain: list[str], distance: int) -> bool:
+    """A definite noun between a weak head and the name («قوات الوفاق سرت»): in a construct chain only
+    its last noun takes «ال», so the body's name ended there and the place is not part of it."""
+    return any(w.lstrip("وف").startswith("ال") and w not in _NOT_DEFINITE for w in chain[len(chain) - distance + 1:])
+
+
 # the head words of facilities named as places: «مطار معيتيقة», «ميناء طبرق» (normalized)
 _FACILITIES = ("مطار", "ميناء", "حقل", "معبر", "منفذ", "بوابه", "قاعده", "مرفا", "مصفاه")
 
@@ -286,7 +292,8 @@ class Geoparser:
             for f in forms:
                 for g in (f, f[2:] if f.startswith("ال") else f):
                     if g in lex.org_heads or (g in lex.org_weak and 2 <= distance <= 3
-                                              and not normalized.startswith(_FACILITIES, m.start)):
+                                              and not normalized.startswith(_FACILITIES, m.start)
+                                              and not _definite_between(chain, distance)):
                         # «قوات حفتر مطار معيتيقة»: a facility named by its own head is a place
                         # after a weak head, not the rest of a force's name («قوات درع ليبيا»)
                         return True
