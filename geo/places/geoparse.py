@@ -75,7 +75,8 @@ _BARE = "@bare:"
 def _definite_between(chain: list[str], distance: int) -> bool:
     """A definite noun between a weak head and the name («قوات الوفاق سرت»): in a construct chain only
     its last noun takes «ال», so the body's name ended there and the place is not part of it."""
-    return any(w.lstrip("وف").startswith("ال") and w not in _NOT_DEFINITE for w in chain[len(chain) - distance + 1:])
+    return any((w[1:] if w[:1] in "وف" and w[1:3] == "ال" else w).startswith("ال") and w not in _NOT_DEFINITE
+               for w in chain[len(chain) - distance + 1:])
 
 
 # the head words of facilities named as places: «مطار معيتيقة», «ميناء طبرق» (normalized)
@@ -293,7 +294,9 @@ class Geoparser:
                 for g in (f, f[2:] if f.startswith("ال") else f):
                     if g in lex.org_heads or (g in lex.org_weak and 2 <= distance <= 3
                                               and not normalized.startswith(_FACILITIES, m.start)
-                                              and not _definite_between(chain, distance)):
+                                              and not _definite_between(chain, distance)
+                                              and not any(w in lex.org_complete or w[:1] in "وف" and w[1:] in lex.org_complete
+                                                          for w in chain[len(chain) - distance + 1:])):
                         # «قوات حفتر مطار معيتيقة»: a facility named by its own head is a place
                         # after a weak head, not the rest of a force's name («قوات درع ليبيا»)
                         return True

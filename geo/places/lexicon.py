@@ -49,6 +49,7 @@ class Lexicon:
     org_heads: frozenset[str]
     org_weak: frozenset[str]
     org_stop: frozenset[str]
+    org_complete: frozenset[str]
     org_any: re.Pattern
 
 
@@ -117,6 +118,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
            if normalize(w).strip().endswith("ه") and " " not in w},
         org_weak=_normal_set(raw["organisation_heads"]["weak"]),
         org_stop=_normal_set(raw["organisation_heads"]["stop"]),
+        org_complete=_normal_set(w for name in raw["organisation_heads"]["complete"] for w in name.split()),
         # Any head or weak head as a substring: a cheap test before the word-by-word chain.
         org_any=re.compile("|".join(sorted(
             (re.escape(normalize(w).strip().removeprefix("ال")) for w in

@@ -60,11 +60,12 @@ def names(text):
     ("أعلنت كتيبة حماية مطار معيتيقة حالة الطوارئ", []),
     ("حاصرت قوات الوفاق ترهونة", ["ترهونة"]),
     ("أعلنت قوة حماية سرت النفير", []),
+    ("دخلت قوات فاغنر سرت", ["سرت"]),
 ], ids=["brigade-name", "channel-name", "force-name-weak-head", "weak-head-alone", "military-region",
         "mayor-of-municipality", "council-of-the-town-by-preposition", "body-in-the-town", "newspaper-in-quotes",
         "movement-in-ascii-quotes", "particle-ends-the-chain", "verb-ends-the-chain",
         "facility-after-a-weak-head-and-a-surname", "verbal-noun-ends-the-chain", "facility-in-a-strong-head-name",
-        "definite-noun-ends-the-chain", "indefinite-construct-is-a-name"])
+        "definite-noun-ends-the-chain", "indefinite-construct-is-a-name", "a-known-name-ends-the-chain"])
 def test_a_place_inside_an_organisation_name_is_not_geocoded(text, kept):
     assert [surface for surface, _ in names(text)] == kept
 
