@@ -61,6 +61,8 @@ def test_words_that_are_not_numbers_give_nothing():
     ("30 ألفا و990 مهاجرا", 30_990, 30_990, "exact"),
     ("4 ملايين و250 ألفا و75 قرصا", 4_250_075, 4_250_075, "exact"),   # millions, thousands, units
     ("مليونين و300 ألف لتر", 2_300_000, 2_300_000, "exact"),
+    ("نحو ألفي شخص", 2000, 2000, "about"),        # the construct dual: «ألفي» before its noun
+    ("مليوني لتر من الوقود", 2_000_000, 2_000_000, "exact"),
 ])
 def test_hedges_after_and_compound_thousands(text, low, high, qualifier):
     assert [(f[0], f[1], f[2]) for f in _q(text)] == [(low, high, qualifier)]
