@@ -73,8 +73,7 @@ _BARE = "@bare:"
 
 
 def _definite_between(chain: list[str], distance: int) -> bool:
-    """A definite noun between a weak head and the name («قوات الوفاق سرت»): in a construct chain only
-    its last noun takes «ال», so the body's name ended there and the place is not part of it."""
+    """A definite noun between a weak head and the name («قوات الوفاق سرت») ended the body's name."""
     return any((w[1:] if w[:1] in "وف" and w[1:3] == "ال" else w).startswith("ال") and w not in _NOT_DEFINITE
                for w in chain[len(chain) - distance + 1:])
 

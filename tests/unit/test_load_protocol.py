@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -13,6 +14,12 @@ _spec = importlib.util.spec_from_file_location(
     "bench_load", Path(__file__).resolve().parents[2] / "bench" / "load.py")
 load = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(load)
+
+
+def _run(coro):
+    """asyncio.run in a thread of its own: the e2e session's Playwright keeps a loop running here."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 class FakeSocket:
@@ -58,7 +65,7 @@ def _run_messages(count: str, *, early: bool = False) -> list[ForwardMsg]:
 def test_read_run_times_the_map_and_keeps_what_the_next_run_needs():
     seen: dict = {"query": ""}
     maps = []
-    out = asyncio.run(load._read_run(FakeSocket(_run_messages("156", early=True)), 0.0, seen,
+    out = _run(load._read_run(FakeSocket(_run_messages("156", early=True)), 0.0, seen,
                                      on_map=lambda: maps.append(1)))
     assert out["count"] == "156"
     assert out["status"] == ForwardMsg.FINISHED_SUCCESSFULLY
@@ -71,7 +78,7 @@ def test_read_run_times_the_map_and_keeps_what_the_next_run_needs():
 def test_read_run_without_an_end_is_an_error():
     messages = _run_messages("156")[:-1]
     try:
-        asyncio.run(load._read_run(FakeSocket(messages), 0.0, {}))
+        _run(load._read_run(FakeSocket(messages), 0.0, {}))
     except ConnectionError:
         return
     raise AssertionError("a closed socket before script_finished must raise")
