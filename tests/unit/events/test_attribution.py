@@ -238,8 +238,9 @@ def test_according_to_stops_at_who():
      "موقع أفريكا غيت"),
     ("وأفادت وكالة الأنباء الرسمية نقلا عن مصادر أمنية بأن مسلحين هاجموا قرية.", "مصادر أمنية",
      "وكالة الأنباء الرسمية"),
+    ("ووفق ما أفاد به مصدر أمني، هاجم مسلحون بلدة أوباري.", "مصدر أمني", ""),
 ], ids=["according-to-what-witnesses-told-an-agency", "according-to-stops-at-fa-inna",
-        "statement-issued-by", "quoted-saying", "agency-quoting-sources"])
+        "statement-issued-by", "quoted-saying", "agency-quoting-sources", "wifq-without-alif"])
 def test_who_speaks_when_an_outlet_or_a_statement_stands_between(text, speaker, cited):
     st = statements(text)[0]
     assert st is not None
