@@ -44,6 +44,7 @@ _KANA = frozenset({"كان", "كانت", "كانوا"})
 _COMMA_MARK = re.compile(r"[،,]")
 _WHICH = frozenset({"الذي", "التي"})
 _ISSUED = frozenset({"بيان", "البيان", "تقرير", "التقرير", "بلاغ", "البلاغ", "تصريح", "رساله"})
+_PUBLISHED_IT = frozenset({"نشرته", "اصدرته", "وزعته", "بثته", "اوردته", "نشره", "اصدره", "وزعه", "بثه"})  # normalized
 _JOURNALISTS = frozenset({"مصور", "مراسل", "مراسله", "صحفي", "صحافي", "محرر", "موفد"})
 _WHO = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي"})
 _WHILE = frozenset({"بينما", "وبينما", "فيما", "وفيما"})
@@ -202,14 +203,20 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
         skip = t in _INTERVIEW_HEADS and norm.startswith(lex.interview, s)
         if skip:
             seg_end = j
-            while seg_end < len(toks) and toks[seg_end][2] not in _COMMA:
+            # the aside ends at a comma, or unmarked at «أن» («قال مصدر في تصريح خاص إن ...»)
+            while seg_end < len(toks) and toks[seg_end][2] not in _COMMA and not (
+                    seg_end > j + 1 and toks[seg_end][2] in _THAT):
                 seg_end += 1
             m = re.search(r"«([^»]{2,40})»", norm[s:toks[seg_end - 1][1]])
             if m:
                 word = norm[s:s + m.start()].split()
                 interview_outlet = ((ctx.original(s + m.start() - len(word[-1]) - 1, s + m.start())
                                      if word else "") + " " + ctx.original(s + m.start(1), s + m.end(1))).strip()
-            j = seg_end + 1
+            else:
+                told = _told_to(ctx, toks[j + 1:seg_end])
+                if told is not None:    # «في تصريح لقناة ليبيا الأحرار»: the outlet spoken to
+                    interview_outlet = told[1]
+            j = seg_end + 1 if seg_end < len(toks) and toks[seg_end][2] in _COMMA else seg_end
             segments.append([])
             continue
         if t in _COMMA:
@@ -267,6 +274,10 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
         # «وذكر البيان الذي نشرته المنطقة العسكرية سبها»: the statement's author speaks.
         segments[0] = first[3:]
         phrase_start, in_statement = first[3][0], True
+    elif len(first) >= 3 and first[0][2] in _ISSUED and first[1][2] in _PUBLISHED_IT:
+        # «وذكر بيان أصدرته وزارة الدفاع»: the same, the statement indefinite
+        segments[0] = first[2:]
+        phrase_start, in_statement = first[2][0], True
     phrase = norm[phrase_start:phrase_end]
     head = segments[0][0][2]
     kind = lex.anaphora_sources.get(head)

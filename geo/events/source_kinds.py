@@ -98,7 +98,7 @@ def _tail_name(lex, words: list[tuple[int, int, str]]) -> list[tuple[int, int, s
 # not «على», which normalizes to the name «علي»)
 _NOT_IN_NAMES = frozenset(normalize(w) for w in (
     "في من عن إلى لدى مع بلدية البلدية بلدة مدينة المدينة منطقة المنطقة ولاية الولاية محافظة "
-    "المحافظة مديرية المديرية").split())
+    "المحافظة مديرية المديرية أمن الأمن غرفة عمليات جهاز مكتب إدارة فرع قسم مركز شؤون").split())
 
 
 # A speaker's words end where time, filler or the claim begins («أنباء اليوم الاثنين»،
@@ -118,6 +118,8 @@ def tidy_speaker(speaker: str) -> str:
         words = words[1:]
     for i, word in enumerate(words):
         bare = surname_key(word).strip("،,.:«»\"")
+        if word.strip("،,.:«»\"") == "علي":
+            continue    # the name «علي» as written, not the preposition «على» it normalizes like
         if i and (bare in _SPEAKER_ENDS or bare.lstrip("وف") in _SPEAKER_ENDS):
             words = words[:i]
             break

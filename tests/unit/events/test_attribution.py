@@ -248,6 +248,23 @@ def test_who_speaks_when_an_outlet_or_a_statement_stands_between(text, speaker, 
     assert st.attribution.cited_outlet == cited
 
 
+@pytest.mark.parametrize(("text", "speaker", "role", "cited"), [
+    ("وقال مصدر مطلع في تصريح خاص إن مسلحين انتشروا في أوباري.", "مصدر مطلع", "", ""),
+    ("وأكد مصدر عسكري في تصريح لقناة ليبيا الأحرار أن مسلحين انتشروا في أوباري.", "مصدر عسكري", "",
+     "قناة ليبيا الأحرار"),
+    ("وقال مدير أمن الكفرة إن دورية ضبطت 40 مهاجرا قرب الكفرة.", "مدير أمن الكفرة", "", ""),
+    ("وقال عضو المجلس البلدي لمدينة سبها محمد علي إن اشتباكات اندلعت في سبها.", "محمد علي",
+     "عضو المجلس البلدي لمدينة سبها", ""),
+    ("وذكر بيان أصدرته وزارة الدفاع أن دورية اعترضت مهربين قرب غات.", "وزارة الدفاع", "", ""),
+], ids=["interview-aside-without-comma", "interview-aside-names-the-outlet", "office-of-a-directorate",
+        "the-name-ali-is-no-preposition", "statement-issued-by-indefinite"])
+def test_speaker_after_an_aside_an_office_or_a_statement(text, speaker, role, cited):
+    st = statements(text)[0]
+    assert st is not None
+    a = st.attribution
+    assert (a.speaker, a.speaker_role, a.cited_outlet) == (speaker, role, cited)
+
+
 def test_a_campaign_launched_is_announced():
     st = statements("أعلن الجيش أمس إطلاق حملة عسكرية على تخوم طرابلس.")[0]
     assert st is not None and st.attribution.speaker == "الجيش"
