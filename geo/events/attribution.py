@@ -44,6 +44,7 @@ _KANA = frozenset({"كان", "كانت", "كانوا"})
 _COMMA_MARK = re.compile(r"[،,]")
 _WHICH = frozenset({"الذي", "التي"})
 _ISSUED = frozenset({"بيان", "البيان", "تقرير", "التقرير", "بلاغ", "البلاغ", "تصريح", "رساله"})
+_BEFORE_A_SOURCE = frozenset({"نقلا", "صادر", "الصادر", "صادره", "الصادره"})   # «عن» names who spoke
 _PUBLISHED_IT = frozenset({"نشرته", "اصدرته", "وزعته", "بثته", "اوردته", "نشره", "اصدره", "وزعه", "بثه"})  # normalized
 _JOURNALISTS = frozenset({"مصور", "مراسل", "مراسله", "صحفي", "صحافي", "محرر", "موفد"})
 _WHO = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي"})
@@ -180,7 +181,7 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
         s, e, t = toks[j]
         if (t in _THAT and (j == k or _bare(toks[j - 1][2]) not in lex.speech_verbs)) or t == ":" \
                 or (t in _TO and verb_word in _POINTING) or (t == "عن" and verb_word in lex.about_verbs
-                                                              and toks[j - 1][2] != "نقلا"):
+                                                              and toks[j - 1][2] not in _BEFORE_A_SOURCE):
             content_start = e
             break
         if j > k and verb_word in _ANNOUNCING and _event_noun(t):
@@ -274,10 +275,12 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
         # «وذكر البيان الذي نشرته المنطقة العسكرية سبها»: the statement's author speaks.
         segments[0] = first[3:]
         phrase_start, in_statement = first[3][0], True
-    elif len(first) >= 3 and first[0][2] in _ISSUED and first[1][2] in _PUBLISHED_IT:
-        # «وذكر بيان أصدرته وزارة الدفاع»: the same, the statement indefinite
-        segments[0] = first[2:]
-        phrase_start, in_statement = first[2][0], True
+    elif len(first) >= 3 and first[0][2] in _ISSUED and (
+            first[1][2] in _PUBLISHED_IT or first[1][2] in ("صادر", "الصادر") and first[2][2] == "عن"):
+        # «وذكر بيان أصدرته وزارة الدفاع», «وأفاد بيان صادر عن مكتب الإعلام»: the same, indefinite
+        skip = 2 if first[1][2] in _PUBLISHED_IT else 3
+        segments[0] = first[skip:]
+        phrase_start, in_statement = first[skip][0], True
     phrase = norm[phrase_start:phrase_end]
     head = segments[0][0][2]
     kind = lex.anaphora_sources.get(head)
@@ -348,6 +351,10 @@ def _told_to(ctx: SourceContext, seg: list[tuple[int, int, str]]) -> tuple[int, 
             continue
         if t[1:] in ctx.lexicon.outlet_words:
             return i, ctx.original(s + 1, seg[-1][1])
+        if t[:2] == "لل" and "ال" + t[2:] in ctx.lexicon.outlet_names:
+            return i, "ال" + ctx.original(s + 2, seg[-1][1])     # «للجزيرة نت»: «الجزيرة نت»
+        if t[1:] in ctx.lexicon.outlet_names:
+            return i, ctx.original(s + 1, seg[-1][1])            # «لرويترز»
         if t == "ل" and i + 2 < len(seg) and seg[i + 1][2] in _QUOTE_MARKS:
             name = [x for x in seg[i + 1:] if x[2] not in _QUOTE_MARKS]
             if name:

@@ -66,6 +66,11 @@ def _name_and_role(ctx: SourceContext, segments: list[list[tuple[int, int, str]]
     # «مسؤول مكتب الإعلام في كتيبة «شهداء الزاوية» وحيد الزوي»: the name is the tail; or the tail
     # before «في» («المتحدث باسم الجيش أحمد المسماري في البيان»).
     words = [t for t in seg if t[2].isalnum() or t[2].isalpha()]
+    rank = max((i for i, t in enumerate(words[:-1]) if t[2] in lex.rank_words), default=None)
+    if rank is not None and 2 <= len(words) - rank - 1 <= 4 and not any(
+            t[2] in _NOT_IN_NAMES or _bare(t[2]) in lex.official_words for t in words[rank + 1:]):
+        # «آمر الكتيبة 128 العميد حسن معتوق الزادمة»: the name is all that follows the rank
+        return text_of(words[rank + 1:]), text_of([t for t in seg if t[1] <= words[rank][1]]), True
     name_words = _tail_name(lex, words)
     if name_words is None:
         cut = next((i for i, t in enumerate(words) if t[2] == "في" and i >= 3), None)
@@ -89,8 +94,11 @@ def _tail_name(lex, words: list[tuple[int, int, str]]) -> list[tuple[int, int, s
     if len(words) <= tail or name_words[0][2].startswith("ال") or any(_bare(t) in lex.official_words for _, _, t in name_words) \
             or any(norm_t.startswith("ال") and norm_t in lex.official_words for _, _, norm_t in name_words) \
             or any(t in _NOT_IN_NAMES or t in lex.org_words for _, _, t in name_words) \
-            or words[-tail - 1][2] == "باسم":
-        return None     # «متحدث باسم خفر السواحل»: what follows «باسم» is the body spoken for
+            or words[-tail - 1][2] == "باسم" \
+            or any(t == "باسم" for _, _, t in words[:-tail]) and not words[-tail - 1][2].startswith("ال"):
+        # «متحدث باسم خفر السواحل»: what follows «باسم» is the body spoken for, to its definite
+        # last word («باسم قوة حماية الجنوب»; «باسم الجيش أحمد المسماري» then names the speaker)
+        return None
     return name_words
 
 
@@ -137,6 +145,9 @@ def classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str, 
                        attribution.publisher, attribution.url)
 
 
+_MEDIA = ("وسايل اعلام", "وسايل الاعلام", "تقارير اعلاميه", "مواقع اخباريه")   # normalized
+
+
 def _classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str, *,
               in_statement: bool = False) -> Attribution:
     """Turn the words naming the source into an Attribution."""
@@ -163,6 +174,10 @@ def _classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str,
         else:
             name = ctx.original(segments[0][0][0], segments[0][-1][1])
         return Attribution(speaker=name, source_type="outlet", cited_outlet=name)
+    if ctx.norm.startswith(_MEDIA, segments[0][0][0]):
+        # «ذكرت وسائل إعلام ليبية»: outlets, unnamed
+        name = ctx.original(segments[0][0][0], segments[0][-1][1])
+        return Attribution(speaker=name, source_type="outlet", cited_outlet=cited)
     if any(segments[0][0][0] <= h.start < min(segments[0][0][0] + 30, segments[0][-1][1]) for h in ctx.outlet_hits):
         name = ctx.original(segments[0][0][0], segments[0][-1][1])
         return Attribution(speaker=name, source_type="outlet", cited_outlet=name)

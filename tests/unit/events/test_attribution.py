@@ -256,13 +256,24 @@ def test_who_speaks_when_an_outlet_or_a_statement_stands_between(text, speaker, 
     ("وقال عضو المجلس البلدي لمدينة سبها محمد علي إن اشتباكات اندلعت في سبها.", "محمد علي",
      "عضو المجلس البلدي لمدينة سبها", ""),
     ("وذكر بيان أصدرته وزارة الدفاع أن دورية اعترضت مهربين قرب غات.", "وزارة الدفاع", "", ""),
+    ("وأفاد بيان صادر عن مكتب الإعلام بالجيش بأن قوة انتشرت في سبها.", "مكتب الإعلام بالجيش", "", ""),
+    ("وصرح آمر الكتيبة 128 العميد حسن معتوق الزادمة بأن قواته انتشرت في سبها.", "حسن معتوق الزادمة",
+     "آمر الكتيبة 128 العميد", ""),
+    ("وأوضح المتحدث باسم قوة حماية الجنوب، في تصريح للجزيرة نت، أن قواته انتشرت في سبها.",
+     "المتحدث باسم قوة حماية الجنوب", "", "الجزيرة نت"),
 ], ids=["interview-aside-without-comma", "interview-aside-names-the-outlet", "office-of-a-directorate",
-        "the-name-ali-is-no-preposition", "statement-issued-by-indefinite"])
+        "the-name-ali-is-no-preposition", "statement-issued-by-indefinite", "statement-issued-by-about-verb",
+        "three-word-name-after-the-rank", "body-after-bism-is-no-name"])
 def test_speaker_after_an_aside_an_office_or_a_statement(text, speaker, role, cited):
     st = statements(text)[0]
     assert st is not None
     a = st.attribution
     assert (a.speaker, a.speaker_role, a.cited_outlet) == (speaker, role, cited)
+
+
+def test_media_unnamed_are_outlets():
+    st = statements("وذكرت وسائل إعلام ليبية أن مسلحين هاجموا نقطة تفتيش قرب سبها.")[0]
+    assert (st.attribution.speaker, st.attribution.source_type) == ("وسائل إعلام ليبية", "outlet")
 
 
 def test_a_campaign_launched_is_announced():
