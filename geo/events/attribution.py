@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_left
 
 from geo.models import Attribution
 from geo.text.normalize import normalize
@@ -108,7 +109,51 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
     found = _attribution(ctx, start, end, 120)
     if found is _FURTHER:
         found = _attribution(ctx, start, end, 240)
-    return None if found is _FURTHER else found
+    if found is None or found is _FURTHER:
+        return _saying_as_it_acts(ctx, start, end)
+    return found
+
+
+# a participle of saying after a comma: «..., معلنا أنه», «..., مشيرا إلى أن» (normalized)
+_SAYING = re.compile(r"[،,]\s*و?(?:مؤكد|مشير|مضيف|معلن|موضح|قايل|لافت|معتبر|مبين|متوعد|محذر|مشدد)(?:ا|ه|ين)?"
+                     r"\s+(?:الي\s+|علي\s+)?(?:ان|انه|انها|انهم|بان|ب)(?!\w)")
+
+
+_NOT_A_VERB = frozenset({"في", "من", "علي", "الي", "عن", "مع", "منذ", "بعد", "قبل", "خلال", "كما", "لكن", "بينما",
+                         "اما", "ان", "قد", "لقد", "وفي", "ومن", "ثم", "حيث", "اذ", "عند", "عندما", "بعدما"})
+
+
+def _saying_as_it_acts(ctx: SourceContext, start: int, end: int) -> Statement | None:
+    """«وتفقد الرئيس التشادي القوات، معلنا أنه ...»: the subject of the sentence's verb says it
+    (an actor or an office right after the verb); with none named («وطالب ...، معلنا أنه»), the
+    speaker before goes on. The sentence is theirs from its start."""
+    m = _SAYING.search(ctx.norm, start, end)
+    if m is None:
+        return None
+    words = [t for t in _tokens(ctx, start, m.start()) if t[2].isalnum()]
+    if len(words) < 2 or _bare(words[0][2]).startswith("ال") or _bare(words[0][2]) in _NOT_A_VERB:
+        return None     # the sentence opens on its verb
+    lex, first = ctx.lexicon, words[1]
+    hit = next((h for h in ctx.actor_hits[bisect_left(ctx.actor_starts, first[0]):][:1] if h.start == first[0]), None)
+    if hit is not None:
+        subject = [t for t in words[1:] if t[1] <= hit.end]
+    elif (head := first[2].removeprefix("ال")) in lex.official_words or head in lex.org_words \
+            or first[2] in lex.org_words:
+        subject = [first]
+        for t in words[2:4]:
+            if not (t[2].startswith("ال") and t[2].endswith(("ي", "يه"))):
+                break
+            subject.append(t)   # «الرئيس التشادي»: the office and its adjectives
+    else:
+        if ctx.last is None or ctx.last.hedged:
+            return None
+        prev = ctx.last
+        return Statement(prev.attribution, start, start, start, prev.org_actors, continuation=True)
+    phrase = ctx.norm[subject[0][0]:subject[-1][1]]
+    attribution = _classify(ctx, [subject], phrase, subject[0][2], "")
+    statement = Statement(attribution, start, subject[0][0], subject[-1][1])
+    ctx.history.append(statement)
+    return statement
 
 
 def _attribution(ctx: SourceContext, start: int, end: int, width: int):

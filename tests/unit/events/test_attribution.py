@@ -279,3 +279,15 @@ def test_media_unnamed_are_outlets():
 def test_a_campaign_launched_is_announced():
     st = statements("أعلن الجيش أمس إطلاق حملة عسكرية على تخوم طرابلس.")[0]
     assert st is not None and st.attribution.speaker == "الجيش"
+
+
+def test_a_participle_of_saying_gives_the_sentence_to_the_subject_of_its_verb():
+    st = statements("وتفقد الرئيس التشادي القوات في كوري بوغودي، معلنا أنه سيجري إنشاء معسكر في المنطقة.")[0]
+    assert st is not None and st.attribution.speaker == "الرئيس التشادي"
+    # with no subject named, the speaker before goes on
+    first, second = statements("وقال الرئيس التشادي محمد ديبي إن الوضع هادئ. وطالب المنقبين بمغادرة "
+                               "كوري بوغودي، معلنا أنه سيجري إنشاء معسكر في المنطقة.")
+    assert second is not None and second.continuation
+    assert second.attribution.speaker == first.attribution.speaker == "محمد ديبي"
+    # a sentence in the outlet's voice with no such participle stays the outlet's
+    assert statements("وتفقد الرئيس التشادي القوات في كوري بوغودي.")[0] is None
