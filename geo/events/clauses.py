@@ -181,6 +181,8 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
             continue  # «رأى أن»: an opinion, not a sighting
         if before and before[-1] in lex.not_before.get(key, ()):
             continue  # «مكافحة التهريب», «صراع المهربين»: a topic, not an event
+        if key == "other" and hit.prefix.startswith(("ب", "وب")) and norm.startswith(("تنسيق", "تعاون"), hit.start):
+            continue  # «نفذت الغارات بالتنسيق مع الحكومة»: the manner of another act, not an act
         if key == "other" and not (lex.purpose.isdisjoint(before[-3:]) and _READY.isdisjoint(before[-3:])):
             continue  # «مستعدون للتنسيق»: an offer, not an event
         if key == "attack" and before and before[-1] in lex.attack_not_before:

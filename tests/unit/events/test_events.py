@@ -580,3 +580,9 @@ def test_push_sends_a_force_only_with_one_after_it(text, event_types):
 def test_attacking_told_as_a_verbal_noun_is_an_attack():
     text = "اتهمت الحكومة المتمردين بمهاجمة سبها."
     assert [e.type for e in events_of(text, [mention(text, "سبها")])] == ["attack"]
+
+
+def test_done_in_coordination_is_the_manner_of_the_act_not_an_act_of_its_own():
+    assert _types("ونفذت الطائرات الأمريكية غارات على مواقع قرب سرت. وتمت العملية بالتنسيق مع حكومة "
+                  "الوفاق في طرابلس.") == ["attack"]
+    assert "other" in _types("وقال مسؤول إن التنسيق بين التنظيمين جرى في سرت لتبادل المقاتلين.")
