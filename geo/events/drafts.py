@@ -265,4 +265,22 @@ def _part_drafts(scan: _Scan, ctx: SourceContext, voice: Attribution, si: int, p
             prev.actors = list(dict.fromkeys(prev.actors + actors))
             continue
         out.append(draft)
+        stationed = _stationed_at_target(scan, draft, cs, ce) if kind == "attack" and locs else None
+        if stationed is not None:
+            # «استهدفت موقعا يتمركز فيه عناصر من القاعدة قرب أوباري»: the target tells who holds it
+            twin = Draft("presence", stationed, ce, si, paragraph, statement, attr, list(actors), list(locs),
+                         denied=draft.denied, hedged=draft.hedged)
+            twin.sentence_start = content
+            out.append(twin)
     return out
+
+
+def _stationed_at_target(scan: _Scan, draft: Draft, cs: int, ce: int) -> int | None:
+    """Where a present-tense presence verb after the attack's own cue starts («يتمركز»,
+    «يتحصنون»), or None."""
+    hits = scan.in_range(scan.cue_starts, scan.cues, cs, ce)
+    attack_at = next((h.start for h in hits if _FAMILY[h.key] == "attack"), None)
+    if attack_at is None:
+        return None
+    return next((h.start - len(h.prefix) for h in hits if h.start > attack_at and _FAMILY[h.key] == "presence"
+                 and not h.prefix and scan.norm[h.start:h.start + 1] in "يت"), None)

@@ -586,3 +586,15 @@ def test_done_in_coordination_is_the_manner_of_the_act_not_an_act_of_its_own():
     assert _types("ونفذت الطائرات الأمريكية غارات على مواقع قرب سرت. وتمت العملية بالتنسيق مع حكومة "
                   "الوفاق في طرابلس.") == ["attack"]
     assert "other" in _types("وقال مسؤول إن التنسيق بين التنظيمين جرى في سرت لتبادل المقاتلين.")
+
+
+@pytest.mark.parametrize("sentence", [
+    "وقال الجيش إن الغارة استهدفت موقعا يتمركز فيه عناصر من تنظيم القاعدة في ضواحي مدينة أوباري.",
+    "وقصف الطيران مواقع يتحصن فيها مسلحون قرب أوباري.",
+])
+def test_a_target_held_by_a_group_is_an_attack_and_their_presence(sentence):
+    assert sorted(_types(sentence)) == ["attack", "presence"]
+
+
+def test_an_attack_with_no_one_stationed_is_only_an_attack():
+    assert _types("وقصف الطيران مواقع للمسلحين قرب أوباري.") == ["attack"]
