@@ -598,3 +598,8 @@ def test_a_target_held_by_a_group_is_an_attack_and_their_presence(sentence):
 
 def test_an_attack_with_no_one_stationed_is_only_an_attack():
     assert _types("وقصف الطيران مواقع للمسلحين قرب أوباري.") == ["attack"]
+
+
+def test_how_far_a_place_reaches_is_no_movement():
+    assert _types("وينتشر المسلحون في المنطقة الممتدة من سرت وصولا إلى أجدابيا.") == ["presence"]
+    assert _types("وانطلق رتل من سرت وصولا إلى أجدابيا.") == ["movement"]
