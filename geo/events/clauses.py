@@ -173,6 +173,8 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
         if key == "presence" and (hit.prefix == "ب" and norm.startswith("حضور", hit.start)
                                   or hit.prefix.endswith("ال") and norm.startswith("راي", hit.start)):
             continue  # «بحضور عضو من النيابة» is attending, «الرأي العام» an opinion, not a sighting
+        if key == "movement" and _AS_BEFORE.search(norm, hit.end, min(ce, hit.end + 60)):
+            continue  # «عادت الحركة إلى طبيعتها»: life back to normal, no one moving
         if key == "movement" and _EXTENT.search(norm, max(cs, word_start - 60), word_start):
             continue  # «المنطقة الممتدة من سرت وصولا إلى النوفلية»: how far a place reaches, no one moving
         if key == "movement" and not _BANNED.isdisjoint(before[-2:]):
@@ -268,6 +270,7 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
     return kind, negated_presence and kind == "presence"
 
 
+_AS_BEFORE = re.compile(r"(?<!\w)الي (?:طبيعتها|طبيعته|سابق عهدها|سابق عهده|وضعها الطبيعي|وضعه الطبيعي|مجاريها)(?!\w)")
 _EXTENT = re.compile(r"(?<!\w)(?:ال)?(?:ممتد|ممتده|يمتد|تمتد)\s+(?:\S+\s+){0,2}?من(?!\w)")   # normalized
 _BANNED = frozenset({"يحظر", "تحظر", "حظر", "يمنع", "تمنع", "منع"})   # normalized
 # normalized words before a base word that make it the target or the landmark of another event

@@ -603,3 +603,8 @@ def test_an_attack_with_no_one_stationed_is_only_an_attack():
 def test_how_far_a_place_reaches_is_no_movement():
     assert _types("وينتشر المسلحون في المنطقة الممتدة من سرت وصولا إلى أجدابيا.") == ["presence"]
     assert _types("وانطلق رتل من سرت وصولا إلى أجدابيا.") == ["movement"]
+
+
+def test_life_back_to_normal_is_no_return():
+    assert _types("وعادت الحركة تدريجيا إلى طبيعتها في مدينة سبها.") == []
+    assert _types("وعادت القوات إلى مواقعها في مدينة سبها.") == ["movement"]
