@@ -32,7 +32,7 @@ _DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|\d{1,2}:\d{2}|(?:\d{1,2}\s+
 # «سبها - » / «طرابلس – بوابة الوسط» / «(وال - الكفرة)»: a few words, a dash, a few words.
 _DATELINE = re.compile(r"^\s*\(?\s*([^\s\-–—()،,.:]+(?:\s+[^\s\-–—()،,.:]+){0,3})\s*(?:[-–—]+|:\s*$)\s*")
 # «الكفرة 01 يوليو 2018 (وال) – »: a place, a date and an agency tag before the dash.
-_DATED_DATELINE = re.compile(r"^\s*([^\n\-–—،.:]{1,70}?)\s*[-–—]+\s*")
+_DATED_DATELINE = re.compile(r"^\s*([^\n\-–—،.:]{1,70}?)\s*(?:[-–—]+|ـ{2,})\s*")   # or a tatweel run
 # A dateline names a place or an outlet; these words open a sentence instead («قال المتحدث - ...»).
 _DATELINE_WORDS = frozenset({"قال", "قالت", "أكد", "اكد", "أكدت", "أفاد", "افاد", "أفادت", "ذكر", "ذكرت",
                              "أعلن", "اعلن", "أعلنت", "في", "من", "إن", "ان", "أن", "على", "عن", "إلى", "الى"})
@@ -127,7 +127,10 @@ def _furniture_spans(text: str) -> list[tuple[int, int]]:
             continue
         if seen_text and not in_related and len(line) > _LONGEST_FURNITURE:
             continue    # a paragraph of the report: no furniture line is this long
-        if in_related and _words(line) <= _HEADLINE_MAX_WORDS and not line.endswith((".", ":")):
+        if in_related and (_words(line) <= _HEADLINE_MAX_WORDS and not line.endswith((".", ":"))
+                           or _dateline(raw, True)):
+            # a related headline, or the teaser under it, which opens on its own dateline
+            # («واشنطن (زمان التركية)ــ نقلت صحيفة ...»): another report
             spans.append((start, end))
             continue
         in_related = False

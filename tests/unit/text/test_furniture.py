@@ -62,3 +62,12 @@ def test_a_dateline_under_the_headline():
     assert _cut(text) == ["النيجر - وكالات"]
     body = "وصلت قوة إلى أغاديز صباح اليوم بعد رحلة طويلة عبر الصحراء.\nالنيجر - بعد ذلك انسحبت القوة."
     assert _cut(body) == []
+
+
+def test_the_teaser_under_a_related_headline_is_another_report():
+    teaser = ("طرابلس (وكالة محلية)ــ أعلن مسؤول أن قوة وصلت إلى غريان بعد مسير طويل من مدينة الزاوية "
+              "عبر الطرق الجبلية، وأنها انتشرت في محيط المدينة لحماية المؤسسات العامة فيها.")
+    text = "ضبطت شحنة وقود في زوارة.\nاقرأ أيضا:\nقوة تصل إلى غريان\n" + teaser
+    assert _cut(text) == ["اقرأ أيضا:", "قوة تصل إلى غريان", teaser]
+    # a first-line dateline with a tatweel run is a dateline too
+    assert _cut("سبها (وال)ــ وصلت قوة إلى أوباري.") == ["سبها (وال)ــ "]
