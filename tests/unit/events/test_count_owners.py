@@ -138,3 +138,12 @@ def test_a_claim_told_in_the_outlets_voice_takes_the_source_its_lead_names():
     (shown,) = [e for e in events if e.type == "attack" and not e.same_as]
     assert "غاو" in shown.quote
     assert shown.attribution.speaker == "مصادر متطابقة" and shown.modality == "reported"
+
+
+def test_an_attack_at_the_same_town_in_another_year_is_no_telling_of_this_one():
+    attacks = _attacks("هاجم مسلحون بوابة أمنية في مدينة سبها يوم الخميس.\n"
+                       "وكان مسلحون قد هاجموا مدينة سبها في عام 2012.")
+    assert len(attacks) == 2 and not any(e.same_as for e in attacks)
+    told_twice = _attacks("هاجم مسلحون بوابة أمنية في مدينة سبها يوم الخميس.\n"
+                          "وقال مصدر إن الهجوم على مدينة سبها خلف أضرارا.")
+    assert len(told_twice) == 2 and sum(bool(e.same_as) for e in told_twice) == 1
