@@ -221,6 +221,15 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
             continue    # «90 ألف برميل يوميا»: a rate, not an amount
         kind = next((k for w in reversed(preceding) if (k := _lookup(w, before_kinds))), None)
         noun_kind, unit, item = _noun(following, after_kinds, units)
+        two_after = noun_kind is None and not unit and first and normalized[q.start:q.end] in _TWO_AFTER
+        if two_after:
+            # «قتل الجيش مسلحين اثنين»: the noun stands before; counted only when a verb says what
+            # happened to them («على أيدي مهربين اثنين» names who did it)
+            noun_kind = _lookup(words[first - 1][0], after_kinds)
+            if kind is None and _verb_afar(words, first - 1, before_kinds) is None:
+                continue
+        if kind is None and noun_kind is None and not unit:
+            kind = _toll_before(words, first, after_kinds)     # «بلغ عدد القتلى في صفوف الجنود 17»
         if kind is None and noun_kind in ("fighters", "persons", "migrants"):
             kind = _verb_afar(words, reach, before_kinds)
         if kind is None and noun_kind in ("fighters", "persons", "migrants"):
@@ -309,12 +318,34 @@ def _verb_afar(words, reach: int, before_kinds: dict) -> str | None:
     return None
 
 
+_TWO_AFTER = frozenset(normalize(w) for w in ("اثنين", "اثنان", "اثنتين", "اثنتان"))
+_TOLLS = frozenset({"killed", "wounded", "missing"})
+_AMONG = frozenset(normalize(w) for w in ("صفوف", "بين", "من"))
+
+
+def _toll_before(words, first: int, after_kinds: dict) -> str | None:
+    """The toll a number completes when its noun stands before it («حصيلة القتلى إلى 12 والجرحى
+    إلى 30»): the nearest casualty noun up to six words back, with no number or mark between."""
+    for j in range(first - 1, max(-1, first - 7), -1):
+        word = words[j][0]
+        if any(ch.isdigit() for ch in word) or word.endswith((".", ":", "؛")):
+            return None
+        kind = _lookup(word.removeprefix("و").strip("،,"), after_kinds)
+        if kind in _TOLLS and word.removeprefix("و").startswith("ال"):
+            return kind
+        if kind is not None and not (j and words[j - 1][0] in _AMONG):
+            return None     # another noun counted; «في صفوف الجنود» only says among whom
+    return None
+
+
 def _noun(following: list[str], after_kinds: dict, units: dict) -> tuple[str | None, str, str]:
     """(what the noun after a number counts, the unit of goods, the goods) from the next words."""
     skip = {normalize("من"), normalize("عدد")}     # «ثلاثة آلاف عدد المهاجرين»
     for i, word in enumerate(following[:3]):
         if word in skip:
             continue
+        if i == 0 and word.startswith("و") and word[1:3] == "ال" and _lookup(word[1:], after_kinds) in _TOLLS:
+            return None, "", ""     # «17 والجرحى 20»: the next toll begins, this one's noun came before
         unit = _lookup(word, units)
         if unit:
             rest = following[i + 1:]

@@ -245,3 +245,13 @@ def test_no_news_of_victims_is_not_a_toll_of_none():
 ])
 def test_a_verb_reaches_those_counted_past_its_subject(text, expected):
     assert _kinds(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("وبلغ عدد القتلى في صفوف الجنود 17 والجرحى 20", [("killed", 17, 17, "exact"), ("wounded", 20, 20, "exact")]),
+    ("وارتفعت حصيلة القتلى إلى 12 والجرحى إلى 30", [("killed", 12, 12, "exact"), ("wounded", 30, 30, "exact")]),
+    ("وقتل الجيش أمس مسلحين اثنين", [("killed", 2, 2, "exact")]),
+    ("قتل 15 مهاجرا على أيدي مهربين اثنين", [("killed", 15, 15, "exact")]),   # who killed them: not counted
+], ids=["toll-noun-before-its-number", "toll-risen-to", "two-after-the-noun", "two-who-did-it"])
+def test_a_toll_or_a_two_told_after_its_noun(text, expected):
+    assert _kinds(text) == expected
