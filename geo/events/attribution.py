@@ -35,7 +35,8 @@ _COMMA = frozenset({"،", ","})
 _INTERVIEW_HEADS = frozenset({"في", "خلال"})
 _STATEMENT_HEADS = frozenset({"عبر", "ببيان", "علي"})
 _ACCORDING_HEADS = frozenset({"بحسب", "حسب", "وفقا", "وفق", "نقلا", "طبقا", "حسبما"})
-_ACCORDING = re.compile(r"(?<!\w)و?(بحسب|حسب|حسبما|وفقا ل|وفق|نقلا عن|طبقا ل|علي حد قول|علي حد تعبير|كما (?:قال|قالت|افاد|افادت|ذكر|ذكرت|اكد|اكدت))\s*(?:ما\s+\w+\s+(?:به\s+|بها\s+)?)?")
+# (a whole word: «وفقد أثر 11 آخرين» is no «وفق»)
+_ACCORDING = re.compile(r"(?<!\w)و?(?:وفقا ل|طبقا ل|(?:بحسب|حسب|حسبما|وفق|نقلا عن|علي حد قول|علي حد تعبير|كما (?:قال|قالت|افاد|افادت|ذكر|ذكرت|اكد|اكدت))(?!\w))\s*(?:ما\s+\w+\s+(?:به\s+|بها\s+)?)?")
 # «انسحب المسلحون نحو الجنوب، قال مصدر عسكري.»: the speech verb after the claim.
 _TRAILING = re.compile(r"(?<=[،,] )و?(?:قال|قالت|قالوا|اكد|اكدت|افاد|افادت|ذكر|ذكرت|اوضح|اوضحت|اضاف|اضافت|اشار|اشارت)(?= )")
 _QUOTE_MARKS = "«»\"'()"
@@ -45,6 +46,7 @@ _KANA = frozenset({"كان", "كانت", "كانوا"})
 _COMMA_MARK = re.compile(r"[،,]")
 _WHICH = frozenset({"الذي", "التي"})
 _ISSUED = frozenset({"بيان", "البيان", "تقرير", "التقرير", "بلاغ", "البلاغ", "تصريح", "رساله"})
+_NOT_SAID_THAT = frozenset({"دون", "بدون", "قبل", "بعد", "منذ"})   # «من دون أن يذكر»: no claim opens
 _BEFORE_A_SOURCE = frozenset({"نقلا", "صادر", "الصادر", "صادره", "الصادره"})   # «عن» names who spoke
 _PUBLISHED_IT = frozenset({"نشرته", "اصدرته", "وزعته", "بثته", "اوردته", "نشره", "اصدره", "وزعه", "بثه"})  # normalized
 _JOURNALISTS = frozenset({"مصور", "مراسل", "مراسله", "صحفي", "صحافي", "محرر", "موفد"})
@@ -224,7 +226,8 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
     j = k
     while j < len(toks) and j - k < 40:
         s, e, t = toks[j]
-        if (t in _THAT and (j == k or _bare(toks[j - 1][2]) not in lex.speech_verbs)) or t == ":" \
+        if (t in _THAT and (j == k or _bare(toks[j - 1][2]) not in lex.speech_verbs)
+                and not (j > k and toks[j - 1][2] in _NOT_SAID_THAT)) or t == ":" \
                 or (t in _TO and verb_word in _POINTING) or (t == "عن" and verb_word in lex.about_verbs
                                                               and toks[j - 1][2] not in _BEFORE_A_SOURCE):
             content_start = e
@@ -443,6 +446,8 @@ def _according_to(ctx: SourceContext, start: int, end: int) -> Statement | None:
             return None     # «، وقال المتحدث إن ...»: a new statement, not the source of this one
         if phrase and (tok[2] in _THAT or tok[2] == "فان"):
             break           # «وحسب مراسل الجزيرة في طرابلس فإن اشتباكات ...»: the claim begins
+        if phrase and tok[2] in ("علي", "عبر") and ctx.original(tok[0], tok[1]) != "علي":
+            break           # «حسب بيان نشرته الرئاسة على فيسبوك»: where it was said, not who
         if tok[2] == "عن" and phrase:
             if phrase[0][2].removeprefix("ل") in _ISSUED:
                 phrase = []     # «وفقا لبيان صادر عن الجيش»: the army's statement, no outlet between
@@ -457,6 +462,9 @@ def _according_to(ctx: SourceContext, start: int, end: int) -> Statement | None:
         phrase.append(tok)
     told = ctx.original(told_to[0][0] + 1, told_to[-1][1]) if told_to else ""
     phrase = [t for t in phrase if t[2] not in _QUOTE_MARKS]
+    issued = len(phrase) > 2 and phrase[0][2].removeprefix("ل") in _ISSUED and phrase[1][2] in _PUBLISHED_IT
+    if issued:
+        phrase = phrase[2:]     # «حسب بيان نشرته الرئاسة»: the presidency speaks, in a statement
     if not phrase:
         return None
     named_before = _named_before(ctx, phrase)
@@ -465,7 +473,7 @@ def _according_to(ctx: SourceContext, start: int, end: int) -> Statement | None:
         return Statement(named_before.attribution, start, m.start(), phrase[-1][1], named_before.org_actors,
                          continuation=True)
     text = ctx.norm[phrase[0][0]:phrase[-1][1]]
-    attribution = _classify(ctx, [phrase], text, phrase[0][2], outlet)
+    attribution = _classify(ctx, [phrase], text, phrase[0][2], outlet, in_statement=issued)
     if told:
         attribution = dataclasses.replace(attribution, cited_outlet=told)
     statement = Statement(attribution, start, m.start(), phrase[-1][1])

@@ -291,3 +291,17 @@ def test_a_participle_of_saying_gives_the_sentence_to_the_subject_of_its_verb():
     assert second.attribution.speaker == first.attribution.speaker == "محمد ديبي"
     # a sentence in the outlet's voice with no such participle stays the outlet's
     assert statements("وتفقد الرئيس التشادي القوات في كوري بوغودي.")[0] is None
+
+
+def test_according_to_is_a_whole_word_and_ends_where_it_was_said():
+    # «وفقد أثر 11 آخرين»: «فقد» (lost) after «و», no «وفق»
+    assert statements("لقي 17 جنديا حتفهم وفقد أثر 11 آخرين في هجوم قرب تيلابيري.")[0] is None
+    st = statements("وهاجم مسلحون بلدة أوباري، حسب بيان نشرته الرئاسة على فيسبوك.")[0]
+    assert st is not None
+    assert (st.attribution.speaker, st.attribution.source_type) == ("الرئاسة", "organisation statement")
+
+
+def test_that_after_without_opens_no_claim():
+    # «من دون أن يذكر»: the «أن» of «without», not of a claim told
+    st = statements("وبينت المقاطع لحظة تحرير المهاجرين في الكفرة، من دون أن يذكر شيء عن توقيف الشبكة.")[0]
+    assert st is None or "دون" not in st.attribution.speaker and "المهاجرين" not in st.attribution.speaker
