@@ -379,7 +379,9 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
 # «، أول أمس الجمعة،», «، مساء السبت،»: an aside telling when, not who (normalized)
 _WHEN_WORDS = frozenset(normalize(w) for w in (
     "أمس أول اليوم يوم مساء صباح فجر ليلة ظهر الماضي الماضية الجاري الحالي السبت الأحد الاثنين "
-    "الإثنين الثلاثاء الأربعاء الخميس الجمعة").split())
+    "الإثنين الثلاثاء الأربعاء الخميس الجمعة في منذ يناير فبراير مارس أبريل ابريل مايو يونيو يوليو "
+    "أغسطس اغسطس سبتمبر أكتوبر نوفمبر ديسمبر كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين "
+    "الثاني الأول").split())
 
 
 def _when(segment: list[tuple[int, int, str]]) -> bool:

@@ -47,7 +47,9 @@ def _name_and_role(ctx: SourceContext, segments: list[list[tuple[int, int, str]]
         return "", "", False
     if len(segments) >= 2:
         role_seg, name_seg = segments[0], segments[1]
-        if not official(role_seg) and official(name_seg):
+        if not official(role_seg) and (official(name_seg) or name_seg[0][2].startswith("ال")
+                                       and not role_seg[0][2].startswith("ال") and 2 <= len(role_seg) <= 4):
+            # «كاكا تودا، العامل في منظمة ...»: the name first, then what the person does
             role_seg, name_seg = name_seg, role_seg
         ranks = []
         while name_seg and name_seg[0][2] in lex.rank_words and len(name_seg) > 1:

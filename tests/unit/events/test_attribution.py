@@ -305,3 +305,16 @@ def test_that_after_without_opens_no_claim():
     # «من دون أن يذكر»: the «أن» of «without», not of a claim told
     st = statements("وبينت المقاطع لحظة تحرير المهاجرين في الكفرة، من دون أن يذكر شيء عن توقيف الشبكة.")[0]
     assert st is None or "دون" not in st.attribution.speaker and "المهاجرين" not in st.attribution.speaker
+
+
+@pytest.mark.parametrize(("text", "speaker", "role"), [
+    ("وأوضح كاكا تودا، العامل في منظمة محلية غير حكومية، أن مسلحين هاجموا قرية قرب تيلابيري.",
+     "كاكا تودا", "العامل في منظمة محلية غير حكومية"),
+    ("وقال وزير الدفاع، مهدي البرغثي، إن قواته انتشرت في سبها.", "مهدي البرغثي", "وزير الدفاع"),
+    ("وأوضح المسماري، خلال مؤتمر صحافي عقده في مدينة بنغازي، أن مسلحين انتشروا في سبها.", "المسماري", ""),
+    ("أعلنت شعبة الإعلام الحربي الليبية، في 14 سبتمبر 2021، أن قوات الجيش هاجمت مواقع قرب سبها.",
+     "شعبة الإعلام الحربي الليبية", ""),
+], ids=["name-then-what-they-do", "office-then-name", "press-conference-aside", "dated-aside"])
+def test_asides_between_commas(text, speaker, role):
+    st = statements(text)[0]
+    assert (st.attribution.speaker, st.attribution.speaker_role) == (speaker, role)
