@@ -46,6 +46,7 @@ class SourceContext:
     article_outlet: str = ""
     publisher: str = ""
     last: Statement | None = None
+    last_part: int = -1     # the index of the last sentence part that named a source
     speakers: dict[str, Statement] = field(default_factory=dict)
     history: list[Statement] = field(default_factory=list)
     actor_hits: list = field(default_factory=list)

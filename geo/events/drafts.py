@@ -172,6 +172,10 @@ def _lead_sources(drafts: list[Draft], statements: list[Statement], voice: Attri
             d.attribution = after.attribution
 
 
+# How far after the speaker's words such a sentence may begin (characters)
+_TOLD_ON = 200
+
+
 def _part_drafts(scan: _Scan, ctx: SourceContext, voice: Attribution, si: int, paragraph: int,
                  ns: int, ne: int) -> list[Draft]:
     """The drafts of one sentence (or one aside of it)."""
@@ -180,6 +184,13 @@ def _part_drafts(scan: _Scan, ctx: SourceContext, voice: Attribution, si: int, p
     if statement is not None and not statement.hedged:
         ctx.last = statement
     attribution = statement.attribution if statement else voice
+    if statement is not None:
+        ctx.last_part = si
+    elif ctx.last is not None and not ctx.last.hedged and ctx.last_part == si - 1 \
+            and 0 <= ns - ctx.last.speaker_end <= _TOLD_ON:
+        # the sentence right after a statement, with no verb of its own, goes on telling it
+        # («وقال المصدر إن ... . وتمركزت القوات بعد ذلك في ...»)
+        attribution = ctx.last.attribution
     content = statement.content_start if statement else ns
     skip = (statement.speaker_start, statement.speaker_end) if statement else (0, 0)
     pieces = _pieces(scan, content, ne)

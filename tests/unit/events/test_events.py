@@ -608,3 +608,13 @@ def test_how_far_a_place_reaches_is_no_movement():
 def test_life_back_to_normal_is_no_return():
     assert _types("وعادت الحركة تدريجيا إلى طبيعتها في مدينة سبها.") == []
     assert _types("وعادت القوات إلى مواقعها في مدينة سبها.") == ["movement"]
+
+
+def test_the_sentence_right_after_a_statement_goes_on_telling_it():
+    text = ("وقال مصدر عسكري إن مسلحين هاجموا بوابة قرب سبها فجر الأحد. "
+            "وانسحب المهاجمون بعد ذلك إلى أوباري.\n"
+            "ويشهد الجنوب الليبي منذ سنوات فراغا أمنيا. وانتشرت قوات الجيش في الكفرة.")
+    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    speakers = {e.type + ":" + e.places[0].name: e.attribution.speaker for e in events if e.places}
+    assert speakers["attack:سبها"] == speakers["movement:أوباري"] == "مصدر عسكري"
+    assert speakers["presence:الكفرة"] == ""     # far from any statement: the outlet's own voice
