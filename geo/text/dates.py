@@ -44,7 +44,7 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern, re.Patt
     year = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
     # What may stand before a year, read backwards from it: «15 مارس 2016», «مارس 2016», «العام 2016».
     day_month = re.compile(rf"(?<!\d)(\d{{1,2}}) ?(?:من )?(?:شهر )?({months}) ?(?:من )?(?:العام |عام |سنه )?$")
-    month = re.compile(rf"(?<!\w)(?:[وفب]|في )?(?:شهر )?({months}) ?(?:من )?(?:العام |عام |سنه )?$")
+    month = re.compile(rf"(?<!\w)(?:[وفب]|في )?(?:شهر )?({months})\)? ?(?:من )?(?:العام |عام |سنه )?$")
     year_word = re.compile(r"(?<!\w)(?:[وفبل]?(?:ال)?(?:عام|سنه)|في|خلال|منذ) ?$")
     weekday = re.compile(rf"(?<!\w)(?:يوم )?[وفب]?({days})(?: الماضي| الفائت)?(?!\w)")
     return year, day_month, month, year_word, weekday
@@ -138,7 +138,8 @@ def _month_words(norm: str):
         at = norm.find(name)
         while at >= 0:
             end = at + len(name)
-            if (at == 0 or not norm[at - 1].isalnum()) and (end == len(norm) or not norm[end].isalnum()):
+            paired = re.match(r" ?[/(] ?\w", norm[end:end + 4])    # «أبريل/نيسان 2019»: the other name has the year
+            if (at == 0 or not norm[at - 1].isalnum()) and (end == len(norm) or not norm[end].isalnum()) and not paired:
                 after = _MONTH_AFTER.match(norm, end)
                 if after is not None:
                     before = _MONTH_BEFORE.search(norm, max(0, at - 14), at)

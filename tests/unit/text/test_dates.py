@@ -129,3 +129,10 @@ def test_an_events_weekday_is_not_the_reports_date():
     assert report is not None and report.date == last_weekday(PUBLISHED, 3)
     norm = normalize("انطلق الرتل فجر يوم الجمعة نحو أوباري.")
     assert find_report_date(norm, find_dates(norm, published=PUBLISHED)) is None
+
+
+@pytest.mark.parametrize("text", ["منذ أبريل/نيسان 2015 تنتشر القوات", "في نيسان/أبريل 2015", "في أبريل (نيسان) 2015"],
+                         ids=["slash", "slash-levant-first", "parenthesis"])
+def test_a_month_named_twice_takes_the_year_after_it(text):
+    found = find_dates(normalize(text), published=PUBLISHED)
+    assert [(d.date, d.precision) for d in found] == [(dt.date(2015, 4, 1), "month")]
