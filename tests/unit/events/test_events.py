@@ -618,3 +618,12 @@ def test_the_sentence_right_after_a_statement_goes_on_telling_it():
     speakers = {e.type + ":" + e.places[0].name: e.attribution.speaker for e in events if e.places}
     assert speakers["attack:سبها"] == speakers["movement:أوباري"] == "مصدر عسكري"
     assert speakers["presence:الكفرة"] == ""     # far from any statement: the outlet's own voice
+
+
+@pytest.mark.parametrize("sentence", [
+    "وقال المتحدث إنه سيجري إنشاء معسكر جديد قرب مدينة سبها.",
+    "وقال المتحدث إن الجيش يتأهب لنشر قوات في مدينة سبها.",
+])
+def test_what_is_yet_to_be_done_is_planned(sentence):
+    events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
+    assert events and {e.modality for e in events} == {"planned"}
