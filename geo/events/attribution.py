@@ -241,7 +241,8 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
             seg_end = j
             while seg_end < len(toks) and toks[seg_end][2] not in _COMMA and not (
                     seg_end > j and (toks[seg_end][2] in _THAT or toks[seg_end][2] == ":"
-                                     or verb_word in _ANNOUNCING and _event_noun(toks[seg_end][2]))):
+                                     or verb_word in _ANNOUNCING and _event_noun(toks[seg_end][2])
+                                     or verb_word in _POINTING and toks[seg_end][2] in _TO)):
                 seg_end += 1
             began = j
             j = seg_end + 1 if seg_end < len(toks) and toks[seg_end][2] in _COMMA else seg_end

@@ -318,3 +318,9 @@ def test_that_after_without_opens_no_claim():
 def test_asides_between_commas(text, speaker, role):
     st = statements(text)[0]
     assert (st.attribution.speaker, st.attribution.speaker_role) == (speaker, role)
+
+
+def test_a_plural_speech_verb_after_kana_and_a_report_aside_before_ila():
+    st = statements("وكان خبراء تابعون للأمم المتحدة قد أشاروا في تقرير صدر في يناير 2018 إلى مجموعات "
+                    "من المرتزقة تنتشر في الكفرة.")[0]
+    assert st is not None and st.attribution.speaker == "خبراء تابعون للأمم المتحدة"
