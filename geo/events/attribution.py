@@ -449,6 +449,9 @@ def _according_to(ctx: SourceContext, start: int, end: int) -> Statement | None:
             return None     # «، وقال المتحدث إن ...»: a new statement, not the source of this one
         if phrase and (tok[2] in _THAT or tok[2] == "فان"):
             break           # «وحسب مراسل الجزيرة في طرابلس فإن اشتباكات ...»: the claim begins
+        if phrase and tok[2] in "«\"“" and re.search(r"(?<!\w)ما\s", m.group()) \
+                and phrase[-1][2].removeprefix("ال") not in ctx.lexicon.outlet_words:
+            break           # «بحسب ما سمته الوزارة «الحصيلة غير النهائية»»: what it called it follows
         if phrase and tok[2] in ("علي", "عبر") and ctx.original(tok[0], tok[1]) != "علي":
             break           # «حسب بيان نشرته الرئاسة على فيسبوك»: where it was said, not who
         if tok[2] == "عن" and phrase:

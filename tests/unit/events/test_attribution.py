@@ -324,3 +324,11 @@ def test_a_plural_speech_verb_after_kana_and_a_report_aside_before_ila():
     st = statements("وكان خبراء تابعون للأمم المتحدة قد أشاروا في تقرير صدر في يناير 2018 إلى مجموعات "
                     "من المرتزقة تنتشر في الكفرة.")[0]
     assert st is not None and st.attribution.speaker == "خبراء تابعون للأمم المتحدة"
+
+
+def test_what_a_source_called_it_in_quotes_is_not_its_name():
+    st = statements("وبحسب ما سمّته الوزارة «الحصيلة غير النهائية»، قتل 17 جنديا في هجوم قرب نيامي.")[0]
+    assert st is not None and st.attribution.speaker == "الوزارة"
+    # an outlet word before the quotes: the quoted words are the outlet's name
+    st = statements("وبحسب ما نشرته صحيفة «الوسط»، قتل 17 جنديا في هجوم قرب سبها.")[0]
+    assert st is not None and "الوسط" in st.attribution.speaker
