@@ -252,6 +252,7 @@ def test_a_verb_reaches_those_counted_past_its_subject(text, expected):
     ("وارتفعت حصيلة القتلى إلى 12 والجرحى إلى 30", [("killed", 12, 12, "exact"), ("wounded", 30, 30, "exact")]),
     ("وقتل الجيش أمس مسلحين اثنين", [("killed", 2, 2, "exact")]),
     ("قتل 15 مهاجرا على أيدي مهربين اثنين", [("killed", 15, 15, "exact")]),   # who killed them: not counted
-], ids=["toll-noun-before-its-number", "toll-risen-to", "two-after-the-noun", "two-who-did-it"])
+    ("وأشار الوزير إلى تحييد 41 من المرتزقة", [("killed", 41, 41, "exact")]),   # «neutralised»: killed
+], ids=["toll-noun-before-its-number", "toll-risen-to", "two-after-the-noun", "two-who-did-it", "neutralised"])
 def test_a_toll_or_a_two_told_after_its_noun(text, expected):
     assert _kinds(text) == expected
