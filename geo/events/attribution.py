@@ -136,7 +136,8 @@ def _saying_as_it_acts(ctx: SourceContext, start: int, end: int) -> Statement | 
     if len(words) < 2 or _bare(words[0][2]).startswith("ال") or _bare(words[0][2]) in _NOT_A_VERB:
         return None     # the sentence opens on its verb
     lex, first = ctx.lexicon, words[1]
-    hit = next((h for h in ctx.actor_hits[bisect_left(ctx.actor_starts, first[0]):][:1] if h.start == first[0]), None)
+    at = bisect_left(ctx.actor_starts, first[0])
+    hit = ctx.actor_hits[at] if at < len(ctx.actor_hits) and ctx.actor_hits[at].start == first[0] else None
     if hit is not None:
         subject = [t for t in words[1:] if t[1] <= hit.end]
     elif (head := first[2].removeprefix("ال")) in lex.official_words or head in lex.org_words \
@@ -324,10 +325,8 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
         # «وذكر البيان الذي نشرته المنطقة العسكرية سبها»: the statement's author speaks.
         segments[0] = first[3:]
         phrase_start, in_statement = first[3][0], True
-    elif len(first) >= 3 and first[0][2] in _ISSUED and (
-            first[1][2] in _PUBLISHED_IT or first[1][2] in ("صادر", "الصادر") and first[2][2] == "عن"):
+    elif skip := _issued_by(first):
         # «وذكر بيان أصدرته وزارة الدفاع», «وأفاد بيان صادر عن مكتب الإعلام»: the same, indefinite
-        skip = 2 if first[1][2] in _PUBLISHED_IT else 3
         segments[0] = first[skip:]
         phrase_start, in_statement = first[skip][0], True
     phrase = norm[phrase_start:phrase_end]
@@ -413,6 +412,16 @@ def _told_to(ctx: SourceContext, seg: list[tuple[int, int, str]]) -> tuple[int, 
     return None
 
 
+def _issued_by(words: list[tuple[int, int, str]]) -> int:
+    """How many words name a statement before its author («بيان أصدرته X»: 2, «بيان صادر عن X»:
+    3), 0 when they do not; «لبيان» after «وفقا» counts as «بيان»."""
+    if len(words) < 3 or words[0][2].removeprefix("ل") not in _ISSUED:
+        return 0
+    if words[1][2] in _PUBLISHED_IT:
+        return 2
+    return 3 if words[1][2] in ("صادر", "الصادر") and words[2][2] == "عن" else 0
+
+
 def _event_noun(token: str) -> bool:
     """An event told as a verbal noun («ضبط», «بمقتل», «وقوع»), the token normalized."""
     return token in _EVENT_NOUNS or token[:1] == "ب" and token[1:] in _EVENT_NOUNS
@@ -468,7 +477,7 @@ def _according_to(ctx: SourceContext, start: int, end: int) -> Statement | None:
         phrase.append(tok)
     told = ctx.original(told_to[0][0] + 1, told_to[-1][1]) if told_to else ""
     phrase = [t for t in phrase if t[2] not in _QUOTE_MARKS]
-    issued = len(phrase) > 2 and phrase[0][2].removeprefix("ل") in _ISSUED and phrase[1][2] in _PUBLISHED_IT
+    issued = _issued_by(phrase) == 2
     if issued:
         phrase = phrase[2:]     # «حسب بيان نشرته الرئاسة»: the presidency speaks, in a statement
     if not phrase:

@@ -276,7 +276,7 @@ def _part_drafts(scan: _Scan, ctx: SourceContext, voice: Attribution, si: int, p
             prev.actors = list(dict.fromkeys(prev.actors + actors))
             continue
         out.append(draft)
-        stationed = _stationed_at_target(scan, draft, cs, ce) if kind == "attack" and locs else None
+        stationed = _stationed_at_target(scan, cs, ce) if kind == "attack" and locs else None
         if stationed is not None:
             # «استهدفت موقعا يتمركز فيه عناصر من القاعدة قرب أوباري»: the target tells who holds it
             twin = Draft("presence", stationed, ce, si, paragraph, statement, attr, list(actors), list(locs),
@@ -286,7 +286,7 @@ def _part_drafts(scan: _Scan, ctx: SourceContext, voice: Attribution, si: int, p
     return out
 
 
-def _stationed_at_target(scan: _Scan, draft: Draft, cs: int, ce: int) -> int | None:
+def _stationed_at_target(scan: _Scan, cs: int, ce: int) -> int | None:
     """Where a present-tense presence verb after the attack's own cue starts («يتمركز»,
     «يتحصنون»), or None."""
     hits = scan.in_range(scan.cue_starts, scan.cues, cs, ce)

@@ -67,7 +67,10 @@ def link_repeats(events: Sequence[Event]) -> list[Event]:
         if not places:
             continue
         key = (event.type, places, event.denied)
-        if key in first and not _tolls_differ(out[first[key]], event) and not _years_differ(out[first[key]], event):
+        # another year («يرجع الصراع إلى عام 2012، حين قتل مسلحون ...» beside this week's fighting
+        # at the same town) is another incident, not one told twice
+        if key in first and not _tolls_differ(out[first[key]], event) \
+                and not _dates_differ(out[first[key]], event, by_year=True):
             out[i] = dataclasses.replace(event, same_as=out[first[key]].id)
         elif key not in first:
             first[key] = i
@@ -83,17 +86,11 @@ def link_repeats(events: Sequence[Event]) -> list[Event]:
     return out
 
 
-def _dates_differ(a: Event, b: Event) -> bool:
-    """Both events carry a date of their own and the dates differ; a date taken from the
-    publication («reported»: the text gives none) differs from nothing."""
-    own = [e.event_date for e in (a, b) if e.event_date and e.date_precision != "reported"]
-    return len(own) == 2 and own[0] != own[1]
-
-
-def _years_differ(a: Event, b: Event) -> bool:
-    """Both events carry a date of their own in different years («يرجع الصراع إلى عام 2012، حين
-    قتل مسلحون ...» beside this week's fighting at the same town): two incidents, not one told twice."""
-    own = [e.event_date.year for e in (a, b) if e.event_date and e.date_precision != "reported"]
+def _dates_differ(a: Event, b: Event, *, by_year: bool = False) -> bool:
+    """Both events carry a date of their own and the dates (or, ``by_year``, their years) differ;
+    a date taken from the publication («reported»: the text gives none) differs from nothing."""
+    own = [e.event_date.year if by_year else e.event_date
+           for e in (a, b) if e.event_date and e.date_precision != "reported"]
     return len(own) == 2 and own[0] != own[1]
 
 
