@@ -147,3 +147,12 @@ def test_an_attack_at_the_same_town_in_another_year_is_no_telling_of_this_one():
     told_twice = _attacks("هاجم مسلحون بوابة أمنية في مدينة سبها يوم الخميس.\n"
                           "وقال مصدر إن الهجوم على مدينة سبها خلف أضرارا.")
     assert len(told_twice) == 2 and sum(bool(e.same_as) for e in told_twice) == 1
+
+
+def test_a_toll_beside_the_wounded_being_carried_off_goes_to_the_attack_not_the_movement():
+    # «نُقل الجرحى إلى سبها» in the toll's sentence is a movement; the toll is the attack's
+    text = ("هاجم مسلحون دورية للجيش قرب بلدة تراغن مساء السبت.\n"
+            "وبلغ عدد القتلى 6 والجرحى 9، وقد نُقلوا جميعاً إلى مدينة سبها.")
+    counts = _counts(text)
+    assert counts.get("attack") == [("killed", 6), ("wounded", 9)]
+    assert not counts.get("movement")
