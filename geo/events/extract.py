@@ -30,7 +30,7 @@ from geo.events.drafts import drafts_of
 from geo.events.geometry import ROUTE_TYPES as _ROUTE_TYPES
 from geo.events.geometry import Loc as _Loc
 from geo.events.geometry import event_geometry
-from geo.events.modality import link_repeats, modality_of, sub_type_of
+from geo.events.modality import counts_overlap, link_repeats, modality_of, sub_type_of
 from geo.events.owners import with_counts
 from geo.events.scan import Scan as _Scan
 from geo.events.scan import is_group as _is_group
@@ -322,6 +322,9 @@ def _own_voice(a) -> bool:
     return a.source_type == "outlet" and not a.speaker and not a.speaker_role
 
 
+_TOLLS = frozenset({"killed", "wounded"})
+
+
 def _from_repeats(events: list[Event]) -> list[Event]:
     """A claim told twice keeps on the telling the map shows every kind of count a repeat adds
     («مقتل 18» in the headline, «بينهم 5 أطفال» in the body), the date a repeat gives when the
@@ -334,8 +337,10 @@ def _from_repeats(events: list[Event]) -> list[Event]:
         i = first[e.same_as]
         shown = events[i]
         if e.counts:
-            kinds = {c.kind for c in shown.counts}
-            extra = tuple(c for c in e.counts if c.kind not in kinds)
+            # a kind the shown telling lacks, and a toll no shown toll could be («مقتل خمسة عشر
+            # من عناصر التنظيم» in the lead, «وقتل ثلاثة من مقاتلي المجلس» in the body)
+            extra = tuple(c for c in e.counts if not any(
+                s.kind == c.kind and (c.kind not in _TOLLS or counts_overlap(s, c)) for s in shown.counts))
             if extra:
                 shown = dataclasses.replace(shown, counts=shown.counts + extra)
         if shown.date_precision == "reported" and e.event_date and e.date_precision != "reported":

@@ -99,10 +99,11 @@ def _tolls_differ(a: Event, b: Event) -> bool:
     16 اليوم» beside «اشتباكات دامت أياما ... 70 قتيلا»): two incidents at one place."""
     ka = [c for c in a.counts if c.kind == "killed"]
     kb = [c for c in b.counts if c.kind == "killed"]
-    return bool(ka and kb) and not any(_overlap(x, y) for x in ka for y in kb)
+    return bool(ka and kb) and not any(counts_overlap(x, y) for x in ka for y in kb)
 
 
-def _overlap(x, y) -> bool:
+def counts_overlap(x, y) -> bool:
+    """Two counts whose ranges share a value."""
     return (x.high is None or y.low <= x.high) and (y.high is None or x.low <= y.high)
 
 

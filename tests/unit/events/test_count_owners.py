@@ -156,3 +156,11 @@ def test_a_toll_beside_the_wounded_being_carried_off_goes_to_the_attack_not_the_
     counts = _counts(text)
     assert counts.get("attack") == [("killed", 6), ("wounded", 9)]
     assert not counts.get("movement")
+
+
+def test_a_lead_and_its_body_with_tolls_of_two_sides_keep_both_on_the_one_attack():
+    # one clash, told at country level with one side's dead and at the town with the other's
+    attacks = _attacks("أسفرت معارك بين الجيش ومسلحين في جنوب ليبيا عن مقتل تسعة من المسلحين يوم الأحد.\n"
+                       "وقتل في الاشتباكات أربعة من جنود الجيش عند مدخل مدينة مرزق.")
+    (shown,) = [e for e in attacks if not e.same_as]
+    assert sorted((c.kind, c.low) for c in shown.counts) == [("killed", 4), ("killed", 9)]
