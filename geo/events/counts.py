@@ -78,7 +78,8 @@ _NOT_COUNTED = ("كم كيلومتر كيلومترا كيلومترات متر 
 _NAMED_BY = ("الكتيبة كتيبة اللواء لواء السرية الفرقة المجموعة رقم عام سنة العام الطريق طريق الساعة "
              "المنطقة الكيلو البوابة")
 # persons one noun counts: «مقتل جندي» one, «مقتل جنديين» two
-_PERSONS = "جندي شخص مدني طفل رجل امرأة عنصر ضابط مهاجر قيادي عامل صياد حارس مسؤول مسئول موظف شرطي شاب فتاة"
+_PERSONS = ("جندي شخص مدني طفل رجل امرأة عنصر ضابط مهاجر قيادي عامل صياد حارس مسؤول مسئول موظف شرطي شاب فتاة "
+            "قائد آمر زعيم أمير")     # «مقتل قائد الكتيبة»: one killed
 # «لم يسفر عن ضحايا» says there were none; «لم ترد أنباء عن ضحايا» only that no news came
 _NONE = re.compile(r"(?:(?:دون|بدون)\s+ان\s+\S+(?:\s+\S+)?\s+عن|دون|بدون|عدم|لم\s+(?!(?:ترد|يرد|تتوفر|يتوفر|تتوافر|تعرف|يعرف|تتضح|يتضح)(?!\w))\S+(?:\s+\S+)?\s+عن|لم\s+(?:يسجل|تسجل|تخلف|يخلف|يوقع|توقع)(?:\s+\S+)?)\s+"
                    r"(?:وقوع\s+|سقوط\s+|تسجيل\s+)?(?:اي\s+)?"
@@ -284,7 +285,10 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
                 used_words.add(joined)
     before = _kinds(words, before_kinds)
     counts += _seizure_list(words, used_words, before, span)
-    counts += _without_numbers(normalized, words, used_words, before, persons, duals, span, verbs_after)
+    # «مسلحيْن»: a sukun on the «ي» marks the dual a plural's letters would hide (normalizing drops it)
+    marked = {i for i, (w, a, b) in enumerate(words) if w.endswith("ين") and "يْن" in text[slice(*span(a, b))]} \
+        if "ْ" in text[start:end] else set()
+    counts += _without_numbers(normalized, words, used_words, before, persons, duals, span, verbs_after, marked)
     counts += [Count(kind, 0, 0, "none", start=a, end=b)
                for m in (_NONE.finditer(normalized) if "دون" in normalized or "لم" in normalized
                          or "عدم" in normalized else ())
@@ -427,7 +431,8 @@ def _seizure_list(words, used, before, span) -> list[Count]:
 _NOUNS: dict[str, tuple[str, bool]] = {}
 
 
-def _without_numbers(normalized, words, used, before, persons, duals, span, verbs_after) -> list[Count]:
+def _without_numbers(normalized, words, used, before, persons, duals, span, verbs_after,
+                     marked_duals=frozenset()) -> list[Count]:
     """Counts told without a number: «مقتل جندي» (one killed), «مقتل جنديين» (two), «على متن
     مركبتين» (two vehicles), «قتيلان» (two killed), «ضبط صندوقين» (two boxes seized), «مقتل أحد
     المهربين» (one), «جندي واحد على الأقل لقي حتفه» (at least one killed)."""
@@ -443,12 +448,15 @@ def _without_numbers(normalized, words, used, before, persons, duals, span, verb
             noun = noun[1:] if noun.startswith("و") and noun[1:] in duals else noun
             nouns[word] = noun, noun in duals or noun in persons or noun in _ONE or noun in _ONE_CASUALTY
         noun, may_count = nouns[word]
-        if not may_count and not (i and before[i - 1]):
+        if not may_count and not (i and before[i - 1]) and i not in marked_duals:
             continue   # neither a counted noun nor after a casualty word: most words
         trigger = before[i - 1] if i else None
         if trigger is None and i > 1 and words[i - 1][0].startswith("ال") and (noun in persons or noun in _ONE):
             trigger = before[i - 2]     # «أوقفت الدورية رجلا»: the subject between
         what, which = duals.get(noun, (None, None))
+        if what is None and i in marked_duals:
+            what, which = "person", None     # «مسلحيْن»: two of those its plural would count
+            trigger = trigger or _verb_afar(words, i, _tables()[0])     # «قتل الجيش أمس مسلحيْن»
         if noun in _ONE_CASUALTY:
             if i and words[i - 1][0] == normalize("بين"):
                 continue    # «سقطوا بين قتيل وجريح»: how a number splits, not one more

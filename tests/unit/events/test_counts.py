@@ -120,6 +120,10 @@ def test_singular_people_and_counted_nouns_after_number(text, expected):
     ("واعتقلت القوة أحد قادة العصابة", [("arrested", 1, 1, "exact")]),
     ("جندي واحد على الأقل لقي حتفه في الانفجار", [("killed", 1, None, "at least")]),   # the number after the noun
     ("أصيب شابان برصاص مجهولين", [("wounded", 2, 2, "exact")]),
+    ("قُتل قائد السرية في الكمين", [("killed", 1, 1, "exact")]),                       # a leader is one person
+    # a sukun marks the dual its plural's letters hide; without it «مهربين» is no number
+    ("أوقفت الدورية أمس مهربيْن عند المعبر", [("arrested", 2, 2, "exact")]),
+    ("أوقفت الدورية أمس مهربين عند المعبر", []),
 ])
 def test_one_of_them_and_one_told_after_the_noun(text, expected):
     assert _kinds(text) == expected
