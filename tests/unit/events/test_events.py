@@ -430,8 +430,10 @@ def test_a_source_named_after_the_claim(text, speaker, outlet):
         ("وقال مصدر عسكري إن قوات كبيرة تحاصر سرت من جميع الجهات.", "presence"),  # a siege places them there
         ("وقال مصدر عسكري إن الكتيبة المتواجدة في سرت تلقت تعزيزات.", "presence"),
         ("وقال مصدر عسكري إن التنظيم أحكم قبضته على سرت بعد أيام من القتال.", "presence"),  # control
+        ("وقال مصدر عسكري إن مسلحي القبائل سيطروا على سرت.", "presence"),                   # control, plural
+        ("وقالت الجماعة في بيانها إنها حررت مدينة سرت.", "presence"),                        # control by its winner's word
     ],
-    ids=["took-refuge", "incursion", "passed", "siege", "found-there", "grip"],
+    ids=["took-refuge", "incursion", "passed", "siege", "found-there", "grip", "took-control", "liberated"],
 )
 def test_cue_forms_give_their_type(text, event_type):
     assert [e.type for e in events_of(text, [mention(text, "سرت")])] == [event_type]
