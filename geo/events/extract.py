@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 
 import hashlib
+import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
@@ -276,6 +277,8 @@ def extract_events(article: Article, *, mentions: Sequence[Mention] | None = Non
     drafts = _complete(scan, drafts_of(scan, article))
     dates = find_dates(scan.norm, published=article.published)
     report_date = find_report_date(scan.norm, dates)
+    later = _dated_by_name(scan.norm, dates)
+    attack_starts = [d.start for d in drafts if d.type == "attack"]
     events: list[Event] = []
     seen: set[str] = set()
     for d in drafts:
@@ -291,6 +294,13 @@ def extract_events(article: Article, *, mentions: Sequence[Mention] | None = Non
         geometry, precision = event_geometry(d.type, d.locs, d.roles)
         date, date_precision = resolve_date(dates, d.start, d.end, published=article.published,
                                             report_date=report_date)
+        if d.type == "attack" and date_precision == "reported":
+            # «... هاجم مسلحون مركزا للشرطة. وانطلق الهجوم بعد ظهر أمس»: the date told after it,
+            # by the attack's name, before another attack is told
+            told = next((m for m in later if m.start > d.end
+                         and not any(d.end <= a < m.start for a in attack_starts)), None)
+            if told is not None:
+                date, date_precision = told.date, told.precision
         if date is None and date_precision != "year":
             date_precision = "reported"     # no publication date either; a past span keeps "year"
         places = tuple(
@@ -315,6 +325,25 @@ def extract_events(article: Article, *, mentions: Sequence[Mention] | None = Non
                                  denied=d.denied, attribution=attribution),
             sub_type=sub_type_of(scan, d.type, d.start, d.end)))
     return _from_repeats(link_repeats(with_counts(text, events, normalized=(scan.norm, scan.offsets))))
+
+
+# an attack named again («الهجوم», «الاشتباكات») and its date a few words on: «وقع الهجوم ليل
+# الجمعة», «انطلق الهجوم بعد ظهر أمس الأربعاء» (normalized); «بعد الهجوم بيومين» dates
+# something else
+_ATTACK_NAMED = re.compile(r"(?<!بعد )(?<!قبل )(?<!منذ )(?<!عقب )(?<!اثر )(?<!\w)(?:ال|وال)(?:هجوم|هجمات|هجومين|اشتباكات|اشتباك|"
+                           r"معارك|قتال|مواجهات|مواجهه|غاره|غارات|كمين|تفجير|اعتداء|قصف)(?!\w)((?:\s+\S+){0,5}?)\s*$")
+
+
+def _dated_by_name(norm: str, dates: list) -> list:
+    """The day-, week- or month-precise dates the report gives an attack it names again."""
+    out = []
+    for m in dates:
+        if m.date is None or m.precision not in ("day", "week", "month"):
+            continue
+        named = _ATTACK_NAMED.search(norm, max(0, m.start - 60), m.start)
+        if named and not any(ch in "\n.؟!" for ch in norm[named.start():m.start]):
+            out.append(m)
+    return out
 
 
 def _own_voice(a) -> bool:

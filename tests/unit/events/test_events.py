@@ -629,3 +629,23 @@ def test_the_sentence_right_after_a_statement_goes_on_telling_it():
 def test_what_is_yet_to_be_done_is_planned(sentence):
     events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
     assert events and {e.modality for e in events} == {"planned"}
+
+
+def _attack_dates(text: str) -> list[tuple]:
+    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 7)))   # a Thursday
+    return [(e.event_date, e.date_precision) for e in events if e.type == "attack" and not e.same_as]
+
+
+def test_an_attack_takes_the_date_a_later_sentence_gives_it_by_name():
+    text = ("هاجم مسلحون مركزا للشرطة في بلدة تراغن جنوب ليبيا.\n"
+            "ووقع الهجوم بعد ظهر الثلاثاء، واستمر ساعتين.")
+    assert _attack_dates(text) == [(dt.date(2024, 3, 5), "day")]
+
+
+def test_a_date_of_what_came_after_the_attack_or_of_another_attack_is_not_taken():
+    after = ("هاجم مسلحون مركزا للشرطة في بلدة تراغن جنوب ليبيا.\n"
+             "وبعد الهجوم بيومين، الثلاثاء، زار الوزير البلدة.")
+    assert _attack_dates(after) == [(dt.date(2024, 3, 7), "reported")]
+    another = ("هاجم مسلحون مركزا للشرطة في بلدة تراغن جنوب ليبيا.\n"
+               "وكان مسلحون قد هاجموا بوابة قرب مدينة مرزق، ووقع الهجوم الثلاثاء.")
+    assert _attack_dates(another)[0] == (dt.date(2024, 3, 7), "reported")
