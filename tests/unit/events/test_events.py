@@ -622,6 +622,14 @@ def test_the_sentence_right_after_a_statement_goes_on_telling_it():
     assert speakers["presence:الكفرة"] == ""     # far from any statement: the outlet's own voice
 
 
+@pytest.mark.parametrize("opening", ["وكانت قوات الجيش قد انتشرت", "وسبق أن انتشرت قوات الجيش", "ومنذ عام 2019 تنتشر قوات الجيش"])
+def test_the_story_so_far_after_a_statement_is_the_outlets_own_voice(opening):
+    text = f"وقال مصدر عسكري إن مسلحين هاجموا بوابة قرب سبها فجر الأحد. {opening} في الكفرة."
+    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    speakers = {e.type + ":" + e.places[0].name: e.attribution.speaker for e in events if e.places}
+    assert speakers == {"attack:سبها": "مصدر عسكري", "presence:الكفرة": ""}
+
+
 @pytest.mark.parametrize("sentence", [
     "وقال المتحدث إنه سيجري إنشاء معسكر جديد قرب مدينة سبها.",
     "وقال المتحدث إن الجيش يتأهب لنشر قوات في مدينة سبها.",
