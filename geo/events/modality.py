@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 
 from geo.events.scan import Scan
@@ -22,6 +23,7 @@ from geo.models import Attribution, Event
 # How far before the claim the words that qualify it may stand («قال إنهم يعتزمون ...»).
 _LOOK_BACK = 60
 _ORDER = ("attempted", "planned", "alleged")
+_WITNESSES = re.compile(r"(?<!\w)(?:و?شهود|شاهد عيان|و?(?:ال)?سكان|و?(?:ال)?أهالي)(?!\w)")
 
 
 def modality_of(scan: Scan, start: int, end: int, *, sentence_start: int, denied: bool,
@@ -35,7 +37,8 @@ def modality_of(scan: Scan, start: int, end: int, *, sentence_start: int, denied
     for modality in _ORDER:
         if modality in keys:
             return modality
-    if attribution.source_type == "witnesses/residents" or ("sighting" in keys and not attribution.speaker):
+    if attribution.source_type == "witnesses/residents" or ("sighting" in keys and not attribution.speaker) \
+            or _WITNESSES.search(attribution.speaker):     # «مراسل الوكالة وشهود عيان»: they saw it too
         return "observed"
     sourced = attribution.speaker or attribution.cited_outlet or attribution.source_type != "outlet"
     return "reported" if sourced else "asserted"

@@ -657,3 +657,13 @@ def test_a_date_of_what_came_after_the_attack_or_of_another_attack_is_not_taken(
     another = ("هاجم مسلحون مركزا للشرطة في بلدة تراغن جنوب ليبيا.\n"
                "وكان مسلحون قد هاجموا بوابة قرب مدينة مرزق، ووقع الهجوم الثلاثاء.")
     assert _attack_dates(another)[0] == (dt.date(2024, 3, 7), "reported")
+
+
+def test_a_claim_told_by_a_correspondent_and_witnesses_together_was_seen():
+    text = "وقال مراسل الوكالة وشهود عيان إن مواجهات عنيفة اندلعت في مدينة سبها فجر الأحد."
+    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    assert [e.modality for e in events] == ["observed"]
+    # a housing office («إدارة الإسكان») is no resident
+    text = "وقال مسؤول في إدارة الإسكان إن مواجهات عنيفة اندلعت في مدينة سبها فجر الأحد."
+    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    assert [e.modality for e in events] == ["reported"]
