@@ -291,6 +291,15 @@ def _read(path: Path) -> dict:
         raise InputError(f"lexicon file {str(path)!r} is not valid UTF-8 JSON: {exc}") from None
 
 
+def _aside_re(verbs: set[str]) -> re.Pattern:
+    """A second speaker inside one sentence: «فيما قال ...», and «...، وقال سكان إن ...» when the
+    verb names its own subject (not «، وقال في كلمة مصورة», the first speaker going on)."""
+    verb = "(?:" + "|".join(sorted(map(re.escape, verbs), key=len, reverse=True)) + r")(?!\w)"
+    own_subject = (r"(?=\s+(?!(?:في|فقط|ايضا|خلال|عبر|عن|ان|انه|انها|انهم|بان|الي|علي|ل\S*)(?!\w))[^\s:«\"]\S*"
+                   r"(?:\s+\S+){0,3}?\s+(?:ان|انه|انها|انهم|بان|بانه|بانها|بانهم)(?!\w))")
+    return re.compile(rf"(?<!\w)(?:فيما|بينما|في حين|وفي حين)\s+{verb}|(?<=[،,] )و{verb}{own_subject}")
+
+
 def _norm_set(words: Iterable[str]) -> frozenset[str]:
     return frozenset(normalize(w) for w in words)
 
@@ -377,9 +386,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         anaphora_index=TermIndex([(w, "group") for w in cues["group_anaphora"]]
                                  + [(w, kind) for kind, words in cues["anaphora"].items() for w in words],
                                  prefixes=frozenset({"", "و", "ف", "ب", "ل"})),
-        aside_re=re.compile(r"(?<!\w)(?:فيما|بينما|في حين|وفي حين)\s+(?:" + "|".join(
-            sorted(map(re.escape, {normalize(w) for w in attrib["speech_verbs"]}), key=len, reverse=True))
-            + r")(?!\w)"),
+        aside_re=_aside_re({normalize(w) for w in attrib["speech_verbs"]}),
         route_continuations=_norm_set(cues.get("route_continuations", ())),
         force_words=_norm_set(cues.get("force_words", ())),
         carriers=_norm_set(cues.get("carriers", ())),

@@ -667,3 +667,24 @@ def test_a_claim_told_by_a_correspondent_and_witnesses_together_was_seen():
     text = "وقال مسؤول في إدارة الإسكان إن مواجهات عنيفة اندلعت في مدينة سبها فجر الأحد."
     events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
     assert [e.modality for e in events] == ["reported"]
+
+
+def test_a_speaker_named_later_in_the_claims_own_sentence_is_its_source():
+    text = ("وفي تطور آخر، تعرضت أحياء في مدينة سبها لقصف عنيف ليل الاثنين، "
+            "وقال سكان إنهم سمعوا انفجارات قوية.")
+    (event,) = [e for e in extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+                if e.type == "attack"]
+    assert (event.attribution.speaker, event.modality) == ("سكان", "observed")
+
+
+def test_the_first_speaker_going_on_in_the_same_sentence_is_no_second_speaker():
+    text = ("نفى عميد البلدية، علي الطاهر، وجود أي تجمعات مسلحة في مدينة سبها، "
+            "وقال في كلمة مصورة إن الأوضاع مستقرة.")
+    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    assert events and {e.attribution.speaker for e in events} == {"علي الطاهر"}
+
+
+def test_a_denial_told_by_its_noun_names_the_denier():
+    text = "نفى عميد البلدية علي الطاهر وجود مسلحين في مدينة سبها."
+    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    assert [(e.type, e.attribution.speaker, e.modality) for e in events] == [("presence", "علي الطاهر", "denied")]
