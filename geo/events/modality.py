@@ -57,7 +57,8 @@ def link_repeats(events: Sequence[Event]) -> list[Event]:
     """Point each event that repeats another at it through ``same_as``.
 
     - Same type, same places, same denial: the later telling points at the first, unless both
-      give a death toll and neither toll could be the other's (two incidents at one town).
+      give a death toll and neither toll could be the other's (two incidents at one town), or
+      both say what kind of act it was and the kinds differ (an assault and air strikes).
     - A telling that names only a country or a region (geo_precision 3) — the lead's «قتل
       ثمانية جنود في مالي» — points at the nearest event of its type and denial, on a date that
       does not differ, whose finer place lies in that area (the body's attack at Kidal): one
@@ -73,7 +74,8 @@ def link_repeats(events: Sequence[Event]) -> list[Event]:
         # another year («يرجع الصراع إلى عام 2012، حين قتل مسلحون ...» beside this week's fighting
         # at the same town) is another incident, not one told twice
         if key in first and not _tolls_differ(out[first[key]], event) \
-                and not _dates_differ(out[first[key]], event, by_year=True):
+                and not _dates_differ(out[first[key]], event, by_year=True) \
+                and not _kinds_differ(out[first[key]], event):
             out[i] = dataclasses.replace(event, same_as=out[first[key]].id)
         elif key not in first:
             first[key] = i
@@ -95,6 +97,12 @@ def _dates_differ(a: Event, b: Event, *, by_year: bool = False) -> bool:
     own = [e.event_date.year if by_year else e.event_date
            for e in (a, b) if e.event_date and e.date_precision != "reported"]
     return len(own) == 2 and own[0] != own[1]
+
+
+def _kinds_differ(a: Event, b: Event) -> bool:
+    """Both tellings say what kind of act it was and the kinds differ (the ground assault on a
+    town and the air strikes on it the same day are two claims)."""
+    return bool(a.sub_type and b.sub_type) and a.sub_type != b.sub_type
 
 
 def _tolls_differ(a: Event, b: Event) -> bool:

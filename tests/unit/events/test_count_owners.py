@@ -164,3 +164,13 @@ def test_a_lead_and_its_body_with_tolls_of_two_sides_keep_both_on_the_one_attack
                        "وقتل في الاشتباكات أربعة من جنود الجيش عند مدخل مدينة مرزق.")
     (shown,) = [e for e in attacks if not e.same_as]
     assert sorted((c.kind, c.low) for c in shown.counts) == [("killed", 4), ("killed", 9)]
+
+
+def test_a_ground_assault_and_air_strikes_on_one_town_are_two_attacks():
+    attacks = _attacks("اقتحمت قوات الجيش مدينة مرزق بعد اشتباكات عنيفة مع مسلحين مساء الأربعاء.\n"
+                       "ونفذت مقاتلات سلاح الجو غارات على مواقع للمسلحين في مرزق.")
+    assert len([e for e in attacks if not e.same_as]) == 2
+    # the same kind told twice at one town is still one claim
+    attacks = _attacks("نفذت مقاتلات سلاح الجو غارات على مواقع للمسلحين في مرزق مساء الأربعاء.\n"
+                       "وقال مصدر عسكري إن الغارات استهدفت مواقع للمسلحين في مرزق.")
+    assert len([e for e in attacks if not e.same_as]) == 1
