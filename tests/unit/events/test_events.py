@@ -688,3 +688,12 @@ def test_a_denial_told_by_its_noun_names_the_denier():
     text = "نفى عميد البلدية علي الطاهر وجود مسلحين في مدينة سبها."
     events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
     assert [(e.type, e.attribution.speaker, e.modality) for e in events] == [("presence", "علي الطاهر", "denied")]
+
+
+@pytest.mark.parametrize("sentence, sub_type", [
+    ("واستهدفت القوات بغارتين تجمعات المسلحين في مرزق.", "air/drone strike"),      # a dual: two strikes
+    ("واندلعت اشتباكات بين مسلحين في مرزق.", "armed clash"),
+])
+def test_the_kind_of_attack_is_read_from_its_words(sentence, sub_type):
+    events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
+    assert [(e.type, e.sub_type) for e in events] == [("attack", sub_type)]
