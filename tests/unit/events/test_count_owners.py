@@ -174,3 +174,9 @@ def test_a_ground_assault_and_air_strikes_on_one_town_are_two_attacks():
     attacks = _attacks("نفذت مقاتلات سلاح الجو غارات على مواقع للمسلحين في مرزق مساء الأربعاء.\n"
                        "وقال مصدر عسكري إن الغارات استهدفت مواقع للمسلحين في مرزق.")
     assert len([e for e in attacks if not e.same_as]) == 1
+
+
+def test_one_air_strike_told_at_the_town_and_at_a_district_of_it_is_one_attack():
+    attacks = _attacks("شنت مقاتلات غارة جوية قرب مدينة أوباري في جنوب ليبيا فجر السبت.\n"
+                       "وأوضح مصدر محلي أن الغارة دمرت منزلا في حي الشارب شرقي أوباري.")
+    assert len([e for e in attacks if not e.same_as]) == 1
