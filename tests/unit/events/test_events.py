@@ -697,3 +697,12 @@ def test_a_denial_told_by_its_noun_names_the_denier():
 def test_the_kind_of_attack_is_read_from_its_words(sentence, sub_type):
     events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
     assert [(e.type, e.sub_type) for e in events] == [("attack", sub_type)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "ونفذت العملية ضمن جهود تأمين الحدود ومكافحة التهريب في منطقة غات.",
+    "وتعمل الدوريات على منع تهريب الوقود عبر منطقة غات.",
+])
+def test_fighting_or_preventing_smuggling_is_a_topic_not_a_route(sentence):
+    events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
+    assert "smuggling_route" not in [e.type for e in events]
