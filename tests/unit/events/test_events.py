@@ -706,3 +706,10 @@ def test_the_kind_of_attack_is_read_from_its_words(sentence, sub_type):
 def test_fighting_or_preventing_smuggling_is_a_topic_not_a_route(sentence):
     events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
     assert "smuggling_route" not in [e.type for e in events]
+
+
+def test_qaraba_ma_is_nearly_not_a_boat():
+    # «قارب ما» is the verb (it came close to), not a boat
+    text = "وقارب ما استخرجه السودان من الذهب 105 أطنان خلال عام واحد."
+    assert _types(text) == []
+    assert _types("وغرق قارب يقل مهاجرين قبالة زوارة.") == ["smuggling_route"]
