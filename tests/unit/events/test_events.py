@@ -713,3 +713,8 @@ def test_qaraba_ma_is_nearly_not_a_boat():
     text = "وقارب ما استخرجه السودان من الذهب 105 أطنان خلال عام واحد."
     assert _types(text) == []
     assert _types("وغرق قارب يقل مهاجرين قبالة زوارة.") == ["smuggling_route"]
+
+
+def test_a_migrant_shelter_is_no_base():
+    assert _types("وأكد الجهاز خلو مقر الإيواء في طبرق من أي مهاجر مصري.") == []
+    assert _types("وأنشأت الكتيبة مقرا جديدا في طبرق.") == ["base"]
