@@ -177,6 +177,9 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
             continue  # «عادت الحركة إلى طبيعتها»: life back to normal, no one moving
         if key == "movement" and _EXTENT.search(norm, max(cs, word_start - 60), word_start):
             continue  # «المنطقة الممتدة من سرت وصولا إلى النوفلية»: how far a place reaches, no one moving
+        if key == "movement" and norm.startswith(_MOVING_ABOUT, hit.start) and _about_in_a_place(scan, hit):
+            kinds.append("presence")   # «التنظيم يتحرك في الصحراء»: about in a place, not from or to one
+            continue
         if key == "movement" and not _BANNED.isdisjoint(before[-2:]):
             continue  # «يحظر فيها تنقل الأشخاص»: a rule, no one moving
         if key == "presence" and norm.startswith(_SIGHT, hit.start) and \
@@ -279,6 +282,19 @@ _AT_A_BASE = frozenset({"قرب", "بالقرب", "باتجاه", "نحو", "ط�
 _FEAR = frozenset({"خشيه", "خوفا", "تحسبا", "تخوفا", "مخافه"})   # normalized
 _CONTROL = ("قبضت", "سيطر", "يسيطر", "تسيطر")
 _CROSSING = ("تسلل", "يتسلل", "تتسلل", "دخول")
+_MOVING_ABOUT = ("يتحرك", "تتحرك", "يتنقل", "تتنقل")     # normalized
+
+
+def _about_in_a_place(scan: _Scan, hit) -> bool:
+    """«يتحرك في الصحراء الليبية»: «في» and a place right after the verb (not «في مجموعات صغيرة
+    على طول النهر», which tells how they move along it)."""
+    after = hit.end + len(hit.suffix)
+    word = _WORD.search(scan.norm, after, after + 6)
+    if word is None or word.group() != "في":
+        return False
+    words = _WORD.findall(scan.norm, word.end(), word.end() + 40)[:2]     # «في أطراف سرت»: a word between
+    reach = scan.norm.find(words[-1], word.end()) + len(words[-1]) if words else word.end()
+    return bool(scan.in_range(scan.loc_starts, scan.locs, word.end(), reach))
 
 
 def _after_fighting(scan: _Scan, start: int, end: int) -> bool:

@@ -431,9 +431,12 @@ def test_a_source_named_after_the_claim(text, speaker, outlet):
         ("وقال مصدر عسكري إن الكتيبة المتواجدة في سرت تلقت تعزيزات.", "presence"),
         ("وقال مصدر عسكري إن التنظيم أحكم قبضته على سرت بعد أيام من القتال.", "presence"),  # control
         ("وقال مصدر عسكري إن مسلحي القبائل سيطروا على سرت.", "presence"),                   # control, plural
+        ("وقال مصدر عسكري إن التنظيم يتحرك في أطراف سرت.", "presence"),                      # about in a place
+        ("وقال مصدر عسكري إن رتلا للتنظيم يتحرك نحو سرت.", "movement"),                      # towards one
         ("وقالت الجماعة في بيانها إنها حررت مدينة سرت.", "presence"),                        # control by its winner's word
     ],
-    ids=["took-refuge", "incursion", "passed", "siege", "found-there", "grip", "took-control", "liberated"],
+    ids=["took-refuge", "incursion", "passed", "siege", "found-there", "grip", "took-control", "liberated",
+         "moves-about-in", "moves-towards"],
 )
 def test_cue_forms_give_their_type(text, event_type):
     assert [e.type for e in events_of(text, [mention(text, "سرت")])] == [event_type]
