@@ -53,6 +53,7 @@ _JOURNALISTS = frozenset({"مصور", "مراسل", "مراسله", "صحفي", 
 _WHO = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي"})
 _WHILE = frozenset({"بينما", "وبينما", "فيما", "وفيما"})
 _SAME = frozenset({"نفسه", "نفسها", "ذاته", "ذاتها", "نفسهم", "انفسهم"})
+_ACCOUNTS = frozenset({"الروايه", "الروايات", "المعلومات", "الانباء", "الشهادات", "الافادات"})   # normalized
 # Verbs that announce an event by its verbal noun, with no «أن»: «أعلنت وزارة الداخلية ضبط 500
 # كيلوغرام», «أكد الجيش مقتل 15 مسلحا», «أفاد مصدر طبي بمقتل ثلاثة» (normalized).
 _ANNOUNCING = frozenset(normalize(w) for w in (
@@ -502,6 +503,8 @@ def _named_before(ctx: SourceContext, phrase: list[tuple[int, int, str]]) -> Sta
     trailing «ذاته/نفسه» allowed). None when the phrase is more than that or nothing matches."""
     words = [t[2] for t in phrase if t[2].isalnum()]
     if words and words[-1] in _SAME:
+        if len(words) == 2 and words[0] in _ACCOUNTS and ctx.history:
+            return ctx.history[-1]    # «بحسب الرواية نفسها»: the account told last, whoever told it
         words = words[:-1]
     if len(words) != 1 or not words[0].startswith(("ال", "لل")):
         return None

@@ -332,3 +332,10 @@ def test_what_a_source_called_it_in_quotes_is_not_its_name():
     # an outlet word before the quotes: the quoted words are the outlet's name
     st = statements("وبحسب ما نشرته صحيفة «الوسط»، قتل 17 جنديا في هجوم قرب سبها.")[0]
     assert st is not None and "الوسط" in st.attribution.speaker
+
+
+def test_the_same_account_again_is_its_last_teller():
+    text = ("وقال سكان إن اشتباكات اندلعت في مدينة سبها أمس.\n"
+            "وبحسب الرواية نفسها، اقتحمت ميليشيا حي الطيوري.")
+    first, again = statements(text)
+    assert again is not None and again.attribution == first.attribution
