@@ -63,7 +63,7 @@ _ANNOUNCING = frozenset(normalize(w) for w in (
 _EVENT_NOUNS = frozenset(normalize(w) for w in (
     "مقتل مصرع سقوط وقوع إصابة اصابة ضبط القبض اعتقال توقيف انتشال اختطاف خطف تحرير إحباط "
     "مصادرة حجز تدمير استهداف شن تنفيذ سيطرة السيطرة وصول دخول انسحاب فرار هروب نشر إرسال تفكيك إطلاق "
-    "إنقاذ اعتراض ترحيل غرق اندلاع تعرض تسلل مداهمة تصفية استعادة وجود تواجد تمركز").split())
+    "إنقاذ اعتراض ترحيل غرق اندلاع تعرض تسلل مداهمة تصفية استعادة وجود تواجد تمركز حصيلة").split())
 
 
 def _tokens(ctx: SourceContext, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -172,6 +172,11 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
         comma = _COMMA_MARK.search(norm, start, min(end, start + 120))
         if comma is not None:
             return _attribution(ctx, comma.end(), end, width)
+    if opening[0].removeprefix("و") in _INTERVIEW_HEADS and \
+            norm.startswith(lex.interview, norm.find(opening[0], start) + opening[0].startswith("و")):
+        aside = _aside_first(ctx, start, end, width)
+        if aside is not None:
+            return aside
     if opening[0].removeprefix("و") in _ACCORDING_HEADS:
         return _according_to(ctx, start, end)   # «وبحسب ما أفاد به شهود لوكالة رويترز، فإن ...»
     if _bare(opening[0]) not in _KANA:
@@ -389,6 +394,28 @@ def _when(segment: list[tuple[int, int, str]]) -> bool:
     """A segment of the speaker's words that only tells when (a date aside between commas)."""
     words = [t[2].removeprefix("و") for t in segment if t[2].isalnum()]
     return bool(words) and all(w in _WHEN_WORDS or w.isdigit() for w in words)
+
+
+def _aside_first(ctx: SourceContext, start: int, end: int, width: int) -> Statement | None:
+    """«وفي حديث نقله راديو «إفريقيا 1»، قال المتحدث باسم الجيش إن ...»: the interview told first,
+    the speaker after its comma; the outlet it names is the one spoken to."""
+    comma = _COMMA_MARK.search(ctx.norm, start, min(end, start + 120))
+    if comma is None:
+        return None
+    found = _attribution(ctx, comma.end(), end, width)
+    if not isinstance(found, Statement) or found.attribution.cited_outlet:
+        return found if isinstance(found, Statement) else None
+    m = re.search(r"(\S+)\s*«([^»]{2,40})»", ctx.norm[start:comma.start()])
+    hit = next((h for h in ctx.outlet_hits if start <= h.start < comma.start()), None)
+    if m and m.group(1).removeprefix("ال") in ctx.lexicon.outlet_words:
+        outlet = ctx.original(start + m.start(1), start + m.end(1)) + " " + ctx.original(start + m.start(2), start + m.end(2))
+    elif hit is not None:
+        outlet = ctx.original(hit.start, hit.end)
+    elif (told := _told_to(ctx, _tokens(ctx, start, comma.start()))) is not None:
+        outlet = told[1]     # «وفي تصريح لقناة الجزيرة، قال ...»
+    else:
+        return found
+    return dataclasses.replace(found, attribution=dataclasses.replace(found.attribution, cited_outlet=outlet))
 
 
 def _told_to(ctx: SourceContext, seg: list[tuple[int, int, str]]) -> tuple[int, str] | None:

@@ -339,3 +339,19 @@ def test_the_same_account_again_is_its_last_teller():
             "وبحسب الرواية نفسها، اقتحمت ميليشيا حي الطيوري.")
     first, again = statements(text)
     assert again is not None and again.attribution == first.attribution
+
+
+@pytest.mark.parametrize("opening, outlet", [
+    ("وفي حديث نقله راديو «الصحراء» اليوم،", "راديو الصحراء"),
+    ("وفي تصريح لقناة الوطنية،", "قناة الوطنية"),
+])
+def test_an_interview_told_before_the_speaker_names_the_outlet_and_the_speaker_after_it(opening, outlet):
+    (st,) = statements(f"{opening} قال المتحدث باسم الجيش إن قواته قتلت متمردين قرب مرزق.")
+    assert (st.attribution.speaker, st.attribution.cited_outlet) == ("المتحدث باسم الجيش", outlet)
+
+
+def test_the_radio_named_again_is_the_radio():
+    first, again = statements("ونقل راديو «الصحراء» عن مصدر عسكري أن قوات انتشرت في مرزق.\n"
+                              "وذكر الراديو أن الحكومة أعلنت انسحاب المرتزقة من تيبستي.")
+    assert again is not None and again.attribution.source_type == "outlet"
+    assert again.attribution.speaker == "راديو الصحراء"
