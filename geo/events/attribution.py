@@ -515,6 +515,12 @@ def _according_to(ctx: SourceContext, start: int, end: int) -> Statement | None:
         # «بحسب المصادر ذاتها», «وفقا للسرية»: the source named earlier
         return Statement(named_before.attribution, start, m.start(), phrase[-1][1], named_before.org_actors,
                          continuation=True)
+    if len(phrase) == 2 and phrase[0][2] == "ما" and phrase[1][2].endswith(("وه", "وها", "ته", "تها")):
+        # «وبحسب ما تداولوه»: what they said, they named no further: an unnamed source
+        attribution = Attribution(speaker="", source_type="anonymous", cited_outlet=outlet or told)
+        statement = Statement(attribution, start, m.start(), phrase[-1][1])
+        ctx.history.append(statement)
+        return statement
     text = ctx.norm[phrase[0][0]:phrase[-1][1]]
     attribution = _classify(ctx, [phrase], text, phrase[0][2], outlet, in_statement=issued)
     if told:

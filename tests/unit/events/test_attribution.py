@@ -355,3 +355,8 @@ def test_the_radio_named_again_is_the_radio():
                               "وذكر الراديو أن الحكومة أعلنت انسحاب المرتزقة من تيبستي.")
     assert again is not None and again.attribution.source_type == "outlet"
     assert again.attribution.speaker == "راديو الصحراء"
+
+
+def test_according_to_what_they_said_with_no_one_named_is_an_unnamed_source():
+    (st,) = statements("وبحسب ما تداولوه، فإن مهربين في زوارة دفعوا ثمن مضخة مسروقة.")
+    assert (st.attribution.speaker, st.attribution.source_type) == ("", "anonymous")
