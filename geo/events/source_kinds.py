@@ -18,6 +18,28 @@ _THAT, _QUOTE_MARKS = THAT, QUOTE_MARKS
 _LONGEST_RESIDENT = 16
 _ONE_OF = frozenset({"احد", "احدي"})
 _SOURCE_HEADS = frozenset({"مصدر", "مصادر", "مصدرا"})
+# a source named by what it is, not who («المصادر ذاتها», «مصادرها», «هذه المعلومات», «التقارير»):
+# the noun with its article, a demonstrative before it or a pronoun after it dropped (normalized)
+_UNNAMED_NOUNS = frozenset({"مصدر", "مصادر", "مصدرين", "مصدران", "معلومات", "تقارير", "انباء"})
+_AUTHORITIES = frozenset({"سلطات"})
+_DEMONSTRATIVES = frozenset({"هذه", "هذا", "هولاء", "تلك", "ذلك"})
+_PRONOUNS = ("ها", "هم", "هما")
+
+
+def _noun_of(segments) -> str:
+    """The head noun of the words naming a source, bare: «هذه المعلومات» → «معلومات»,
+    «مصادرها» → «مصادر»."""
+    words = [t[2] for t in segments[0] if t[2].isalnum()]
+    if words and words[0] in _DEMONSTRATIVES:
+        words = words[1:]
+    if not words:
+        return ""
+    word = words[0].removeprefix("و")
+    word = word[2:] if word.startswith("ال") and len(word) > 4 else word
+    for suffix in _PRONOUNS:
+        if word.endswith(suffix) and word[:-len(suffix)] in _UNNAMED_NOUNS | _AUTHORITIES:
+            return word[:-len(suffix)]
+    return word
 
 # Surnames repeat across a report («البرغثي»): normalizing each once is enough.
 surname_key = lru_cache(maxsize=4096)(normalize)
@@ -229,6 +251,11 @@ def _classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str,
     whole = ctx.original(segments[0][0][0], segments[-1][-1][1])
     if phrase.startswith(lex.residents) or lex.residents_re.search(phrase, 0, 20 + _LONGEST_RESIDENT):
         return Attribution(speaker=whole, source_type="witnesses/residents", cited_outlet=cited)
+    noun = _noun_of(segments)
+    if noun in _UNNAMED_NOUNS:
+        return Attribution(speaker=whole, source_type="anonymous", cited_outlet=cited)
+    if noun in _AUTHORITIES:
+        return Attribution(speaker=whole, source_type="unnamed official", cited_outlet=cited)
     name, role, is_official = _name_and_role(ctx, segments)
     if head in lex.anonymous_heads and not (name and role):
         kind = "unnamed official" if lex.official_re.search(phrase) or \

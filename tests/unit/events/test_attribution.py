@@ -360,3 +360,13 @@ def test_the_radio_named_again_is_the_radio():
 def test_according_to_what_they_said_with_no_one_named_is_an_unnamed_source():
     (st,) = statements("وبحسب ما تداولوه، فإن مهربين في زوارة دفعوا ثمن مضخة مسروقة.")
     assert (st.attribution.speaker, st.attribution.source_type) == ("", "anonymous")
+
+
+@pytest.mark.parametrize("opening, kind", [
+    ("وذكرت هذه المعلومات أن", "anonymous"),
+    ("وأشارت التقارير إلى أن", "anonymous"),
+    ("وقالت السلطات الليبية إن", "unnamed official"),
+])
+def test_a_source_named_by_what_it_is_is_unnamed(opening, kind):
+    (st,) = statements(f"{opening} مسلحين انتشروا قرب مرزق.")
+    assert st.attribution.source_type == kind
