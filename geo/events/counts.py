@@ -102,6 +102,7 @@ _AFTER_VERBS = {
     "killed": "قتلوا قتلا لقوا قضوا ماتوا لقي لقيا حتفه حتفهم", "wounded": "أصيبوا أصيبا جرحوا",
     "missing": "فقدوا فقد اختفوا مفقودين مفقودون", "abducted": "اختطفوا خطفوا", "arrested": "أوقفوا اعتقلوا احتجزوا",
 }
+_SEIZED_AFTER = frozenset(normalize(w) for w in "ضبطت ضبط حجزت حجز صودرت صودر".split())
 _MONTHS = ("يناير فبراير مارس أبريل ابريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر نوفمبر ديسمبر "
            "كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين")
 _MONTH_WORDS = frozenset(normalize(w) for w in _MONTHS.split())
@@ -240,12 +241,14 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
         if (kind is None and people_kind and words[first][0].startswith("و") and 0 < first - people_until <= 3
                 and noun_kind in ("fighters", "persons", "migrants")):
             kind = people_kind   # «قتلوا ثلاثة جنود فرنسيين وأربعة عسكريين»: the second were killed too
+        if kind is None and noun_kind == "vehicles" and any(_stem(w) in _SEIZED_AFTER for w in following[1:6]):
+            kind = "seized"   # «أربع شاحنات تحمل وقودا ضُبطت»: the seizure told after the vehicles
         if noun_kind in ("killed", "wounded", "missing"):
             kind = noun_kind
-        elif unit and kind not in (None, "seized"):
+        elif unit and kind not in (None, "seized", "arrested"):
             continue   # «فقدان 125 كيلوغراما من الذهب»: goods lost, no one missing
-        elif kind in (None, "seized") and unit:
-            kind = "seized"
+        elif kind in (None, "seized", "arrested") and unit:
+            kind = "seized"   # «أوقفت صهريجا ينقل 40 ألف لتر»: the load of what was stopped
         elif kind == "seized":
             if noun_kind is None:
                 continue   # «ضبط في أغسطس 2024»: a seizure counts goods or vehicles, not dates

@@ -260,3 +260,14 @@ def test_a_verb_reaches_those_counted_past_its_subject(text, expected):
 ], ids=["toll-noun-before-its-number", "toll-risen-to", "two-after-the-noun", "two-who-did-it", "neutralised"])
 def test_a_toll_or_a_two_told_after_its_noun(text, expected):
     assert _kinds(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the load of a vehicle stopped is seized, in its unit
+    ("وأوقفت صهريجا ينقل 40 ألف لتر من الوقود", [("seized", 40000, "litres")]),
+    # vehicles seized, the seizure told after them, are seized vehicles
+    ("وأفاد البيان أن ثلاث شاحنات تحمل وقودا مهربا ضُبطت قرب الحدود", [("seized", 3, "vehicles")]),
+    ("ووصلت ثلاث شاحنات إلى الحدود", [("vehicles", 3, "")]),
+])
+def test_what_a_stopped_vehicle_carried_and_vehicles_seized(text, expected):
+    assert [(c.kind, c.low, c.unit) for c in find_counts(text)] == expected
