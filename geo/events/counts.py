@@ -102,6 +102,7 @@ _AFTER_VERBS = {
     "killed": "قتلوا قتلا لقوا قضوا ماتوا لقي لقيا حتفه حتفهم", "wounded": "أصيبوا أصيبا جرحوا",
     "missing": "فقدوا فقد اختفوا مفقودين مفقودون", "abducted": "اختطفوا خطفوا", "arrested": "أوقفوا اعتقلوا احتجزوا",
 }
+_OF_THEM = normalize("منهم")
 _SEIZED_AFTER = frozenset(normalize(w) for w in "ضبطت ضبط حجزت حجز صودرت صودر".split())
 _MONTHS = ("يناير فبراير مارس أبريل ابريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر نوفمبر ديسمبر "
            "كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين")
@@ -230,6 +231,9 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
             noun_kind = _lookup(words[first - 1][0], after_kinds)
             if kind is None and _verb_afar(words, first - 1, before_kinds) is None:
                 continue
+        if kind is None and noun_kind is None and not unit and following[:1] == [_OF_THEM] and counts \
+                and counts[-1].kind in ("migrants", "fighters"):
+            noun_kind = counts[-1].kind     # «نحو ألفي شخص ... ونقلت سفينة قرابة ألف منهم»: some of those
         if kind is None and noun_kind is None and not unit:
             kind = _toll_before(words, first, after_kinds)     # «بلغ عدد القتلى في صفوف الجنود 17»
         if kind is None and noun_kind in ("fighters", "persons", "migrants"):

@@ -271,3 +271,10 @@ def test_a_toll_or_a_two_told_after_its_noun(text, expected):
 ])
 def test_what_a_stopped_vehicle_carried_and_vehicles_seized(text, expected):
     assert [(c.kind, c.low, c.unit) for c in find_counts(text)] == expected
+
+
+def test_some_of_them_counts_what_was_counted_before():
+    text = "ووصل نحو ألفي مهاجر إلى الجزيرة في يومين، ونقلت سفينة قرابة ألف منهم إلى صقلية"
+    assert _kinds(text) == [("migrants", 2000, 2000, "about"), ("migrants", 1000, 1000, "about")]
+    # «منهم» after a toll is what the verb did to them
+    assert _kinds("هاجم 50 مسلحا القرية وقتل 5 منهم") == [("fighters", 50, 50, "exact"), ("killed", 5, 5, "exact")]
