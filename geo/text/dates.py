@@ -43,7 +43,9 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern, re.Patt
     days = "|".join(_WEEKDAYS)
     year = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
     # What may stand before a year, read backwards from it: «15 مارس 2016», «مارس 2016», «العام 2016».
-    day_month = re.compile(rf"(?<!\d)(\d{{1,2}}) ?(?:من )?(?:شهر )?({months}) ?(?:من )?(?:العام |عام |سنه )?$")
+    # «23 مايو/أيار 2022»: the month named twice, the day before the first name
+    day_month = re.compile(rf"(?<!\d)(\d{{1,2}}) ?(?:من )?(?:شهر )?({months})(?: ?[/(] ?(?:{months})\)?)? ?"
+                           r"(?:من )?(?:العام |عام |سنه )?$")
     month = re.compile(rf"(?<!\w)(?:[وفب]|في )?(?:شهر )?({months})\)? ?(?:من )?(?:العام |عام |سنه )?$")
     year_word = re.compile(r"(?<!\w)(?:[وفبل]?(?:ال)?(?:عام|سنه)|في|خلال|منذ) ?$")
     weekday = re.compile(rf"(?<!\w)(?:يوم )?[وفب]?({days})(?: الماضي| الفائت)?(?!\w)")
@@ -127,7 +129,7 @@ def _past_span() -> re.Pattern:
 
 
 _MONTH_BEFORE = re.compile(r"(?:(\d{1,2}) )?(?:من )?(?:شهر )?$")
-_MONTH_AFTER = re.compile(r"(?! ?(?:من )?(?:العام |عام |سنه )?(?:19|20)\d\d)"
+_MONTH_AFTER = re.compile(r"(?!\)? ?(?:من )?(?:العام |عام |سنه )?(?:19|20)\d\d)"
                           r"(?: (الجاري|الحالي|الماضي|المنصرم|الفائت))?(?!\w)")
 
 
@@ -142,8 +144,11 @@ def _month_words(norm: str):
             if (at == 0 or not norm[at - 1].isalnum()) and (end == len(norm) or not norm[end].isalnum()) and not paired:
                 after = _MONTH_AFTER.match(norm, end)
                 if after is not None:
-                    before = _MONTH_BEFORE.search(norm, max(0, at - 14), at)
-                    start = before.start() if before and before.group(0) else at
+                    # «في 23 مايو/أيار»: the second name of a pair, the day and context before the first
+                    lead = re.search(r"(\w+) ?[/(] ?$", norm[max(0, at - 14):at])
+                    first = max(0, at - 14) + lead.start() if lead and lead.group(1) in _MONTHS else at
+                    before = _MONTH_BEFORE.search(norm, max(0, first - 14), first)
+                    start = before.start() if before and before.group(0) else first
                     day = int(before.group(1)) if before and before.group(1) else None
                     yield start, after.end(), day, name, bool(after.group(1))
             at = norm.find(name, end)

@@ -136,3 +136,13 @@ def test_an_events_weekday_is_not_the_reports_date():
 def test_a_month_named_twice_takes_the_year_after_it(text):
     found = find_dates(normalize(text), published=PUBLISHED)
     assert [(d.date, d.precision) for d in found] == [(dt.date(2015, 4, 1), "month")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("اندلعت المواجهات في 23 مايو/أيار بين الطرفين", (dt.date(2022, 5, 23), "day")),    # no year
+    ("اندلعت المواجهات في 23 مايو/أيار 2021", (dt.date(2021, 5, 23), "day")),
+    ("انتشرت القوات منذ أبريل/نيسان 2019", (dt.date(2019, 4, 1), "month")),
+])
+def test_a_month_named_twice_keeps_its_day(text, expected):
+    (d,) = find_dates(normalize(text), published=dt.date(2022, 6, 5))
+    assert (d.date, d.precision) == expected
