@@ -121,6 +121,7 @@ def test_singular_people_and_counted_nouns_after_number(text, expected):
     ("جندي واحد على الأقل لقي حتفه في الانفجار", [("killed", 1, None, "at least")]),   # the number after the noun
     ("أصيب شابان برصاص مجهولين", [("wounded", 2, 2, "exact")]),
     ("قُتل قائد السرية في الكمين", [("killed", 1, 1, "exact")]),                       # a leader is one person
+    ("وأودع الجيش 40 متمردا السجن", [("arrested", 40, 40, "exact")]),                    # put in prison
     # a sukun marks the dual its plural's letters hide; without it «مهربين» is no number
     ("أوقفت الدورية أمس مهربيْن عند المعبر", [("arrested", 2, 2, "exact")]),
     ("أوقفت الدورية أمس مهربين عند المعبر", []),
