@@ -58,7 +58,7 @@ def link_repeats(events: Sequence[Event]) -> list[Event]:
 
     - Same type, same places, same denial: the later telling points at the first, unless both
       give a death toll and neither toll could be the other's (two incidents at one town), or
-      both say what kind of act it was and the kinds differ (an assault and air strikes).
+      the later names a kind of act its earlier tellings did not (an assault, then air strikes).
     - A telling that names only a country or a region (geo_precision 3) — the lead's «قتل
       ثمانية جنود في مالي» — points at the nearest event of its type and denial, on a date that
       does not differ, whose finer place lies in that area (the body's attack at Kidal): one
@@ -67,6 +67,7 @@ def link_repeats(events: Sequence[Event]) -> list[Event]:
       in one of them, on dates and with tolls that do not differ: one claim told twice.
     """
     first: dict[tuple, str] = {}
+    kinds: dict[tuple, set[str]] = {}     # the kinds of act a claim's tellings have named
     out = list(events)
     for i, event in enumerate(out):
         places = tuple(sorted({(p.role, p.place_id) for p in event.places if p.place_id}))
@@ -74,13 +75,16 @@ def link_repeats(events: Sequence[Event]) -> list[Event]:
             continue
         key = (event.type, places, event.denied)
         # another year («يرجع الصراع إلى عام 2012، حين قتل مسلحون ...» beside this week's fighting
-        # at the same town) is another incident, not one told twice
+        # at the same town) is another incident, not one told twice; so is another kind of act
+        # than its tellings so far named (the clashes in the town, then the air strikes on it)
         if key in first and not _tolls_differ(out[first[key]], event) \
                 and not _dates_differ(out[first[key]], event, by_year=True) \
-                and not _kinds_differ(out[first[key]], event):
+                and not (event.sub_type and kinds[key] and event.sub_type not in kinds[key]):
             out[i] = dataclasses.replace(event, same_as=out[first[key]].id)
+            kinds[key] |= {event.sub_type} - {""}
         elif key not in first:
             first[key] = i
+            kinds[key] = {event.sub_type} - {""}
     for i, event in enumerate(out):
         if event.same_as or event.geo_precision != 3 or not _area(event):
             continue
@@ -111,12 +115,6 @@ def _dates_differ(a: Event, b: Event, *, by_year: bool = False) -> bool:
     own = [e.event_date.year if by_year else e.event_date
            for e in (a, b) if e.event_date and e.date_precision != "reported"]
     return len(own) == 2 and own[0] != own[1]
-
-
-def _kinds_differ(a: Event, b: Event) -> bool:
-    """Both tellings say what kind of act it was and the kinds differ (the ground assault on a
-    town and the air strikes on it the same day are two claims)."""
-    return bool(a.sub_type and b.sub_type) and a.sub_type != b.sub_type
 
 
 def _tolls_differ(a: Event, b: Event) -> bool:
