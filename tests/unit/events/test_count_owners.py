@@ -184,7 +184,7 @@ def test_one_air_strike_told_at_the_town_and_at_a_district_of_it_is_one_attack()
 
 def test_air_strikes_after_a_town_taken_in_clashes_are_another_attack():
     # the first telling names no kind of act, the second the clashes, the third the air strikes
-    attacks = _attacks("أحكمت قوات الجيش قبضتها على مدينة مرزق مساء الأربعاء.\n"
+    attacks = _attacks("هاجمت قوات الجيش مسلحين في مدينة مرزق مساء الأربعاء.\n"
                        "وأشار المراسل إلى اشتباكات مع مسلحين في مرزق.\n"
                        "ونفذت مقاتلات سلاح الجو ضربات على مواقع للمسلحين في مرزق.")
     assert len([e for e in attacks if not e.same_as]) == 2
