@@ -180,7 +180,9 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
         if key == "movement" and norm.startswith(_MOVING_ABOUT, hit.start) and _about_in_a_place(scan, hit):
             kinds.append("presence")   # «التنظيم يتحرك في الصحراء»: about in a place, not from or to one
             continue
-        if key == "movement" and not _BANNED.isdisjoint(before[-2:]):
+        if key == "movement" and (not _BANNED.isdisjoint(before[-2:])
+                                  or before[-1:] == ["من"] and any(w.removeprefix("و") in _WARNED
+                                                                   for w in before[-4:-1])):
             continue  # «يحظر فيها تنقل الأشخاص»: a rule, no one moving
         if key == "presence" and norm.startswith(_SIGHT, hit.start) and \
                 _WORD.findall(norm, hit.end + len(hit.suffix), hit.end + len(hit.suffix) + 8)[:1] \
@@ -276,6 +278,8 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
 _AS_BEFORE = re.compile(r"(?<!\w)الي (?:طبيعتها|طبيعته|سابق عهدها|سابق عهده|وضعها الطبيعي|وضعه الطبيعي|مجاريها)(?!\w)")
 _EXTENT = re.compile(r"(?<!\w)(?:ال)?(?:ممتد|ممتده|يمتد|تمتد)\s+(?:\S+\s+){0,2}?من(?!\w)")   # normalized
 _BANNED = frozenset({"يحظر", "تحظر", "حظر", "يمنع", "تمنع", "منع"})   # normalized
+# «حذر عناصره من التحرك»: warned against moving, no one moving (normalized)
+_WARNED = frozenset({"حذر", "حذرت", "حذروا", "يحذر", "تحذر", "محذرا", "محذره", "تحذير", "نهي", "نهت"})
 # normalized words before a base word that make it the target or the landmark of another event
 _AT_A_BASE = frozenset({"قرب", "بالقرب", "باتجاه", "نحو", "طال", "مهاجمه", "استهدف", "استهدفت", "اقتحام",
                         "اقتحم", "اقتحمت", "قصف", "قصفت", "هاجم", "هاجمت", "هاجموا"})

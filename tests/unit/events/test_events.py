@@ -610,6 +610,11 @@ def test_how_far_a_place_reaches_is_no_movement():
     assert _types("وانطلق رتل من سرت وصولا إلى أجدابيا.") == ["movement"]
 
 
+def test_warned_against_moving_is_no_movement():
+    assert _types("وحذر التنظيم عناصره من التحرك في أماكن مكشوفة حول سرت.") == []
+    assert _types("وتحرك عناصر التنظيم من سرت نحو الجنوب.") == ["movement"]
+
+
 def test_life_back_to_normal_is_no_return():
     assert _types("وعادت الحركة تدريجيا إلى طبيعتها في مدينة سبها.") == []
     assert _types("وعادت القوات إلى مواقعها في مدينة سبها.") == ["movement"]
