@@ -219,6 +219,8 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
         if following and (_stem(following[0]) in not_counted or _stem(following[0]) in _MONTH_WORDS) or (
                 following and following[0].startswith("%")):
             continue    # «12 مارس»: a day of the month
+        if _EACH.search(" ".join(w for w, _, _ in words[max(0, first - 4):first])):
+            continue    # «يزن كل منها 250 غراما», «طول الواحد منها 90 سم»: each one's measure
         if preceding and _stem(preceding[-1]) in named_by and q.qualifier == "exact":
             continue
         if any(w.strip("،,.") in _RATE for w in following[:3]):
@@ -237,6 +239,9 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
             noun_kind = counts[-1].kind     # «نحو ألفي شخص ... ونقلت سفينة قرابة ألف منهم»: some of those
         if kind is None and noun_kind is None and not unit:
             kind = _toll_before(words, first, after_kinds)     # «بلغ عدد القتلى في صفوف الجنود 17»
+        if kind is None and noun_kind is None and not unit:
+            unit = _goods_counted_before(words, first, units)  # «أن عدد الرزم المكتشفة بلغ 323»
+            kind = "seized" if unit else None
         if kind is None and noun_kind in ("fighters", "persons", "migrants"):
             kind = _verb_afar(words, reach, before_kinds)
         if kind is None and noun_kind in ("fighters", "persons", "migrants"):
@@ -348,6 +353,22 @@ def _toll_before(words, first: int, after_kinds: dict) -> str | None:
         if kind is not None and not (j and words[j - 1][0] in _AMONG):
             return None     # another noun counted; «في صفوف الجنود» only says among whom
     return None
+
+
+_EACH = re.compile(r"(?<!\w)(?:كل|الواحد|الواحده) (?:منها|منهما|منه|واحده|واحد)(?: \S+)?$")
+_NUMBER_OF = normalize("عدد")
+
+
+def _goods_counted_before(words, first: int, units: dict) -> str:
+    """The unit of goods «عدد» names a few words before a number («عدد الرزم المكتشفة بلغ 323»),
+    with no number or mark between; "" when none."""
+    for j in range(first - 1, max(0, first - 6), -1):
+        word = words[j][0]
+        if any(ch.isdigit() for ch in word) or word.endswith((".", ":", "؛", "،", ",")):
+            return ""
+        if words[j - 1][0].removeprefix("و") == _NUMBER_OF and word.startswith("ال"):
+            return _lookup(word, units) or ""
+    return ""
 
 
 def _noun(following: list[str], after_kinds: dict, units: dict) -> tuple[str | None, str, str]:

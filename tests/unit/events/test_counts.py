@@ -279,3 +279,10 @@ def test_some_of_them_counts_what_was_counted_before():
     assert _kinds(text) == [("migrants", 2000, 2000, "about"), ("migrants", 1000, 1000, "about")]
     # «منهم» after a toll is what the verb did to them
     assert _kinds("هاجم 50 مسلحا القرية وقتل 5 منهم") == [("fighters", 50, 50, "exact"), ("killed", 5, 5, "exact")]
+
+
+def test_goods_counted_by_their_number_and_each_ones_measure():
+    text = "وأوضح المسؤول أن عدد الرزم المكتشفة بلغ 323، يزن كل منها 250 غراما"
+    assert [(c.kind, c.low, c.unit) for c in find_counts(text)] == [("seized", 323, "pieces")]
+    text = "واحتوت الشحنة على 138 صاروخا طول الواحد منها 90 سم"
+    assert [(c.kind, c.low, c.unit) for c in find_counts(text)] == [("seized", 138, "rockets")]
