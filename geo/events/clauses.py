@@ -170,6 +170,8 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
             # «لشن هجمات» is a plan, «بعد الهجوم» a time (but «بعد أن طردت» tells what was done),
             # «الفارين من المعارك» the reason they left.
             continue
+        if key == "presence" and hit.prefix.endswith("ال") and norm.startswith(("دوريه", "دوريات"), hit.start):
+            continue  # «الدورية كانت تضم 52 عسكريا»: the patrol told before, not a new presence
         if key == "presence" and (hit.prefix == "ب" and norm.startswith("حضور", hit.start)
                                   or hit.prefix.endswith("ال") and norm.startswith("راي", hit.start)):
             continue  # «بحضور عضو من النيابة» is attending, «الرأي العام» an opinion, not a sighting

@@ -610,6 +610,11 @@ def test_how_far_a_place_reaches_is_no_movement():
     assert _types("وانطلق رتل من سرت وصولا إلى أجدابيا.") == ["movement"]
 
 
+def test_the_patrol_named_again_is_no_new_presence():
+    assert _types("وقال المصدر إن الدورية كانت تضم 52 عسكريا قرب مدينة تيلابيري.") == []
+    assert _types("وقال المصدر إن دوريات للجيش تجوب محيط مدينة تيلابيري.") == ["presence"]
+
+
 def test_warned_against_moving_is_no_movement():
     assert _types("وحذر التنظيم عناصره من التحرك في أماكن مكشوفة حول سرت.") == []
     assert _types("وتحرك عناصر التنظيم من سرت نحو الجنوب.") == ["movement"]
