@@ -373,7 +373,8 @@ def _goods_counted_before(words, first: int, units: dict) -> str:
 
 def _noun(following: list[str], after_kinds: dict, units: dict) -> tuple[str | None, str, str]:
     """(what the noun after a number counts, the unit of goods, the goods) from the next words."""
-    skip = {normalize("من"), normalize("عدد")}     # «ثلاثة آلاف عدد المهاجرين»
+    # «ثلاثة آلاف عدد المهاجرين», «190 من هؤلاء المهاجرين»
+    skip = {normalize(w) for w in ("من", "عدد", "هؤلاء", "هذه", "هذا", "أولئك")}
     for i, word in enumerate(following[:3]):
         if word in skip:
             continue
@@ -482,6 +483,8 @@ def _without_numbers(normalized, words, used, before, persons, duals, span, verb
         trigger = before[i - 1] if i else None
         if trigger is None and i > 1 and words[i - 1][0].startswith("ال") and (noun in persons or noun in _ONE):
             trigger = before[i - 2]     # «أوقفت الدورية رجلا»: the subject between
+        if trigger is None and i > 1 and noun in persons:
+            trigger = _verb_afar(words, i, _tables()[0])    # «اعتقلت قواته يوم الأحد قياديا»
         what, which = duals.get(noun, (None, None))
         if what is None and i in marked_duals:
             what, which = "person", None     # «مسلحيْن»: two of those its plural would count

@@ -22,6 +22,7 @@ from geo.events.counts import find_counts
 from geo.models import Count, Event
 from geo.text.furniture import furniture_spans, in_spans
 
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _SENTENCE_END = re.compile(r"(?<!\d)[.!?؟](?!\d)|\n")
 
 # The event types a count of each kind describes, most likely first (as the corpus codes them:
@@ -99,10 +100,14 @@ def with_counts(text: str, events: list[Event], *,
     for start, end in _sentences(text):
         if any(s < end and start < e for s, e in taken) or (furniture and in_spans(start, furniture)):
             continue
+        years = {int(y) for y in _YEAR.findall(text, start, end)}
         for c in find_counts(text, start, end, normalized=normalized):
             owner = _owner(c, events)
-            if owner is not None and not any(_same(o, c) for o in counts[owner]):
-                counts[owner].append(c)
+            if owner is None or any(_same(o, c) for o in counts[owner]):
+                continue
+            if years and events[owner].event_date is not None and events[owner].event_date.year not in years:
+                continue    # «اختطف عام 2016 أربعة مهندسين»: another year's incident, not this one's toll
+            counts[owner].append(c)
     return [dataclasses.replace(e, counts=tuple(counts[i])) if counts[i] else e for i, e in enumerate(events)]
 
 

@@ -188,3 +188,9 @@ def test_air_strikes_after_a_town_taken_in_clashes_are_another_attack():
                        "وأشار المراسل إلى اشتباكات مع مسلحين في مرزق.\n"
                        "ونفذت مقاتلات سلاح الجو ضربات على مواقع للمسلحين في مرزق.")
     assert len([e for e in attacks if not e.same_as]) == 2
+
+
+def test_a_toll_of_another_year_told_after_the_attack_is_not_its_toll():
+    text = ("داهمت قوات الجيش حي الشارب في مدينة أوباري فجر الأحد.\n"
+            "ويُنسب إلى المطلوب أنه اختطف عام 2016 أربعة مهندسين أجانب.")
+    assert _counts(text).get("attack", []) == []

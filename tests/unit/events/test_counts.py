@@ -286,3 +286,11 @@ def test_goods_counted_by_their_number_and_each_ones_measure():
     assert [(c.kind, c.low, c.unit) for c in find_counts(text)] == [("seized", 323, "pieces")]
     text = "واحتوت الشحنة على 138 صاروخا طول الواحد منها 90 سم"
     assert [(c.kind, c.low, c.unit) for c in find_counts(text)] == [("seized", 138, "rockets")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("وقال إن 190 من هؤلاء المهاجرين انتشلوا قرب الخمس", [("migrants", 190, 190, "exact")]),   # «من هؤلاء»
+    ("وقال إن قواته اعتقلت يوم الأحد قياديا كبيرا في التنظيم", [("arrested", 1, 1, "exact")]),  # the verb afar
+])
+def test_those_counted_past_a_demonstrative_and_one_person_past_the_time(text, expected):
+    assert _kinds(text) == expected
