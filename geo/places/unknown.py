@@ -66,6 +66,7 @@ _NOT_NAMES = frozenset(normalize(w) for w in (
     "البلدة", "القرية", "الحدود", "الجنوب", "الشمال", "الشرق", "الغرب", "الوسط", "الصحراء", "الساحل",
     "مناطق", "قرى", "مدن", "بلدات", "أحياء", "صحراء", "المطار", "الميناء", "المعبر", "المستشفى", "السجن",
     "الجامعة", "الوزارة", "المصنع", "الحقل", "المعسكر", "القاعدة", "المقر",
+    "شعبي", "سكني", "راقي", "تجاري", "صناعي", "عسكري", "حكومي", "عشوائي",   # «حي شعبي»: a kind of district
 ))
 # After these a common word is a description («منطقة الجبل»); after حي، وادي، جبل it is a name.
 _WEAK_CUES = frozenset({"منطقه", "منطقتي", "مدينه", "اقليم", "ولايه", "مقاطعه", "بلده", "قريه", "بوابه"})
@@ -89,6 +90,7 @@ def unknown_mentions(text: str, normalized: str, offsets: list[int], known: Sequ
         if (first in _NOT_NAMES or bare in _NOT_NAMES or _ADJECTIVE.search(first) or first.lstrip("وفبل") in _CUES
                 or (cue in _WEAK_CUES and (first in common_words or first.startswith("ال")))
                 or first.startswith(("وال", "فال", "بال", "لل")) or looks_like_verb(first)
+                or (first[:1] == "و" and len(first) > 3 and cue == "حي")     # «في أكثر من حيّ وقذائف الهاون»
                 or any(w in names or w in outlet_words for w in words) or " ".join(words) in names):
             continue
         start, end = original_span(text, offsets, name_start, name_end)

@@ -107,7 +107,10 @@ def test_a_place_the_gazetteer_lacks_is_put_in_the_area_the_report_names(text, s
     "يتمركز مسلحون في أودية ومناطق صحراوية جنوب بني وليد",
     "قال مجلس مدينة صبراتة إن الوضع هادئ",
     "نقلت بوابة الواحات عن مصدر في سبها",
-], ids=["adjective", "definite-place-word", "plural-place-nouns", "known-name-refused", "outlet"])
+    "أصابته رصاصة طائشة وهو في حيّ شعبي بأوباري",
+    "يُسمع الرصاص في أكثر من حيّ وقذائف الهاون تتساقط على أوباري",
+], ids=["adjective", "definite-place-word", "plural-place-nouns", "known-name-refused", "outlet",
+        "kind-of-district", "conjunction-after-district"])
 def test_a_description_after_a_place_word_is_no_unknown_place(text):
     assert not any(m.place and m.place.id.startswith("unknown:") for m in find_places(text))
 
