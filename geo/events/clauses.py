@@ -112,8 +112,11 @@ def _smuggled(scan: _Scan, cs: int, ce: int, sentence: tuple[int, int], cue) -> 
     goods = scan.in_range(scan.goods_starts, scan.goods, sentence[0] if lookback else cs, ce)
     if any(h.key == "contraband" for h in goods):
         return True
-    if _freight(scan, cs, ce) and any(h.key == "contraband" for h in scan.in_range(scan.goods_starts, scan.goods,
-                                                                                  *sentence)):
+    first = _WORD.search(scan.norm, cs, ce)
+    fronted = first is not None and first.group().removeprefix("و") in _FRONTED and cs - sentence[0] < 4
+    if (fronted or _freight(scan, cs, ce)) and any(
+            h.key == "contraband" for h in scan.in_range(scan.goods_starts, scan.goods, *sentence)):
+        # «قادمةً من مصر وفي طريقها إلى بنغازي، وقعت 37 ألف قرص مخدر في قبضة ...»: the goods named after
         # «كانت معدّة للشحن نحو بنغازي» after the drugs were named: the goods are what is shipped.
         return True
     if _cue_in(scan, ("smugglers", "smuggling_route"), cs, ce):
@@ -288,6 +291,8 @@ _AT_A_BASE = frozenset({"قرب", "بالقرب", "باتجاه", "نحو", "ط�
 _FEAR = frozenset({"خشيه", "خوفا", "تحسبا", "تخوفا", "مخافه"})   # normalized
 _CONTROL = ("قبضت", "سيطر", "يسيطر", "تسيطر")
 _CROSSING = ("تسلل", "يتسلل", "تتسلل", "دخول")
+# a participle the sentence opens on, agreeing with goods it names later (normalized)
+_FRONTED = frozenset({"قادمه", "قادما", "قادمين", "اتيه", "متجهه", "متجها", "متجهين"})
 _MOVING_ABOUT = ("يتحرك", "تتحرك", "يتنقل", "تتنقل")     # normalized
 
 

@@ -610,6 +610,11 @@ def test_how_far_a_place_reaches_is_no_movement():
     assert _types("وانطلق رتل من سرت وصولا إلى أجدابيا.") == ["movement"]
 
 
+def test_goods_named_after_the_participle_the_sentence_opens_on_are_what_moves():
+    text = "قادمةً من مصر وفي طريقها إلى بنغازي، وقعت 20 ألف قرص مخدر في قبضة الشرطة."
+    assert _types(text) == ["smuggling_route"]
+
+
 def test_the_patrol_named_again_is_no_new_presence():
     assert _types("وقال المصدر إن الدورية كانت تضم 52 عسكريا قرب مدينة تيلابيري.") == []
     assert _types("وقال المصدر إن دوريات للجيش تجوب محيط مدينة تيلابيري.") == ["presence"]
