@@ -205,7 +205,8 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
             continue  # «أوصدت المتاجر أبوابها خشية القذائف»: feared, not fired
         if key == "base" and _SEAT.search(norm, max(cs, hit.start - 90), hit.start):
             continue  # «حكومة الوفاق التي تتخذ من طرابلس مقرا»: a government's seat, not a base
-        if key == "base" and before[-1:] and (before[-1] in _AT_A_BASE or before[-1].lstrip("وب") in _AT_A_BASE):
+        if (key == "base" or key == "presence" and norm.startswith(("معقل", "معاقل"), hit.start)) \
+                and before[-1:] and (before[-1] in _AT_A_BASE or before[-1].lstrip("وب") in _AT_A_BASE):
             continue  # «طال مقر البعثة», «قرب معسكر الجوية», «باتجاه معاقل التنظيم»: a target or a landmark
         if key == "base" and has_movement and any(w in _FROM or w in _TO or w == "في" for w in before[-2:]):
             # «انطلقت من مقر الكتيبة», «إلى المعسكر»: the base is where a movement starts or ends.

@@ -615,6 +615,11 @@ def test_goods_named_after_the_participle_the_sentence_opens_on_are_what_moves()
     assert _types(text) == ["smuggling_route"]
 
 
+def test_a_stronghold_is_where_a_group_holds_out_not_a_base_and_not_where_arms_head():
+    assert _types("وقال المصدر إن الجنوب الليبي بات معقلا جديدا للتنظيم قرب مدينة سبها.") == ["presence"]
+    assert "presence" not in _types("وكان المسلحون ينقلون أسلحة من سبها باتجاه معاقل التنظيم في مالي.")
+
+
 def test_the_patrol_named_again_is_no_new_presence():
     assert _types("وقال المصدر إن الدورية كانت تضم 52 عسكريا قرب مدينة تيلابيري.") == []
     assert _types("وقال المصدر إن دوريات للجيش تجوب محيط مدينة تيلابيري.") == ["presence"]
