@@ -21,6 +21,7 @@ from geo.events.scan import words_before as _words_before
 from geo.events.clauses import actors_in as _actors_in
 from geo.events.clauses import clause_type as _clause_type
 from geo.events.clauses import clause_words as _clause_words
+from geo.events.modality import BACK_STORY
 from geo.models import Article, Attribution
 from geo.text.sentences import Span, split_clauses, split_connectives, split_sentences
 
@@ -29,10 +30,6 @@ _WORD = re.compile(r"\w+")
 _HEARSAY = re.compile(r"(?<!\w)[وف]?(?:قيل|يقال)(?!\w)")
 # A piece that starts «بعد ...», «منذ ...» (not «بعد أن» + a verb) tells the background of the event before.
 _BACKGROUND = re.compile(r"(?:بعد|قبل|منذ|عقب|اثر)\s+(?!ان\s)")
-# a sentence that opens on the story's past («وكانت القوات قد شنت ...», «وسبق أن ...», «يذكر أن ...»):
-# the outlet's background, not the speaker before going on (normalized)
-_BACK_STORY = re.compile(r"\s*(?:و?(?:كان|كانت|كانوا)\s+(?:\S+\s+){0,5}?قد|و?سبق\s+(?:ان|ل|لل)|و?يذكر\s+ان|"
-                         r"و?تجدر\s+الاشاره|و?منذ)(?!\w)")
 _DESPITE = re.compile(r"(?<!\w)و?(?:الرغم|بالرغم|رغم)(?!\w)")   # «على الرغم من», «رغم»
 _ANOTHER = frozenset({"واخري", "واخر", "وثانيه", "وثالثه"})  # normalized «وأخرى», «وآخر»
 _CONTRAST = re.compile(r"(?<!\w)(?:فيما|بينما)\s+$")
@@ -191,7 +188,7 @@ def _part_drafts(scan: _Scan, ctx: SourceContext, voice: Attribution, si: int, p
     if statement is not None:
         ctx.last_part = si
     elif ctx.last is not None and not ctx.last.hedged and ctx.last_part == si - 1 \
-            and 0 <= ns - ctx.last.speaker_end <= _TOLD_ON and not _BACK_STORY.match(norm, ns):
+            and 0 <= ns - ctx.last.speaker_end <= _TOLD_ON and not BACK_STORY.match(norm, ns):
         # the sentence right after a statement, with no verb of its own, goes on telling it
         # («وقال المصدر إن ... . وتمركزت القوات بعد ذلك في ...»)
         attribution = ctx.last.attribution

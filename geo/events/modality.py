@@ -20,6 +20,10 @@ from collections.abc import Sequence
 from geo.events.scan import Scan
 from geo.models import Attribution, Event
 
+# a sentence that opens on the story's past («وكانت القوات قد شنت ...», «وسبق أن ...», «يذكر أن ...»):
+# the outlet's background, not the speaker before going on (normalized)
+BACK_STORY = re.compile(r"\s*(?:و?(?:كان|كانت|كانوا)\s+(?:\S+\s+){0,5}?قد|و?سبق\s+(?:ان|ل|لل)|و?يذكر\s+ان|"
+                         r"و?تجدر\s+الاشاره|و?منذ)(?!\w)")
 # How far before the claim the words that qualify it may stand («قال إنهم يعتزمون ...»).
 _LOOK_BACK = 60
 _ORDER = ("attempted", "planned", "alleged")
@@ -40,6 +44,8 @@ def modality_of(scan: Scan, start: int, end: int, *, sentence_start: int, denied
     if attribution.source_type == "witnesses/residents" or ("sighting" in keys and not attribution.speaker) \
             or _WITNESSES.search(attribution.speaker):     # «مراسل الوكالة وشهود عيان»: they saw it too
         return "observed"
+    if attribution.source_type == "outlet" and not attribution.speaker and BACK_STORY.match(scan.norm, sentence_start):
+        return "asserted"   # «وكانت مواجهات قد نشبت مساء أول أمس»: the outlet's own background
     sourced = attribution.speaker or attribution.cited_outlet or attribution.source_type != "outlet"
     return "reported" if sourced else "asserted"
 

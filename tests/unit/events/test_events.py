@@ -741,3 +741,12 @@ def test_qaraba_ma_is_nearly_not_a_boat():
 def test_a_migrant_shelter_is_no_base():
     assert _types("وأكد الجهاز خلو مقر الإيواء في طبرق من أي مهاجر مصري.") == []
     assert _types("وأنشأت الكتيبة مقرا جديدا في طبرق.") == ["base"]
+
+
+def test_the_story_so_far_in_a_report_that_cites_an_outlet_is_asserted():
+    text = ("وذكرت قناة «الوطنية» أن الهدوء عاد إلى مدينة سبها صباح اليوم.\n"
+            "ويشهد الجنوب توترا منذ أشهر.\n"
+            "وكانت مواجهات مسلحة قد اندلعت في مدينة أوباري مساء أول أمس.")
+    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    (attack,) = [e for e in events if e.type == "attack"]
+    assert attack.modality == "asserted"
