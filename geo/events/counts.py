@@ -23,7 +23,7 @@ from geo.text.numbers import find_quantities
 # What happened to those counted: the word before the number (or its noun).
 _BEFORE = {
     # the dead are also counted by their bodies: «انتشال جثث 12 مهاجرا», «جثماني شابين»
-    "killed": ("مقتل قتل قتلت قتلوا قتلى مصرع لقي لقوا سقوط استشهاد استشهد استشهدت استشهدوا وفاة مات قضى "
+    "killed": ("مقتل قتل قتلت قتلوا يقتل تقتل يقتلون قتلى مصرع لقي لقوا سقوط استشهاد استشهد استشهدت استشهدوا وفاة مات قضى "
                "بحياة ضحايا تصفية تحييد حيدت حيدوا "     # «تحييد 41 من المرتزقة»: the army's word for killing
                "جثة جثث جثمان جثامين جثماني جثتي جثتين"),
     "wounded": "إصابة اصابة إصابات أصيب أصيبوا أصاب أصابت أصابوا جرح جرحت جرحوا جرحى مصابين",
