@@ -28,7 +28,7 @@ _NAME = r"[^\s\d،,.:؛;«»\"'()\[\]\-–—!?؟/]{2,}"
 # The place word is indefinite (in construct with the name): «المنطقة الواقعة» describes, «منطقة نسمة»
 # names. Found with str.find per place word (fast) and read on with one anchored pattern.
 # A name may be a number after the article: «حي الـ400» (the 400 district), never the article alone.
-_AFTER_CUE = re.compile(rf"\s+(ال\d+(?!\w)|(?!ال(?:\d|\s|$)){_NAME})(?:\s+(ال{_NAME}))?")
+_AFTER_CUE = re.compile(rf"\s+[«\"]?(ال\d+(?!\w)|(?!ال(?:\d|\s|$)){_NAME})(?:\s+(ال{_NAME}))?")    # «منطقة «غيري»»
 _PREFIXES = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")
 
 

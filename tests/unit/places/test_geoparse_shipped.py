@@ -90,7 +90,8 @@ def test_a_relative_phrase_keeps_the_town_coordinates_on_the_shipped_gazetteer()
     ("هاجم مسلحون قرية بلاهاردي قرب ديفا في النيجر", "بلاهاردي", "gn:2445704"),
     ("اتجهت السيارات نحو منطقة نسمة جنوب مزدة", "نسمة", None),
     ("بسط المجلس سيطرته على حي الـ٤٠٠ في مدينة درنة", "الـ٤٠٠", None),   # a number is the name
-], ids=["village-near-a-town", "area-by-its-word", "district-named-by-a-number"])
+    ("نصب مسلحون كمينا بمنطقة «غيري» قرب الحدود مع موريتانيا", "غيري", None),   # the name in quotes
+], ids=["village-near-a-town", "area-by-its-word", "district-named-by-a-number", "name-in-quotes"])
 def test_a_place_the_gazetteer_lacks_is_put_in_the_area_the_report_names(text, surface, area):
     found = {m.surface: m for m in find_places(text)}
     m = found[surface]
