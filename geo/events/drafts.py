@@ -31,6 +31,9 @@ _HEARSAY = re.compile(r"(?<!\w)[وف]?(?:قيل|يقال)(?!\w)")
 # A piece that starts «بعد ...», «منذ ...» (not «بعد أن» + a verb) tells the background of the event before.
 _BACKGROUND = re.compile(r"(?:بعد|قبل|منذ|عقب|اثر)\s+(?!ان\s)")
 _DESPITE = re.compile(r"(?<!\w)و?(?:الرغم|بالرغم|رغم)(?!\w)")   # «على الرغم من», «رغم»
+_IN_IT = frozenset({"في", "خلال", "جراء"})   # «قتل عشرة، في كمين ...»: the act the toll was taken in
+
+
 _ANOTHER = frozenset({"واخري", "واخر", "وثانيه", "وثالثه"})  # normalized «وأخرى», «وآخر»
 _CONTRAST = re.compile(r"(?<!\w)(?:فيما|بينما)\s+$")
 _FAMILY = {"attack": "attack", "movement": "route", "smuggling_route": "route", "route": "route", "smugglers": "route",
@@ -248,8 +251,10 @@ def _part_drafts(scan: _Scan, ctx: SourceContext, voice: Attribution, si: int, p
             prev.end = ce
             prev.locs.extend(loc for loc in locs if loc not in prev.locs)
             continue
-        if joined and prev is not None and _FAMILY[kind] == _FAMILY[prev.type] and ci - 1 not in denied:
-            # «تمر عبر بورسعيد قبل وصولها إلى ...»: the same event told on.
+        if prev is not None and (joined or first in _IN_IT and kind == "attack" == prev.type) \
+                and _FAMILY[kind] == _FAMILY[prev.type] and ci - 1 not in denied:
+            # «تمر عبر بورسعيد قبل وصولها إلى ...»: the same event told on; «قُتل عشرة جنود، في
+            # كمين نُصب لهم بمنطقة غيري»: how they were killed, and where.
             prev.end = ce
             prev.locs.extend(loc for loc in locs if loc not in prev.locs)
             prev.actors = list(dict.fromkeys(prev.actors + actors))

@@ -194,3 +194,13 @@ def test_a_toll_of_another_year_told_after_the_attack_is_not_its_toll():
     text = ("داهمت قوات الجيش حي الشارب في مدينة أوباري فجر الأحد.\n"
             "ويُنسب إلى المطلوب أنه اختطف عام 2016 أربعة مهندسين أجانب.")
     assert _counts(text).get("attack", []) == []
+
+
+def test_a_toll_and_the_ambush_it_was_taken_in_are_one_attack():
+    # the killing clause alone takes its place from the headline, the ambush clause names the town
+    attacks = _attacks("كمين قرب حدود موريتانيا يودي بحياة جنود ماليين\n"
+                       "قُتل عشرة جنود من الجيش المالي، في كمين نُصب لهم قرب مدينة نيورو، "
+                       "واحترقت في الهجوم أربع سيارات.")
+    shown = [e for e in attacks if not e.same_as]
+    assert len(shown) == 1
+    assert sorted((c.kind, c.low) for c in shown[0].counts) == [("killed", 10), ("vehicles", 4)]
