@@ -80,7 +80,7 @@ _NAMED_BY = ("الكتيبة كتيبة اللواء لواء السرية ال�
              "المنطقة الكيلو البوابة")
 # persons one noun counts: «مقتل جندي» one, «مقتل جنديين» two
 _PERSONS = ("جندي شخص مدني طفل رجل امرأة عنصر ضابط مهاجر قيادي عامل صياد حارس مسؤول مسئول موظف شرطي شاب فتاة "
-            "قائد آمر زعيم أمير")     # «مقتل قائد الكتيبة»: one killed
+            "قائد آمر زعيم أمير عقيد عميد رائد نقيب ملازم مقدم رقيب عريف مفوض")     # «مقتل قائد الكتيبة»: one killed
 # «لم يسفر عن ضحايا» says there were none; «لم ترد أنباء عن ضحايا» only that no news came
 _NONE = re.compile(r"(?:(?:دون|بدون)\s+ان\s+\S+(?:\s+\S+)?\s+عن|دون|بدون|عدم|لم\s+(?!(?:ترد|يرد|تتوفر|يتوفر|تتوافر|تعرف|يعرف|تتضح|يتضح)(?!\w))\S+(?:\s+\S+)?\s+عن|لم\s+(?:يسجل|تسجل|تخلف|يخلف|يوقع|توقع)(?:\s+\S+)?)\s+"
                    r"(?:وقوع\s+|سقوط\s+|تسجيل\s+)?(?:اي\s+)?"
@@ -457,6 +457,7 @@ def _seizure_list(words, used, before, span) -> list[Count]:
     return out
 
 
+_CHAIN_REACH = 4     # words from one person counted to the next joined by «و»
 # each word's noun (no punctuation, no «و» before a dual) and whether it can be counted alone
 _NOUNS: dict[str, tuple[str, bool]] = {}
 
@@ -470,8 +471,14 @@ def _without_numbers(normalized, words, used, before, persons, duals, span, verb
     if len(_NOUNS) > 100_000:   # a long archive's vocabulary stays bounded
         _NOUNS.clear()
     nouns = _NOUNS
+    chain, chain_until = None, -1     # «بمقتل عقيد في الجيش وضابط في الاستخبارات»: one more each
     for i, (word, _, _) in enumerate(words):
         if i in used:
+            continue
+        if chain and i <= chain_until and word[:1] == "و" and word[1:].strip("،,.;:") in persons:
+            a, b = span(words[i][1], words[i][2])
+            out.append(Count(chain, 1, 1, "exact", start=a + 1, end=b))
+            chain_until = i + _CHAIN_REACH
             continue
         if word not in nouns:
             noun = word.strip("،,.;:!?()«»\"'")
@@ -514,6 +521,8 @@ def _without_numbers(normalized, words, used, before, persons, duals, span, verb
                                                  what == "kind" and which in ("fighters", "persons", "migrants")):
             value = 2 if what else 1
             out.append(Count(trigger, value, value, "exact", start=a, end=b))
+            if trigger in _PEOPLE_KINDS:
+                chain, chain_until = trigger, i + _CHAIN_REACH
         elif what == "kind" and which != "persons" and (not trigger or which in ("killed", "wounded", "missing")):
             # «قتيلان»; «سقوط قتيلين»: the noun itself says what happened to them
             out.append(Count(which, 2, 2, "exact", start=a, end=b))

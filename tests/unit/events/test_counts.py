@@ -123,6 +123,8 @@ def test_singular_people_and_counted_nouns_after_number(text, expected):
     ("قُتل قائد السرية في الكمين", [("killed", 1, 1, "exact")]),                       # a leader is one person
     ("وأودع الجيش 40 متمردا السجن", [("arrested", 40, 40, "exact")]),                    # put in prison
     ("التنظيم يقتل 12 جنديا في كمين", [("killed", 12, 12, "exact")]),                      # a headline's present tense
+    ("وأفاد مصدر بمقتل عقيد في الجيش وضابط في الاستخبارات",                              # one, and one more
+     [("killed", 1, 1, "exact"), ("killed", 1, 1, "exact")]),
     # a sukun marks the dual its plural's letters hide; without it «مهربين» is no number
     ("أوقفت الدورية أمس مهربيْن عند المعبر", [("arrested", 2, 2, "exact")]),
     ("أوقفت الدورية أمس مهربين عند المعبر", []),
