@@ -28,25 +28,24 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError
 from geo.models import Mention, Place
 from geo.places import spatial
-from geo.places.gazetteer import Gazetteer, load_gazetteer
-from geo.places.lexicon import (
-    LEXICON_PATH,
-    PUNCT,
-    QUOTES_OFF,
-    name_forms,
-    load_lexicon,
-    looks_like_verb,
-    word_in,
+from geo.places.false_friends import (
+    NOT_DEFINITE,
+    after_person_word,
+    head_words,
+    in_organisation_name,
+    in_outlet_name,
 )
+from geo.places.gazetteer import Gazetteer, load_gazetteer
+from geo.places.lexicon import LEXICON_PATH, load_lexicon, name_forms, word_in
 from geo.places.matcher import Match, PlaceMatcher
 from geo.places.unknown import unknown_mentions
 from geo.text.furniture import furniture_spans, in_spans
@@ -65,26 +64,12 @@ _ALONG_KM = 15.0
 _DEFAULT_COUNTRY = "LY"
 _LIST_GAP = re.compile(r" ?(?:، ?)?و? ?")
 _THE_COUNTRY = "@country"
-# «مركز X» is often a place («مركز المدينة»); with an institution's adjective after X it is a name.
-_FACILITY_HEADS = frozenset({"مركز", "المركز", "مجمع", "المجمع", "منطقه", "المنطقه", "لمنطقه", "بمنطقه"})
-# Words that start with «ال» without being a definite noun (إلى after ى -> ي, relative pronouns).
-_NOT_DEFINITE = frozenset({"الي", "التي", "الذي", "الذين", "اللذين", "اللتين", "اللواتي", "اللتي", "الا", "الان"})
 _BARE = "@bare:"
+_NO_KINDS, _ANY_KIND = frozenset(), frozenset({"__any__"})
 
 
-def _definite_between(chain: list[str], distance: int) -> bool:
-    """A definite noun between a weak head and the name («قوات الوفاق سرت») ended the body's name."""
-    return any((w[1:] if w[:1] in "وف" and w[1:3] == "ال" else w).startswith("ال") and w not in _NOT_DEFINITE
-               for w in chain[len(chain) - distance + 1:])
-
-
-# the head words of facilities named as places: «مطار معيتيقة», «ميناء طبرق» (normalized)
-_FACILITIES = ("مطار", "ميناء", "حقل", "معبر", "منفذ", "بوابه", "قاعده", "مرفا", "مصفاه")
-
-
-@dataclass(frozen=True, slots=True)
-class _Qualified:
-    """What the words before a name say about it."""
+class _Qualified(NamedTuple):
+    """What the words before a name say about it (a tuple: one is made per name)."""
 
     qualifier: str = "none"
     phrase_start: int = 0
@@ -182,7 +167,8 @@ class Geoparser:
     def _keep_place_names(self, normalized: str, matches: Sequence[Match],
                           quals: Sequence[_Qualified]) -> list[tuple[Match, _Qualified]]:
         """Refuse false friends; a common word stays a place in a list beside a place."""
-        verdicts = [self._is_place_name(normalized, m, q) for m, q in zip(matches, quals)]
+        heads = head_words(self._lex, normalized)
+        verdicts = [self._is_place_name(normalized, m, q, heads) for m, q in zip(matches, quals)]
         changed = True
         while changed:  # «في سوكنة وهون وودان»: a list is as placed as its members
             changed = False
@@ -197,14 +183,14 @@ class Geoparser:
                             break
         return [(m, q) for m, q, v in zip(matches, quals, verdicts) if v]
 
-    def _is_place_name(self, normalized: str, m: Match, q: _Qualified) -> bool | None:
+    def _is_place_name(self, normalized: str, m: Match, q: _Qualified, heads=None) -> bool | None:
         """True for a place name, False for a false friend, None for a common word that
         needs a neighbour in a list to count."""
         lex = self._lex
         before = normalized[max(0, m.start - 30):m.start]
-        if self._after_person_word(before):
+        if after_person_word(lex, before):
             return False
-        if self._in_outlet_name(normalized, m) or self._in_organisation_name(normalized, m):
+        if in_outlet_name(lex, normalized, m) or in_organisation_name(lex, normalized, m, heads):
             return False
         if m.ids[0].startswith("@"):
             return True
@@ -213,7 +199,7 @@ class Geoparser:
             return True
         if not q.cue_kinds and not m.name.startswith("ال") and " " not in m.name:
             nxt = normalized[m.end:m.end + 24].split()[:1]
-            if (nxt and nxt[0].startswith("ال") and nxt[0] not in _NOT_DEFINITE
+            if (nxt and nxt[0].startswith("ال") and nxt[0] not in NOT_DEFINITE
                     and normalized[m.end:m.end + 1] == " "):
                 # «قرب معسكر الجوية»: a common noun in construct with the next word; only a
                 # list of places beside it («الجزائر ومالي والنيجر») makes it a name.
@@ -228,99 +214,6 @@ class Geoparser:
         if any(f in lex.name_like for f in forms) and words and words[-1] in lex.place_prepositions:
             return True
         return None
-
-    def _after_person_word(self, before: str) -> bool:
-        """True after a title or a first name («العقيد»، «مهدي»، «وعبد الله»): a person's name."""
-        if not before.endswith(" "):
-            return False
-        words = before.split()[-2:]
-        if not words:
-            return False
-        last = words[-1]
-        candidates = {last, last[1:] if last[:1] in "وف" else last}
-        if len(words) == 2:
-            pair = " ".join(words)
-            candidates |= {pair, pair[1:] if pair[:1] in "وف" else pair}
-        return not candidates.isdisjoint(self._lex.person_words)
-
-    def _in_outlet_name(self, normalized: str, m: Match) -> bool:
-        """True for «وكالة فزان للأنباء»: a place inside an outlet's name."""
-        lex = self._lex
-        after = normalized[m.end:m.end + 30].split()
-        nxt = after[0].strip(PUNCT) if after else ""
-        if nxt in lex.outlet_after:
-            return True
-        if nxt.isdigit() and normalized[max(0, m.start - 2):m.start].strip() == "«":
-            return True     # «القاهرة 24», «ليبيا 218»: a channel or site named by place and number
-        before = normalized[max(0, m.start - 20):m.start].split()
-        prev = before[-1].strip(PUNCT) if before and normalized[m.start - 1:m.start] == " " else ""
-        if prev in _FACILITY_HEADS and nxt in lex.institution_after:
-            return True     # «مركز سبها الطبي», «منطقة سبها العسكرية»: an institution's name
-        return bool(prev) and word_in(prev, lex.outlet_before) is not None and nxt in lex.outlet_after_weak
-
-    def _in_organisation_name(self, normalized: str, m: Match) -> bool:
-        """True for «كتيبة شهداء الزاوية», «قوات درع ليبيا»: a place governed by an
-        organisation's head word (see ``organisation_heads`` in the lexicon)."""
-        lex = self._lex
-        if m.start and normalized[m.start - 1] in "بلك":
-            return False    # «جهاز حرس الحدود بالقطرون»: the preposition puts the body in the town
-        before = normalized[max(0, m.start - 80):m.start]
-        if not lex.org_any.search(before):
-            return False    # no head word at all in reach: the common case, decided in C
-        if self._in_quoted_organisation(before):
-            return True
-        # Quote marks are part of a name («المنطقة العسكرية «سبها»»); other marks end it.
-        chain = re.split(r"[،,.:؛;()\[\]\n!?؟-]", before.translate(QUOTES_OFF))[-1].split()
-        if chain and chain[-1] == "و":
-            chain.pop()     # «مديريتي أمن مطروح والإسكندرية»: the second name of a pair
-        for distance, word in enumerate(reversed(chain[-6:]), start=1):
-            bare = word
-            while len(bare) > 3 and bare[0] in "وف":
-                bare = bare[1:]
-            if bare in lex.org_stop:
-                # «نيابة شرق مصراتة»: a direction right after a head is part of the body's name.
-                head = chain[len(chain) - distance - 1] if distance < len(chain) else ""
-                head = head.lstrip("وف")
-                return bare in lex.directions and any(
-                    f in lex.org_heads for f in (head, head[1:], head[2:] if head.startswith("ال") else head))
-            pair = " ".join([bare, *chain[len(chain) - distance + 1:len(chain) - distance + 2]])
-            forms = {bare, pair}
-            if bare[:1] in "بلك":
-                forms |= {bare[1:], pair[1:]}
-            if bare.startswith("لل"):
-                forms |= {"ال" + bare[2:], "ال" + pair[2:]}
-            for f in forms:
-                for g in (f, f[2:] if f.startswith("ال") else f):
-                    if g in lex.org_heads or (g in lex.org_weak and 2 <= distance <= 3
-                                              and not normalized.startswith(_FACILITIES, m.start)
-                                              and not _definite_between(chain, distance)
-                                              and not any(w in lex.org_complete or w[:1] in "وف" and w[1:] in lex.org_complete
-                                                          for w in chain[len(chain) - distance + 1:])):
-                        # «قوات حفتر مطار معيتيقة»: a facility named by its own head is a place
-                        # after a weak head, not the rest of a force's name («قوات درع ليبيا»)
-                        return True
-            if bare[:1] in "بلك" and (bare[1:3] == "ال" or bare.startswith("لل") or bare[1:] in lex.cue_kinds):
-                return False    # «لبلدة», «بالمدينة»: a preposition, the name is not governed
-            if bare[:1] in "بل" and bare[1:2] == "م" and len(bare) > 5:
-                return False    # «اتهمت الحكومة المتمردين بمهاجمة سبها»: a verbal noun governs the name
-            if looks_like_verb(bare):
-                return False    # «قوات حفتر دخلت سرت»: a clause, not a name
-        return False
-
-    def _in_quoted_organisation(self, before: str) -> bool:
-        """True inside «جبهة الوفاق من أجل التغيير في تشاد»: an open quote whose first word is a head."""
-        opened = max(before.rfind("«"), before.rfind("“"))
-        if opened < 0 or "»" in before[opened:] or "”" in before[opened:]:
-            # "..." opens and closes with one mark: inside when an odd number of them stands before.
-            opened = before.rfind('"') if before.count('"') % 2 else -1
-            if opened < 0:
-                return False
-        words = before[opened + 1:].split()
-        if not words:
-            return False
-        first = words[0].lstrip("وف")
-        heads = self._lex.org_heads | self._lex.org_weak
-        return first in heads or (first.startswith("ال") and first[2:] in heads) or " ".join(words[:2]) in heads
 
     # -- disambiguation ----------------------------------------------------
 
@@ -413,19 +306,19 @@ class Geoparser:
         before = normalized[start:m.start]
         words = before.split() if before.endswith(" ") else []
         cue_word = word_in(words[-1], lex.cue_kinds) if words else None
-        cue_kinds = frozenset()
+        cue_kinds = _NO_KINDS
         phrase_start = m.start
         if cue_word is not None:
-            cue_kinds = lex.cue_kinds[cue_word] or frozenset({"__any__"})
+            cue_kinds = lex.cue_kinds[cue_word] or _ANY_KIND
             phrase_start = start + before.rstrip().rfind(" ") + 1
             words = words[:-1]
-        # Only words that can end a qualifier phrase are worth a regex.
+        # Only words that can end a qualifier phrase are worth a regex; each reads only as far
+        # back as a match of it could start.
         if not words or word_in(words[-1], lex.triggers) is None:
             return _Qualified("none", phrase_start, None, None, cue_kinds)
-        for qualifier, pattern in (("distance", lex.distance), ("direction", lex.direction),
-                                   ("near", lex.near), ("along", lex.along), ("between", lex.between),
-                                   ("inside", lex.inside)):
-            found = pattern.search(before)
+        for qualifier, pattern, reach, needs in lex.qualifiers:
+            found = (None if needs is not None and not needs.search(before)
+                     else pattern.search(before, max(0, len(before) - reach - 1) if reach else 0))
             if not found:
                 continue
             direction = distance = None

@@ -7,11 +7,14 @@ once, with the small word tests the parser shares.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+import ahocorasick
 
 from geo.text.normalize import normalize
 
@@ -51,6 +54,14 @@ class Lexicon:
     org_stop: frozenset[str]
     org_complete: frozenset[str]
     org_any: re.Pattern
+    # the same words in one automaton, to find every head in a text at once (None: the words
+    # include an empty one, which the pattern finds everywhere)
+    org_finder: ahocorasick.Automaton | None = None
+    # (qualifier, pattern, reach, needs): the qualifier patterns in the order they are tried,
+    # each with the longest text it can match (None: unbounded), so a search starts no earlier
+    # than a match could, and a pattern the text must hold for it to match at all (or None)
+    qualifiers: tuple[tuple[str, re.Pattern, int | None, re.Pattern | None], ...] = ()
+    org_all: frozenset[str] = frozenset()   # org_heads | org_weak
 
 
 def _normal_set(words) -> frozenset[str]:
@@ -73,10 +84,47 @@ def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in normed)
 
 
+def _reach(pattern: re.Pattern) -> int | None:
+    """The longest text ``pattern`` can match, or None when it is unbounded (or unknown)."""
+    try:
+        from re import _parser as sre_parse
+    except ImportError:     # Python < 3.11
+        import sre_parse
+    try:
+        width = sre_parse.parse(pattern.pattern, pattern.flags).getwidth()[1]
+    except Exception:  # noqa: BLE001 - a private API: without it, search the whole window
+        return None
+    return width if width < sre_parse.MAXREPEAT else None
+
+
+def _finder(words: list[str]) -> ahocorasick.Automaton | None:
+    """An automaton over ``words`` whose values are their lengths; None if one is empty."""
+    if not words or "" in words:
+        return None
+    automaton = ahocorasick.Automaton()
+    for w in words:
+        automaton.add_word(w, len(w))
+    automaton.make_automaton()
+    return automaton
+
+
 @cache
 def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     """Load and compile the lexicon once per path."""
+    lexicon = _load_lexicon(path)
+    order = ("distance", "direction", "near", "along", "between", "inside")
+    needs = {"distance": re.compile(r"\d")}    # a distance is a number of units
+    return dataclasses.replace(
+        lexicon, org_all=lexicon.org_heads | lexicon.org_weak,
+        qualifiers=tuple((name, getattr(lexicon, name), _reach(getattr(lexicon, name)), needs.get(name))
+                         for name in order))
+
+
+def _load_lexicon(path: Path) -> Lexicon:
+    """The lexicon at ``path``, compiled."""
     raw = json.loads(path.read_text(encoding="utf-8"))
+    org_words = [normalize(w).strip().removeprefix("ال")
+                 for w in raw["organisation_heads"]["words"] + raw["organisation_heads"]["weak"]]
     cue_kinds = {normalize(k).strip(): frozenset(v) for k, v in raw["cue_kinds"].items()}
     directions = {normalize(k).strip(): v for k, v in raw["directions"].items()}
     cue = _alternation(cue_kinds)
@@ -120,9 +168,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         org_stop=_normal_set(raw["organisation_heads"]["stop"]),
         org_complete=_normal_set(w for name in raw["organisation_heads"]["complete"] for w in name.split()),
         # Any head or weak head as a substring: a cheap test before the word-by-word chain.
-        org_any=re.compile("|".join(sorted(
-            (re.escape(normalize(w).strip().removeprefix("ال")) for w in
-             raw["organisation_heads"]["words"] + raw["organisation_heads"]["weak"]), key=len, reverse=True))),
+        org_any=re.compile("|".join(sorted(map(re.escape, org_words), key=len, reverse=True))),
+        org_finder=_finder(org_words),
         outlet_after_weak=_normal_set(raw["outlet_context"]["after_weak"]),
         bare_regions={normalize(k).strip(): v for k, v in raw["bare_regions"]["words"].items()},
         bare_after=frozenset(normalize(w).strip() for w in raw["bare_regions"]["after"]),
