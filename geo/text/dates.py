@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+import ahocorasick
+
 from geo.errors import InputError
 
 # Monday = 0, as datetime.weekday() counts.
@@ -41,7 +43,9 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern, re.Patt
     """The compiled date patterns (built on first use, not at import)."""
     months = "|".join(sorted(_MONTHS, key=len, reverse=True))
     days = "|".join(_WEEKDAYS)
-    year = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+    # no digit may stand before a year either (checked after the match: a pattern that opens on a
+    # lookbehind is tried at every position, one that opens on a digit only where one stands)
+    year = re.compile(r"((?:19|20)\d\d)(?!\d)")
     # What may stand before a year, read backwards from it: «15 مارس 2016», «مارس 2016», «العام 2016».
     # «23 مايو/أيار 2022»: the month named twice, the day before the first name
     day_month = re.compile(rf"(?<!\d)(\d{{1,2}}) ?(?:من )?(?:شهر )?({months})(?: ?[/(] ?(?:{months})\)?)? ?"
@@ -74,6 +78,8 @@ def find_dates(norm: str, *, published: dt.date | None = None) -> list[DateMenti
     year, day_month, month, year_word, _ = _patterns()
     found: list[DateMention] = []
     for m in year.finditer(norm):
+        if m.start() and norm[m.start() - 1].isdecimal():
+            continue
         y = int(m.group(1))
         lo = max(0, m.start() - 30)
         before = norm[lo:m.start()]
@@ -104,7 +110,8 @@ def find_dates(norm: str, *, published: dt.date | None = None) -> list[DateMenti
         found.extend(_relative(norm, published))
         if "قبل" in norm or "منذ" in norm:
             found.extend(_ago(norm, published))
-    found.extend(DateMention(m.start(), m.end(), None, "year") for m in _past_span().finditer(norm))
+    if "سنوات" in norm or "اعوام" in norm:
+        found.extend(DateMention(m.start(), m.end(), None, "year") for m in _past_span().finditer(norm))
     found.sort(key=lambda d: d.start)
     return found
 
@@ -133,25 +140,41 @@ _MONTH_AFTER = re.compile(r"(?!\)? ?(?:من )?(?:العام |عام |سنه )?(?
                           r"(?: (الجاري|الحالي|الماضي|المنصرم|الفائت))?(?!\w)")
 
 
+@cache
+def _month_finder():
+    """One automaton over the month names (value: the name's place in ``_MONTHS`` and the name)."""
+    automaton = ahocorasick.Automaton()
+    for i, name in enumerate(_MONTHS):
+        automaton.add_word(name, (i, name))
+    automaton.make_automaton()
+    return automaton
+
+
+_PAIRED = re.compile(r" ?[/(] ?\w")     # «أبريل/نيسان 2019»: the other name has the year
+
+
 def _month_words(norm: str):
     """(start, end, day or None, month name, qualified) for each month name said without a year:
-    found with str.find (a long alternation would be tried at every position)."""
-    for name in _MONTHS:
-        at = norm.find(name)
-        while at >= 0:
-            end = at + len(name)
-            paired = re.match(r" ?[/(] ?\w", norm[end:end + 4])    # «أبريل/نيسان 2019»: the other name has the year
-            if (at == 0 or not norm[at - 1].isalnum()) and (end == len(norm) or not norm[end].isalnum()) and not paired:
-                after = _MONTH_AFTER.match(norm, end)
-                if after is not None:
-                    # «في 23 مايو/أيار»: the second name of a pair, the day and context before the first
-                    lead = re.search(r"(\w+) ?[/(] ?$", norm[max(0, at - 14):at])
-                    first = max(0, at - 14) + lead.start() if lead and lead.group(1) in _MONTHS else at
-                    before = _MONTH_BEFORE.search(norm, max(0, first - 14), first)
-                    start = before.start() if before and before.group(0) else first
-                    day = int(before.group(1)) if before and before.group(1) else None
-                    yield start, after.end(), day, name, bool(after.group(1))
-            at = norm.find(name, end)
+    found in one automaton pass (a long alternation would be tried at every position), name by
+    name in ``_MONTHS`` order and each name's occurrences left to right without overlaps."""
+    found = sorted((i, end_index + 1 - len(name), name) for end_index, (i, name) in _month_finder().iter(norm))
+    last_name, last_end = None, -1
+    for _, at, name in found:
+        if name == last_name and at < last_end:
+            continue    # inside the name's previous occurrence («يونيونيو»)
+        end = last_end = at + len(name)
+        last_name = name
+        if (at == 0 or not norm[at - 1].isalnum()) and (end == len(norm) or not norm[end].isalnum()) \
+                and not _PAIRED.match(norm, end, end + 4):
+            after = _MONTH_AFTER.match(norm, end)
+            if after is not None:
+                # «في 23 مايو/أيار»: the second name of a pair, the day and context before the first
+                lead = re.search(r"(\w+) ?[/(] ?$", norm[max(0, at - 14):at])
+                first = max(0, at - 14) + lead.start() if lead and lead.group(1) in _MONTHS else at
+                before = _MONTH_BEFORE.search(norm, max(0, first - 14), first)
+                start = before.start() if before and before.group(0) else first
+                day = int(before.group(1)) if before and before.group(1) else None
+                yield start, after.end(), day, name, bool(after.group(1))
 
 
 def _relative(norm: str, published: dt.date) -> list[DateMention]:
