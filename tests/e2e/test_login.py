@@ -153,6 +153,8 @@ def test_a_viewer_sees_the_events_but_cannot_review(login_app, oidc_provider, pa
 def test_an_admin_gets_the_gazetteer_and_the_stores_path(login_app, oidc_provider, page):
     url, store = login_app
     _sign_in(page, url, oidc_provider, "admin@example.org")
+    # the sidebar's links are drawn after sign-in returns: wait for them before reading them
+    expect(page.get_by_test_id("stSidebarNavLink").filter(has_text="Gazetteer")).to_be_visible(timeout=WAIT_MS)
     assert {"Review", "Add reports", "Gazetteer"} <= set(_nav_links(page))
     expect(page.get_by_test_id("stSidebar").get_by_text(f"Store: {store}")).to_be_visible(timeout=WAIT_MS)
 
