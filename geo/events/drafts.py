@@ -32,8 +32,6 @@ _HEARSAY = re.compile(r"(?<!\w)[وف]?(?:قيل|يقال)(?!\w)")
 _BACKGROUND = re.compile(r"(?:بعد|قبل|منذ|عقب|اثر)\s+(?!ان\s)")
 _DESPITE = re.compile(r"(?<!\w)و?(?:الرغم|بالرغم|رغم)(?!\w)")   # «على الرغم من», «رغم»
 _IN_IT = frozenset({"في", "خلال", "جراء"})   # «قتل عشرة، في كمين ...»: the act the toll was taken in
-
-
 _ANOTHER = frozenset({"واخري", "واخر", "وثانيه", "وثالثه"})  # normalized «وأخرى», «وآخر»
 _CONTRAST = re.compile(r"(?<!\w)(?:فيما|بينما)\s+$")
 _FAMILY = {"attack": "attack", "movement": "route", "smuggling_route": "route", "route": "route", "smugglers": "route",

@@ -100,15 +100,15 @@ def link_repeats(events: Sequence[Event]) -> list[Event]:
         if finer:
             j = min(finer, key=lambda j: abs(out[j].quote_start - event.quote_start))
             out[i] = dataclasses.replace(event, same_as=out[j].id)
+    # «غارة قرب مدينة أوباري في جنوب ليبيا» and «الغارة دمرت منزلا في حي ... شرقي أوباري»:
+    # one kind of act at one town, told twice with other places beside it
+    towns = [{p.place_id for p in e.places if p.place_id and p.precision in (1, 2)} for e in out]
     for i, event in enumerate(out):
         if event.same_as or not event.sub_type:
             continue
-        # «غارة قرب مدينة أوباري في جنوب ليبيا» and «الغارة دمرت منزلا في حي ... شرقي أوباري»:
-        # one kind of act at one town, told twice with other places beside it
-        towns = {p.place_id for p in event.places if p.place_id and p.precision in (1, 2)}
         told = [j for j in range(i) if not out[j].same_as and out[j].type == event.type
                 and out[j].sub_type == event.sub_type and out[j].denied == event.denied
-                and towns & {p.place_id for p in out[j].places if p.place_id and p.precision in (1, 2)}
+                and towns[i] & towns[j]
                 and not _dates_differ(out[j], event) and not _tolls_differ(out[j], event)]
         if told:
             out[i] = dataclasses.replace(event, same_as=out[told[-1]].id)

@@ -85,14 +85,15 @@ def with_counts(text: str, events: list[Event], *,
     counts: dict[int, list[Count]] = {i: [] for i in range(len(events))}
     for (start, end), members in by_sentence.items():
         for c in find_counts(text, start, end, normalized=normalized):
-            inside = [i for i in members if events[i].quote_start <= c.start and c.end <= events[i].quote_end]
-            if not inside:
+            owners = [i for i in members if events[i].quote_start <= c.start and c.end <= events[i].quote_end]
+            if not owners:
                 # outside every quote, a toll goes to an event such a count describes: the
                 # sentence's own, else the report's (not «نُقلوا إلى نيامي» beside the dead)
                 fitting = [i for i in members if events[i].type in OWNER_TYPES.get(c.kind, ())]
                 owner = None if fitting else _owner(c, events)
-                inside = [min(fitting or members, key=lambda i: _distance(c, events[i]))] if owner is None else [owner]
-            owners = inside
+                if owner is None:
+                    owner = min(fitting or members, key=lambda i: _distance(c, events[i]))
+                owners = [owner]
             for i in owners:
                 counts[i].append(c)
     furniture = furniture_spans(text)

@@ -37,12 +37,17 @@ def _attacks(text: str) -> list:
     return [e for e in events if e.type == "attack"]
 
 
+def _shown(attacks: list) -> list:
+    """The attacks the map shows: those that repeat no other."""
+    return [e for e in attacks if not e.same_as]
+
+
 def test_a_lead_told_at_country_level_is_a_telling_of_the_town_attack_and_its_toll_goes_there():
     # the lead names only the country, the body the town: one attack, shown at the town
     attacks = _attacks("قتل سبعة جنود في هجوم مسلح في مالي يوم الأحد.\n"
                        "وأوضح مصدر عسكري أن الهجوم استهدف نقطة تفتيش عند مدخل مدينة غاو.")
     assert len(attacks) == 2
-    (shown,) = [e for e in attacks if not e.same_as]
+    (shown,) = _shown(attacks)
     assert "غاو" in shown.quote
     assert [(c.kind, c.low) for c in shown.counts] == [("killed", 7)]
     assert next(e for e in attacks if e.same_as).same_as == shown.id
@@ -58,7 +63,7 @@ def test_two_towns_under_one_country_level_lead_stay_two_attacks():
     attacks = _attacks("قتل تسعة جنود في هجومين في مالي يوم الأحد.\n"
                        "واستهدف الهجوم الأول نقطة تفتيش في مدينة غاو.\n"
                        "واستهدف مسلحون آخرون دورية عسكرية قرب مدينة كيدال.")
-    shown = [e for e in attacks if not e.same_as]
+    shown = _shown(attacks)
     assert len(shown) == 2 and {("غاو" in e.quote, "كيدال" in e.quote) for e in shown} == {(True, False), (False, True)}
 
 
@@ -100,14 +105,14 @@ def test_two_attacks_at_one_town_with_tolls_that_cannot_be_one_stay_two():
 def test_one_attack_told_twice_with_the_same_toll_is_one():
     attacks = _attacks("قتل 16 شخصا في اشتباكات بمدينة سبها يوم الاثنين.\n"
                        "وقال مصدر طبي إن اشتباكات سبها أسفرت عن 16 قتيلا.")
-    assert len([e for e in attacks if not e.same_as]) == 1
+    assert len(_shown(attacks)) == 1
 
 
 def test_a_dated_country_level_lead_is_a_telling_of_the_town_attack_the_body_tells_without_a_date():
     # the body's attack has no date of its own: the publication date it carries differs from nothing
     attacks = _attacks("قتل 9 جنود في هجوم على معسكر للجيش في مالي أمس الأحد.\n"
                        "وقال شاهد إن المسلحين وصلوا في سيارتين وأطلقوا النار على مدخل المعسكر في مدينة غاو.")
-    (shown,) = [e for e in attacks if not e.same_as]
+    (shown,) = _shown(attacks)
     assert "غاو" in shown.quote and ("killed", 9) in [(c.kind, c.low) for c in shown.counts]
 
 
@@ -162,24 +167,24 @@ def test_a_lead_and_its_body_with_tolls_of_two_sides_keep_both_on_the_one_attack
     # one clash, told at country level with one side's dead and at the town with the other's
     attacks = _attacks("أسفرت معارك بين الجيش ومسلحين في جنوب ليبيا عن مقتل تسعة من المسلحين يوم الأحد.\n"
                        "وقتل في الاشتباكات أربعة من جنود الجيش عند مدخل مدينة مرزق.")
-    (shown,) = [e for e in attacks if not e.same_as]
+    (shown,) = _shown(attacks)
     assert sorted((c.kind, c.low) for c in shown.counts) == [("killed", 4), ("killed", 9)]
 
 
 def test_a_ground_assault_and_air_strikes_on_one_town_are_two_attacks():
     attacks = _attacks("اقتحمت قوات الجيش مدينة مرزق بعد اشتباكات عنيفة مع مسلحين مساء الأربعاء.\n"
                        "ونفذت مقاتلات سلاح الجو غارات على مواقع للمسلحين في مرزق.")
-    assert len([e for e in attacks if not e.same_as]) == 2
+    assert len(_shown(attacks)) == 2
     # the same kind told twice at one town is still one claim
     attacks = _attacks("نفذت مقاتلات سلاح الجو غارات على مواقع للمسلحين في مرزق مساء الأربعاء.\n"
                        "وقال مصدر عسكري إن الغارات استهدفت مواقع للمسلحين في مرزق.")
-    assert len([e for e in attacks if not e.same_as]) == 1
+    assert len(_shown(attacks)) == 1
 
 
 def test_one_air_strike_told_at_the_town_and_at_a_district_of_it_is_one_attack():
     attacks = _attacks("شنت مقاتلات غارة جوية قرب مدينة أوباري في جنوب ليبيا فجر السبت.\n"
                        "وأوضح مصدر محلي أن الغارة دمرت منزلا في حي الشارب شرقي أوباري.")
-    assert len([e for e in attacks if not e.same_as]) == 1
+    assert len(_shown(attacks)) == 1
 
 
 def test_air_strikes_after_a_town_taken_in_clashes_are_another_attack():
@@ -187,7 +192,7 @@ def test_air_strikes_after_a_town_taken_in_clashes_are_another_attack():
     attacks = _attacks("هاجمت قوات الجيش مسلحين في مدينة مرزق مساء الأربعاء.\n"
                        "وأشار المراسل إلى اشتباكات مع مسلحين في مرزق.\n"
                        "ونفذت مقاتلات سلاح الجو ضربات على مواقع للمسلحين في مرزق.")
-    assert len([e for e in attacks if not e.same_as]) == 2
+    assert len(_shown(attacks)) == 2
 
 
 def test_a_toll_of_another_year_told_after_the_attack_is_not_its_toll():
@@ -201,6 +206,6 @@ def test_a_toll_and_the_ambush_it_was_taken_in_are_one_attack():
     attacks = _attacks("كمين قرب حدود موريتانيا يودي بحياة جنود ماليين\n"
                        "قُتل عشرة جنود من الجيش المالي، في كمين نُصب لهم قرب مدينة نيورو، "
                        "واحترقت في الهجوم أربع سيارات.")
-    shown = [e for e in attacks if not e.same_as]
+    shown = _shown(attacks)
     assert len(shown) == 1
     assert sorted((c.kind, c.low) for c in shown[0].counts) == [("killed", 10), ("vehicles", 4)]
