@@ -113,8 +113,32 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
     if found is _FURTHER:
         found = _attribution(ctx, start, end, 240)
     if found is None or found is _FURTHER:
-        return _saying_as_it_acts(ctx, start, end)
+        return _saying_as_it_acts(ctx, start, end) or _before_a_colon(ctx, start, end)
     return found
+
+
+def _before_a_colon(ctx: SourceContext, start: int, end: int) -> Statement | None:
+    """«الجيش التشادي: مقتل أكثر من 300 متمرد»: a headline's source, named before a colon with no
+    verb (an organisation, an office, a source or an outlet; «النيجر:» and «اقرأ أيضا:» are not)."""
+    colon = ctx.norm.find(":", start, min(end, start + 80))
+    if colon < 0 or end - colon < 12:
+        return None
+    words = [t for t in _tokens(ctx, start, colon) if t[2] not in _QUOTE_MARKS]
+    if not 1 <= len(words) <= 7 or not all(t[2].isalnum() for t in words):
+        return None
+    lex, head = ctx.lexicon, words[0][2].removeprefix("و")
+    at = bisect_left(ctx.actor_starts, words[0][0])
+    actor_first = at < len(ctx.actor_hits) and ctx.actor_hits[at].start == words[0][0]
+    if head in lex.anaphora_sources or head in lex.speech_verbs or _bare(head) in lex.speech_verbs:
+        return None     # «المصدر: وكالات»: the page's furniture
+    if not (actor_first or head in lex.org_words or _bare(head) in lex.official_words
+            or head.removeprefix("ال") in lex.outlet_words or head in lex.anonymous_heads):
+        return None
+    phrase = ctx.norm[words[0][0]:words[-1][1]]
+    statement = Statement(_classify(ctx, [words], phrase, words[0][2], ""), colon + 1, words[0][0], words[-1][1],
+                          ctx.actors_between(words[0][0], words[-1][1]))
+    ctx.history.append(statement)
+    return statement
 
 
 # a participle of saying after a comma: «..., معلنا أنه», «..., مشيرا إلى أن» (normalized)
@@ -173,7 +197,8 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
         if comma is not None:
             return _attribution(ctx, comma.end(), end, width)
     if opening[0].removeprefix("و") in _INTERVIEW_HEADS and \
-            norm.startswith(lex.interview, norm.find(opening[0], start) + opening[0].startswith("و")):
+            norm.startswith(lex.asides, norm.find(opening[0], start) + opening[0].startswith("و")):
+        # «وفي حديث نقله راديو ...،», «وفي بيان صدر مساء السبت،»: the speaker after the aside
         aside = _aside_first(ctx, start, end, width)
         if aside is not None:
             return aside
@@ -275,6 +300,9 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
                     interview_outlet = told[1]
             j = seg_end + 1 if seg_end < len(toks) and toks[seg_end][2] in _COMMA else seg_end
             segments.append([])
+            continue
+        if t in _COMMA and (after := _anonymity_aside(ctx, toks, j + 1)) is not None:
+            j = after   # «مسؤول محلي، طلب عدم الكشف عن اسمه، لوكالة ...»: the speaker's words go on after it
             continue
         if t in _COMMA:
             segments.append([])
@@ -382,6 +410,24 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
     return statement
 
 
+# «، طلب عدم الكشف عن اسمه،», «، مفضلا عدم ذكر اسمه،»: the speaker asked not to be named (normalized)
+_ANONYMITY = re.compile(r"و?(?:طلب|طالبا|فضل|مفضلا|رفض|رافضا|اشترط|مشترطا|لم يشا|لم تشا)\s+(?:عدم\s+)?"
+                        r"(?:ذكر|الكشف عن|كشف|نشر|الافصاح عن|الاعلان عن)\s+(?:اسمه|اسمها|اسمهم|اسميهما|هويته|هويتها|هويتهم)"
+                        r"(?!\w)")
+
+
+def _anonymity_aside(ctx: SourceContext, toks: list[tuple[int, int, str]], k: int) -> int | None:
+    """Where the speaker's words go on when ``toks[k:]`` opens an aside asking anonymity (after its
+    closing comma, or at the «أن» that ends it); None when they open anything else."""
+    if k >= len(toks):
+        return None
+    m = _ANONYMITY.match(ctx.norm, toks[k][0])
+    if m is None:
+        return None
+    after = next((i for i in range(k, len(toks)) if toks[i][0] >= m.end()), len(toks))
+    return after + 1 if after < len(toks) and toks[after][2] in _COMMA else after
+
+
 # «، أول أمس الجمعة،», «، مساء السبت،»: an aside telling when, not who (normalized)
 _WHEN_WORDS = frozenset(normalize(w) for w in (
     "أمس أول اليوم يوم مساء صباح فجر ليلة ظهر الماضي الماضية الجاري الحالي السبت الأحد الاثنين "
@@ -482,6 +528,9 @@ def _according_to(ctx: SourceContext, start: int, end: int) -> Statement | None:
     for tok in toks:
         if tok[2] in _COMMA or tok[2] in ".؟!" or len(phrase) >= 12 or phrase and tok[2] in _WHO:
             break       # «بحسب الثوار الذين أكدوا ...»: the source is «الثوار»
+        if told_to:
+            told_to.append(tok)
+            continue
         if trailing and (tok[2] in _THAT or tok[2] == ":"):
             return None     # «، وقال المتحدث إن ...»: a new statement, not the source of this one
         if phrase and (tok[2] in _THAT or tok[2] == "فان"):
@@ -498,12 +547,15 @@ def _according_to(ctx: SourceContext, start: int, end: int) -> Statement | None:
             outlet = ctx.original(phrase[0][0], phrase[-1][1])
             phrase = []
             continue
-        if told_to or (phrase and tok[2][:1] == "ل" and tok[2][1:] in ctx.lexicon.outlet_words
+        if (phrase and (tok[2] == "ل" or tok[2][:1] == "ل" and tok[2][1:] in ctx.lexicon.outlet_words)
                        and phrase[0][2].removeprefix("ال") not in _JOURNALISTS):
-            told_to.append(tok)     # «مصدر عسكري لوكالة الأناضول»: the outlet spoken to
+            told_to.append(tok)     # «مصدر عسكري لوكالة الأناضول», «لـ«بوابة الوسط»»: the outlet spoken to
             continue
+        if not phrase and (_bare(tok[2]) in ctx.lexicon.speech_verbs or tok[2] in ctx.lexicon.speech_verbs):
+            continue    # «حسبما أعلن الجيش»: the verb, then who said it
         phrase.append(tok)
-    told = ctx.original(told_to[0][0] + 1, told_to[-1][1]) if told_to else ""
+    named = [t for t in told_to if t[2] not in _QUOTE_MARKS and t[2] != "ل"]
+    told = ctx.original(named[0][0] + (named[0] is told_to[0]), named[-1][1]) if named else ""
     phrase = [t for t in phrase if t[2] not in _QUOTE_MARKS]
     issued = _issued_by(phrase) == 2
     if issued:

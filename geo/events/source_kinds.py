@@ -114,10 +114,12 @@ def _tail_name(lex, words: list[tuple[int, int, str]]) -> list[tuple[int, int, s
         tail = 3
     name_words = words[-tail:]
     # A name's first word is not «الوفاق» or «الوطني»: that tail is an organisation, not a person.
-    # Nor «في غات» or «بلدية الكفرة»: a preposition or an institution ends an office, not a name.
+    # Nor «في غات», «بلدية الكفرة» or «لمدينة غات»: a preposition or an institution ends an office,
+    # not a name.
     if len(words) <= tail or name_words[0][2].startswith("ال") or any(_bare(t) in lex.official_words for _, _, t in name_words) \
             or any(norm_t.startswith("ال") and norm_t in lex.official_words for _, _, norm_t in name_words) \
-            or any(t in _NOT_IN_NAMES or t in lex.org_words for _, _, t in name_words) \
+            or any(t in _NOT_IN_NAMES or t in lex.org_words or t[:1] in "بل" and t[1:] in _NOT_IN_NAMES
+                   for _, _, t in name_words) \
             or words[-tail - 1][2] == "باسم" \
             or any(t == "باسم" for _, _, t in words[:-tail]) and not words[-tail - 1][2].startswith("ال"):
         # «متحدث باسم خفر السواحل»: what follows «باسم» is the body spoken for, to its definite
@@ -245,7 +247,7 @@ def _classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str,
         base = segments[0][0][0]
         kept = [t for seg in segments for t in seg if t[0] < base + anonymous_at]
         desc = ctx.original(kept[0][0], kept[-1][1]) if kept else ""
-        kind = "unnamed official" if lex.official_re.search(phrase) or \
+        kind = "unnamed official" if lex.official_re.search(phrase) or _bare(head) in lex.official_words or \
             ctx.actors_between(segments[0][0][0], segments[-1][-1][1]) else "anonymous"
         return Attribution(speaker=desc, source_type=kind, cited_outlet=cited)
     whole = ctx.original(segments[0][0][0], segments[-1][-1][1])

@@ -265,6 +265,8 @@ class Lexicon:
     about_verbs: frozenset[str] = frozenset()
     outlet_names: dict[str, str] = field(default_factory=dict)
     claim_terms: TermIndex | None = None
+    # an interview or a statement told before its speaker («وفي بيان صدر أمس، قالت ...»)
+    asides: tuple[str, ...] = ()
     # the lists a report is scanned for, in one pass (built by load_lexicon)
     scan_index: TermIndexes | None = field(default=None, compare=False, repr=False)
 
@@ -418,6 +420,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         official_re=_any_of(attrib["official_sources"]),
         official_sources=_norm_tuple(attrib["official_sources"]),
         statement_words=_norm_tuple(attrib.get("statement_words", ())),
+        asides=_norm_tuple([*attrib["interview"], *attrib.get("statement_words", ())]),
         org_words=_norm_set(attrib.get("org_words", ())),
         anaphora_sources={normalize(w): kind for kind, words in attrib.get("anaphora_sources", {}).items()
                           for w in words},

@@ -370,3 +370,66 @@ def test_according_to_what_they_said_with_no_one_named_is_an_unnamed_source():
 def test_a_source_named_by_what_it_is_is_unnamed(opening, kind):
     (st,) = statements(f"{opening} مسلحين انتشروا قرب مرزق.")
     assert st.attribution.source_type == kind
+
+
+@pytest.mark.parametrize("opening", [
+    "وفي بيان نشرته على صفحتها الرسمية،",
+    "وفي بيان صدر مساء السبت،",
+])
+def test_a_statement_told_before_its_author_names_the_author_after_it(opening):
+    (st,) = statements(f"{opening} قالت مديرية أمن الكفرة إن دورية ضبطت 40 مهاجرا في الكفرة.")
+    assert st is not None
+    assert (st.attribution.speaker, st.attribution.source_type) == ("مديرية أمن الكفرة", "organisation statement")
+
+
+@pytest.mark.parametrize("aside", [
+    "طلب عدم الكشف عن اسمه",
+    "فضّل عدم ذكر اسمه",
+    "رافضاً الكشف عن هويته",
+])
+def test_an_asked_anonymity_is_no_part_of_the_speaker_and_the_outlet_after_it_is_the_one_told(aside):
+    (st,) = statements(f"قال مسؤول محلي، {aside}، لوكالة فرانس برس إن مسلحين خطفوا ثلاثة عمال في أوباري.")
+    assert st.attribution.speaker == "مسؤول محلي"
+    assert st.attribution.source_type == "unnamed official"
+    assert st.attribution.cited_outlet == "وكالة فرانس برس"
+
+
+@pytest.mark.parametrize("tail, speaker, kind", [
+    ("حسبما أعلن الجيش", "الجيش", "organisation statement"),
+    ("كما أفاد شهود عيان", "شهود عيان", "witnesses/residents"),
+    ("وفق ما ذكرته وزارة الداخلية", "وزارة الداخلية", "organisation statement"),
+])
+def test_a_source_told_after_the_claim_is_named_without_its_verb(tail, speaker, kind):
+    (st,) = statements(f"قُتل خمسة جنود في هجوم على موقع عسكري قرب تيلابيري، {tail}.")
+    assert (st.attribution.speaker, st.attribution.source_type) == (speaker, kind)
+
+
+def test_an_office_of_a_town_is_the_speaker_not_the_town():
+    (st,) = statements("وقال رئيس المجلس البلدي لمدينة غات إن مسلحين من تشاد يتمركزون في غات.")
+    assert st.attribution.speaker == "رئيس المجلس البلدي لمدينة غات"
+    assert st.attribution.source_type == "unnamed official"
+
+
+def test_the_outlet_an_unnamed_source_spoke_to_in_an_according_phrase_is_the_outlet():
+    (st,) = statements("وحسب ما صرح به مصدر عسكري لـ«بوابة الوسط»، فإن مجموعة مسلحة هاجمت البوابة جنوب سرت.")
+    assert st.attribution.speaker == "مصدر عسكري"
+    assert st.attribution.cited_outlet == "بوابة الوسط"
+
+
+@pytest.mark.parametrize("headline, speaker, kind", [
+    ("الجيش النيجري: مقتل 20 إرهابيا في غارة قرب أغاديز", "الجيش النيجري", "organisation statement"),
+    ("المتحدث باسم خفر السواحل: إنقاذ 120 مهاجرا قبالة صبراتة", "المتحدث باسم خفر السواحل", "unnamed official"),
+    ("مصادر محلية: مسلحون يتمركزون في وادي زمزم", "مصادر محلية", "anonymous"),
+])
+def test_a_headline_names_its_source_before_a_colon(headline, speaker, kind):
+    (st,) = statements(headline)
+    assert (st.attribution.speaker, st.attribution.source_type) == (speaker, kind)
+
+
+@pytest.mark.parametrize("line", [
+    "النيجر: مقتل 17 جنديا في هجوم على مركز للشرطة",
+    "اقرأ أيضا: تعزيزات عسكرية تتجه إلى الكفرة",
+    "المصدر: وكالات الأنباء والمواقع المحلية",
+])
+def test_a_place_or_the_page_furniture_before_a_colon_is_no_source(line):
+    assert statements(line) == [None]
