@@ -24,6 +24,8 @@ from geo.events.context import SourceContext, Statement
 from geo.events.source_kinds import bare as _bare
 from geo.events.source_kinds import classify as _classify
 from geo.events.source_kinds import surname_key as _surname_key
+from geo.events.asides import anonymity_aside as _anonymity_aside
+from geo.events.asides import when as _when
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _WORDS = re.compile(r"\w+")
@@ -301,7 +303,7 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
             j = seg_end + 1 if seg_end < len(toks) and toks[seg_end][2] in _COMMA else seg_end
             segments.append([])
             continue
-        if t in _COMMA and (after := _anonymity_aside(ctx, toks, j + 1)) is not None:
+        if t in _COMMA and (after := _anonymity_aside(norm, toks, j + 1)) is not None:
             j = after   # «مسؤول محلي، طلب عدم الكشف عن اسمه، لوكالة ...»: the speaker's words go on after it
             continue
         if t in _COMMA:
@@ -408,38 +410,6 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
     statement = Statement(attribution, content_start, phrase_start, phrase_end, org)
     ctx.history.append(statement)
     return statement
-
-
-# «، طلب عدم الكشف عن اسمه،», «، مفضلا عدم ذكر اسمه،»: the speaker asked not to be named (normalized)
-_ANONYMITY = re.compile(r"و?(?:طلب|طالبا|فضل|مفضلا|رفض|رافضا|اشترط|مشترطا|لم يشا|لم تشا)\s+(?:عدم\s+)?"
-                        r"(?:ذكر|الكشف عن|كشف|نشر|الافصاح عن|الاعلان عن)\s+(?:اسمه|اسمها|اسمهم|اسميهما|هويته|هويتها|هويتهم)"
-                        r"(?!\w)")
-
-
-def _anonymity_aside(ctx: SourceContext, toks: list[tuple[int, int, str]], k: int) -> int | None:
-    """Where the speaker's words go on when ``toks[k:]`` opens an aside asking anonymity (after its
-    closing comma, or at the «أن» that ends it); None when they open anything else."""
-    if k >= len(toks):
-        return None
-    m = _ANONYMITY.match(ctx.norm, toks[k][0])
-    if m is None:
-        return None
-    after = next((i for i in range(k, len(toks)) if toks[i][0] >= m.end()), len(toks))
-    return after + 1 if after < len(toks) and toks[after][2] in _COMMA else after
-
-
-# «، أول أمس الجمعة،», «، مساء السبت،»: an aside telling when, not who (normalized)
-_WHEN_WORDS = frozenset(normalize(w) for w in (
-    "أمس أول اليوم يوم مساء صباح فجر ليلة ظهر الماضي الماضية الجاري الحالي السبت الأحد الاثنين "
-    "الإثنين الثلاثاء الأربعاء الخميس الجمعة في منذ يناير فبراير مارس أبريل ابريل مايو يونيو يوليو "
-    "أغسطس اغسطس سبتمبر أكتوبر نوفمبر ديسمبر كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين "
-    "الثاني الأول").split())
-
-
-def _when(segment: list[tuple[int, int, str]]) -> bool:
-    """A segment of the speaker's words that only tells when (a date aside between commas)."""
-    words = [t[2].removeprefix("و") for t in segment if t[2].isalnum()]
-    return bool(words) and all(w in _WHEN_WORDS or w.isdigit() for w in words)
 
 
 def _aside_first(ctx: SourceContext, start: int, end: int, width: int) -> Statement | None:
