@@ -24,6 +24,7 @@ from geo.text.numbers import find_quantities
 _BEFORE = {
     # the dead are also counted by their bodies: «انتشال جثث 12 مهاجرا», «جثماني شابين»
     "killed": ("مقتل قتل قتلت قتلوا يقتل تقتل يقتلون قتلى مصرع لقي لقوا سقوط استشهاد استشهد استشهدت استشهدوا وفاة مات قضى "
+               "إعدام أعدم أعدمت أعدموا "     # «أعدم التنظيم 21 أسيرا»: executed
                "بحياة ضحايا تصفية تحييد حيدت حيدوا "     # «تحييد 41 من المرتزقة»: the army's word for killing
                "جثة جثث جثمان جثامين جثماني جثتي جثتين"),
     "wounded": "إصابة اصابة إصابات أصيب أصيبوا أصاب أصابت أصابوا جرح جرحت جرحوا جرحى مصابين",
@@ -169,6 +170,18 @@ def _lookup(word: str, table: dict) -> str | None:
     return _lookup_in(word, table)
 
 
+def _told_after(following: list[str], verbs_after) -> str | None:
+    """What happened to those counted, told by a verb a few words after them («ثلاثة أشخاص
+    أوقفوا»); a verb joined by «و» begins a clause of its own («قارب يقل 100 مهاجر قبالة صبراتة
+    وفقد 60 منهم»: the 100 were on board, the 60 are the missing)."""
+    for w in following:
+        if w.startswith("و") and _lookup(w[1:], verbs_after):
+            return None
+        if (k := _lookup(w, verbs_after)):
+            return k
+    return None
+
+
 def _lookup_in(word: str, table: dict) -> str | None:
     """``_lookup`` without the memory."""
     bare = word.strip("،,.;:!?()«»\"'")
@@ -247,7 +260,7 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
         if kind is None and noun_kind in ("fighters", "persons", "migrants"):
             # «ثلاثة أشخاص أوقفوا»: the verb comes after those counted
             # «وكان أربعة من عناصر الدورية قد أصيبوا»: a few words on
-            kind = next((k for w in following[1:6] if (k := _lookup(w, verbs_after))), None)
+            kind = _told_after(following[1:6], verbs_after)
         if (kind is None and people_kind and words[first][0].startswith("و") and 0 < first - people_until <= 3
                 and noun_kind in ("fighters", "persons", "migrants")):
             kind = people_kind   # «قتلوا ثلاثة جنود فرنسيين وأربعة عسكريين»: the second were killed too
@@ -508,7 +521,7 @@ def _without_numbers(normalized, words, used, before, persons, duals, span, verb
         after = [w.strip("،,.;:!?()«»\"'") for w, _, _ in words[i + 1:i + 8]]
         if noun in persons and after and after[0] in _ONE_AFTER:
             hedged = after[1:3] == _AT_LEAST
-            kind = trigger or next((k for w in after[1:6] if (k := _lookup(w, verbs_after))), None)
+            kind = trigger or _told_after(after[1:6], verbs_after)
             if kind and kind != "seized":
                 b = span(words[i][1], words[i + (3 if hedged else 1)][2])[1]
                 out.append(Count(kind, 1, None if hedged else 1, "at least" if hedged else "exact", start=a, end=b))

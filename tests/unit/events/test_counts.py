@@ -297,3 +297,22 @@ def test_goods_counted_by_their_number_and_each_ones_measure():
 ])
 def test_those_counted_past_a_demonstrative_and_one_person_past_the_time(text, expected):
     assert _kinds(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("تحطم قارب يقل نحو 100 مهاجر قبالة سواحل صبراتة وفقد 60 منهم",
+     [("migrants", 100, 100, "about"), ("missing", 60, 60, "exact")]),
+    ("غرق قارب على متنه 80 مهاجرا قبالة زوارة وفُقد 30 منهم",
+     [("migrants", 80, 80, "exact"), ("missing", 30, 30, "exact")]),
+    ("وكان خمسة جنود قد أصيبوا في الكمين", [("wounded", 5, 5, "exact")]),
+])
+def test_a_verb_joined_by_and_tells_its_own_clause_not_what_happened_to_those_counted_before(text, expected):
+    assert _kinds(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("أعدم التنظيم 21 أسيرا على الشاطئ", [("killed", 21, 21, "exact")]),
+    ("إعدام خمسة عمال على يد المسلحين", [("killed", 5, 5, "exact")]),
+])
+def test_the_executed_are_killed(text, expected):
+    assert _kinds(text) == expected
