@@ -25,6 +25,7 @@ _BEFORE = {
     # the dead are also counted by their bodies: «انتشال جثث 12 مهاجرا», «جثماني شابين»
     "killed": ("مقتل قتل قتلت قتلوا يقتل تقتل يقتلون قتلى مصرع لقي لقوا سقوط استشهاد استشهد استشهدت استشهدوا وفاة مات قضى "
                "إعدام أعدم أعدمت أعدموا "     # «أعدم التنظيم 21 أسيرا»: executed
+               "ضحيته ضحيتها ضحيتهم أرواح توفي توفيت توفوا "     # «راح ضحيته 7 مدنيين», «حصد أرواح 30 شخصا»
                "بحياة ضحايا تصفية تحييد حيدت حيدوا "     # «تحييد 41 من المرتزقة»: the army's word for killing
                "جثة جثث جثمان جثامين جثماني جثتي جثتين"),
     "wounded": "إصابة اصابة إصابات أصيب أصيبوا أصاب أصابت أصابوا جرح جرحت جرحوا جرحى مصابين",
@@ -238,6 +239,9 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
             continue
         if any(w.strip("،,.") in _RATE for w in following[:3]):
             continue    # «90 ألف برميل يوميا»: a rate, not an amount
+        if counts and counts[-1].kind in _PEOPLE_KINDS | {"migrants"} and preceding \
+                and preceding[-1].removeprefix("و").strip("،,") in _AMONG_THEM:
+            continue    # «قتل 11 شخصا، بينهم ستة جنود»: a breakdown of those counted, not more of them
         kind = next((k for w in reversed(preceding) if (k := _lookup(w, before_kinds))), None)
         noun_kind, unit, item = _noun(following, after_kinds, units)
         two_after = noun_kind is None and not unit and first and normalized[q.start:q.end] in _TWO_AFTER
@@ -252,6 +256,8 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
             noun_kind = counts[-1].kind     # «نحو ألفي شخص ... ونقلت سفينة قرابة ألف منهم»: some of those
         if kind is None and noun_kind is None and not unit:
             kind = _toll_before(words, first, after_kinds)     # «بلغ عدد القتلى في صفوف الجنود 17»
+        if kind is None and noun_kind in ("persons", "fighters", "migrants", None) and not unit:
+            kind = _tally_before(words, first, after_kinds) or kind   # «ارتفعت حصيلة قتلى الهجوم إلى 35 شخصا»
         if kind is None and noun_kind is None and not unit:
             unit = _goods_counted_before(words, first, units)  # «أن عدد الرزم المكتشفة بلغ 323»
             kind = "seized" if unit else None
@@ -365,6 +371,23 @@ def _toll_before(words, first: int, after_kinds: dict) -> str | None:
             return kind
         if kind is not None and not (j and words[j - 1][0] in _AMONG):
             return None     # another noun counted; «في صفوف الجنود» only says among whom
+    return None
+
+
+_TALLY = normalize("حصيلة")
+_AMONG_THEM = frozenset(normalize(w) for w in ("بينهم", "بينهن"))   # not «منهم»: «وتوفي منهم 5» are more
+
+
+def _tally_before(words, first: int, after_kinds: dict) -> str | None:
+    """The kind a tally names up to ten words before its number («حصيلة قتلى الهجوم على القرية
+    ... إلى 35 شخصا», «حصيلة الجرحى بلغت 40»), with no number or full stop between."""
+    for j in range(first - 1, max(0, first - 11), -1):
+        word = words[j][0]
+        if any(ch.isdigit() for ch in word) or word.endswith((".", ":", "؛")):
+            return None
+        if words[j - 1][0].removeprefix("و") == _TALLY:
+            kind = _lookup(word.strip("،,"), after_kinds)
+            return kind if kind in _TOLLS else None
     return None
 
 

@@ -316,3 +316,21 @@ def test_a_verb_joined_by_and_tells_its_own_clause_not_what_happened_to_those_co
 ])
 def test_the_executed_are_killed(text, expected):
     assert _kinds(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ارتفعت حصيلة قتلى الهجوم على القرية إلى 35 شخصا", [("killed", 35, 35, "exact")]),
+    ("هاجم مسلحون القرية فراح ضحيته 7 مدنيين", [("killed", 7, 7, "exact")]),
+    ("حصد الهجوم أرواح 30 شخصا", [("killed", 30, 30, "exact")]),
+])
+def test_a_toll_told_by_its_tally_or_the_lives_it_took(text, expected):
+    assert _kinds(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("قتل 11 شخصا، بينهم ستة جنود، في الهجوم", [("killed", 11, 11, "exact")]),
+    ("أنقذت البحرية 215 مهاجرا، من بينهم 30 امرأة", [("migrants", 215, 215, "exact")]),
+    ("أنقذ خفر السواحل 100 مهاجر وتوفي منهم 5", [("migrants", 100, 100, "exact"), ("killed", 5, 5, "exact")]),
+])
+def test_a_breakdown_of_those_counted_is_no_count_of_its_own(text, expected):
+    assert _kinds(text) == expected
