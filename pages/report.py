@@ -9,7 +9,7 @@ import streamlit as st
 
 import ui
 from geo.maps.report import REPORT_CSS, Span, legend_html, report_html
-from geo.events.counts import counts_text, parse_counts
+from geo.events.count_text import counts_text, parse_counts
 from geo.maps.style import modality_label
 from geo.text.lexicon import actor_label
 

@@ -19,7 +19,7 @@ from geo import filters as gf
 from geo.errors import GeoError
 from geo.events.geometry import geometry_of_places
 from geo.maps.build import build_event_map
-from geo.events.counts import parse_counts
+from geo.events.count_text import parse_counts
 from geo.models import COUNT_KINDS, COUNT_QUALIFIERS, DATE_PRECISIONS, EVENT_TYPES, MODALITIES, SOURCE_TYPES
 from geo.store import CRS
 from geo.text.lexicon import actor_label

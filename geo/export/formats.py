@@ -27,7 +27,7 @@ from shapely.geometry import (
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError
-from geo.events.counts import counts_by_kind, counts_text
+from geo.events.count_text import counts_by_kind, counts_text
 from geo.events.geometry import event_points
 from geo.export.rows import (
     _BIDI_CONTROLS,

@@ -24,7 +24,7 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError
-from geo.events.counts import parse_counts
+from geo.events.count_text import parse_counts
 from geo.store.frames import EVENT_COLUMNS
 from geo.text.bidi import chain
 

@@ -203,7 +203,7 @@ def sized_values(frame: gpd.GeoDataFrame, size_by: str) -> np.ndarray:
     if size_by == "fatalities":
         values = pd.to_numeric(frame.get("fatalities", pd.Series(np.nan, index=frame.index)), errors="coerce")
     else:
-        from geo.events.counts import parse_counts
+        from geo.events.count_text import parse_counts
         values = pd.Series([sum(c["low"] for c in parse_counts(v) if c["kind"] == "fighters") or np.nan
                             for v in frame.get("counts", pd.Series("[]", index=frame.index)).tolist()],
                            index=frame.index, dtype=float)

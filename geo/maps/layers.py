@@ -35,7 +35,7 @@ from geo.maps.style import (
     legend_html,
     modality_label,
 )
-from geo.events.counts import counts_text, parse_counts
+from geo.events.count_text import counts_text, parse_counts
 from geo.text.lexicon import actor_label
 
 _LIBRARY_PATH = Path(__file__).with_name("layers.js")
