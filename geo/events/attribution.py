@@ -20,14 +20,15 @@ from bisect import bisect_left
 
 from geo.models import Attribution
 from geo.text.normalize import normalize
+from geo.events.context import SAME as _SAME
 from geo.events.context import SourceContext, Statement
 from geo.events.source_kinds import bare as _bare
 from geo.events.source_kinds import classify as _classify
 from geo.events.source_kinds import surname_key as _surname_key
 from geo.events.asides import anonymity_aside as _anonymity_aside
 from geo.events.asides import when as _when
+from geo.events.verbless import before_a_colon, showing
 
-_TOKEN = re.compile(r"\w+|[^\w\s]")
 _WORDS = re.compile(r"\w+")
 _THAT = frozenset({"ان", "انه", "انها", "انهم", "انهما", "بان", "بانه", "بانها", "بانهم", "انما"})
 _TO = frozenset({"الي", "بان", "علي"})
@@ -52,10 +53,9 @@ _NOT_SAID_THAT = frozenset({"دون", "بدون", "قبل", "بعد", "منذ"})
 _BEFORE_A_SOURCE = frozenset({"نقلا", "صادر", "الصادر", "صادره", "الصادره"})   # «عن» names who spoke
 _PUBLISHED_IT = frozenset({"نشرته", "اصدرته", "وزعته", "بثته", "اوردته", "نشره", "اصدره", "وزعه", "بثه"})  # normalized
 _JOURNALISTS = frozenset({"مصور", "مراسل", "مراسله", "صحفي", "صحافي", "محرر", "موفد"})
+_RESPONSIBILITY = frozenset({"مسووليته", "مسووليتها", "مسووليتهم", "المسووليه"})   # normalized
 _WHO = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي"})
 _WHILE = frozenset({"بينما", "وبينما", "فيما", "وفيما"})
-_SAME = frozenset({"نفسه", "نفسها", "ذاته", "ذاتها", "نفسهم", "انفسهم"})
-_ACCOUNTS = frozenset({"الروايه", "الروايات", "المعلومات", "الانباء", "الشهادات", "الافادات"})   # normalized
 # Verbs that announce an event by its verbal noun, with no «أن»: «أعلنت وزارة الداخلية ضبط 500
 # كيلوغرام», «أكد الجيش مقتل 15 مسلحا», «أفاد مصدر طبي بمقتل ثلاثة» (normalized).
 _ANNOUNCING = frozenset(normalize(w) for w in (
@@ -70,7 +70,7 @@ _EVENT_NOUNS = frozenset(normalize(w) for w in (
 
 def _tokens(ctx: SourceContext, start: int, end: int) -> list[tuple[int, int, str]]:
     """The tokens (words and marks) of ``norm[start:end]``."""
-    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(ctx.norm, start, end)]
+    return ctx.tokens(start, end)
 
 
 def find_article_outlet(ctx: SourceContext, *, outlet_hits: list | None = None) -> str:
@@ -115,32 +115,8 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
     if found is _FURTHER:
         found = _attribution(ctx, start, end, 240)
     if found is None or found is _FURTHER:
-        return _saying_as_it_acts(ctx, start, end) or _before_a_colon(ctx, start, end)
+        return _saying_as_it_acts(ctx, start, end) or before_a_colon(ctx, start, end) or showing(ctx, start, end)
     return found
-
-
-def _before_a_colon(ctx: SourceContext, start: int, end: int) -> Statement | None:
-    """«الجيش التشادي: مقتل أكثر من 300 متمرد»: a headline's source, named before a colon with no
-    verb (an organisation, an office, a source or an outlet; «النيجر:» and «اقرأ أيضا:» are not)."""
-    colon = ctx.norm.find(":", start, min(end, start + 80))
-    if colon < 0 or end - colon < 12:
-        return None
-    words = [t for t in _tokens(ctx, start, colon) if t[2] not in _QUOTE_MARKS]
-    if not 1 <= len(words) <= 7 or not all(t[2].isalnum() for t in words):
-        return None
-    lex, head = ctx.lexicon, words[0][2].removeprefix("و")
-    at = bisect_left(ctx.actor_starts, words[0][0])
-    actor_first = at < len(ctx.actor_hits) and ctx.actor_hits[at].start == words[0][0]
-    if head in lex.anaphora_sources or head in lex.speech_verbs or _bare(head) in lex.speech_verbs:
-        return None     # «المصدر: وكالات»: the page's furniture
-    if not (actor_first or head in lex.org_words or _bare(head) in lex.official_words
-            or head.removeprefix("ال") in lex.outlet_words or head in lex.anonymous_heads):
-        return None
-    phrase = ctx.norm[words[0][0]:words[-1][1]]
-    statement = Statement(_classify(ctx, [words], phrase, words[0][2], ""), colon + 1, words[0][0], words[-1][1],
-                          ctx.actors_between(words[0][0], words[-1][1]))
-    ctx.history.append(statement)
-    return statement
 
 
 # a participle of saying after a comma: «..., معلنا أنه», «..., مشيرا إلى أن» (normalized)
@@ -266,6 +242,9 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
                                                               and toks[j - 1][2] not in _BEFORE_A_SOURCE):
             content_start = e
             break
+        if j > k and t in _RESPONSIBILITY:
+            content_start = s     # «وأعلن تنظيم داعش مسؤوليته عن التفجير»: what it claimed follows
+            break
         if j > k and verb_word in _ANNOUNCING and _event_noun(t):
             content_start = s     # «أعلنت الوزارة ضبط ...»: the event is told as a noun
             break
@@ -388,7 +367,7 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
             attribution = Attribution(speaker=ctx.article_outlet, source_type="outlet",
                                       cited_outlet=ctx.article_outlet)
             return Statement(attribution, content_start, phrase_start, phrase_end)
-    named_before = _named_before(ctx, segments[0])
+    named_before = ctx.named_before(segments[0])
     if named_before is not None and len(segments) == 1:
         # «وكتبت السرية»: the company named in full earlier («سرية حماية بني وليد») goes on.
         return Statement(named_before.attribution, content_start, phrase_start, phrase_end,
@@ -532,7 +511,7 @@ def _according_to(ctx: SourceContext, start: int, end: int) -> Statement | None:
         phrase = phrase[2:]     # «حسب بيان نشرته الرئاسة»: the presidency speaks, in a statement
     if not phrase:
         return None
-    named_before = _named_before(ctx, phrase)
+    named_before = ctx.named_before(phrase)
     if named_before is not None:
         # «بحسب المصادر ذاتها», «وفقا للسرية»: the source named earlier
         return Statement(named_before.attribution, start, m.start(), phrase[-1][1], named_before.org_actors,
@@ -550,23 +529,3 @@ def _according_to(ctx: SourceContext, start: int, end: int) -> Statement | None:
     statement = Statement(attribution, start, m.start(), phrase[-1][1])
     ctx.history.append(statement)
     return statement
-
-
-def _named_before(ctx: SourceContext, phrase: list[tuple[int, int, str]]) -> Statement | None:
-    """The earlier statement a bare definite noun names again: «السرية» after «سرية حماية بني
-    وليد», «المصادر ذاتها» after «مصادر أمنية تونسية» (its first word, the article dropped; a
-    trailing «ذاته/نفسه» allowed). None when the phrase is more than that or nothing matches."""
-    words = [t[2] for t in phrase if t[2].isalnum()]
-    if words and words[-1] in _SAME:
-        if len(words) == 2 and words[0] in _ACCOUNTS and ctx.history:
-            return ctx.history[-1]    # «بحسب الرواية نفسها»: the account told last, whoever told it
-        words = words[:-1]
-    if len(words) != 1 or not words[0].startswith(("ال", "لل")):
-        return None
-    head = words[0][2:]
-    for earlier in reversed(ctx.history):
-        said = normalize(earlier.attribution.speaker).split()
-        role = normalize(earlier.attribution.speaker_role).split()
-        if len(said) > 1 and said[0].removeprefix("ال") == head or role and role[0].removeprefix("ال") == head:
-            return earlier     # «المراسل» after «مراسل الجزيرة أحمد خليفة»: named by the role
-    return None

@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 
 from geo.models import Attribution
 from geo.text.lexicon import Lexicon
-from geo.text.normalize import original_span
+from geo.text.normalize import normalize, original_span
 
 QUOTE_MARKS = "«»\"'()"
+SAME = frozenset({"نفسه", "نفسها", "ذاته", "ذاتها", "نفسهم", "انفسهم"})
+ACCOUNTS = frozenset({"الروايه", "الروايات", "المعلومات", "الانباء", "الشهادات", "الافادات"})   # normalized
+TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,3 +72,26 @@ class SourceContext:
         for ch in QUOTE_MARKS:
             out = out.replace(ch, "")
         return re.sub(r"\s+", " ", out).strip(" ،,:")
+
+    def tokens(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The tokens (words and marks) of ``norm[start:end]``: (start, end, text)."""
+        return [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(self.norm, start, end)]
+
+    def named_before(self, phrase: list[tuple[int, int, str]]) -> Statement | None:
+        """The earlier statement a bare definite noun names again: «السرية» after «سرية حماية بني
+        وليد», «المصادر ذاتها» after «مصادر أمنية تونسية» (its first word, the article dropped; a
+        trailing «ذاته/نفسه» allowed). None when the phrase is more than that or nothing matches."""
+        words = [t[2] for t in phrase if t[2].isalnum()]
+        if words and words[-1] in SAME:
+            if len(words) == 2 and words[0] in ACCOUNTS and self.history:
+                return self.history[-1]    # «بحسب الرواية نفسها»: the account told last, whoever told it
+            words = words[:-1]
+        if len(words) != 1 or not words[0].startswith(("ال", "لل")):
+            return None
+        head = words[0][2:]
+        for earlier in reversed(self.history):
+            said = normalize(earlier.attribution.speaker).split()
+            role = normalize(earlier.attribution.speaker_role).split()
+            if len(said) > 1 and said[0].removeprefix("ال") == head or role and role[0].removeprefix("ال") == head:
+                return earlier     # «المراسل» after «مراسل الجزيرة أحمد خليفة»: named by the role
+        return None

@@ -433,3 +433,22 @@ def test_a_headline_names_its_source_before_a_colon(headline, speaker, kind):
 ])
 def test_a_place_or_the_page_furniture_before_a_colon_is_no_source(line):
     assert statements(line) == [None]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("ونشرت غرفة العمليات المشتركة صورا تظهر انتشار قواتها في سرت.", "غرفة العمليات المشتركة"),
+    ("وبث المجلس أمس مقطعا مصورا يوثق سيطرته على المدينة.", "المجلس"),
+])
+def test_who_published_pictures_or_a_video_is_the_source_of_what_they_show(text, speaker):
+    (st,) = statements(text)
+    assert st is not None and st.attribution.speaker == speaker
+    assert st.attribution.source_type == "organisation statement"
+
+
+def test_forces_deployed_are_no_pictures_published():
+    assert statements("ونشر الجيش قواته وآلياته في محيط سرت.") == [None]
+
+
+def test_a_group_claiming_an_attack_is_the_speaker_without_its_claim():
+    (st,) = statements("وأعلن تنظيم داعش مسؤوليته عن التفجير الذي استهدف مركزا للشرطة في زليتن.")
+    assert st.attribution.speaker == "تنظيم داعش"

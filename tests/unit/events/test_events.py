@@ -750,3 +750,12 @@ def test_the_story_so_far_in_a_report_that_cites_an_outlet_is_asserted():
     events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
     (attack,) = [e for e in events if e.type == "attack"]
     assert attack.modality == "asserted"
+
+
+@pytest.mark.parametrize("sentence", [
+    "ضبطت قوات الأمن 2.5 طن من القنب الهندي في مدينة الكفرة.",
+    "ضبطت دورية كمية من الكوكايين والهيروين في مدينة زوارة.",
+    "صادرت الجمارك شحنة من الخمور والمؤثرات العقلية في مدينة طبرق.",
+])
+def test_seizures_of_other_drugs_are_a_smuggling_route(sentence):
+    assert _types(sentence) == ["smuggling_route"]
