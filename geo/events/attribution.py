@@ -20,6 +20,7 @@ from bisect import bisect_left
 
 from geo.models import Attribution
 from geo.text.normalize import normalize
+from geo.text.numbers import number_words as _number_words
 from geo.events.context import SAME as _SAME
 from geo.events.context import SourceContext, Statement
 from geo.events.source_kinds import bare as _bare
@@ -33,13 +34,13 @@ _WORDS = re.compile(r"\w+")
 _THAT = frozenset({"ان", "انه", "انها", "انهم", "انهما", "بان", "بانه", "بانها", "بانهم", "انما"})
 _TO = frozenset({"الي", "بان", "علي"})
 _POINTING = frozenset({"لفت", "لفتت", "اشار", "اشارت", "نوه", "نوهت", "دعا", "دعت", "اشاروا", "تطرق"})
-_QUOTING = frozenset({"نقلت", "نقل"})
+_QUOTING = {"نقلت": "عن", "نقل": "عن", "نسبت": "الي", "نسب": "الي"}   # «نقلت X عن Y», «نسبت X إلى Y قوله»
 _COMMA = frozenset({"،", ","})
 _INTERVIEW_HEADS = frozenset({"في", "خلال"})
 _STATEMENT_HEADS = frozenset({"عبر", "ببيان", "علي"})
-_ACCORDING_HEADS = frozenset({"بحسب", "حسب", "وفقا", "وفق", "نقلا", "طبقا", "حسبما"})
+_ACCORDING_HEADS = frozenset({"بحسب", "حسب", "وفقا", "وفق", "نقلا", "طبقا", "حسبما", "بروايه"})
 # (a whole word: «وفقد أثر 11 آخرين» is no «وفق»)
-_ACCORDING = re.compile(r"(?<!\w)و?(?:وفقا ل|طبقا ل|(?:بحسب|حسب|حسبما|وفق|نقلا عن|علي حد قول|علي حد تعبير|كما (?:قال|قالت|افاد|افادت|ذكر|ذكرت|اكد|اكدت))(?!\w))\s*(?:ما\s+\w+\s+(?:به\s+|بها\s+)?)?")
+_ACCORDING = re.compile(r"(?<!\w)و?(?:وفقا ل|طبقا ل|(?:بحسب|حسب|حسبما|وفق|نقلا عن|علي حد قول|علي حد تعبير|بروايه|كما (?:قال|قالت|افاد|افادت|ذكر|ذكرت|اكد|اكدت))(?!\w))\s*(?:ما\s+\w+\s+(?:به\s+|بها\s+)?)?")
 # «انسحب المسلحون نحو الجنوب، قال مصدر عسكري.»: the speech verb after the claim.
 _TRAILING = re.compile(r"(?<=[،,] )و?(?:قال|قالت|قالوا|اكد|اكدت|افاد|افادت|ذكر|ذكرت|اوضح|اوضحت|اضاف|اضافت|اشار|اشارت)(?= )")
 _QUOTE_MARKS = "«»\"'()"
@@ -54,6 +55,7 @@ _BEFORE_A_SOURCE = frozenset({"نقلا", "صادر", "الصادر", "صادر�
 _PUBLISHED_IT = frozenset({"نشرته", "اصدرته", "وزعته", "بثته", "اوردته", "نشره", "اصدره", "وزعه", "بثه"})  # normalized
 _JOURNALISTS = frozenset({"مصور", "مراسل", "مراسله", "صحفي", "صحافي", "محرر", "موفد"})
 _RESPONSIBILITY = frozenset({"مسووليته", "مسووليتها", "مسووليتهم", "المسووليه"})   # normalized
+_NAMED_BY_NUMBER = frozenset({"الكتيبه", "كتيبه", "اللواء", "لواء", "السريه", "سريه", "الفرقه", "فرقه", "رقم"})   # «الكتيبة 166»
 _WHO = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي"})
 _WHILE = frozenset({"بينما", "وبينما", "فيما", "وفيما"})
 # Verbs that announce an event by its verbal noun, with no «أن»: «أعلنت وزارة الداخلية ضبط 500
@@ -116,7 +118,34 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
         found = _attribution(ctx, start, end, 240)
     if found is None or found is _FURTHER:
         return _saying_as_it_acts(ctx, start, end) or before_a_colon(ctx, start, end) or showing(ctx, start, end)
+    for _, _, word in _tokens(ctx, start, min(found.content_start, start + 120)):
+        if (modality := _MODAL_VERBS.get(_bare(word)) or _MODAL_VERBS.get(word)) is not None:
+            # «توعد أبو عبيدة بأن يهاجم ...»: a threat is planned; «زعم»، «اتهم» an allegation
+            return dataclasses.replace(found, modality=modality)
     return found
+
+
+def _accuser(words: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The accuser's words before the accused: a noun with what it is in construct with («حكومة
+    الوفاق»، «المتحدث باسم الجيش») and its adjectives («الجيش الوطني الليبي»); a definite noun
+    after that is the accused («الجيش المتمردين»)."""
+    out, i = list(words[:1]), 1
+    if out and not out[0][2].startswith("ال") and i < len(words):
+        out.append(words[i])     # «حكومة الوفاق»: in construct
+        i += 1
+    if i < len(words) and words[i][2] == "باسم" and i + 1 < len(words):
+        out += words[i:i + 2]    # «المتحدث باسم الجيش»
+        i += 2
+    while i < len(words) and words[i][2].startswith("ال") and words[i][2].endswith(("ي", "يه")):
+        out.append(words[i])     # «التشادي»: an adjective
+        i += 1
+    return out
+
+
+_ACCUSING = frozenset(normalize(w) for w in "اتهم اتهمت اتهموا يتهم تتهم".split())   # the accused follows
+_MODAL_VERBS = {normalize(w): modality for modality, words in (
+    ("planned", "توعد توعدت توعدوا هدد هددت هددوا يتوعد تتوعد يهدد تهدد"),
+    ("alleged", "زعم زعمت زعموا يزعم تزعم ادعى ادعت ادعوا يدعي تدعي اتهم اتهمت اتهموا يتهم تتهم")) for w in words.split()}
 
 
 # a participle of saying after a comma: «..., معلنا أنه», «..., مشيرا إلى أن» (normalized)
@@ -197,7 +226,7 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
             break
         if t.isalnum():
             words_seen += 1
-            if words_seen > (10 if kana else 5):
+            if words_seen > (13 if kana else 5):   # «وكان X، الذي يقود ...، قد توعد»: a relative clause between
                 break
             bare = _bare(t)
             if t in lex.hedges or bare in lex.hedges:
@@ -218,9 +247,12 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
     before_verb: list[tuple[int, int, str]] = []
     if kana and verb >= 3 and toks[verb - 1][2] == "قد":
         before_verb = [t for t in toks[1:verb - 1] if t[2] not in _QUOTE_MARKS]
+        comma = next((i for i, t in enumerate(before_verb) if t[2] in _COMMA), None)
+        if comma:
+            before_verb = before_verb[:comma]    # «وكان حسن الكرامي، الذي يتولى ...، قد»: who, not what he is
     if verb_word in _QUOTING:
         for j in range(k, min(k + 8, len(toks))):
-            if toks[j][2] == "عن":
+            if toks[j][2] == _QUOTING[verb_word]:
                 cited = ctx.original(toks[k][0], toks[j - 1][1]) if j > k else ""
                 if before_verb:
                     cited = ctx.original(before_verb[0][0], before_verb[-1][1])
@@ -315,6 +347,8 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
         cited = ctx.original(segments[0][0][0], segments[0][quoting - 1][1])
         segments[0] = segments[0][quoting + 2:]
         phrase_start = segments[0][0][0]
+    if segments and segments[0] and verb_word in _ACCUSING:
+        segments[0] = _accuser(segments[0])    # «واتهم الجيش المتمردين بأنهم ...»: not the accused
     told = _told_to(ctx, segments[0]) if segments else None
     if told is not None:
         # «أكد مصدر أمني لوكالة الأنباء الليبية أن»: the outlet spoken to is no part of the speaker
@@ -474,12 +508,17 @@ def _according_to(ctx: SourceContext, start: int, end: int) -> Statement | None:
     phrase: list[tuple[int, int, str]] = []
     outlet = ""
     told_to: list[tuple[int, int, str]] = []
+    quoted = False
     for tok in toks:
         if tok[2] in _COMMA or tok[2] in ".؟!" or len(phrase) >= 12 or phrase and tok[2] in _WHO:
             break       # «بحسب الثوار الذين أكدوا ...»: the source is «الثوار»
+        if phrase and (tok[2].isdigit() or tok[2] in _number_words()) and phrase[-1][2] not in _NAMED_BY_NUMBER \
+                and not quoted and phrase[0][2].removeprefix("ال") not in ctx.lexicon.outlet_words:
+            break       # «خلفت، بحسب منظمات محلية 300 قتيل»: the claim's number, not the source's name
         if told_to:
             told_to.append(tok)
             continue
+        quoted = tok[2] == "«" or quoted and tok[2] != "»"    # «فرانس 24»: a name, number and all
         if trailing and (tok[2] in _THAT or tok[2] == ":"):
             return None     # «، وقال المتحدث إن ...»: a new statement, not the source of this one
         if phrase and (tok[2] in _THAT or tok[2] == "فان"):

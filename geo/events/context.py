@@ -36,6 +36,7 @@ class Statement:
     org_actors: tuple[str, ...] = ()
     continuation: bool = False
     hedged: bool = False
+    modality: str = ""      # what the verb of saying makes the claim: «توعد» planned, «زعم» alleged
 
 
 @dataclass(slots=True)

@@ -322,7 +322,8 @@ def extract_events(article: Article, *, mentions: Sequence[Mention] | None = Non
             denied=d.denied, confidence=_confidence(d),
             note="place taken from context" if d.inherited else "",
             modality=modality_of(scan, d.start, d.end, sentence_start=d.sentence_start,
-                                 denied=d.denied, attribution=attribution),
+                                 denied=d.denied, attribution=attribution,
+                                 said=d.statement.modality if d.statement else ""),
             sub_type=sub_type_of(scan, d.type, d.start, d.end)))
     return _from_repeats(link_repeats(with_counts(text, events, normalized=(scan.norm, scan.offsets))))
 

@@ -31,13 +31,14 @@ _WITNESSES = re.compile(r"(?<!\w)(?:و?شهود|شاهد عيان|و?(?:ال)?س
 
 
 def modality_of(scan: Scan, start: int, end: int, *, sentence_start: int, denied: bool,
-                attribution: Attribution) -> str:
-    """The modality of the claim at ``scan.norm[start:end]`` (normalized offsets)."""
+                attribution: Attribution, said: str = "") -> str:
+    """The modality of the claim at ``scan.norm[start:end]`` (normalized offsets); ``said`` is
+    the modality its verb of saying gives («توعد بأن»: planned), when it gives one."""
     if denied:
         return "denied"
     keys = {hit.key[4:] for hit in scan.in_range(scan.claim_starts, scan.claims,
                                                  max(sentence_start, start - _LOOK_BACK), end)
-            if hit.key.startswith("mod|")}
+            if hit.key.startswith("mod|")} | ({said} if said else set())
     for modality in _ORDER:
         if modality in keys:
             return modality

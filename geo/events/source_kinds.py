@@ -69,9 +69,11 @@ def _name_and_role(ctx: SourceContext, segments: list[list[tuple[int, int, str]]
         return "", "", False
     if len(segments) >= 2:
         role_seg, name_seg = segments[0], segments[1]
-        if not official(role_seg) and (official(name_seg) or name_seg[0][2].startswith("ال")
+        if not official(role_seg) and (official(name_seg) or _bare(name_seg[0][2]) in _ONE_OF
+                                       or name_seg[0][2].startswith("ال")
                                        and not role_seg[0][2].startswith("ال") and 2 <= len(role_seg) <= 4):
-            # «كاكا تودا، العامل في منظمة ...»: the name first, then what the person does
+            # «كاكا تودا، العامل في منظمة ...», «عيسى الزروق، أحد عناصر القوة»: the name first, then
+            # what the person does
             role_seg, name_seg = name_seg, role_seg
         ranks = []
         while name_seg and name_seg[0][2] in lex.rank_words and len(name_seg) > 1:
@@ -120,7 +122,7 @@ def _tail_name(lex, words: list[tuple[int, int, str]]) -> list[tuple[int, int, s
             or any(norm_t.startswith("ال") and norm_t in lex.official_words for _, _, norm_t in name_words) \
             or any(t in _NOT_IN_NAMES or t in lex.org_words or t[:1] in "بل" and t[1:] in _NOT_IN_NAMES
                    for _, _, t in name_words) \
-            or words[-tail - 1][2] == "باسم" \
+            or words[-tail - 1][2] == "باسم" or any(t == "باسم" for _, _, t in name_words) \
             or any(t == "باسم" for _, _, t in words[:-tail]) and not words[-tail - 1][2].startswith("ال"):
         # «متحدث باسم خفر السواحل»: what follows «باسم» is the body spoken for, to its definite
         # last word («باسم قوة حماية الجنوب»; «باسم الجيش أحمد المسماري» then names the speaker)

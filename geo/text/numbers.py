@@ -105,7 +105,7 @@ def _without_article(token: str, number_words: frozenset[str]) -> str:
 
 
 @cache
-def _number_words() -> frozenset[str]:
+def number_words() -> frozenset[str]:
     """Every word a number written in words can start with."""
     units, teens, tens, hundreds, _, _, _ = _lexicon()
     return frozenset(units) | frozenset(teens) | frozenset(tens) | frozenset(hundreds)
@@ -178,20 +178,20 @@ def find_quantities(normalized: str, *, words: list[tuple[str, int, int]] | None
     if words is None:
         words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(normalized)]
     tokens = [w for w, _, _ in words]
-    number_words = _number_words()
+    openers = number_words()
     if len(_OPENS) > 100_000:   # a long archive's vocabulary stays bounded
         _OPENS.clear()
     out: list[Quantity] = []
     i = 0
     while i < len(words):
         if tokens[i] not in _OPENS:
-            token = _without_article(_bare(tokens[i]), number_words)
+            token = _without_article(_bare(tokens[i]), openers)
             _OPENS[tokens[i]] = token[:1].isdecimal() or token in scales or token in vague or \
-                token.strip("،,.;:!?()«»\"'") in number_words
+                token.strip("،,.;:!?()«»\"'") in openers
         if not _OPENS[tokens[i]]:
             i += 1   # most words: no digit, no number word, no vague count
             continue
-        token = _without_article(_bare(tokens[i]), number_words)
+        token = _without_article(_bare(tokens[i]), openers)
         value = used = None
         dash = _DASHED.fullmatch(token)
         if dash:   # «10-15»
@@ -203,7 +203,7 @@ def find_quantities(normalized: str, *, words: list[tuple[str, int, int]] | None
             value, used = _digits_value(token), 1
         elif token in scales and token not in vague:   # «ألف مقاتل», «مليون»
             value, used = scales[token], 1
-        elif token.strip("،,.;:!?()«»\"'") in number_words:
+        elif token.strip("،,.;:!?()«»\"'") in openers:
             found = _words_value([token if k == 0 else t for k, t in enumerate(tokens[i:i + 6])], 0)
             if found:
                 value, used = found

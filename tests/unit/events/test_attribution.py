@@ -452,3 +452,66 @@ def test_forces_deployed_are_no_pictures_published():
 def test_a_group_claiming_an_attack_is_the_speaker_without_its_claim():
     (st,) = statements("وأعلن تنظيم داعش مسؤوليته عن التفجير الذي استهدف مركزا للشرطة في زليتن.")
     assert st.attribution.speaker == "تنظيم داعش"
+
+
+def test_an_outlet_ascribing_words_to_a_source_names_both():
+    (st,) = statements("ونسبت وكالة الأنباء الألمانية إلى مصدر عسكري قوله إن مسلحين هاجموا بوابة في سبها.")
+    assert (st.attribution.speaker, st.attribution.cited_outlet) == ("مصدر عسكري", "وكالة الأنباء الألمانية")
+
+
+def test_a_speaker_before_a_relative_clause_is_named_without_it():
+    (st,) = statements("وكان أبو عبيدة، الذي يقود فرع التنظيم في درنة، قد توعد بأن يهاجم مقاتلوه مدينة سرت.")
+    assert st.attribution.speaker == "أبو عبيدة"
+    assert st.modality == "planned"
+
+
+@pytest.mark.parametrize("text, modality", [
+    ("وهدد المتحدث بأن قواته ستهاجم مدينة سرت.", "planned"),
+    ("وزعم المتحدث باسم الجماعة أن مسلحين من الجيش هاجموا قرية قرب سبها.", "alleged"),
+    ("وقال المتحدث باسم الجماعة إن مسلحين هاجموا قرية قرب سبها.", ""),
+])
+def test_a_threat_or_an_allegation_is_said_so_by_its_verb(text, modality):
+    (st,) = statements(text)
+    assert st.modality == modality
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("واتهم الجيش المتمردين بأنهم هاجموا قرية قرب سبها.", "الجيش"),
+    ("واتهم الجيش الوطني الليبي قوات الوفاق بأنها قصفت مطار معيتيقة.", "الجيش الوطني الليبي"),
+    ("واتهم المتحدث باسم الجيش التشادي المتمردين بأنهم هاجموا قرية.", "المتحدث باسم الجيش التشادي"),
+])
+def test_the_accuser_speaks_not_the_accused(text, speaker):
+    (st,) = statements(text)
+    assert st.attribution.speaker == speaker
+
+
+@pytest.mark.parametrize("text, speaker, kind", [
+    ("وبرواية شهود من المنطقة، فإن المسلحين انسحبوا نحو أوباري.", "شهود من المنطقة", "witnesses/residents"),
+    ("قالت القوات البحرية الليبية إن دورية أوقفت زورقا قبالة زوارة.", "القوات البحرية الليبية",
+     "organisation statement"),
+    ("وذكرت منظمات حقوقية أن مسلحين خطفوا عمالا في أوباري.", "منظمات حقوقية", "organisation statement"),
+    ("وروى سالم المبروك، أحد عناصر الدورية، أن المسلحين فروا نحو مرزق.", "سالم المبروك", "named person"),
+    ("وقال المتحدث باسم الجماعة إن مسلحين هاجموا قرية قرب سبها.", "المتحدث باسم الجماعة", "unnamed official"),
+    ("وخلفت المعارك، بحسب منظمات إنسانية محلية 300 قتيل في سبها.", "منظمات إنسانية محلية",
+     "organisation statement"),
+])
+def test_more_forms_of_who_said_it(text, speaker, kind):
+    (st,) = statements(text)
+    assert (st.attribution.speaker, st.attribution.source_type) == (speaker, kind)
+
+
+def test_a_claimant_with_his_title_and_name_is_named_in_full():
+    (st,) = statements("وكان الرئيس التشادي المنتخب محمد إدريس ديبي قد زعم أن ذهبا يهرب أسبوعيا من تشاد إلى ليبيا.")
+    # the name is read as its last two words (a known limit of _tail_name), the title as the role
+    assert st.attribution.speaker.endswith("إدريس ديبي")
+    assert st.attribution.speaker_role.startswith("الرئيس التشادي")
+    assert st.modality == "alleged"
+
+
+@pytest.mark.parametrize("tail, outlet", [
+    ("بحسب ما نقلته قناة «فرانس 24»", "قناة فرانس 24"),
+    ("بحسب قناة فرانس 24", "قناة فرانس 24"),
+])
+def test_a_number_in_an_outlets_name_is_part_of_it(tail, outlet):
+    (st,) = statements(f"وانسحب المسلحون نحو الحدود، {tail}.")
+    assert st.attribution.speaker == outlet
