@@ -49,7 +49,7 @@ _AFTER = {
                 "مواطنين مهرب مهربا مهربين مهربون متهم متهما متهمين مشتبه شاب شابا شبان فتاة فتيات فتى راكب راكبا "
                 "ركاب"),
     "vehicles": ("آلية آليات سيارة سيارات عربة عربات مركبة مركبات شاحنة شاحنات زورق زوارق قارب قوارب "
-                 "دراجة دراجات صهريج صهاريج"),
+                 "دراجة دراجات صهريج صهاريج ناقلة ناقلات سفينة سفن"),
 }
 # Units of seized goods (the English name goes to the export).
 _UNITS = {
@@ -64,7 +64,7 @@ _UNITS = {
 # Goods a seizure lists one by one without a number: «ضبط بندقية ومسدسين وشاحنة» (one, two, one).
 _GOODS = {
     "weapons": "بندقية رشاش مسدس قنبلة سلاح", "rockets": "صاروخ قذيفة",
-    "vehicles": "سيارة شاحنة آلية عربة مركبة زورق قارب دراجة صهريج",
+    "vehicles": "سيارة شاحنة آلية عربة مركبة زورق قارب دراجة صهريج ناقلة سفينة",
     "pieces": "هاتف منظار مخزن جهاز قارورة قطعة",
 }
 # Words that open a list of what was seized: «شحنة تضم ...», «من بينها ...».
@@ -260,6 +260,9 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
         if kind is None and noun_kind is None and not unit:
             unit = _goods_counted_before(words, first, units)  # «أن عدد الرزم المكتشفة بلغ 323»
             kind = "seized" if unit else None
+        if kind is None and noun_kind in ("fighters", "persons", "migrants") and len(following) > 1 \
+                and _lookup(following[1].strip("،,."), after_kinds) in _TOLLS:
+            kind = _lookup(following[1].strip("،,."), after_kinds)     # «سقط 20 مدنيا قتلى»
         if kind is None and noun_kind in ("fighters", "persons", "migrants"):
             kind = _verb_afar(words, reach, before_kinds)
         if kind is None and noun_kind in ("fighters", "persons", "migrants"):
@@ -492,6 +495,12 @@ def _seizure_list(words, used, before, span) -> list[Count]:
     return out
 
 
+# one vehicle named without a number after what was done to it (not a seizure: those are goods)
+_ONE_VEHICLE = frozenset(normalize(w) + end for w in "سيارة شاحنة آلية عربة مركبة زورق قارب صهريج ناقلة سفينة".split()
+                         for end in ("", "ا"))
+_VEHICLE_ACTS = frozenset(normalize(w) for w in (
+    "أوقف أوقفت أوقفوا اعترض اعترضت اعترضوا استهدف استهدفت استهدفوا أحرق أحرقت أحرقوا دمر دمرت دمروا "
+    "فجر فجرت فجروا استولى استولت استولوا غنم غنموا أعطب أعطبت احتراق إحراق تدمير استهداف اعتراض توقيف تفجير").split())
 _CHAIN_REACH = 4     # words from one person counted to the next joined by «و»
 # each word's noun (no punctuation, no «و» before a dual) and whether it can be counted alone
 _NOUNS: dict[str, tuple[str, bool]] = {}
@@ -520,6 +529,12 @@ def _without_numbers(normalized, words, used, before, persons, duals, span, verb
             noun = noun[1:] if noun.startswith("و") and noun[1:] in duals else noun
             nouns[word] = noun, noun in duals or noun in persons or noun in _ONE or noun in _ONE_CASUALTY
         noun, may_count = nouns[word]
+        if i and noun in _ONE_VEHICLE and (_stem(words[i - 1][0]) in _VEHICLE_ACTS or i > 1 and words[
+                i - 1][0].startswith("ال") and _stem(words[i - 2][0]) in _VEHICLE_ACTS):
+            # «أوقفت الدورية ناقلة»، «أحرقوا سيارة»: one vehicle the act was done to
+            a, b = span(words[i][1], words[i][2])
+            out.append(Count("vehicles", 1, 1, "exact", start=a, end=b))
+            continue
         if not may_count and not (i and before[i - 1]) and i not in marked_duals:
             continue   # neither a counted noun nor after a casualty word: most words
         trigger = before[i - 1] if i else None

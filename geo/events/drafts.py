@@ -21,7 +21,7 @@ from geo.events.scan import words_before as _words_before
 from geo.events.clauses import actors_in as _actors_in
 from geo.events.clauses import clause_type as _clause_type
 from geo.events.clauses import clause_words as _clause_words
-from geo.events.modality import BACK_STORY
+from geo.events.modality import BACK_STORY, HABITUAL
 from geo.models import Article, Attribution
 from geo.text.sentences import Span, split_clauses, split_connectives, split_sentences
 
@@ -189,7 +189,8 @@ def _part_drafts(scan: _Scan, ctx: SourceContext, voice: Attribution, si: int, p
     if statement is not None:
         ctx.last_part = si
     elif ctx.last is not None and not ctx.last.hedged and ctx.last_part == si - 1 \
-            and 0 <= ns - ctx.last.speaker_end <= _TOLD_ON and not BACK_STORY.match(norm, ns):
+            and 0 <= ns - ctx.last.speaker_end <= _TOLD_ON and not BACK_STORY.match(norm, ns) \
+            and not HABITUAL.search(norm, ns, ne):
         # the sentence right after a statement, with no verb of its own, goes on telling it
         # («وقال المصدر إن ... . وتمركزت القوات بعد ذلك في ...»)
         attribution = ctx.last.attribution

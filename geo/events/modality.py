@@ -19,11 +19,17 @@ from collections.abc import Sequence
 
 from geo.events.scan import Scan
 from geo.models import Attribution, Event
+from geo.text.normalize import normalize
 
 # a sentence that opens on the story's past («وكانت القوات قد شنت ...», «وسبق أن ...», «يذكر أن ...»):
 # the outlet's background, not the speaker before going on (normalized)
 BACK_STORY = re.compile(r"\s*(?:و?(?:كان|كانت|كانوا)\s+(?:\S+\s+){0,5}?قد|و?سبق\s+(?:ان|ل|لل)|و?يذكر\s+ان|"
                          r"و?تجدر\s+الاشاره|و?منذ)(?!\w)")
+# «ويتسلل آلاف المهاجرين منذ سنوات عبر الحدود»: a state of things for years, the outlet's background
+# wherever the sentence says so (normalized)
+HABITUAL = re.compile(r"(?<!\w)منذ\s+(?:سنوات|اعوام|عقود|عقد|سنين|زمن\s+طويل)(?!\w)")
+# «مكان الهجوم»، «موقع الاعتداء»: the place of an attack already told (normalized)
+_PLACE_OF_IT = re.compile(r"(?<!\w)(?:مكان|موقع|مسرح)\s+(?:الهجوم|الاعتداء|الكمين|الحادث|الحادثه|الهجمات|الاشتباك|الاشتباكات|التفجير|الغاره)(?!\w)")
 # How far before the claim the words that qualify it may stand («قال إنهم يعتزمون ...»).
 _LOOK_BACK = 60
 _ORDER = ("attempted", "planned", "alleged")
@@ -101,6 +107,13 @@ def link_repeats(events: Sequence[Event]) -> list[Event]:
         if finer:
             j = min(finer, key=lambda j: abs(out[j].quote_start - event.quote_start))
             out[i] = dataclasses.replace(event, same_as=out[j].id)
+    # «ويقع مكان الهجوم في بلدة تيرا»: where the attack told before took place, not another one
+    for i, event in enumerate(out):
+        if event.same_as or event.type != "attack" or not _PLACE_OF_IT.search(normalize(event.quote)):
+            continue
+        told = [j for j in range(i) if not out[j].same_as and out[j].type == "attack" and not out[j].denied]
+        if told:
+            out[i] = dataclasses.replace(event, same_as=out[told[-1]].id)
     # «غارة قرب مدينة أوباري في جنوب ليبيا» and «الغارة دمرت منزلا في حي ... شرقي أوباري»:
     # one kind of act at one town, told twice with other places beside it
     towns = [{p.place_id for p in e.places if p.place_id and p.precision in (1, 2)} for e in out]

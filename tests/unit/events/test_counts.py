@@ -267,8 +267,8 @@ def test_a_toll_or_a_two_told_after_its_noun(text, expected):
 
 
 @pytest.mark.parametrize("text, expected", [
-    # the load of a vehicle stopped is seized, in its unit
-    ("وأوقفت صهريجا ينقل 40 ألف لتر من الوقود", [("seized", 40000, "litres")]),
+    # the load of a vehicle stopped is seized, in its unit, and the vehicle is one vehicle
+    ("وأوقفت صهريجا ينقل 40 ألف لتر من الوقود", [("vehicles", 1, ""), ("seized", 40000, "litres")]),
     # vehicles seized, the seizure told after them, are seized vehicles
     ("وأفاد البيان أن ثلاث شاحنات تحمل وقودا مهربا ضُبطت قرب الحدود", [("seized", 3, "vehicles")]),
     ("ووصلت ثلاث شاحنات إلى الحدود", [("vehicles", 3, "")]),
@@ -334,3 +334,18 @@ def test_a_toll_told_by_its_tally_or_the_lives_it_took(text, expected):
 ])
 def test_a_breakdown_of_those_counted_is_no_count_of_its_own(text, expected):
     assert _kinds(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("أوقفت البحرية ناقلة أجنبية قبالة الساحل", [("vehicles", 1, 1, "exact")]),
+    ("أحرق المسلحون سيارة الضحايا", [("vehicles", 1, 1, "exact")]),
+    ("أدى تبادل إطلاق النار إلى احتراق صهريج", [("vehicles", 1, 1, "exact")]),
+    ("وصلت سيارة إلى المدينة", []),                     # nothing was done to it
+])
+def test_one_vehicle_an_act_was_done_to_is_one_vehicle(text, expected):
+    assert _kinds(text) == expected
+
+
+def test_those_counted_then_what_they_became():
+    assert _kinds("سقط 20 مدنيا قتلى في هجوم قرب البلدة") == [("killed", 20, 20, "exact")]
+    assert _kinds("سقط خمسة جنود جرحى") == [("wounded", 5, 5, "exact")]

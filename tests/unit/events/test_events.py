@@ -759,3 +759,16 @@ def test_the_story_so_far_in_a_report_that_cites_an_outlet_is_asserted():
 ])
 def test_seizures_of_other_drugs_are_a_smuggling_route(sentence):
     assert _types(sentence) == ["smuggling_route"]
+
+
+def test_the_place_of_an_attack_told_before_is_no_attack_of_its_own():
+    text = "قتل 12 جنديا في هجوم على قاعدة قرب مدينة سبها.\nويقع مكان الهجوم قرب مدينة أوباري."
+    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    assert [e.type for e in events if not e.same_as] == ["attack"]
+
+
+def test_a_state_of_things_for_years_is_the_outlets_background_not_the_last_speakers():
+    text = ("وقال المتحدث باسم خفر السواحل إن دورية أنقذت 90 مهاجرا قبالة مدينة زوارة.\n"
+            "ويتسلل آلاف المهاجرين منذ سنوات عبر الحدود الجنوبية نحو مدينة سبها.")
+    events = [e for e in extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2))) if not e.same_as]
+    assert [(e.type, e.modality) for e in events] == [("smuggling_route", "reported"), ("smuggling_route", "asserted")]
