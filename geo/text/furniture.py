@@ -37,6 +37,11 @@ _DATED_DATELINE = re.compile(r"^\s*([^\n\-–—،.:]{1,70}?)\s*(?:[-–—]+|ـ
 _DATELINE_WORDS = frozenset({"قال", "قالت", "أكد", "اكد", "أكدت", "أفاد", "افاد", "أفادت", "ذكر", "ذكرت",
                              "أعلن", "اعلن", "أعلنت", "في", "من", "إن", "ان", "أن", "على", "عن", "إلى", "الى"})
 _TAG_LINE = re.compile(r"^\s*\(\s*(?:[^()]{1,40}[-–—/][^()]{1,40}|[^()\s]+(?:\s+[^()\s]+){0,2})\s*\)\s*$")
+# A line the page labels as other than the report: a photo's caption, a byline, the page's own dates,
+# tags and sources («صورة: مسلحون في الصحراء ...», «نشر في: داعش», «كلمات دلالية: الحدود ...»).
+_LABEL_LINE = re.compile(r"^\(?\s*(?:صورة|الصورة|صور|مصدر الصورة|تصوير|كتب|كتبت|بقلم|المصدر|مصدر الخبر|تاريخ النشر|"
+                         r"نشر في|نشر بتاريخ|آخر تحديث|اخر تحديث|تم التحديث|هيئة التحرير|كلمات دلالية|كلمات مفتاحية|"
+                         r"الوسوم|وسوم|تحرير|إعداد|اعداد)(?:\s+(?:أرشيفية|ارشيفية|من الأرشيف))?\s*\)?\s*[:：]")
 _HEADLINE_MAX_WORDS = 16
 # Characters: longer than any menu, share, tag or date line (a related headline is checked
 # before this, inside its list).
@@ -124,6 +129,9 @@ def _furniture_spans(text: str) -> list[tuple[int, int]]:
         line = raw.strip()
         if not line:
             in_related = False
+            continue
+        if len(line) <= 2 * _LONGEST_FURNITURE and _LABEL_LINE.match(line):
+            spans.append((start, end))   # «صورة: ...», «تاريخ النشر: ...», «كلمات دلالية: ...»
             continue
         if seen_text and not in_related and len(line) > _LONGEST_FURNITURE:
             continue    # a paragraph of the report: no furniture line is this long

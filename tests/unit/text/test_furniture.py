@@ -71,3 +71,21 @@ def test_the_teaser_under_a_related_headline_is_another_report():
     assert _cut(text) == ["اقرأ أيضا:", "قوة تصل إلى غريان", teaser]
     # a first-line dateline with a tatweel run is a dateline too
     assert _cut("سبها (وال)ــ وصلت قوة إلى أوباري.") == ["سبها (وال)ــ "]
+
+
+@pytest.mark.parametrize("line", [
+    "صورة: مسلحون في صحراء جنوب ليبيا قرب أوباري",
+    "(صورة أرشيفية): رتل عسكري في طريقه إلى سبها",
+    "تاريخ النشر: 10 نوفمبر 2011",
+    "نشر في: داعش",
+    "كلمات دلالية: الحدود الجنوبية سبها الكفرة",
+    "المصدر: وكالات",
+])
+def test_a_line_the_page_labels_as_caption_byline_date_or_tags_is_furniture(line):
+    text = f"قتل خمسة جنود في هجوم على بوابة في سبها.\n{line}\nوانسحب المهاجمون نحو أوباري."
+    assert _cut(text) == [line]
+
+
+def test_a_sentence_opening_on_a_word_like_a_label_is_the_report():
+    text = "كتبت الصحيفة أن مسلحين هاجموا بوابة في سبها.\nصورة الوضع في أوباري تبدو قاتمة: اشتباكات كل ليلة."
+    assert _cut(text) == []
