@@ -124,3 +124,11 @@ def test_two_countries_named_as_often_the_first_is_the_reports(text, country):
     # On a tie the answer must not hang on the order of a set of strings (it changed from run to run).
     (the_country,) = [m for m in find_places(text) if m.surface == "البلاد"]
     assert the_country.place.id == country
+
+
+@pytest.mark.parametrize("text", [
+    "ولم يتضح إن كانوا من تنظيم القاعدة في بلاد المغرب.",
+    "ينشط تنظيم القاعدة في بلاد المغرب الإسلامي في الصحراء.",
+])
+def test_the_maghreb_in_al_qaedas_name_is_no_place_with_or_without_its_adjective(text):
+    assert names(text) == []
