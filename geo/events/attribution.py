@@ -125,6 +125,38 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
     return found
 
 
+_AS_FOR = frozenset({"اما", "واما"})
+
+
+def _topic_first(ctx: SourceContext, start: int, end: int) -> Statement | None:
+    """«أما المتحدث باسم الجيش، الجنرال ...، فحدّد ...», «أما المصادر القريبة من السكان فتحدثت
+    عن ...»: the speaker named first, then «ف» and the verb of saying; None when no such verb
+    follows within a few words (the sentence is the outlet's)."""
+    toks = _tokens(ctx, start, min(end, start + 240))
+    lex = ctx.lexicon
+    verb = next((k for k, t in enumerate(toks[2:16], start=2) if t[2].startswith("ف")
+                 and (_bare(t[2][1:]) in lex.speech_verbs or t[2][1:] in lex.speech_verbs
+                      or _bare(t[2][1:]) in lex.about_verbs)), None)
+    if verb is None:
+        return None
+    content = next((t[1] for t in toks[verb + 1:verb + 4] if t[2] in _THAT or t[2] in (":", "عن")), toks[verb][1])
+    segments: list[list[tuple[int, int, str]]] = [[]]
+    for t in toks[1:verb]:
+        if t[2] in _COMMA:
+            segments.append([])
+        elif t[2] not in _QUOTE_MARKS:
+            segments[-1].append(t)
+    segments = [s for s in segments if s]
+    if not segments:
+        return None
+    phrase = ctx.norm[segments[0][0][0]:segments[-1][-1][1]]
+    attribution = _classify(ctx, segments, phrase, segments[0][0][2], "")
+    statement = Statement(attribution, content, segments[0][0][0], segments[-1][-1][1],
+                          ctx.actors_between(segments[0][0][0], segments[-1][-1][1]))
+    ctx.history.append(statement)
+    return statement
+
+
 def _accuser(words: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """The accuser's words before the accused: a noun with what it is in construct with («حكومة
     الوفاق»، «المتحدث باسم الجيش») and its adjectives («الجيش الوطني الليبي»); a definite noun
@@ -209,6 +241,8 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
         aside = _aside_first(ctx, start, end, width)
         if aside is not None:
             return aside
+    if opening[0] in _AS_FOR:
+        return _topic_first(ctx, start, end)     # «أما المتحدث باسم الجيش فقال إن ...»
     if opening[0].removeprefix("و") in _ACCORDING_HEADS:
         return _according_to(ctx, start, end)   # «وبحسب ما أفاد به شهود لوكالة رويترز، فإن ...»
     if _bare(opening[0]) not in _KANA:

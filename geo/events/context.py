@@ -17,6 +17,9 @@ from geo.text.normalize import normalize, original_span
 QUOTE_MARKS = "«»\"'()"
 SAME = frozenset({"نفسه", "نفسها", "ذاته", "ذاتها", "نفسهم", "انفسهم"})
 ACCOUNTS = frozenset({"الروايه", "الروايات", "المعلومات", "الانباء", "الشهادات", "الافادات"})   # normalized
+HIS_ACCOUNT = frozenset({"روايته", "روايتها", "روايتهم", "قوله", "قولها", "قولهم", "تعبيره", "تعبيرها",
+                         "تقديره", "تقديرها", "كلامه", "كلامها", "حديثه", "حديثها"})   # normalized
+DEMONSTRATIVES = frozenset({"هذه", "هذا", "تلك", "ذلك", "هولاء"})
 TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
@@ -83,6 +86,10 @@ class SourceContext:
         وليد», «المصادر ذاتها» after «مصادر أمنية تونسية» (its first word, the article dropped; a
         trailing «ذاته/نفسه» allowed). None when the phrase is more than that or nothing matches."""
         words = [t[2] for t in phrase if t[2].isalnum()]
+        if len(words) == 1 and words[0] in HIS_ACCOUNT and self.history:
+            return self.history[-1]    # «وبحسب روايته»: the one who spoke last
+        if len(words) == 2 and words[0] in DEMONSTRATIVES:
+            words = words[1:]          # «وتقول هذه المصادر»: the sources named before
         if words and words[-1] in SAME:
             if len(words) == 2 and words[0] in ACCOUNTS and self.history:
                 return self.history[-1]    # «بحسب الرواية نفسها»: the account told last, whoever told it

@@ -49,7 +49,7 @@ _AFTER = {
                 "مواطنين مهرب مهربا مهربين مهربون متهم متهما متهمين مشتبه شاب شابا شبان فتاة فتيات فتى راكب راكبا "
                 "ركاب"),
     "vehicles": ("آلية آليات سيارة سيارات عربة عربات مركبة مركبات شاحنة شاحنات زورق زوارق قارب قوارب "
-                 "دراجة دراجات صهريج صهاريج ناقلة ناقلات سفينة سفن"),
+                 "دراجة دراجات صهريج صهاريج ناقلة ناقلات سفينة سفن جرار جرارات حافلة حافلات"),
 }
 # Units of seized goods (the English name goes to the export).
 _UNITS = {
@@ -64,7 +64,7 @@ _UNITS = {
 # Goods a seizure lists one by one without a number: «ضبط بندقية ومسدسين وشاحنة» (one, two, one).
 _GOODS = {
     "weapons": "بندقية رشاش مسدس قنبلة سلاح", "rockets": "صاروخ قذيفة",
-    "vehicles": "سيارة شاحنة آلية عربة مركبة زورق قارب دراجة صهريج ناقلة سفينة",
+    "vehicles": "سيارة شاحنة آلية عربة مركبة زورق قارب دراجة صهريج ناقلة سفينة جرار حافلة",
     "pieces": "هاتف منظار مخزن جهاز قارورة قطعة",
 }
 # Words that open a list of what was seized: «شحنة تضم ...», «من بينها ...».
@@ -496,7 +496,7 @@ def _seizure_list(words, used, before, span) -> list[Count]:
 
 
 # one vehicle named without a number after what was done to it (not a seizure: those are goods)
-_ONE_VEHICLE = frozenset(normalize(w) + end for w in "سيارة شاحنة آلية عربة مركبة زورق قارب صهريج ناقلة سفينة".split()
+_ONE_VEHICLE = frozenset(normalize(w) + end for w in "سيارة شاحنة آلية عربة مركبة زورق قارب صهريج ناقلة سفينة جرار حافلة".split()
                          for end in ("", "ا"))
 _VEHICLE_ACTS = frozenset(normalize(w) for w in (
     "أوقف أوقفت أوقفوا اعترض اعترضت اعترضوا استهدف استهدفت استهدفوا أحرق أحرقت أحرقوا دمر دمرت دمروا "

@@ -64,7 +64,9 @@ def _name_and_role(ctx: SourceContext, segments: list[list[tuple[int, int, str]]
     def text_of(seg: list[tuple[int, int, str]]) -> str:
         return ctx.original(seg[0][0], seg[-1][1]) if seg else ""
 
-    segments = [s for s in segments if s]
+    # «عبد العزيز مصطفى، من الفدرالية الدولية ...»: an aside opening on a preposition says where the
+    # speaker is from, it names no one
+    segments = [s for i, s in enumerate(segments) if s and not (i and s[0][2] in _AFFILIATION)]
     if not segments:
         return "", "", False
     if len(segments) >= 2:
@@ -130,6 +132,7 @@ def _tail_name(lex, words: list[tuple[int, int, str]]) -> list[tuple[int, int, s
     return name_words
 
 
+_AFFILIATION = frozenset({"من", "في", "عن", "لدي"})
 # words no personal name holds: prepositions, and words for places and institutions (normalized;
 # not «على», which normalizes to the name «علي»)
 _NOT_IN_NAMES = frozenset(normalize(w) for w in (

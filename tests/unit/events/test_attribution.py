@@ -515,3 +515,28 @@ def test_a_claimant_with_his_title_and_name_is_named_in_full():
 def test_a_number_in_an_outlets_name_is_part_of_it(tail, outlet):
     (st,) = statements(f"وانسحب المسلحون نحو الحدود، {tail}.")
     assert st.attribution.speaker == outlet
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("أما المتحدث باسم الجيش فقال إن قواته سيطرت على مدينة سبها.", "المتحدث باسم الجيش"),
+    ("وأما المصادر الأمنية فذكرت أن المسلحين انسحبوا نحو أوباري.", "المصادر الأمنية"),
+])
+def test_a_speaker_named_first_then_fa_and_the_verb_of_saying(text, speaker):
+    (st,) = statements(text)
+    assert st is not None and st.attribution.speaker == speaker
+
+
+def test_as_for_with_no_verb_of_saying_is_the_outlets_voice():
+    assert statements("أما الجيش فلم يعلق على الهجوم.") == [None]
+
+
+def test_an_affiliation_aside_is_no_name():
+    (st,) = statements("أما الناشط سالم المبروك، من الرابطة الليبية لحقوق الإنسان، فروى أن المهاجمين فروا.")
+    assert st.attribution.speaker == "سالم المبروك"
+
+
+@pytest.mark.parametrize("second", ["وبحسب روايته، فإن المهاجمين انسحبوا نحو أوباري.",
+                                    "وتقول هذه المصادر إن المهاجمين انسحبوا نحو أوباري."])
+def test_his_account_and_these_sources_are_the_source_named_before(second):
+    first, again = statements(f"وقالت مصادر محلية إن مسلحين هاجموا بوابة في سبها.\n{second}")
+    assert again is not None and again.attribution.speaker == "مصادر محلية"

@@ -349,3 +349,8 @@ def test_one_vehicle_an_act_was_done_to_is_one_vehicle(text, expected):
 def test_those_counted_then_what_they_became():
     assert _kinds("سقط 20 مدنيا قتلى في هجوم قرب البلدة") == [("killed", 20, 20, "exact")]
     assert _kinds("سقط خمسة جنود جرحى") == [("wounded", 5, 5, "exact")]
+
+
+def test_tractor_trailers_and_buses_are_vehicles():
+    assert _kinds("نقل السلاح على متن أربعة جرارات كبيرة") == [("vehicles", 4, 4, "exact")]
+    assert _kinds("أوقفت الدورية حافلة قرب الحدود") == [("vehicles", 1, 1, "exact")]
