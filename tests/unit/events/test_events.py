@@ -772,3 +772,12 @@ def test_a_state_of_things_for_years_is_the_outlets_background_not_the_last_spea
             "ويتسلل آلاف المهاجرين منذ سنوات عبر الحدود الجنوبية نحو مدينة سبها.")
     events = [e for e in extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2))) if not e.same_as]
     assert [(e.type, e.modality) for e in events] == [("smuggling_route", "reported"), ("smuggling_route", "asserted")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "يتخذ التنظيم من وديان جبال مدينة سرت مواقع له.",
+    "أعاد التنظيم ترتيب صفوفه في الصحراء جنوب مدينة سرت.",
+    "اختبأ قادة التنظيم في مزارع قرب مدينة بني وليد.",
+])
+def test_hiding_regrouping_and_positions_taken_are_presence(sentence):
+    assert _types(sentence) == ["presence"]
