@@ -165,7 +165,8 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
             continue
         if key == "movement" and before[-1:] in (["الذي"], ["التي"]) and norm.startswith(_LINKS, hit.start):
             continue  # «الطريق الذي يصل الكفرة بالعوينات»: a road described, nobody on the move
-        if key == "attack" and (hit.prefix in ("ل", "لل", "ول", "فل") and lex.exposure.isdisjoint(before[-5:])
+        if key == "attack" and (hit.prefix in ("ل", "لل", "ول", "فل")
+                                and lex.exposure.isdisjoint(w[1:] if w[:1] in "وف" else w for w in before[-5:])
                                 or not lex.purpose.isdisjoint(before[-4:])
                                 or not lex.temporal.isdisjoint(before[-3:]) and before[-1:] != ["ان"]
                                 and not _HURT.search(norm, sentence[0], word_start)

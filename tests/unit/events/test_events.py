@@ -781,3 +781,12 @@ def test_a_state_of_things_for_years_is_the_outlets_background_not_the_last_spea
 ])
 def test_hiding_regrouping_and_positions_taken_are_presence(sentence):
     assert _types(sentence) == ["presence"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "وتعرض رتل للجيش لكمين قرب مدينة أوباري.",
+    "وتعرضت دورية لهجوم قرب مدينة أوباري.",
+    "أحرق مسلحون قرية قرب مدينة أوباري.",
+])
+def test_an_attack_suffered_after_and_or_a_village_burned_is_an_attack(sentence):
+    assert _types(sentence) == ["attack"]
