@@ -29,7 +29,7 @@ BACK_STORY = re.compile(r"\s*(?:و?(?:كان|كانت|كانوا)\s+(?:\S+\s+){0
 # wherever the sentence says so (normalized)
 HABITUAL = re.compile(r"(?<!\w)منذ\s+(?:سنوات|اعوام|عقود|عقد|سنين|زمن\s+طويل)(?!\w)")
 # «مكان الهجوم»، «موقع الاعتداء»: the place of an attack already told (normalized)
-_PLACE_OF_IT = re.compile(r"(?<!\w)(?:مكان|موقع|مسرح)\s+(?:الهجوم|الاعتداء|الكمين|الحادث|الحادثه|الهجمات|الاشتباك|الاشتباكات|التفجير|الغاره)(?!\w)")
+_PLACE_OF_IT = re.compile(r"(?<!\w)و?(?:مكان|موقع|مسرح)\s+(?:الهجوم|الاعتداء|الكمين|الحادث|الحادثه|الهجمات|الاشتباك|الاشتباكات|التفجير|الغاره)(?!\w)")
 # How far before the claim the words that qualify it may stand («قال إنهم يعتزمون ...»).
 _LOOK_BACK = 60
 _ORDER = ("attempted", "planned", "alleged")

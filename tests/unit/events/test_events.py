@@ -790,3 +790,9 @@ def test_hiding_regrouping_and_positions_taken_are_presence(sentence):
 ])
 def test_an_attack_suffered_after_and_or_a_village_burned_is_an_attack(sentence):
     assert _types(sentence) == ["attack"]
+
+
+def test_the_scene_of_an_attack_told_before_with_and_is_no_attack_of_its_own():
+    text = "قتل 12 جنديا في هجوم على قاعدة قرب مدينة سبها.\nومسرح الهجوم بلدة قرب مدينة أوباري."
+    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    assert [e.type for e in events if not e.same_as] == ["attack"]
