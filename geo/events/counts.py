@@ -57,7 +57,7 @@ _UNITS = {
     "litres": "لتر لترات ليتر ليترات", "barrels": "برميل براميل", "pills": "قرص أقراص حبة حبوب",
     "pieces": ("قطعة قطع مخزن مخازن طلقة طلقات هاتف هواتف منظار مناظير جهاز أجهزة قارورة قوارير رأس رؤوس "
                "رأسا رزمة رزم"),
-    "boxes": "صندوق صناديق", "sacks": "كيس أكياس",
+    "boxes": "صندوق صناديق علبة علب كرتونة كراتين", "sacks": "كيس أكياس جوال أجولة شوال شوالات",
     "weapons": "بندقية بنادق سلاح أسلحة رشاش رشاشات مسدس مسدسات قنبلة قنابل",
     "rockets": "صاروخ صواريخ قذيفة قذائف",
 }
@@ -421,6 +421,8 @@ def _noun(following: list[str], after_kinds: dict, units: dict) -> tuple[str | N
         unit = _lookup(word, units)
         if unit:
             rest = following[i + 1:]
+            if unit == "pieces" and rest and _lookup(rest[0], units) == "weapons":
+                unit = "weapons"     # «74 قطعة سلاح»: pieces of weapons are weapons
             item = rest[1] if len(rest) > 1 and rest[0] == normalize("من") else (rest[0] if rest and unit == "pills" else "")
             return None, unit, item.strip("،,.;:!?()«»\"'")
         kind = _lookup(word, after_kinds)

@@ -354,3 +354,12 @@ def test_those_counted_then_what_they_became():
 def test_tractor_trailers_and_buses_are_vehicles():
     assert _kinds("نقل السلاح على متن أربعة جرارات كبيرة") == [("vehicles", 4, 4, "exact")]
     assert _kinds("أوقفت الدورية حافلة قرب الحدود") == [("vehicles", 1, 1, "exact")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ضبطت الشرطة 300 علبة سجائر مهربة", [("seized", 300, "boxes")]),
+    ("ضبطت وحدة من الجيش 74 قطعة سلاح وذخائر", [("seized", 74, "weapons")]),
+    ("ضبط 20 جوالا من الدقيق", [("seized", 20, "sacks")]),
+])
+def test_packs_sacks_and_pieces_of_weapons(text, expected):
+    assert [(c.kind, c.low, c.unit) for c in find_counts(text)] == expected
