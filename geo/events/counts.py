@@ -31,7 +31,7 @@ _BEFORE = {
     "missing": "فقدان فقد فقدت اختفاء مفقودين",
     # and those it happened to, named before their number: «أن المخطوفين 25 مواطنا»
     "abducted": "اختطاف خطف خطفت خطفوا اختطف اختطفت اختطفوا أسر مخطوفين مختطفين",
-    "arrested": ("اعتقال القبض توقيف احتجاز اعتقل اعتقلت اعتقلوا أوقف أوقفت حبس موقوفين معتقلين محتجزين "
+    "arrested": ("اعتقال القبض توقيف إيقاف احتجاز اعتقل اعتقلت اعتقلوا أوقف أوقفت حبس موقوفين معتقلين محتجزين "
                  "أودع أودعت"),    # «وأودع 150 متمردا السجن»: put in prison
     "seized": "ضبط ضبطت مصادرة صادرت حجز حجزت",
 }
@@ -101,7 +101,7 @@ _MIGRATION = re.compile("|".join(normalize(w) for w in (
     "أبعدت", "أبعد ", "إبعاد", "أعيدوا", "غير قانوني", "تسلل", "التسلل")))
 # what happened, told after those counted: «ثلاثة أشخاص أوقفوا», «خمسة جنود قتلوا»
 _AFTER_VERBS = {
-    "killed": "قتلوا قتلا لقوا قضوا ماتوا لقي لقيا حتفه حتفهم", "wounded": "أصيبوا أصيبا جرحوا",
+    "killed": "قتلوا قتلا لقوا قضوا ماتوا لقي لقيا حتفه حتفهم غرقوا", "wounded": "أصيبوا أصيبا جرحوا",
     "missing": "فقدوا فقد اختفوا مفقودين مفقودون", "abducted": "اختطفوا خطفوا", "arrested": "أوقفوا اعتقلوا احتجزوا",
 }
 _OF_THEM = normalize("منهم")
@@ -242,6 +242,8 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
                 and preceding[-1].removeprefix("و").strip("،,") in _AMONG_THEM:
             continue    # «قتل 11 شخصا، بينهم ستة جنود»: a breakdown of those counted, not more of them
         kind = next((k for w in reversed(preceding) if (k := _lookup(w, before_kinds))), None)
+        if preceding and preceding[-1].removeprefix("و") in _DROWNED:
+            kind = "killed"     # «غرق 40 مهاجرا»: drowned; not «غرق قارب يقل 40 مهاجرا», the boat sank
         noun_kind, unit, item = _noun(following, after_kinds, units)
         two_after = noun_kind is None and not unit and first and normalized[q.start:q.end] in _TWO_AFTER
         if two_after:
@@ -376,6 +378,7 @@ def _toll_before(words, first: int, after_kinds: dict) -> str | None:
     return None
 
 
+_DROWNED = frozenset(normalize(w) for w in ("غرق", "غرقوا"))
 _TALLY = normalize("حصيلة")
 _AMONG_THEM = frozenset(normalize(w) for w in ("بينهم", "بينهن"))   # not «منهم»: «وتوفي منهم 5» are more
 

@@ -363,3 +363,13 @@ def test_tractor_trailers_and_buses_are_vehicles():
 ])
 def test_packs_sacks_and_pieces_of_weapons(text, expected):
     assert [(c.kind, c.low, c.unit) for c in find_counts(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("غرق 40 مهاجرا قبالة سواحل صبراتة", [("killed", 40, 40, "exact")]),
+    ("وكان 12 مهاجرا قد غرقوا قبالة زوارة", [("killed", 12, 12, "exact")]),
+    ("غرق قارب يقل 40 مهاجرا", [("migrants", 40, 40, "exact")]),      # the boat sank; the 40 were aboard
+    ("تم إيقاف 80 مهاجرا في سبها", [("migrants", 80, 80, "exact")]),
+])
+def test_the_drowned_are_killed_and_those_stopped_are_counted(text, expected):
+    assert _kinds(text) == expected
