@@ -83,6 +83,18 @@ def find_dates(norm: str, *, published: dt.date | None = None) -> list[DateMenti
         y = int(m.group(1))
         lo = max(0, m.start() - 30)
         before = norm[lo:m.start()]
+        if (nd := _NUMERIC_DAY.search(before)) is not None:
+            try:      # «14/05/2016», «14-5-2016»: day first, as Arabic pages write it
+                found.append(DateMention(lo + nd.start(), m.end(), dt.date(y, int(nd.group(2)), int(nd.group(1))), "day"))
+                continue
+            except ValueError:
+                pass
+        if (iso := _ISO_AFTER.match(norm, m.end())) is not None:
+            try:      # «2016-05-14», «2016/05/14»
+                found.append(DateMention(m.start(), iso.end(), dt.date(y, int(iso.group(1)), int(iso.group(2))), "day"))
+                continue
+            except ValueError:
+                pass
         if (dm := day_month.search(before)) is not None:
             try:
                 found.append(DateMention(lo + dm.start(), m.end(), dt.date(y, _MONTHS[dm.group(2)], int(dm.group(1))), "day"))
@@ -90,7 +102,13 @@ def find_dates(norm: str, *, published: dt.date | None = None) -> list[DateMenti
             except ValueError:
                 pass
         if (mm := month.search(before)) is not None:
-            found.append(DateMention(lo + mm.start(), m.end(), dt.date(y, _MONTHS[mm.group(1)], 1), "month"))
+            at = lo + mm.start()
+            ordinal = _ORDINAL.search(norm, max(0, at - 30), at + (mm.group(0)[:1] == " "))
+            if ordinal is not None and ordinal.end() >= at:   # «السادس من مايو 2016»
+                found.append(DateMention(ordinal.start(), m.end(), dt.date(y, _MONTHS[mm.group(1)], _ordinal_day(ordinal)),
+                                         "day"))
+                continue
+            found.append(DateMention(at, m.end(), dt.date(y, _MONTHS[mm.group(1)], 1), "month"))
         elif (yw := year_word.search(before)) is not None:
             found.append(DateMention(lo + yw.start(), m.end(), dt.date(y, 1, 1), "year"))
     if published is not None:
@@ -123,6 +141,7 @@ _RELATIVE_WORDS = ("اليوم", "الماضي", "المنصرم", "الفائت
 def _relative_words() -> re.Pattern:
     """«اليوم», «الأسبوع الماضي», «(منتصف) الشهر الماضي», «العام الماضي»."""
     return re.compile(r"(?<!\w)[وفب]?(?:(?P<today>(?:فجر |صباح |مساء |ظهر |ليل |عصر )?اليوم)"
+                      r"|(?P<lastnight>(?:في )?الليله (?:الماضيه|المنصرمه|الفائته))"
                       r"|(?P<week>الاسبوع (?:الماضي|المنصرم|الفائت))"
                       r"|(?:(?P<part>منتصف|مطلع|اواخر|اوائل|بدايه|نهايه) |(?P<day>\d{1,2}) (?:من )?)?"
                       r"(?P<month>الشهر (?:الماضي|المنصرم|الفائت|الجاري|الحالي))"
@@ -136,6 +155,13 @@ def _past_span() -> re.Pattern:
 
 
 _MONTH_BEFORE = re.compile(r"(?:(\d{1,2}) )?(?:من )?(?:شهر )?$")
+_NUMERIC_DAY = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})[/.-]$")
+_ISO_AFTER = re.compile(r"[/-](\d{1,2})[/-](\d{1,2})(?![\d/.-])")
+# «السادس من مايو», «في الحادي والعشرين من مارس»: the day as an ordinal word, «من» then the month
+_ORDINAL_UNITS = {"الاول": 1, "الحادي": 1, "الثاني": 2, "الثالث": 3, "الرابع": 4, "الخامس": 5, "السادس": 6,
+                  "السابع": 7, "الثامن": 8, "التاسع": 9}
+_ORDINAL = re.compile(r"(?<!\w)(?:في )?(?:(العاشر)|(" + "|".join(_ORDINAL_UNITS) + r")(?: (عشر)| والعشرين| والثلاثين)?"
+                      r"|(العشرين|الثلاثين)) من (?:شهر )?$")
 _MONTH_AFTER = re.compile(r"(?!\)? ?(?:من )?(?:العام |عام |سنه )?(?:19|20)\d\d)"
                           r"(?: (الجاري|الحالي|الماضي|المنصرم|الفائت))?(?!\w)")
 
@@ -174,7 +200,20 @@ def _month_words(norm: str):
                 before = _MONTH_BEFORE.search(norm, max(0, first - 14), first)
                 start = before.start() if before and before.group(0) else first
                 day = int(before.group(1)) if before and before.group(1) else None
+                if day is None and (ordinal := _ORDINAL.search(norm, max(0, first - 30), first)) is not None:
+                    start, day = ordinal.start(), _ordinal_day(ordinal)
                 yield start, after.end(), day, name, bool(after.group(1))
+
+
+def _ordinal_day(m: re.Match) -> int:
+    """The day an ordinal match names: «العاشر» 10, «السادس» 6, «الحادي عشر» 11, «الثاني والعشرين» 22."""
+    if m.group(1):
+        return 10
+    if m.group(4):
+        return 20 if m.group(4) == "العشرين" else 30
+    unit = _ORDINAL_UNITS[m.group(2)]
+    tail = m.group(0)
+    return unit + (10 if m.group(3) else 20 if "والعشرين" in tail else 30 if "والثلاثين" in tail else 0)
 
 
 def _relative(norm: str, published: dt.date) -> list[DateMention]:
@@ -201,6 +240,8 @@ def _relative(norm: str, published: dt.date) -> list[DateMention]:
     for m in words.finditer(norm) if any(w in norm for w in _RELATIVE_WORDS) else ():
         if m.group("today"):
             out.append(DateMention(m.start(), m.end(), published, "day"))
+        elif m.group("lastnight"):
+            out.append(DateMention(m.start(), m.end(), published - dt.timedelta(days=1), "day"))
         elif m.group("week"):
             out.append(DateMention(m.start(), m.end(), published - dt.timedelta(days=7), "week"))
         elif m.group("month"):

@@ -146,3 +146,24 @@ def test_a_month_named_twice_takes_the_year_after_it(text):
 def test_a_month_named_twice_keeps_its_day(text, expected):
     (d,) = find_dates(normalize(text), published=dt.date(2022, 6, 5))
     assert (d.date, d.precision) == expected
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("هاجم مسلحون البوابة في السادس من يناير", dt.date(2017, 1, 6)),
+    ("في الحادي عشر من يناير", dt.date(2017, 1, 11)),
+    ("في الثاني والعشرين من ديسمبر", dt.date(2016, 12, 22)),
+    ("في العاشر من شهر يناير", dt.date(2017, 1, 10)),
+    ("في السادس من مايو 2015", dt.date(2015, 5, 6)),
+    ("في 14/05/2016", dt.date(2016, 5, 14)),
+    ("بتاريخ 2016-05-14", dt.date(2016, 5, 14)),
+    ("اقتحموا البلدة في الليلة الماضية", dt.date(2017, 2, 3)),
+], ids=["ordinal", "ordinal-teen", "ordinal-twenties", "ordinal-tenth-month-word", "ordinal-with-year",
+        "numeric-day-first", "iso", "last-night"])
+def test_ordinal_days_numeric_dates_and_last_night(text, date):
+    (found,) = find_dates(normalize(text), published=PUBLISHED)
+    assert (found.date, found.precision) == (date, "day")
+
+
+def test_the_second_in_a_months_name_is_no_ordinal_day():
+    (found,) = find_dates(normalize("في كانون الثاني 2016"), published=PUBLISHED)
+    assert (found.date, found.precision) == (dt.date(2016, 1, 1), "month")
