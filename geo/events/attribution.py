@@ -57,6 +57,7 @@ _NOT_SAID_THAT = frozenset({"دون", "بدون", "قبل", "بعد", "منذ"})
 _BEFORE_A_SOURCE = frozenset({"نقلا", "صادر", "الصادر", "صادره", "الصادره"})   # «عن» names who spoke
 _PUBLISHED_IT = frozenset({"نشرته", "اصدرته", "وزعته", "بثته", "اوردته", "نشره", "اصدره", "وزعه", "بثه"})  # normalized
 _JOURNALISTS = frozenset({"مصور", "مراسل", "مراسله", "صحفي", "صحافي", "محرر", "موفد"})
+_THEN = frozenset({"قبل", "وقبل", "بعد", "وبعد", "ذلك", "ثم"})    # «وقبل ذلك،»: when, told by what came before
 _RESPONSIBILITY = frozenset({"مسووليته", "مسووليتها", "مسووليتهم", "المسووليه"})   # normalized
 _NAMED_BY_NUMBER = frozenset({"الكتيبه", "كتيبه", "اللواء", "لواء", "السريه", "سريه", "الفرقه", "فرقه", "رقم"})   # «الكتيبة 166»
 _WHO = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي"})
@@ -189,6 +190,11 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
         comma = _COMMA_MARK.search(norm, start, min(end, start + 120))
         if comma is not None:
             return _attribution(ctx, comma.end(), end, width)
+    comma = _COMMA_MARK.search(norm, start, min(end, start + 40))
+    before = [t for t in _tokens(ctx, start, comma.start()) if t[2].isalnum()] if comma is not None else []
+    if before and (_when(rest := [t for t in before if t[2] not in _THEN]) or not rest):
+        # «وقبل ذلك، في مارس الماضي، أعلنت الوزارة أن ...»: when first, then who
+        return _attribution(ctx, comma.end(), end, width)
     if opening[0].removeprefix("و") in _INTERVIEW_HEADS and \
             norm.startswith(lex.asides, norm.find(opening[0], start) + opening[0].startswith("و")):
         # «وفي حديث نقله راديو ...،», «وفي بيان صدر مساء السبت،»: the speaker after the aside

@@ -299,7 +299,9 @@ def _aside_re(verbs: set[str]) -> re.Pattern:
     verb = "(?:" + "|".join(sorted(map(re.escape, verbs), key=len, reverse=True)) + r")(?!\w)"
     own_subject = (r"(?=\s+(?!(?:في|فقط|ايضا|خلال|عبر|عن|ان|انه|انها|انهم|بان|الي|علي|ل\S*)(?!\w))[^\s:«\"]\S*"
                    r"(?:\s+\S+){0,3}?\s+(?:ان|انه|انها|انهم|بان|بانه|بانها|بانهم)(?!\w))")
-    return re.compile(rf"(?<!\w)(?:فيما|بينما|في حين|وفي حين)\s+{verb}|(?<=[،,] )و{verb}{own_subject}")
+    # «...، وقبل ذلك، في مارس الماضي، أعلنت الوزارة أن ...»: a time aside, then the second speaker
+    then = rf"(?<=[،,] )(?:و?(?:قبل|بعد) ذلك|ثم)[،,]\s*(?:[^،,.]{{1,30}}[،,]\s*)?{verb}{own_subject}"
+    return re.compile(rf"(?<!\w)(?:فيما|بينما|في حين|وفي حين)\s+{verb}|(?<=[،,] )و{verb}{own_subject}|{then}")
 
 
 def _norm_set(words: Iterable[str]) -> frozenset[str]:

@@ -540,3 +540,13 @@ def test_an_affiliation_aside_is_no_name():
 def test_his_account_and_these_sources_are_the_source_named_before(second):
     first, again = statements(f"وقالت مصادر محلية إن مسلحين هاجموا بوابة في سبها.\n{second}")
     assert again is not None and again.attribution.speaker == "مصادر محلية"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("وفي مارس الماضي، أعلنت وزارة الداخلية أن مسلحين قتلوا 44 مدنيا.", "وزارة الداخلية"),
+    ("وقبل ذلك، في مارس الماضي، أعلنت وزارة الداخلية أن مسلحين قتلوا 44 مدنيا.", "وزارة الداخلية"),
+    ("ومساء السبت، قال مصدر أمني إن مسلحين هاجموا البوابة.", "مصدر أمني"),
+])
+def test_when_told_first_then_who(text, speaker):
+    (st,) = statements(text)
+    assert st is not None and st.attribution.speaker == speaker

@@ -796,3 +796,11 @@ def test_the_scene_of_an_attack_told_before_with_and_is_no_attack_of_its_own():
     text = "قتل 12 جنديا في هجوم على قاعدة قرب مدينة سبها.\nومسرح الهجوم بلدة قرب مدينة أوباري."
     events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
     assert [e.type for e in events if not e.same_as] == ["attack"]
+
+
+def test_a_second_speaker_after_a_time_aside_mid_sentence_speaks_for_what_follows_only():
+    text = ("وفي 20 يونيو الماضي، قتل مسلحون 71 مدنيا في قرية قرب مدينة سبها، وقبل ذلك، في مارس الماضي، "
+            "أعلنت وزارة الداخلية أن مسلحين قتلوا 44 مدنيا في مسجد قرب مدينة أوباري.")
+    attacks = [e for e in extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2))) if not e.same_as]
+    said = {e.places[0].name: e.attribution.speaker for e in attacks}
+    assert said["أوباري"] == "وزارة الداخلية"
