@@ -27,7 +27,7 @@ def anonymity_aside(norm: str, toks: list[tuple[int, int, str]], k: int) -> int 
 
 
 # «، أول أمس الجمعة،», «، مساء السبت،»: an aside telling when, not who (normalized)
-_WHEN_WORDS = frozenset(normalize(w) for w in (
+WHEN_WORDS = frozenset(normalize(w) for w in (
     "أمس أول اليوم يوم مساء صباح فجر ليلة ظهر الماضي الماضية الجاري الحالي السبت الأحد الاثنين "
     "الإثنين الثلاثاء الأربعاء الخميس الجمعة في منذ يناير فبراير مارس أبريل ابريل مايو يونيو يوليو "
     "أغسطس اغسطس سبتمبر أكتوبر نوفمبر ديسمبر كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين "
@@ -37,4 +37,4 @@ _WHEN_WORDS = frozenset(normalize(w) for w in (
 def when(segment: list[tuple[int, int, str]]) -> bool:
     """A segment of the speaker's words that only tells when (a date aside between commas)."""
     words = [t[2].removeprefix("و") for t in segment if t[2].isalnum()]
-    return bool(words) and all(w in _WHEN_WORDS or w.isdigit() for w in words)
+    return bool(words) and all(w in WHEN_WORDS or w.isdigit() for w in words)

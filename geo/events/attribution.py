@@ -172,7 +172,9 @@ def _saying_as_it_acts(ctx: SourceContext, start: int, end: int) -> Statement | 
         prev = ctx.last
         return Statement(prev.attribution, start, start, start, prev.org_actors, continuation=True)
     phrase = ctx.norm[subject[0][0]:subject[-1][1]]
-    attribution = _classify(ctx, [subject], phrase, subject[0][2], "")
+    named_before = ctx.named_before(subject)     # «ونشر المركز ...، موضحا أن»: the centre named in full before
+    attribution = named_before.attribution if named_before is not None else _classify(ctx, [subject], phrase,
+                                                                                      subject[0][2], "")
     statement = Statement(attribution, start, subject[0][0], subject[-1][1])
     ctx.history.append(statement)
     return statement

@@ -10,6 +10,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from geo.events.asides import WHEN_WORDS
 from geo.models import Attribution
 from geo.text.lexicon import Lexicon
 from geo.text.normalize import normalize, original_span
@@ -20,6 +21,9 @@ ACCOUNTS = frozenset({"الروايه", "الروايات", "المعلومات"
 HIS_ACCOUNT = frozenset({"روايته", "روايتها", "روايتهم", "قوله", "قولها", "قولهم", "تعبيره", "تعبيرها",
                          "تقديره", "تقديرها", "كلامه", "كلامها", "حديثه", "حديثها"})   # normalized
 DEMONSTRATIVES = frozenset({"هذه", "هذا", "تلك", "ذلك", "هولاء"})
+# words that end a body's name read on from its head word (normalized)
+_NOT_IN_A_NAME = frozenset({"في", "من", "علي", "الي", "عن", "مع", "منذ", "بعد", "قبل", "خلال", "ان", "انه", "انها",
+                            "الذي", "التي", "الذين", "قد", "لم", "لا", "ما", "كان", "كانت", "هو", "هي", "او", "ثم"})
 TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
@@ -85,7 +89,7 @@ class SourceContext:
         """The earlier statement a bare definite noun names again: «السرية» after «سرية حماية بني
         وليد», «المصادر ذاتها» after «مصادر أمنية تونسية» (its first word, the article dropped; a
         trailing «ذاته/نفسه» allowed). None when the phrase is more than that or nothing matches."""
-        words = [t[2] for t in phrase if t[2].isalnum()]
+        words = [t[2] for t in phrase if t[2].isalnum() and t[2] not in WHEN_WORDS]    # «وأعلن الجيش أمس»
         if len(words) == 1 and words[0] in HIS_ACCOUNT and self.history:
             return self.history[-1]    # «وبحسب روايته»: the one who spoke last
         if len(words) == 2 and words[0] in DEMONSTRATIVES:
@@ -102,4 +106,28 @@ class SourceContext:
             role = normalize(earlier.attribution.speaker_role).split()
             if len(said) > 1 and said[0].removeprefix("ال") == head or role and role[0].removeprefix("ال") == head:
                 return earlier     # «المراسل» after «مراسل الجزيرة أحمد خليفة»: named by the role
+        if head in self.lexicon.org_words or "ال" + head in self.lexicon.org_words:
+            return self._body_named_before(head, phrase[0][0])
+        return None
+
+    def _body_named_before(self, head: str, before: int) -> Statement | None:
+        """«وأكد المركز»: the body named in full earlier in the report, not as a speaker («مركز جمارك
+        ميناء بنغازي البحري»، «الجيش الوطني الليبي»), as its statement; None when none was."""
+        for m in reversed(list(re.finditer(rf"(?<!\w)[وبلف]?((?:ال)?{head})(?!\w)", self.norm[:before]))):
+            # a definite head takes its adjectives («الجيش الوطني الليبي»); an indefinite one its
+            # construct chain up to the first definite word, then adjectives («مركز جمارك ميناء بنغازي البحري»)
+            words, in_chain = [], not m.group(1).startswith("ال")
+            for t in TOKEN.finditer(self.norm, m.end(), min(before, m.end() + 80)):
+                w = t.group()
+                if not w.isalnum() or w in _NOT_IN_A_NAME or w[:1] == "و" or len(words) == 5:
+                    break
+                adjective = w.startswith("ال") and w.endswith(("ي", "يه"))
+                if not (in_chain or adjective):
+                    break
+                in_chain = in_chain and not w.startswith("ال")
+                words.append(t)
+            if words:
+                name = self.original(m.start(1), words[-1].end())
+                return Statement(Attribution(speaker=name, source_type="organisation statement",
+                                             cited_outlet=self.article_outlet), before, m.start(1), words[-1].end())
         return None

@@ -170,6 +170,12 @@ def classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str, 
     """Turn the words naming the source into an Attribution (the speaker tidied)."""
     attribution = _classify(ctx, segments, phrase, head, outlet, in_statement=in_statement)
     speaker = tidy_speaker(attribution.speaker)
+    if attribution.source_type == "organisation statement" and " " not in speaker and segments and segments[0]:
+        # «وأكد المركز»، «ونشر المركز عشرات الصور»: the body named in full before
+        start = segments[0][0][0]
+        named_before = ctx.named_before([(start, start + len(speaker), normalize(speaker))])
+        if named_before is not None:
+            return named_before.attribution
     if speaker == attribution.speaker:
         return attribution
     return Attribution(speaker, attribution.speaker_role, attribution.source_type, attribution.cited_outlet,

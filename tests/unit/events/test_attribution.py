@@ -550,3 +550,19 @@ def test_his_account_and_these_sources_are_the_source_named_before(second):
 def test_when_told_first_then_who(text, speaker):
     (st,) = statements(text)
     assert st is not None and st.attribution.speaker == speaker
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("عثر مركز جمارك ميناء بنغازي البحري، أمس، على شحنة كبتاغون.\n"
+     "ونشر المركز عشرات الصور للشحنة، موضحا أن الشحنة وصلت من سوريا.", "مركز جمارك ميناء بنغازي البحري"),
+    ("حمّل الجيش الوطني الليبي الميليشيات المسؤولية.\nوأعلن الجيش أمس أن قواته تتمركز في غريان.",
+     "الجيش الوطني الليبي"),
+])
+def test_a_body_named_again_by_its_head_word_is_the_body_named_in_full_before(text, speaker):
+    *_, last = statements(text)
+    assert last.attribution.speaker == speaker
+
+
+def test_a_head_word_with_nothing_named_before_stays_as_written():
+    (st,) = statements("وقال الجيش إن قواته تتمركز في غريان.")
+    assert st.attribution.speaker == "الجيش"
