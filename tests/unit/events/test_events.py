@@ -804,3 +804,8 @@ def test_a_second_speaker_after_a_time_aside_mid_sentence_speaks_for_what_follow
     attacks = [e for e in extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2))) if not e.same_as]
     said = {e.places[0].name: e.attribution.speaker for e in attacks}
     assert said["أوباري"] == "وزارة الداخلية"
+
+
+def test_holding_the_reins_is_presence_and_repelling_attackers_an_attack():
+    assert _types("ظل عناصر التنظيم ممسكين بزمام بلدة قرب مدينة سرت ساعات.") == ["presence"]
+    assert _types("دحرت قوة الحماية المهاجمين قرب مدينة بني وليد.") == ["attack"]
