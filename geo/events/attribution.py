@@ -27,6 +27,7 @@ from geo.events.source_kinds import bare as _bare
 from geo.events.source_kinds import classify as _classify
 from geo.events.source_kinds import surname_key as _surname_key
 from geo.events.asides import anonymity_aside as _anonymity_aside
+from geo.events.asides import WHEN_WORDS
 from geo.events.asides import when as _when
 from geo.events.verbless import before_a_colon, showing
 from geo.events.word_order import AS_FOR as _AS_FOR
@@ -122,10 +123,10 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
         found = _attribution(ctx, start, end, 240)
     if found is None or found is _FURTHER:
         return _saying_as_it_acts(ctx, start, end) or before_a_colon(ctx, start, end) or showing(ctx, start, end)
-    for _, _, word in _tokens(ctx, start, min(found.content_start, start + 120)):
-        if (modality := _MODAL_VERBS.get(_bare(word)) or _MODAL_VERBS.get(word)) is not None:
-            # «توعد أبو عبيدة بأن يهاجم ...»: a threat is planned; «زعم»، «اتهم» an allegation
-            return dataclasses.replace(found, modality=modality)
+    said = _MODAL_VERB.search(ctx.norm, start, min(found.content_start, start + 120))
+    if said is not None:
+        # «توعد أبو عبيدة بأن يهاجم ...»: a threat is planned; «زعم»، «اتهم» an allegation
+        return dataclasses.replace(found, modality=_MODAL_VERBS[said.group(1)])
     return found
 
 
@@ -133,6 +134,8 @@ _ACCUSING = frozenset(normalize(w) for w in "اتهم اتهمت اتهموا ي
 _MODAL_VERBS = {normalize(w): modality for modality, words in (
     ("planned", "توعد توعدت توعدوا هدد هددت هددوا يتوعد تتوعد يهدد تهدد"),
     ("alleged", "زعم زعمت زعموا يزعم تزعم ادعى ادعت ادعوا يدعي تدعي اتهم اتهمت اتهموا يتهم تتهم")) for w in words.split()}
+# the verb as a whole word, «و» or «ف» before it allowed (one search instead of a word-by-word read)
+_MODAL_VERB = re.compile(r"(?<!\w)[وف]?(" + "|".join(sorted(_MODAL_VERBS, key=len, reverse=True)) + r")(?!\w)")
 
 
 # a participle of saying after a comma: «..., معلنا أنه», «..., مشيرا إلى أن» (normalized)
@@ -192,7 +195,9 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
         comma = _COMMA_MARK.search(norm, start, min(end, start + 120))
         if comma is not None:
             return _attribution(ctx, comma.end(), end, width)
-    comma = _COMMA_MARK.search(norm, start, min(end, start + 40))
+    first = opening[0][1:] if opening[0][:1] in "وف" else opening[0]
+    comma = _COMMA_MARK.search(norm, start, min(end, start + 40)) \
+        if first in WHEN_WORDS or first in _THEN or opening[0] in WHEN_WORDS else None
     before = [t for t in _tokens(ctx, start, comma.start()) if t[2].isalnum()] if comma is not None else []
     if before and (_when(rest := [t for t in before if t[2] not in _THEN]) or not rest):
         # «وقبل ذلك، في مارس الماضي، أعلنت الوزارة أن ...»: when first, then who
