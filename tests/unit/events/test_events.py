@@ -809,3 +809,7 @@ def test_a_second_speaker_after_a_time_aside_mid_sentence_speaks_for_what_follow
 def test_holding_the_reins_is_presence_and_repelling_attackers_an_attack():
     assert _types("ظل عناصر التنظيم ممسكين بزمام بلدة قرب مدينة سرت ساعات.") == ["presence"]
     assert _types("دحرت قوة الحماية المهاجمين قرب مدينة بني وليد.") == ["attack"]
+
+
+def test_irregular_migration_without_the_article_is_a_smuggling_route():
+    assert _types("أحبطت البحرية محاولة هجرة غير شرعية قبالة مدينة زوارة.") == ["smuggling_route"]
