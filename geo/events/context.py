@@ -87,8 +87,10 @@ class SourceContext:
 
     def named_before(self, phrase: list[tuple[int, int, str]]) -> Statement | None:
         """The earlier statement a bare definite noun names again: «السرية» after «سرية حماية بني
-        وليد», «المصادر ذاتها» after «مصادر أمنية تونسية» (its first word, the article dropped; a
-        trailing «ذاته/نفسه» allowed). None when the phrase is more than that or nothing matches."""
+        وليد», «المصادر ذاتها» or «هذه المصادر» after «مصادر أمنية تونسية» (its first word, the article
+        dropped; a trailing «ذاته/نفسه» allowed); «روايته» the one who spoke last; an organisation's
+        head word («المركز») the body named in full before, speaking or not. None when the phrase is
+        more than that or nothing matches."""
         words = [t[2] for t in phrase if t[2].isalnum() and t[2] not in WHEN_WORDS]    # «وأعلن الجيش أمس»
         if len(words) == 1 and words[0] in HIS_ACCOUNT and self.history:
             return self.history[-1]    # «وبحسب روايته»: the one who spoke last
@@ -113,7 +115,7 @@ class SourceContext:
     def _body_named_before(self, head: str, before: int) -> Statement | None:
         """«وأكد المركز»: the body named in full earlier in the report, not as a speaker («مركز جمارك
         ميناء بنغازي البحري»، «الجيش الوطني الليبي»), as its statement; None when none was."""
-        for m in reversed(list(re.finditer(rf"(?<!\w)[وبلف]?((?:ال)?{head})(?!\w)", self.norm[:before]))):
+        for m in reversed(list(re.finditer(rf"(?<!\w)[وبلف]?((?:ال)?{re.escape(head)})(?!\w)", self.norm[:before]))):
             # a definite head takes its adjectives («الجيش الوطني الليبي»); an indefinite one its
             # construct chain up to the first definite word, then adjectives («مركز جمارك ميناء بنغازي البحري»)
             words, in_chain = [], not m.group(1).startswith("ال")
