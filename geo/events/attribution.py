@@ -393,7 +393,9 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
             return Statement(prev.attribution, content_start, phrase_start, phrase_end, prev.org_actors,
                              continuation=True)
         if kind == "organisation statement":
-            return Statement(Attribution(speaker="", source_type=kind, cited_outlet=ctx.article_outlet),
+            # «وأشار التقرير الأممي»: no statement told before; the words that name it are all there is
+            named = ctx.original(phrase_start, phrase_end) if len(segments[0]) > 1 else ""
+            return Statement(Attribution(speaker=named, source_type=kind, cited_outlet=ctx.article_outlet),
                              content_start, phrase_start, phrase_end)
         if kind == "anonymous":
             return Statement(Attribution(speaker=ctx.original(phrase_start, phrase_end), source_type=kind,

@@ -228,6 +228,8 @@ def _classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str,
             name = "ال" + name[2:]
         elif name.startswith("ل") and len(name) > 3 and body and body[0][2].startswith("لل"):
             name = "ال" + name[1:]
+        elif name.startswith("ل") and body and (body[0][2][1:] in lex.org_words or body[0][2][1:] in lex.official_words):
+            name = name[1:]     # «تقرير لفريق خبراء الأمم المتحدة»: the panel's report
         return Attribution(speaker=name, speaker_role=ctx.original(words[0][0], words[0][1]),
                            source_type="organisation statement", cited_outlet=cited)
     if phrase.startswith(lex.residents) or lex.residents_re.search(phrase, 0, 20 + _LONGEST_RESIDENT):

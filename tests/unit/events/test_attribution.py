@@ -566,3 +566,12 @@ def test_a_body_named_again_by_its_head_word_is_the_body_named_in_full_before(te
 def test_a_head_word_with_nothing_named_before_stays_as_written():
     (st,) = statements("وقال الجيش إن قواته تتمركز في غريان.")
     assert st.attribution.speaker == "الجيش"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("وأشار التقرير الأممي إلى أن شبكات التهريب تنشط في الكفرة.", "التقرير الأممي"),
+    ("وبحسب تقرير لفريق خبراء الأمم المتحدة، فإن مقاتلين تشاديين يتمركزون في الجنوب.", "فريق خبراء الأمم المتحدة"),
+])
+def test_a_report_named_with_no_statement_before_is_named_as_written(text, speaker):
+    (st,) = statements(text)
+    assert st.attribution.speaker == speaker
