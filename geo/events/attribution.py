@@ -67,7 +67,7 @@ _WHILE = frozenset({"بينما", "وبينما", "فيما", "وفيما"})
 # كيلوغرام», «أكد الجيش مقتل 15 مسلحا», «أفاد مصدر طبي بمقتل ثلاثة» (normalized).
 _ANNOUNCING = frozenset(normalize(w) for w in (
     "أعلن أعلنت أعلنوا أكد أكدت أكدوا ذكر ذكرت أفاد أفادت أفادوا أورد أوردت رصد رصدت "
-    "نقلت نقل وثقت وثق أحصت أحصى نفى نفت نفوا").split())     # «نفى العميد وجود مسلحين»: what is denied
+    "نقلت نقل وثقت وثق أحصت أحصى نفى نفت نفوا كذب كذبت كذبوا دحض دحضت فند فندت").split())     # «نفى العميد وجود مسلحين»: what is denied
 # The verbal nouns that tell an event as what was announced (normalized; «ب» allowed before them).
 _EVENT_NOUNS = frozenset(normalize(w) for w in (
     "مقتل مصرع سقوط وقوع إصابة اصابة ضبط القبض اعتقال توقيف انتشال اختطاف خطف تحرير إحباط "
@@ -130,6 +130,8 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
     return found
 
 
+_DENIED_TALK = frozenset(normalize(w) for w in "الأنباء الأخبار التقارير الشائعات الادعاءات المزاعم الروايات".split())
+_DENYING = frozenset(normalize(w) for w in "نفى نفت نفوا كذب كذبت كذبوا دحض دحضت فند فندت".split())
 _ACCUSING = frozenset(normalize(w) for w in "اتهم اتهمت اتهموا يتهم تتهم".split())   # the accused follows
 _MODAL_VERBS = {normalize(w): modality for modality, words in (
     ("planned", "توعد توعدت توعدوا هدد هددت هددوا يتوعد تتوعد يهدد تهدد"),
@@ -348,6 +350,11 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
         cited = ctx.original(segments[0][0][0], segments[0][quoting - 1][1])
         segments[0] = segments[0][quoting + 2:]
         phrase_start = segments[0][0][0]
+    if segments and segments[0] and verb_word in _DENYING:
+        # «ودحضت الكتيبة الأنباء التي ...»: what is denied is no part of who denies it
+        cut = next((i for i, t in enumerate(segments[0]) if i and t[2] in _DENIED_TALK), None)
+        if cut is not None:
+            segments[0] = segments[0][:cut]
     if segments and segments[0] and verb_word in _ACCUSING:
         segments[0] = _accuser(segments[0])    # «واتهم الجيش المتمردين بأنهم ...»: not the accused
     told = _told_to(ctx, segments[0]) if segments else None

@@ -575,3 +575,12 @@ def test_a_head_word_with_nothing_named_before_stays_as_written():
 def test_a_report_named_with_no_statement_before_is_named_as_written(text, speaker):
     (st,) = statements(text)
     assert st.attribution.speaker == speaker
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("كذبت سرية الحماية ما روجته وسائل إعلام عن وجود مسلحي داعش داخل بني وليد.", "سرية الحماية"),
+    ("ودحضت الكتيبة الأنباء التي تحدثت عن دخول مسلحين إلى سبها.", "الكتيبة"),
+])
+def test_who_belies_or_refutes_a_report_is_its_source_without_what_is_denied(text, speaker):
+    (st,) = statements(text)
+    assert st.attribution.speaker == speaker

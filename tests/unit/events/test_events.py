@@ -813,3 +813,9 @@ def test_holding_the_reins_is_presence_and_repelling_attackers_an_attack():
 
 def test_irregular_migration_without_the_article_is_a_smuggling_route():
     assert _types("أحبطت البحرية محاولة هجرة غير شرعية قبالة مدينة زوارة.") == ["smuggling_route"]
+
+
+def test_a_report_refuted_is_a_denied_claim():
+    (event,) = [e for e in extract_events(Article(id="t", text="ودحضت الكتيبة الأنباء التي تحدثت عن دخول مسلحين إلى مدينة سبها.",
+                                                  published=dt.date(2024, 3, 2))) if not e.same_as]
+    assert event.denied and event.attribution.speaker == "الكتيبة"
