@@ -373,3 +373,12 @@ def test_packs_sacks_and_pieces_of_weapons(text, expected):
 ])
 def test_the_drowned_are_killed_and_those_stopped_are_counted(text, expected):
     assert _kinds(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("اعتقلت الشرطة جزائريا قرب الحدود", [("arrested", 1, 1, "exact")]),
+    ("قتل مسلحون سودانيا في الكفرة", [("killed", 1, 1, "exact")]),
+    ("وصل مهاجر سوداني إلى الكفرة", []),          # nothing done to him
+])
+def test_one_person_named_by_nationality(text, expected):
+    assert _kinds(text) == expected
