@@ -263,6 +263,8 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
         if kind is None and noun_kind is None and not unit:
             unit = _goods_counted_before(words, first, units)  # «أن عدد الرزم المكتشفة بلغ 323»
             kind = "seized" if unit else None
+        if kind is None and noun_kind is None and not unit:
+            kind = _people_counted_before(words, first, after_kinds)   # «يقدر عدد مقاتلي التنظيم بنحو 3 آلاف»
         if kind is None and noun_kind in ("fighters", "persons", "migrants") and len(following) > 1 \
                 and _lookup(following[1].strip("،,."), after_kinds) in _TOLLS:
             kind = _lookup(following[1].strip("،,."), after_kinds)     # «سقط 20 مدنيا قتلى»
@@ -399,6 +401,19 @@ def _tally_before(words, first: int, after_kinds: dict) -> str | None:
 
 _EACH = re.compile(r"(?<!\w)(?:كل|الواحد|الواحده) (?:منها|منهما|منه|واحده|واحد)(?: \S+)?$")
 _NUMBER_OF = normalize("عدد")
+
+
+def _people_counted_before(words, first: int, after_kinds: dict) -> str | None:
+    """Fighters or migrants «عدد» names a few words before a number («بلغ عدد المقاتلين الأجانب 5
+    آلاف», «يقدر عدد مقاتلي التنظيم بنحو 3 آلاف»), with no number or mark between; None when none."""
+    for j in range(first - 1, max(0, first - 6), -1):
+        word = words[j][0]
+        if any(ch.isdigit() for ch in word) or word.endswith((".", ":", "؛", "،", ",")):
+            return None
+        if words[j - 1][0].removeprefix("و") == _NUMBER_OF:
+            kind = _lookup(word, after_kinds) or _lookup(word.removesuffix("ي") + "ين", after_kinds)
+            return kind if kind in ("fighters", "migrants") else None     # «مقاتلي»: construct of «مقاتلين»
+    return None
 
 
 def _goods_counted_before(words, first: int, units: dict) -> str:

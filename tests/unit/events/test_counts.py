@@ -382,3 +382,12 @@ def test_the_drowned_are_killed_and_those_stopped_are_counted(text, expected):
 ])
 def test_one_person_named_by_nationality(text, expected):
     assert _kinds(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("يقدر عدد مقاتلي التنظيم بنحو 3 آلاف", [("fighters", 3000, 3000, "about")]),
+    ("بلغ عدد المقاتلين الأجانب 5 آلاف", [("fighters", 5000, 5000, "exact")]),
+    ("وبلغ عدد المهاجرين الذين أنقذوا 120", [("migrants", 120, 120, "exact")]),
+])
+def test_fighters_and_migrants_named_by_their_number_before_it(text, expected):
+    assert _kinds(text) == expected
