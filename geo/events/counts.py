@@ -15,6 +15,8 @@ import re
 from bisect import bisect_right
 from functools import cache
 
+from geo.events.count_words import (AMONG_THEM, DROWNED, EACH, TOLLS, goods_counted_before, lookup,
+                                    people_counted_before, stem, tally_before, told_after, toll_before)
 from geo.models import Count
 from geo.text.normalize import normalize, normalize_with_offsets, normalized_slice, original_span
 from geo.text.numbers import find_quantities
@@ -147,54 +149,6 @@ class _Table(dict):
         self.seen: dict[str, str | None] = {}
 
 
-def _stem(word: str) -> str:
-    """A word as the tables hold it: no punctuation, no «و»/«ب»/«ل» prefix, no article."""
-    word = word.strip("،,.;:!?()«»\"'")
-    for prefix in ("و", "ف"):
-        if len(word) > 3 and word.startswith(prefix):
-            word = word[1:]
-    if len(word) > 4 and word.startswith("ال"):
-        word = word[2:]
-    return word
-
-
-def _lookup(word: str, table: dict) -> str | None:
-    """The table's value for a word, trying it whole and then stemmed."""
-    seen = getattr(table, "seen", None)
-    if seen is not None:
-        if word in seen:
-            return seen[word]
-        if len(seen) > 100_000:   # a long archive's vocabulary stays bounded
-            seen.clear()
-        seen[word] = found = _lookup_in(word, table)
-        return found
-    return _lookup_in(word, table)
-
-
-def _told_after(following: list[str], verbs_after) -> str | None:
-    """What happened to those counted, told by a verb a few words after them («ثلاثة أشخاص
-    أوقفوا»); a verb joined by «و» begins a clause of its own («قارب يقل 100 مهاجر قبالة صبراتة
-    وفقد 60 منهم»: the 100 were on board, the 60 are the missing)."""
-    for w in following:
-        if w.startswith("و") and _lookup(w[1:], verbs_after):
-            return None
-        if (k := _lookup(w, verbs_after)):
-            return k
-    return None
-
-
-def _lookup_in(word: str, table: dict) -> str | None:
-    """``_lookup`` without the memory."""
-    bare = word.strip("،,.;:!?()«»\"'")
-    stem = _stem(bare)
-    # «باعتقال», «لمقتل», «وبمقتل»: a preposition glued on
-    glued = stem[1:] if len(stem) > 3 and stem[0] in "بل" else stem
-    for candidate in (bare, bare.removeprefix("و"), stem, "ال" + stem, glued):
-        if candidate in table:
-            return table[candidate]
-    return None
-
-
 def find_counts(text: str, start: int = 0, end: int | None = None, *,
                 normalized: tuple[str, list[int]] | None = None) -> list[Count]:
     """The counts in ``text[start:end]`` (one claim's span), with offsets into ``text``;
@@ -227,57 +181,57 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
         first, last = word_at(q.start), word_at(q.end - 1)
         following = [w for w, _, _ in words[last + 1:last + 7]]
         reach = max(0, first - _WINDOW_BEFORE)
-        if any(_stem(w) in _MONTH_WORDS or (w.isdigit() and len(w) == 4) for w, _, _ in words[reach:first]):
+        if any(stem(w) in _MONTH_WORDS or (w.isdigit() and len(w) == 4) for w, _, _ in words[reach:first]):
             reach = max(0, first - 2 * _WINDOW_BEFORE)   # «قتلوا في 4 أكتوبر 2017 أربعة جنود»
         preceding = [w for w, _, _ in words[reach:first]]
-        if following and (_stem(following[0]) in not_counted or _stem(following[0]) in _MONTH_WORDS) or (
+        if following and (stem(following[0]) in not_counted or stem(following[0]) in _MONTH_WORDS) or (
                 following and following[0].startswith("%")):
             continue    # «12 مارس»: a day of the month
-        if _EACH.search(" ".join(w for w, _, _ in words[max(0, first - 4):first])):
+        if EACH.search(" ".join(w for w, _, _ in words[max(0, first - 4):first])):
             continue    # «يزن كل منها 250 غراما», «طول الواحد منها 90 سم»: each one's measure
-        if preceding and _stem(preceding[-1]) in named_by and q.qualifier == "exact":
+        if preceding and stem(preceding[-1]) in named_by and q.qualifier == "exact":
             continue
         if any(w.strip("،,.") in _RATE for w in following[:3]):
             continue    # «90 ألف برميل يوميا»: a rate, not an amount
         if counts and counts[-1].kind in _PEOPLE_KINDS | {"migrants"} and preceding \
-                and preceding[-1].removeprefix("و").strip("،,") in _AMONG_THEM:
+                and preceding[-1].removeprefix("و").strip("،,") in AMONG_THEM:
             continue    # «قتل 11 شخصا، بينهم ستة جنود»: a breakdown of those counted, not more of them
-        kind = next((k for w in reversed(preceding) if (k := _lookup(w, before_kinds))), None)
-        if preceding and preceding[-1].removeprefix("و") in _DROWNED:
+        kind = next((k for w in reversed(preceding) if (k := lookup(w, before_kinds))), None)
+        if preceding and preceding[-1].removeprefix("و") in DROWNED:
             kind = "killed"     # «غرق 40 مهاجرا»: drowned; not «غرق قارب يقل 40 مهاجرا», the boat sank
         noun_kind, unit, item = _noun(following, after_kinds, units)
         two_after = noun_kind is None and not unit and first and normalized[q.start:q.end] in _TWO_AFTER
         if two_after:
             # «قتل الجيش مسلحين اثنين»: the noun stands before; counted only when a verb says what
             # happened to them («على أيدي مهربين اثنين» names who did it)
-            noun_kind = _lookup(words[first - 1][0], after_kinds)
+            noun_kind = lookup(words[first - 1][0], after_kinds)
             if kind is None and _verb_afar(words, first - 1, before_kinds) is None:
                 continue
         if kind is None and noun_kind is None and not unit and following[:1] == [_OF_THEM] and counts \
                 and counts[-1].kind in ("migrants", "fighters"):
             noun_kind = counts[-1].kind     # «نحو ألفي شخص ... ونقلت سفينة قرابة ألف منهم»: some of those
         if kind is None and noun_kind is None and not unit:
-            kind = _toll_before(words, first, after_kinds)     # «بلغ عدد القتلى في صفوف الجنود 17»
+            kind = toll_before(words, first, after_kinds)     # «بلغ عدد القتلى في صفوف الجنود 17»
         if kind is None and noun_kind in ("persons", "fighters", "migrants", None) and not unit:
-            kind = _tally_before(words, first, after_kinds) or kind   # «ارتفعت حصيلة قتلى الهجوم إلى 35 شخصا»
+            kind = tally_before(words, first, after_kinds) or kind   # «ارتفعت حصيلة قتلى الهجوم إلى 35 شخصا»
         if kind is None and noun_kind is None and not unit:
-            unit = _goods_counted_before(words, first, units)  # «أن عدد الرزم المكتشفة بلغ 323»
+            unit = goods_counted_before(words, first, units)  # «أن عدد الرزم المكتشفة بلغ 323»
             kind = "seized" if unit else None
         if kind is None and noun_kind is None and not unit:
-            kind = _people_counted_before(words, first, after_kinds)   # «يقدر عدد مقاتلي التنظيم بنحو 3 آلاف»
+            kind = people_counted_before(words, first, after_kinds)   # «يقدر عدد مقاتلي التنظيم بنحو 3 آلاف»
         if kind is None and noun_kind in ("fighters", "persons", "migrants") and len(following) > 1 \
-                and _lookup(following[1].strip("،,."), after_kinds) in _TOLLS:
-            kind = _lookup(following[1].strip("،,."), after_kinds)     # «سقط 20 مدنيا قتلى»
+                and lookup(following[1].strip("،,."), after_kinds) in TOLLS:
+            kind = lookup(following[1].strip("،,."), after_kinds)     # «سقط 20 مدنيا قتلى»
         if kind is None and noun_kind in ("fighters", "persons", "migrants"):
             kind = _verb_afar(words, reach, before_kinds)
         if kind is None and noun_kind in ("fighters", "persons", "migrants"):
             # «ثلاثة أشخاص أوقفوا»: the verb comes after those counted
             # «وكان أربعة من عناصر الدورية قد أصيبوا»: a few words on
-            kind = _told_after(following[1:6], verbs_after)
+            kind = told_after(following[1:6], verbs_after)
         if (kind is None and people_kind and words[first][0].startswith("و") and 0 < first - people_until <= 3
                 and noun_kind in ("fighters", "persons", "migrants")):
             kind = people_kind   # «قتلوا ثلاثة جنود فرنسيين وأربعة عسكريين»: the second were killed too
-        if kind is None and noun_kind == "vehicles" and any(_stem(w) in _SEIZED_AFTER for w in following[1:6]):
+        if kind is None and noun_kind == "vehicles" and any(stem(w) in _SEIZED_AFTER for w in following[1:6]):
             kind = "seized"   # «أربع شاحنات تحمل وقودا ضُبطت»: the seizure told after the vehicles
         if noun_kind in ("killed", "wounded", "missing"):
             kind = noun_kind
@@ -355,77 +309,13 @@ def _verb_afar(words, reach: int, before_kinds: dict) -> str | None:
             return None
         bare = word.strip("«»\"'()")
         if bare.removeprefix("و") in _VERBS_AFAR:
-            return _lookup(bare, before_kinds)
+            return lookup(bare, before_kinds)
         if bare.startswith("و") and j != reach - 1:
             return None
     return None
 
 
 _TWO_AFTER = frozenset(normalize(w) for w in ("اثنين", "اثنان", "اثنتين", "اثنتان"))
-_TOLLS = frozenset({"killed", "wounded", "missing"})
-_AMONG = frozenset(normalize(w) for w in ("صفوف", "بين", "من"))
-
-
-def _toll_before(words, first: int, after_kinds: dict) -> str | None:
-    """The toll a number completes when its noun stands before it («حصيلة القتلى إلى 12 والجرحى
-    إلى 30»): the nearest casualty noun up to six words back, with no number or mark between."""
-    for j in range(first - 1, max(-1, first - 7), -1):
-        word = words[j][0]
-        if any(ch.isdigit() for ch in word) or word.endswith((".", ":", "؛")):
-            return None
-        kind = _lookup(word.removeprefix("و").strip("،,"), after_kinds)
-        if kind in _TOLLS and word.removeprefix("و").startswith("ال"):
-            return kind
-        if kind is not None and not (j and words[j - 1][0] in _AMONG):
-            return None     # another noun counted; «في صفوف الجنود» only says among whom
-    return None
-
-
-_DROWNED = frozenset(normalize(w) for w in ("غرق", "غرقوا"))
-_TALLY = normalize("حصيلة")
-_AMONG_THEM = frozenset(normalize(w) for w in ("بينهم", "بينهن"))   # not «منهم»: «وتوفي منهم 5» are more
-
-
-def _tally_before(words, first: int, after_kinds: dict) -> str | None:
-    """The kind a tally names up to ten words before its number («حصيلة قتلى الهجوم على القرية
-    ... إلى 35 شخصا», «حصيلة الجرحى بلغت 40»), with no number or full stop between."""
-    for j in range(first - 1, max(0, first - 11), -1):
-        word = words[j][0]
-        if any(ch.isdigit() for ch in word) or word.endswith((".", ":", "؛")):
-            return None
-        if words[j - 1][0].removeprefix("و") == _TALLY:
-            kind = _lookup(word.strip("،,"), after_kinds)
-            return kind if kind in _TOLLS else None
-    return None
-
-
-_EACH = re.compile(r"(?<!\w)(?:كل|الواحد|الواحده) (?:منها|منهما|منه|واحده|واحد)(?: \S+)?$")
-_NUMBER_OF = normalize("عدد")
-
-
-def _people_counted_before(words, first: int, after_kinds: dict) -> str | None:
-    """Fighters or migrants «عدد» names a few words before a number («بلغ عدد المقاتلين الأجانب 5
-    آلاف», «يقدر عدد مقاتلي التنظيم بنحو 3 آلاف»), with no number or mark between; None when none."""
-    for j in range(first - 1, max(0, first - 6), -1):
-        word = words[j][0]
-        if any(ch.isdigit() for ch in word) or word.endswith((".", ":", "؛", "،", ",")):
-            return None
-        if words[j - 1][0].removeprefix("و") == _NUMBER_OF:
-            kind = _lookup(word, after_kinds) or _lookup(word.removesuffix("ي") + "ين", after_kinds)
-            return kind if kind in ("fighters", "migrants") else None     # «مقاتلي»: construct of «مقاتلين»
-    return None
-
-
-def _goods_counted_before(words, first: int, units: dict) -> str:
-    """The unit of goods «عدد» names a few words before a number («عدد الرزم المكتشفة بلغ 323»),
-    with no number or mark between; "" when none."""
-    for j in range(first - 1, max(0, first - 6), -1):
-        word = words[j][0]
-        if any(ch.isdigit() for ch in word) or word.endswith((".", ":", "؛", "،", ",")):
-            return ""
-        if words[j - 1][0].removeprefix("و") == _NUMBER_OF and word.startswith("ال"):
-            return _lookup(word, units) or ""
-    return ""
 
 
 def _noun(following: list[str], after_kinds: dict, units: dict) -> tuple[str | None, str, str]:
@@ -435,16 +325,16 @@ def _noun(following: list[str], after_kinds: dict, units: dict) -> tuple[str | N
     for i, word in enumerate(following[:3]):
         if word in skip:
             continue
-        if i == 0 and word.startswith("و") and word[1:3] == "ال" and _lookup(word[1:], after_kinds) in _TOLLS:
+        if i == 0 and word.startswith("و") and word[1:3] == "ال" and lookup(word[1:], after_kinds) in TOLLS:
             return None, "", ""     # «17 والجرحى 20»: the next toll begins, this one's noun came before
-        unit = _lookup(word, units)
+        unit = lookup(word, units)
         if unit:
             rest = following[i + 1:]
-            if unit == "pieces" and rest and _lookup(rest[0], units) == "weapons":
+            if unit == "pieces" and rest and lookup(rest[0], units) == "weapons":
                 unit = "weapons"     # «74 قطعة سلاح»: pieces of weapons are weapons
             item = rest[1] if len(rest) > 1 and rest[0] == normalize("من") else (rest[0] if rest and unit == "pills" else "")
             return None, unit, item.strip("،,.;:!?()«»\"'")
-        kind = _lookup(word, after_kinds)
+        kind = lookup(word, after_kinds)
         if kind or i > 0:
             return kind, "", ""
         if word in (normalize("آخرين"), normalize("آخرون"), normalize("اخرين")):
@@ -475,7 +365,7 @@ _PLACED = frozenset(normalize(w) for w in "في على داخل متن بواس�
 def _kinds(words, table: dict) -> list[str | None]:
     """What each word looks up to in ``table`` (``_lookup``)."""
     seen = table.seen if isinstance(table, _Table) else {}
-    return [seen[w] if w in seen else _lookup(w, table) for w, _, _ in words]
+    return [seen[w] if w in seen else lookup(w, table) for w, _, _ in words]
 
 
 def _seizure_list(words, used, before, span) -> list[Count]:
@@ -550,8 +440,8 @@ def _without_numbers(normalized, words, used, before, persons, duals, span, verb
             noun = noun[1:] if noun.startswith("و") and noun[1:] in duals else noun
             nouns[word] = noun, noun in duals or noun in persons or noun in _ONE or noun in _ONE_CASUALTY
         noun, may_count = nouns[word]
-        if i and noun in _ONE_VEHICLE and (_stem(words[i - 1][0]) in _VEHICLE_ACTS or i > 1 and words[
-                i - 1][0].startswith("ال") and _stem(words[i - 2][0]) in _VEHICLE_ACTS):
+        if i and noun in _ONE_VEHICLE and (stem(words[i - 1][0]) in _VEHICLE_ACTS or i > 1 and words[
+                i - 1][0].startswith("ال") and stem(words[i - 2][0]) in _VEHICLE_ACTS):
             # «أوقفت الدورية ناقلة»، «أحرقوا سيارة»: one vehicle the act was done to
             a, b = span(words[i][1], words[i][2])
             out.append(Count("vehicles", 1, 1, "exact", start=a, end=b))
@@ -579,7 +469,7 @@ def _without_numbers(normalized, words, used, before, persons, duals, span, verb
         after = [w.strip("،,.;:!?()«»\"'") for w, _, _ in words[i + 1:i + 8]]
         if noun in persons and after and after[0] in _ONE_AFTER:
             hedged = after[1:3] == _AT_LEAST
-            kind = trigger or _told_after(after[1:6], verbs_after)
+            kind = trigger or told_after(after[1:6], verbs_after)
             if kind and kind != "seized":
                 b = span(words[i][1], words[i + (3 if hedged else 1)][2])[1]
                 out.append(Count(kind, 1, None if hedged else 1, "at least" if hedged else "exact", start=a, end=b))
