@@ -130,6 +130,8 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
     return found
 
 
+_POSTS = tuple(normalize(w) for w in ("عبر حساب", "على حساب", "في حساب", "في تدوينة", "عبر تدوينة", "على منصة",
+                                      "عبر منصة"))
 _DENIED_TALK = frozenset(normalize(w) for w in "الأنباء الأخبار التقارير الشائعات الادعاءات المزاعم الروايات".split())
 _DENYING = frozenset(normalize(w) for w in "نفى نفت نفوا كذب كذبت كذبوا دحض دحضت فند فندت".split())
 _ACCUSING = frozenset(normalize(w) for w in "اتهم اتهمت اتهموا يتهم تتهم".split())   # the accused follows
@@ -285,7 +287,8 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
             break
         said_in = t in _SAID_IN_HEADS and norm.startswith(lex.statement_words, s)
         if said_in:
-            in_statement = True
+            # «في بيان» is a body's statement; «عبر حسابه», «في تدوينة» may be anyone's post
+            in_statement = in_statement or not norm.startswith(_POSTS, s)
             seg_end = j
             while seg_end < len(toks) and toks[seg_end][2] not in _COMMA and not (
                     seg_end > j and (toks[seg_end][2] in _THAT or toks[seg_end][2] == ":"

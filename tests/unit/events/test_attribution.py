@@ -584,3 +584,13 @@ def test_a_report_named_with_no_statement_before_is_named_as_written(text, speak
 def test_who_belies_or_refutes_a_report_is_its_source_without_what_is_denied(text, speaker):
     (st,) = statements(text)
     assert st.attribution.speaker == speaker
+
+
+@pytest.mark.parametrize("text, speaker, kind", [
+    ("وقال المتحدث باسم الجيش عبر حسابه على تويتر إن قواته دخلت سرت.", "المتحدث باسم الجيش", "unnamed official"),
+    ("وأعلنت الوزارة في تدوينة على فيسبوك أن دورية ضبطت مهربين قرب زوارة.", "الوزارة", "organisation statement"),
+    ("وكتب المبعوث الأممي على منصة إكس أن اشتباكات اندلعت في طرابلس.", "المبعوث الأممي", "unnamed official"),
+])
+def test_a_post_on_an_account_names_who_posted_it(text, speaker, kind):
+    (st,) = statements(text)
+    assert (st.attribution.speaker, st.attribution.source_type) == (speaker, kind)
