@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from bisect import bisect_left
 
 from geo.models import Attribution
 from geo.text.normalize import normalize
 from geo.text.numbers import number_words as _number_words
 from geo.events.context import SAME as _SAME
+from geo.events.context import COMMA as _COMMA
+from geo.events.context import QUOTE_MARKS as _QUOTE_MARKS
 from geo.events.context import SourceContext, Statement
 from geo.events.source_kinds import bare as _bare
 from geo.events.source_kinds import classify as _classify
@@ -39,7 +40,6 @@ _THAT = frozenset({"ان", "انه", "انها", "انهم", "انهما", "با
 _TO = frozenset({"الي", "بان", "علي"})
 _POINTING = frozenset({"لفت", "لفتت", "اشار", "اشارت", "نوه", "نوهت", "دعا", "دعت", "اشاروا", "تطرق"})
 _QUOTING = {"نقلت": "عن", "نقل": "عن", "نسبت": "الي", "نسب": "الي"}   # «نقلت X عن Y», «نسبت X إلى Y قوله»
-_COMMA = frozenset({"،", ","})
 _INTERVIEW_HEADS = frozenset({"في", "خلال"})
 _STATEMENT_HEADS = frozenset({"عبر", "ببيان", "علي"})
 _ACCORDING_HEADS = frozenset({"بحسب", "حسب", "وفقا", "وفق", "نقلا", "طبقا", "حسبما", "بروايه"})
@@ -47,7 +47,6 @@ _ACCORDING_HEADS = frozenset({"بحسب", "حسب", "وفقا", "وفق", "نق�
 _ACCORDING = re.compile(r"(?<!\w)و?(?:وفقا ل|طبقا ل|(?:بحسب|حسب|حسبما|وفق|نقلا عن|علي حد قول|علي حد تعبير|بروايه|كما (?:قال|قالت|افاد|افادت|ذكر|ذكرت|اكد|اكدت))(?!\w))\s*(?:ما\s+\w+\s+(?:به\s+|بها\s+)?)?")
 # «انسحب المسلحون نحو الجنوب، قال مصدر عسكري.»: the speech verb after the claim.
 _TRAILING = re.compile(r"(?<=[،,] )و?(?:قال|قالت|قالوا|اكد|اكدت|افاد|افادت|ذكر|ذكرت|اوضح|اوضحت|اضاف|اضافت|اشار|اشارت)(?= )")
-_QUOTE_MARKS = "«»\"'()"
 _FURTHER = object()  # the speaker's words run past the window read
 _SAID_IN_HEADS = _INTERVIEW_HEADS | _STATEMENT_HEADS
 _KANA = frozenset({"كان", "كانت", "كانوا"})
@@ -65,19 +64,15 @@ _WHO = frozenset({"الذي", "التي", "الذين", "اللذين", "الل�
 _WHILE = frozenset({"بينما", "وبينما", "فيما", "وفيما"})
 # Verbs that announce an event by its verbal noun, with no «أن»: «أعلنت وزارة الداخلية ضبط 500
 # كيلوغرام», «أكد الجيش مقتل 15 مسلحا», «أفاد مصدر طبي بمقتل ثلاثة» (normalized).
+_DENYING = frozenset(normalize(w) for w in "نفى نفت نفوا كذب كذبت كذبوا دحض دحضت فند فندت".split())
 _ANNOUNCING = frozenset(normalize(w) for w in (
     "أعلن أعلنت أعلنوا أكد أكدت أكدوا ذكر ذكرت أفاد أفادت أفادوا أورد أوردت رصد رصدت "
-    "نقلت نقل وثقت وثق أحصت أحصى نفى نفت نفوا كذب كذبت كذبوا دحض دحضت فند فندت").split())     # «نفى العميد وجود مسلحين»: what is denied
+    "نقلت نقل وثقت وثق أحصت أحصى").split()) | _DENYING     # «نفى العميد وجود مسلحين»: what is denied
 # The verbal nouns that tell an event as what was announced (normalized; «ب» allowed before them).
 _EVENT_NOUNS = frozenset(normalize(w) for w in (
     "مقتل مصرع سقوط وقوع إصابة اصابة ضبط القبض اعتقال توقيف انتشال اختطاف خطف تحرير إحباط "
     "مصادرة حجز تدمير استهداف شن تنفيذ سيطرة السيطرة وصول دخول انسحاب فرار هروب نشر إرسال تفكيك إطلاق "
     "إنقاذ اعتراض ترحيل غرق اندلاع تعرض تسلل مداهمة تصفية استعادة وجود تواجد تمركز حصيلة").split())
-
-
-def _tokens(ctx: SourceContext, start: int, end: int) -> list[tuple[int, int, str]]:
-    """The tokens (words and marks) of ``norm[start:end]``."""
-    return ctx.tokens(start, end)
 
 
 def find_article_outlet(ctx: SourceContext, *, outlet_hits: list | None = None) -> str:
@@ -130,14 +125,12 @@ def find_attribution(ctx: SourceContext, start: int, end: int) -> Statement | No
     return found
 
 
-_POSTS = tuple(normalize(w) for w in ("عبر حساب", "على حساب", "في حساب", "في تدوينة", "عبر تدوينة", "على منصة",
-                                      "عبر منصة"))
 _DENIED_TALK = frozenset(normalize(w) for w in "الأنباء الأخبار التقارير الشائعات الادعاءات المزاعم الروايات".split())
-_DENYING = frozenset(normalize(w) for w in "نفى نفت نفوا كذب كذبت كذبوا دحض دحضت فند فندت".split())
 _ACCUSING = frozenset(normalize(w) for w in "اتهم اتهمت اتهموا يتهم تتهم".split())   # the accused follows
 _MODAL_VERBS = {normalize(w): modality for modality, words in (
     ("planned", "توعد توعدت توعدوا هدد هددت هددوا يتوعد تتوعد يهدد تهدد"),
-    ("alleged", "زعم زعمت زعموا يزعم تزعم ادعى ادعت ادعوا يدعي تدعي اتهم اتهمت اتهموا يتهم تتهم")) for w in words.split()}
+    ("alleged", "زعم زعمت زعموا يزعم تزعم ادعى ادعت ادعوا يدعي تدعي")) for w in words.split()} \
+    | dict.fromkeys(_ACCUSING, "alleged")
 # the verb as a whole word, «و» or «ف» before it allowed (one search instead of a word-by-word read)
 _MODAL_VERB = re.compile(r"(?<!\w)[وف]?(" + "|".join(sorted(_MODAL_VERBS, key=len, reverse=True)) + r")(?!\w)")
 
@@ -158,12 +151,11 @@ def _saying_as_it_acts(ctx: SourceContext, start: int, end: int) -> Statement | 
     m = _SAYING.search(ctx.norm, start, end)
     if m is None:
         return None
-    words = [t for t in _tokens(ctx, start, m.start()) if t[2].isalnum()]
+    words = [t for t in ctx.tokens(start, m.start()) if t[2].isalnum()]
     if len(words) < 2 or _bare(words[0][2]).startswith("ال") or _bare(words[0][2]) in _NOT_A_VERB:
         return None     # the sentence opens on its verb
     lex, first = ctx.lexicon, words[1]
-    at = bisect_left(ctx.actor_starts, first[0])
-    hit = ctx.actor_hits[at] if at < len(ctx.actor_hits) and ctx.actor_hits[at].start == first[0] else None
+    hit = ctx.actor_at(first[0])
     if hit is not None:
         subject = [t for t in words[1:] if t[1] <= hit.end]
     elif (head := first[2].removeprefix("ال")) in lex.official_words or head in lex.org_words \
@@ -202,7 +194,7 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
     first = opening[0][1:] if opening[0][:1] in "وف" else opening[0]
     comma = _COMMA_MARK.search(norm, start, min(end, start + 40)) \
         if first in WHEN_WORDS or first in _THEN or opening[0] in WHEN_WORDS else None
-    before = [t for t in _tokens(ctx, start, comma.start()) if t[2].isalnum()] if comma is not None else []
+    before = [t for t in ctx.tokens(start, comma.start()) if t[2].isalnum()] if comma is not None else []
     if before and (_when(rest := [t for t in before if t[2] not in _THEN]) or not rest):
         # «وقبل ذلك، في مارس الماضي، أعلنت الوزارة أن ...»: when first, then who
         return _attribution(ctx, comma.end(), end, width)
@@ -221,7 +213,7 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
     forms = lex.opening_forms
     if not any(t in forms for t in opening):
         return _according_to(ctx, start, end)
-    toks = _tokens(ctx, start, min(end, start + width))
+    toks = ctx.tokens(start, min(end, start + width))
     verb = None
     words_seen = 0
     # «وكانت وكالة «بلومبرغ» قد أفادت»: the speaker stands between «كان» and «قد».
@@ -288,7 +280,7 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
         said_in = t in _SAID_IN_HEADS and norm.startswith(lex.statement_words, s)
         if said_in:
             # «في بيان» is a body's statement; «عبر حسابه», «في تدوينة» may be anyone's post
-            in_statement = in_statement or not norm.startswith(_POSTS, s)
+            in_statement = in_statement or not norm.startswith(lex.posts, s)
             seg_end = j
             while seg_end < len(toks) and toks[seg_end][2] not in _COMMA and not (
                     seg_end > j and (toks[seg_end][2] in _THAT or toks[seg_end][2] == ":"
@@ -453,7 +445,7 @@ def _aside_first(ctx: SourceContext, start: int, end: int, width: int) -> Statem
         outlet = ctx.original(start + m.start(1), start + m.end(1)) + " " + ctx.original(start + m.start(2), start + m.end(2))
     elif hit is not None:
         outlet = ctx.original(hit.start, hit.end)
-    elif (told := _told_to(ctx, _tokens(ctx, start, comma.start()))) is not None:
+    elif (told := _told_to(ctx, ctx.tokens(start, comma.start()))) is not None:
         outlet = told[1]     # «وفي تصريح لقناة الجزيرة، قال ...»
     else:
         return found
@@ -517,7 +509,7 @@ def _according_to(ctx: SourceContext, start: int, end: int) -> Statement | None:
         m = _TRAILING.search(ctx.norm, start, end)
         if m is None:
             return None
-    toks = _tokens(ctx, m.end(), min(end, m.end() + 160))
+    toks = ctx.tokens(m.end(), min(end, m.end() + 160))
     phrase: list[tuple[int, int, str]] = []
     outlet = ""
     told_to: list[tuple[int, int, str]] = []

@@ -16,6 +16,7 @@ from geo.text.lexicon import Lexicon
 from geo.text.normalize import normalize, original_span
 
 QUOTE_MARKS = "«»\"'()"
+COMMA = frozenset({"،", ","})
 SAME = frozenset({"نفسه", "نفسها", "ذاته", "ذاتها", "نفسهم", "انفسهم"})
 ACCOUNTS = frozenset({"الروايه", "الروايات", "المعلومات", "الانباء", "الشهادات", "الافادات"})   # normalized
 HIS_ACCOUNT = frozenset({"روايته", "روايتها", "روايتهم", "قوله", "قولها", "قولهم", "تعبيره", "تعبيرها",
@@ -64,6 +65,11 @@ class SourceContext:
     actor_starts: list[int] = field(default_factory=list)
     outlet_hits: list = field(default_factory=list)
     publisher_words: frozenset[str] | None = None
+
+    def actor_at(self, start: int):
+        """The actor hit that starts at ``start`` (normalized offset), or None."""
+        at = bisect_left(self.actor_starts, start)
+        return self.actor_hits[at] if at < len(self.actor_hits) and self.actor_hits[at].start == start else None
 
     def actors_between(self, start: int, end: int) -> tuple[str, ...]:
         """Actor ids found in the normalized span (from the report-wide actor scan)."""

@@ -4,8 +4,6 @@ pictures or a video («ونشر المجلس صورا تظهر ...»). Readers f
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-
 from geo.events.asides import when as _when
 from geo.events.context import QUOTE_MARKS as _QUOTE_MARKS
 from geo.events.context import SourceContext, Statement
@@ -29,8 +27,7 @@ def showing(ctx: SourceContext, start: int, end: int) -> Statement | None:
     if not words:
         return None
     lex, head = ctx.lexicon, words[0][2]
-    at = bisect_left(ctx.actor_starts, words[0][0])
-    actor_first = at < len(ctx.actor_hits) and ctx.actor_hits[at].start == words[0][0]
+    actor_first = ctx.actor_at(words[0][0]) is not None
     if not (actor_first or head in lex.org_words or head.removeprefix("ال") in lex.org_words
             or _bare(head) in lex.official_words or head.removeprefix("ال") in lex.outlet_words):
         return None
@@ -53,8 +50,7 @@ def before_a_colon(ctx: SourceContext, start: int, end: int) -> Statement | None
     if not 1 <= len(words) <= 7 or not all(t[2].isalnum() for t in words):
         return None
     lex, head = ctx.lexicon, words[0][2].removeprefix("و")
-    at = bisect_left(ctx.actor_starts, words[0][0])
-    actor_first = at < len(ctx.actor_hits) and ctx.actor_hits[at].start == words[0][0]
+    actor_first = ctx.actor_at(words[0][0]) is not None
     if head in lex.anaphora_sources or head in lex.speech_verbs or _bare(head) in lex.speech_verbs:
         return None     # «المصدر: وكالات»: the page's furniture
     if not (actor_first or head in lex.org_words or _bare(head) in lex.official_words

@@ -4,13 +4,13 @@
 
 from __future__ import annotations
 
+from geo.events.context import COMMA as _COMMA
 from geo.events.context import QUOTE_MARKS as _QUOTE_MARKS
 from geo.events.context import SourceContext, Statement
 from geo.events.source_kinds import THAT as _THAT
 from geo.events.source_kinds import bare as _bare
 from geo.events.source_kinds import classify as _classify
 
-_COMMA = frozenset({"،", ","})
 
 
 AS_FOR = frozenset({"اما", "واما"})

@@ -267,6 +267,8 @@ class Lexicon:
     claim_terms: TermIndex | None = None
     # an interview or a statement told before its speaker («وفي بيان صدر أمس، قالت ...»)
     asides: tuple[str, ...] = ()
+    # a post on someone's account («عبر حسابه على تويتر»): said in, like a statement, but not a body's
+    posts: tuple[str, ...] = ()
     # the lists a report is scanned for, in one pass (built by load_lexicon)
     scan_index: TermIndexes | None = field(default=None, compare=False, repr=False)
 
@@ -421,8 +423,9 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         anonymous_re=_any_of(attrib["anonymous"]),
         official_re=_any_of(attrib["official_sources"]),
         official_sources=_norm_tuple(attrib["official_sources"]),
-        statement_words=_norm_tuple(attrib.get("statement_words", ())),
-        asides=_norm_tuple([*attrib["interview"], *attrib.get("statement_words", ())]),
+        statement_words=_norm_tuple([*attrib.get("statement_words", ()), *attrib.get("posts", ())]),
+        asides=_norm_tuple([*attrib["interview"], *attrib.get("statement_words", ()), *attrib.get("posts", ())]),
+        posts=_norm_tuple(attrib.get("posts", ())),
         org_words=_norm_set(attrib.get("org_words", ())),
         anaphora_sources={normalize(w): kind for kind, words in attrib.get("anaphora_sources", {}).items()
                           for w in words},
