@@ -99,26 +99,27 @@ EACH = re.compile(r"(?<!\w)(?:كل|الواحد|الواحده) (?:منها|من
 _NUMBER_OF = normalize("عدد")
 
 
-def people_counted_before(words, first: int, after_kinds: dict) -> str | None:
-    """Fighters or migrants «عدد» names a few words before a number («بلغ عدد المقاتلين الأجانب 5
-    آلاف», «يقدر عدد مقاتلي التنظيم بنحو 3 آلاف»), with no number or mark between; None when none."""
+def _named_by_number_of(words, first: int):
+    """Each word «عدد» names in the few words before a number, nearest first («عدد الرزم المكتشفة
+    بلغ 323»: «الرزم»), up to a number or a mark between."""
     for j in range(first - 1, max(0, first - 6), -1):
         word = words[j][0]
         if any(ch.isdigit() for ch in word) or word.endswith((".", ":", "؛", "،", ",")):
-            return None
+            return
         if words[j - 1][0].removeprefix("و") == _NUMBER_OF:
-            kind = lookup(word, after_kinds) or lookup(word.removesuffix("ي") + "ين", after_kinds)
-            return kind if kind in ("fighters", "migrants") else None     # «مقاتلي»: construct of «مقاتلين»
+            yield word
+
+
+def people_counted_before(words, first: int, after_kinds: dict) -> str | None:
+    """Fighters or migrants «عدد» names before a number («بلغ عدد المقاتلين الأجانب 5 آلاف»,
+    «يقدر عدد مقاتلي التنظيم بنحو 3 آلاف»); None when none."""
+    for word in _named_by_number_of(words, first):
+        kind = lookup(word, after_kinds) or lookup(word.removesuffix("ي") + "ين", after_kinds)
+        return kind if kind in ("fighters", "migrants") else None     # «مقاتلي»: construct of «مقاتلين»
     return None
 
 
 def goods_counted_before(words, first: int, units: dict) -> str:
-    """The unit of goods «عدد» names a few words before a number («عدد الرزم المكتشفة بلغ 323»),
-    with no number or mark between; "" when none."""
-    for j in range(first - 1, max(0, first - 6), -1):
-        word = words[j][0]
-        if any(ch.isdigit() for ch in word) or word.endswith((".", ":", "؛", "،", ",")):
-            return ""
-        if words[j - 1][0].removeprefix("و") == _NUMBER_OF and word.startswith("ال"):
-            return lookup(word, units) or ""
-    return ""
+    """The unit of goods «عدد» names before a number («عدد الرزم المكتشفة بلغ 323»); "" when none."""
+    word = next((w for w in _named_by_number_of(words, first) if w.startswith("ال")), None)
+    return (lookup(word, units) or "") if word is not None else ""

@@ -220,8 +220,8 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
         if kind is None and noun_kind is None and not unit:
             kind = people_counted_before(words, first, after_kinds)   # «يقدر عدد مقاتلي التنظيم بنحو 3 آلاف»
         if kind is None and noun_kind in ("fighters", "persons", "migrants") and len(following) > 1 \
-                and lookup(following[1].strip("،,."), after_kinds) in TOLLS:
-            kind = lookup(following[1].strip("،,."), after_kinds)     # «سقط 20 مدنيا قتلى»
+                and (became := lookup(following[1].strip("،,."), after_kinds)) in TOLLS:
+            kind = became     # «سقط 20 مدنيا قتلى»
         if kind is None and noun_kind in ("fighters", "persons", "migrants"):
             kind = _verb_afar(words, reach, before_kinds)
         if kind is None and noun_kind in ("fighters", "persons", "migrants"):
@@ -407,7 +407,7 @@ def _seizure_list(words, used, before, span) -> list[Count]:
 
 
 # one vehicle named without a number after what was done to it (not a seizure: those are goods)
-_ONE_VEHICLE = frozenset(normalize(w) + end for w in "سيارة شاحنة آلية عربة مركبة زورق قارب صهريج ناقلة سفينة جرار حافلة".split()
+_ONE_VEHICLE = frozenset(normalize(w) + end for w in _GOODS["vehicles"].split() if w != "دراجة"   # not tried on motorcycles
                          for end in ("", "ا"))
 _VEHICLE_ACTS = frozenset(normalize(w) for w in (
     "أوقف أوقفت أوقفوا اعترض اعترضت اعترضوا استهدف استهدفت استهدفوا أحرق أحرقت أحرقوا دمر دمرت دمروا "
