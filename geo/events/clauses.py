@@ -12,6 +12,7 @@ import re
 
 from geo.events.scan import Scan as _Scan
 from geo.events.scan import words_before as _words_before
+from geo.text.numbers import find_quantities
 
 _WORD = re.compile(r"\w+")
 PLACE_TYPES = frozenset({"movement", "base", "presence", "attack"})
@@ -46,6 +47,12 @@ def _deploys(scan: _Scan, hit, sentence_end: int, *, sent: bool = False) -> bool
         return any(w[:1] == "ب" and w[1:] in objects for w in after[:5])
     return any(w in objects or (w[:1] in "وب" and w[1:] in objects)
                or (w.isdigit() and not (len(w) == 4 and w[:2] in ("19", "20"))) for w in after)
+
+
+def _neutralises(scan: _Scan, hit, sentence_end: int) -> bool:
+    """«تحييد 20 إرهابيا», «تحييد عشرات المسلحين»: people killed, told by the number after it."""
+    told = find_quantities(scan.norm[hit.end:min(sentence_end, hit.end + 40)])
+    return bool(told) and told[0].start < 12     # the number right after it, past a «نحو»
 
 
 def clause_words(scan: _Scan, cs: int, ce: int) -> set[str]:
@@ -243,6 +250,10 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
             if not _deploys(scan, hit, sentence[1], sent=True):
                 continue    # «أرسل رسالة»: a letter, not a force
             key = "movement"
+        if key == "neutralise":
+            if not _neutralises(scan, hit, sentence[1]):
+                continue    # «تحييد المنشآت النفطية»: kept out of the conflict
+            key = "attack"
         kinds.append(key)
     if not kinds:
         return None, False

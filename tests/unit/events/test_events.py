@@ -819,3 +819,19 @@ def test_a_report_refuted_is_a_denied_claim():
     (event,) = [e for e in extract_events(Article(id="t", text="ودحضت الكتيبة الأنباء التي تحدثت عن دخول مسلحين إلى مدينة سبها.",
                                                   published=dt.date(2024, 3, 2))) if not e.same_as]
     assert event.denied and event.attribution.speaker == "الكتيبة"
+
+
+@pytest.mark.parametrize(("sentence", "killed"), [
+    ("أعلن الجيش المالي تحييد 20 إرهابيا في عملية جوية قرب ميناكا.", (20, 20)),
+    ("وأكدت الوزارة تحييد نحو خمسة إرهابيين قرب ميناكا.", (5, 5)),
+    ("وأعلنت هيئة الأركان تحييد عشرات المسلحين قرب ميناكا.", (20, 99)),
+], ids=["digits", "about-a-word", "dozens"])
+def test_neutralising_a_number_is_an_attack_that_killed_them(sentence, killed):
+    events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
+    assert [e.type for e in events] == ["attack"]
+    assert [(c.kind, c.low, c.high) for c in events[0].counts] == [("killed", *killed)]
+    assert events[0].attribution.source_type == "organisation statement"
+
+
+def test_neutralising_a_facility_is_keeping_it_out_of_the_conflict():
+    assert _types("دعا المجلس إلى تحييد المنشآت النفطية في راس لانوف عن الصراع.") == []
