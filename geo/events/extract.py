@@ -88,11 +88,14 @@ def _roles(scan: _Scan, draft: _Draft) -> dict[int, str]:
         q = loc.mention.qualifier
         role = "location"
         if draft.type in _ROUTE_TYPES:
+            # the nearest of «من» and «إلى» is the place's: «عدد من المسلحين إلى سبها» goes to سبها
+            came = max((k for k, w in enumerate(before) if w in _FROM), default=-1)
+            went = max((k for k, w in enumerate(before) if w in _TO and k >= len(before) - 3), default=-1)
             if q == "along" or any(w in _VIA for w in before[-3:]):
                 role = "via"
-            elif any(w in _FROM for w in before):
+            elif came > went:
                 role = "origin"
-            elif any(w in _TO for w in before[-3:]) or scan.norm.startswith("داخل", loc.start):
+            elif went >= 0 or scan.norm.startswith("داخل", loc.start):
                 role = "destination"
             elif q == "between" or before[-1:] in (["في"], ["بين"]) or scan.norm.startswith(("في ", "بين "), loc.start):
                 role = "location"  # «تتحرك بين غدامس ودرج», «تحركات في المنطقة»: moving about in one area

@@ -835,3 +835,16 @@ def test_neutralising_a_number_is_an_attack_that_killed_them(sentence, killed):
 
 def test_neutralising_a_facility_is_keeping_it_out_of_the_conflict():
     assert _types("دعا المجلس إلى تحييد المنشآت النفطية في راس لانوف عن الصراع.") == []
+
+
+@pytest.mark.parametrize(("sentence", "roles"), [
+    ("وصل عدد من المسلحين إلى سبها.", [("destination", "سبها")]),
+    ("انسحب عدد من عناصر التنظيم إلى وادي زمزم.", [("destination", "وادي زمزم")]),
+    ("وصل رتل مكون من نحو 60 آلية إلى مدينة سرت قادما من مصراتة.", [("destination", "سرت"), ("origin", "مصراتة")]),
+    ("وانسحبت القوات منها باتجاه مدينة ترهونة.", [("destination", "ترهونة")]),
+], ids=["some-of-them-to", "some-of-a-group-to", "made-up-of-to", "from-it-toward"])
+def test_the_nearest_of_from_and_to_gives_a_place_its_role(sentence, roles):
+    # «من» inside «عدد من المسلحين» is no origin: the direction word nearest the place decides
+    events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
+    assert [e.type for e in events] == ["movement"]
+    assert [(p.role, p.name) for p in events[0].places] == roles
