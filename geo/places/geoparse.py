@@ -204,6 +204,10 @@ class Geoparser:
                 # «قرب معسكر الجوية»: a common noun in construct with the next word; only a
                 # list of places beside it («الجزائر ومالي والنيجر») makes it a name.
                 return None
+        nxt = normalized[m.end:m.end + 16].split()[:1]
+        if not q.cue_kinds and nxt and nxt[0].startswith("ال") and nxt[0].endswith(("ي", "يه")) \
+                and nxt[0] not in NOT_DEFINITE:
+            return None     # «قبالة الساحل الشرقي»: a common noun described, not a name
         if q.qualifier != "none":
             return True
         if q.cue_kinds:
