@@ -33,6 +33,7 @@ _PLACE_OF_IT = re.compile(r"(?<!\w)و?(?:مكان|موقع|مسرح)\s+(?:اله
 # How far before the claim the words that qualify it may stand («قال إنهم يعتزمون ...»).
 _LOOK_BACK = 60
 _ORDER = ("attempted", "planned", "alleged")
+_WERE = re.compile(r"(?<!\w)(?:كان|كانت|كانوا|كانا)\s+$")     # «كانوا يستعدون»: their state then
 _WITNESSES = re.compile(r"(?<!\w)(?:و?شهود|شاهد عيان|و?(?:ال)?سكان|و?(?:ال)?أهالي)(?!\w)")
 
 
@@ -44,7 +45,7 @@ def modality_of(scan: Scan, start: int, end: int, *, sentence_start: int, denied
         return "denied"
     keys = {hit.key[4:] for hit in scan.in_range(scan.claim_starts, scan.claims,
                                                  max(sentence_start, start - _LOOK_BACK), end)
-            if hit.key.startswith("mod|")} | ({said} if said else set())
+            if hit.key.startswith("mod|") and not _their_plan(scan, hit, start)} | ({said} if said else set())
     for modality in _ORDER:
         if modality in keys:
             return modality
@@ -55,6 +56,14 @@ def modality_of(scan: Scan, start: int, end: int, *, sentence_start: int, denied
         return "asserted"   # «وكانت مواجهات قد نشبت مساء أول أمس»: the outlet's own background
     sourced = attribution.speaker or attribution.cited_outlet or attribution.source_type != "outlet"
     return "reported" if sourced else "asserted"
+
+
+def _their_plan(scan: Scan, hit, start: int) -> bool:
+    """«أوقفت الشرطة 14 شخصا كانوا يستعدون للهجرة»: what those seized had meant to do, told after
+    the seizure, is no plan of the claim's; the arrest is done."""
+    cut = hit.start - len(hit.prefix)
+    return bool(_WERE.search(scan.norm, max(start, cut - 8), cut)) and any(
+        h.key == "seizure" for h in scan.in_range(scan.cue_starts, scan.cues, start, cut))
 
 
 def sub_type_of(scan: Scan, event_type: str, start: int, end: int) -> str:

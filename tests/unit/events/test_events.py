@@ -848,3 +848,14 @@ def test_the_nearest_of_from_and_to_gives_a_place_its_role(sentence, roles):
     events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
     assert [e.type for e in events] == ["movement"]
     assert [(p.role, p.name) for p in events[0].places] == roles
+
+
+@pytest.mark.parametrize(("sentence", "modality"), [
+    ("تم توقيف 14 شخصا في مزرعة بضواحي زوارة كانوا يستعدون للهجرة نحو إيطاليا.", "asserted"),
+    ("اعتقلت قوات الأمن في سبها ثلاثة أشخاص كانوا يعتزمون تنفيذ هجوم على مقر الشرطة.", "asserted"),
+    ("أحبطت قوات الأمن في سبها هجوما كان يستهدف مقر الشرطة.", "attempted"),
+    ("قالت الشرطة إن مسلحين في سبها كانوا يعتزمون تنفيذ هجوم على مقرها.", "planned"),
+], ids=["arrested-who-were-preparing", "arrested-who-intended", "foiled", "intended-no-arrest"])
+def test_what_those_arrested_meant_to_do_is_no_plan_of_the_arrest(sentence, modality):
+    events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
+    assert [e.modality for e in events] == [modality]
