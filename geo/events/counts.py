@@ -205,7 +205,8 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
             # «قتل الجيش مسلحين اثنين»: the noun stands before; counted only when a verb says what
             # happened to them («على أيدي مهربين اثنين» names who did it)
             noun_kind = lookup(words[first - 1][0], after_kinds)
-            if kind is None and _verb_afar(words, first - 1, before_kinds) is None:
+            kind = kind or _verb_afar(words, first - 1, before_kinds)   # «اعتقل الأمن ليبيين اثنين»
+            if kind is None:
                 continue
         if kind is None and noun_kind is None and not unit and following[:1] == [_OF_THEM] and counts \
                 and counts[-1].kind in ("migrants", "fighters"):
@@ -457,6 +458,9 @@ def _without_numbers(normalized, words, used, before, persons, duals, span, verb
         if what is None and i in marked_duals:
             what, which = "person", None     # «مسلحيْن»: two of those its plural would count
             trigger = trigger or _verb_afar(words, i, _tables()[0])     # «قتل الجيش أمس مسلحيْن»
+        if trigger is None and (what == "person" or what == "kind" and which in ("fighters", "persons", "migrants")):
+            # «إن شخصين قتلا», «جنديين أصيبا»: the verb after the two says what happened to them
+            trigger = told_after([w.strip("،,.;:!?()«»\"'") for w, _, _ in words[i + 1:i + 6]], verbs_after)
         if noun in _ONE_CASUALTY:
             if i and words[i - 1][0] == normalize("بين"):
                 continue    # «سقطوا بين قتيل وجريح»: how a number splits, not one more

@@ -261,7 +261,13 @@ def test_a_verb_reaches_those_counted_past_its_subject(text, expected):
     ("وقتل الجيش أمس مسلحين اثنين", [("killed", 2, 2, "exact")]),
     ("قتل 15 مهاجرا على أيدي مهربين اثنين", [("killed", 15, 15, "exact")]),   # who killed them: not counted
     ("وأشار الوزير إلى تحييد 41 من المرتزقة", [("killed", 41, 41, "exact")]),   # «neutralised»: killed
-], ids=["toll-noun-before-its-number", "toll-risen-to", "two-after-the-noun", "two-who-did-it", "neutralised"])
+    # two of those no list names, the verb past the subject says what was done to them
+    ("اعتقل الأمن التونسي ليبيين اثنين عند المعبر", [("arrested", 2, 2, "exact")]),
+    # a dual told before the verb that says what happened to the two
+    ("وقال المكتب إن شخصين قتلا في الاشتباكات", [("killed", 2, 2, "exact")]),
+    ("وأضاف أن جنديين أصيبا بجروح طفيفة", [("wounded", 2, 2, "exact")]),
+], ids=["toll-noun-before-its-number", "toll-risen-to", "two-after-the-noun", "two-who-did-it", "neutralised",
+        "two-after-an-unlisted-noun", "dual-then-killed", "dual-then-wounded"])
 def test_a_toll_or_a_two_told_after_its_noun(text, expected):
     assert _kinds(text) == expected
 
