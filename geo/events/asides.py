@@ -38,3 +38,18 @@ def when(segment: list[tuple[int, int, str]]) -> bool:
     """A segment of the speaker's words that only tells when (a date aside between commas)."""
     words = [t[2].removeprefix("و") for t in segment if t[2].isalnum()]
     return bool(words) and all(w in WHEN_WORDS or w.isdigit() for w in words)
+
+
+# the words that open a time phrase standing between a verb and its subject (normalized)
+_WHEN_HEADS = frozenset(normalize(w) for w in "أمس اليوم يوم مساء صباح فجر ليلة ظهر أول".split())
+
+
+def past_when(toks: list[tuple[int, int, str]], k: int) -> int:
+    """The index past a time phrase at ``toks[k]`` («قال صباح اليوم مصدر أمني», «ذكر يوم الأحد
+    مسؤول»): the speaker comes after it; ``k`` itself when no such phrase opens there."""
+    if k >= len(toks) or toks[k][2] not in _WHEN_HEADS:
+        return k
+    j = k
+    while j < len(toks) and (toks[j][2] in WHEN_WORDS and toks[j][2] not in ("في", "منذ") or toks[j][2].isdigit()):
+        j += 1
+    return j

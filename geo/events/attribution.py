@@ -29,6 +29,7 @@ from geo.events.source_kinds import classify as _classify
 from geo.events.source_kinds import surname_key as _surname_key
 from geo.events.asides import anonymity_aside as _anonymity_aside
 from geo.events.asides import WHEN_WORDS
+from geo.events.asides import past_when as _past_when
 from geo.events.asides import when as _when
 from geo.events.verbless import before_a_colon, showing
 from geo.events.word_order import AS_FOR as _AS_FOR
@@ -256,6 +257,7 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
                     before_verb = []
                 k = j + 1
                 break
+    k = _past_when(toks, k)
     phrase_start = toks[k][0] if k < len(toks) else end
     segments: list[list[tuple[int, int, str]]] = [[]]
     in_statement = False

@@ -594,3 +594,13 @@ def test_who_belies_or_refutes_a_report_is_its_source_without_what_is_denied(tex
 def test_a_post_on_an_account_names_who_posted_it(text, speaker, kind):
     (st,) = statements(text)
     assert (st.attribution.speaker, st.attribution.source_type) == (speaker, kind)
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("وقال صباح اليوم مصدر أمني إن مسلحين هاجموا بوابة في سبها.", "مصدر أمني"),
+    ("وذكر يوم الأحد مسؤول محلي أن مسلحين هاجموا بوابة في سبها.", "مسؤول محلي"),
+    ("وأكد مساء أمس الناطق باسم الجيش أن الطيران قصف مواقع قرب أوباري.", "الناطق باسم الجيش"),
+], ids=["morning", "weekday", "evening-yesterday"])
+def test_a_time_between_the_verb_and_its_subject_is_no_speaker(text, speaker):
+    st = statements(text)[0]
+    assert st is not None and st.attribution.speaker == speaker
