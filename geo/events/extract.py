@@ -43,9 +43,13 @@ from geo.events.clauses import TO_WORDS as _TO
 from geo.events.clauses import deports
 from geo.text.lexicon import Lexicon, load_lexicon, outlet_name
 from geo.models import Article, Attribution, Event, Mention, PlaceRole
-from geo.text.normalize import original_span
+from geo.text.normalize import normalize, original_span
 
 _VIA = frozenset({"عبر", "مرورا", "طول", "طريق", "خلال"})
+# entering a place names it as the object, with no «إلى»: «دخلت القوات مدينة سبها», «من دخول سرت» (normalized)
+_ENTERING = frozenset(normalize(w) for w in (
+    "دخل دخلت دخلوا يدخل يدخلون دخول بدخول لدخول ودخلت ودخلوا ودخل اقتحم اقتحمت اقتحموا اقتحام باقتحام "
+    "لاقتحام بلغ بلغت بلغوا بلوغ لبلوغ").split())
 _CITY_KINDS = frozenset({"city", "town", "village", "oasis", "neighbourhood"})
 _LINE_KINDS = frozenset({"road", "infrastructure", "reservoir", "wellfield"})
 _SCENE = 200   # characters before a sentence in which its scene is named
@@ -91,8 +95,11 @@ def _roles(scan: _Scan, draft: _Draft) -> dict[int, str]:
             # the nearest of «من» and «إلى» is the place's: «عدد من المسلحين إلى سبها» goes to سبها
             came = max((k for k, w in enumerate(before) if w in _FROM), default=-1)
             went = max((k for k, w in enumerate(before) if w in _TO and k >= len(before) - 3), default=-1)
+            entered = max((k for k, w in enumerate(before) if w in _ENTERING), default=-1)
             if q == "along" or any(w in _VIA for w in before[-3:]):
                 role = "via"
+            elif entered > max(came, went) and "في" not in before[entered:] and "origin" not in roles.values():
+                role = "destination"    # (on a journey from somewhere, a land entered is a way through)
             elif came > went:
                 role = "origin"
             elif went >= 0 or scan.norm.startswith("داخل", loc.start):

@@ -859,3 +859,16 @@ def test_the_nearest_of_from_and_to_gives_a_place_its_role(sentence, roles):
 def test_what_those_arrested_meant_to_do_is_no_plan_of_the_arrest(sentence, modality):
     events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
     assert [e.modality for e in events] == [modality]
+
+
+@pytest.mark.parametrize(("sentence", "roles"), [
+    ("ودخلت قوات الجيش مدينة سبها صباح اليوم.", [("destination", "سبها")]),
+    ("تمكنت القوات من دخول مدينة سرت.", [("destination", "سرت")]),
+    # on a journey from somewhere, a land entered on the way is a way through, as before
+    ("تسللت المجموعة من النيجر ودخلت ليبيا عبر ممر السلفادور قبل أن تتجه نحو غات.",
+     [("origin", "النيجر"), ("via", "ليبيا"), ("via", "ممر السلفادور"), ("destination", "غات")]),
+], ids=["entered-the-city", "managed-to-enter", "entered-on-the-way"])
+def test_a_place_entered_is_where_they_went(sentence, roles):
+    events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
+    assert [e.type for e in events] == ["movement"]
+    assert [(p.role, p.name) for p in events[0].places] == roles
