@@ -182,6 +182,7 @@ def classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str, 
                        attribution.publisher, attribution.url)
 
 
+_CORRESPONDENT = ("مراسل", "موفد")    # normalized: مراسلنا، مراسلة، مراسلو، موفدنا
 _MEDIA = ("وسايل اعلام", "وسايل الاعلام", "تقارير اعلاميه", "مواقع اخباريه")   # normalized
 
 
@@ -213,6 +214,10 @@ def _classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str,
         return Attribution(speaker=name, source_type="outlet", cited_outlet=name)
     if ctx.norm.startswith(_MEDIA, segments[0][0][0]):
         # «ذكرت وسائل إعلام ليبية»: outlets, unnamed
+        name = ctx.original(segments[0][0][0], segments[0][-1][1])
+        return Attribution(speaker=name, source_type="outlet", cited_outlet=cited)
+    if bare.startswith(_CORRESPONDENT):
+        # «أفاد مراسلنا», «مراسل الوكالة في طرابلس»: the outlet's own reporter, the outlet's word
         name = ctx.original(segments[0][0][0], segments[0][-1][1])
         return Attribution(speaker=name, source_type="outlet", cited_outlet=cited)
     if any(segments[0][0][0] <= h.start < min(segments[0][0][0] + 30, segments[0][-1][1]) for h in ctx.outlet_hits):

@@ -604,3 +604,12 @@ def test_a_post_on_an_account_names_who_posted_it(text, speaker, kind):
 def test_a_time_between_the_verb_and_its_subject_is_no_speaker(text, speaker):
     st = statements(text)[0]
     assert st is not None and st.attribution.speaker == speaker
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("وأفاد مراسلنا بأن اشتباكات عنيفة تدور في محيط مطار طرابلس.", "مراسلنا"),
+    ("وقال مراسل الوكالة إن اشتباكات اندلعت قرب المطار.", "مراسل الوكالة"),
+], ids=["our-correspondent", "the-agency-correspondent"])
+def test_a_correspondent_speaks_for_the_outlet(text, speaker):
+    st = statements(text)[0]
+    assert (st.attribution.speaker, st.attribution.source_type) == (speaker, "outlet")
