@@ -49,7 +49,9 @@ _AFTER = {
     # people counted only when something happens to them: «ثلاثة أشخاص أوقفوا»
     "persons": ("شخص شخصا أشخاص مدني مدنيا مدنيين عامل عاملا عمال طفل طفلا أطفال امرأة نساء رجل رجال مواطن "
                 "مواطنين مهرب مهربا مهربين مهربون متهم متهما متهمين مشتبه شاب شابا شبان فتاة فتيات فتى راكب راكبا "
-                "ركاب"),
+                "ركاب آخرين آخرون "     # «أربعة آخرين يعدون مفقودين»: more of them
+                "مصريا مصريين تونسيا تونسيين جزائريا جزائريين سودانيا سودانيين تشاديا تشاديين نيجريا نيجريين "
+                "ليبيين مغربيا مغربيين"),     # «11 نيجريا وجزائريين اثنين» (not «ليبيا», «ماليا»: other words)
     "vehicles": ("آلية آليات سيارة سيارات عربة عربات مركبة مركبات شاحنة شاحنات زورق زوارق قارب قوارب "
                  "دراجة دراجات صهريج صهاريج ناقلة ناقلات سفينة سفن جرار جرارات حافلة حافلات"),
 }
@@ -82,7 +84,7 @@ _NOT_COUNTED = ("كم كيلومتر كيلومترا كيلومترات متر 
 _NAMED_BY = ("الكتيبة كتيبة اللواء لواء السرية الفرقة المجموعة رقم عام سنة العام الطريق طريق الساعة "
              "المنطقة الكيلو البوابة")
 # persons one noun counts: «مقتل جندي» one, «مقتل جنديين» two
-_PERSONS = ("جندي شخص مدني طفل رجل امرأة عنصر ضابط مهاجر قيادي عامل صياد حارس مسؤول مسئول موظف شرطي شاب فتاة "
+_PERSONS = ("جندي شخص مدني طفل رجل امرأة عنصر ضابط مهاجر مهرب قيادي عامل صياد حارس مسؤول مسئول موظف شرطي شاب فتاة "
             "مصري تونسي جزائري سوداني تشادي نيجري مغربي أجنبي "      # «اعتقلت الشرطة جزائريا»: one person
             "قائد آمر زعيم أمير عقيد عميد رائد نقيب ملازم مقدم رقيب عريف مفوض")     # «مقتل قائد الكتيبة»: one killed
 # «لم يسفر عن ضحايا» says there were none; «لم ترد أنباء عن ضحايا» only that no news came
@@ -92,6 +94,7 @@ _NONE = re.compile(r"(?:(?:دون|بدون)\s+ان\s+\S+(?:\s+\S+)?\s+عن|دو�
 _WINDOW_BEFORE = 3
 _RATE = frozenset(normalize(w) for w in "يوميا يومياً سنويا سنوياً شهريا شهرياً أسبوعيا".split())
 _ONE = frozenset(normalize(w) for w in ("أحد", "إحدى"))                     # «مقتل أحد الجنود»
+_ANOTHER = normalize("آخر")     # «قتل جندي وأصيب آخر»: one more, not «آخر معاقل التنظيم» (the last)
 _ONE_AFTER = frozenset(normalize(w) for w in ("واحد", "واحدا", "واحدة"))      # «جندي واحد»
 # one of the dead or wounded named by its noun alone: «سقط قتيل وجريحان»
 _ONE_CASUALTY = {normalize(w): kind for kind, ws in (("killed", "قتيل قتيلا"), ("wounded", "جريح جريحا"))
@@ -108,6 +111,11 @@ _AFTER_VERBS = {
     "missing": "فقدوا فقد اختفوا مفقودين مفقودون", "abducted": "اختطفوا خطفوا", "arrested": "أوقفوا اعتقلوا احتجزوا",
 }
 _OF_THEM = normalize("منهم")
+_ON = normalize("على")
+# the state of those counted, told after them: «خمسة أشخاص مخطوفين»
+_HELD = {normalize(w): kind for kind, ws in (("abducted", "مخطوفين مختطفين رهائن"),
+                                             ("arrested", "معتقلين موقوفين محتجزين أسرى")) for w in ws.split()}
+_LOST = frozenset(normalize(w) for w in "خسر خسرت خسروا".split())    # a side lost men: killed
 _SEIZED_AFTER = frozenset(normalize(w) for w in "ضبطت ضبط حجزت حجز صودرت صودر".split())
 _MONTHS = ("يناير فبراير مارس أبريل ابريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر نوفمبر ديسمبر "
            "كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين")
@@ -221,8 +229,12 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
         if kind is None and noun_kind is None and not unit:
             kind = people_counted_before(words, first, after_kinds)   # «يقدر عدد مقاتلي التنظيم بنحو 3 آلاف»
         if kind is None and noun_kind in ("fighters", "persons", "migrants") and len(following) > 1 \
-                and (became := lookup(following[1].strip("،,."), after_kinds)) in TOLLS:
-            kind = became     # «سقط 20 مدنيا قتلى»
+                and ((became := lookup(following[1].strip("،,."), after_kinds)) in TOLLS
+                     or (became := _HELD.get(stem(following[1]))) is not None):
+            kind = became     # «سقط 20 مدنيا قتلى», «اقتيد خمسة أشخاص مخطوفين»
+        if kind is None and noun_kind in ("fighters", "persons") and any(
+                stem(w) in _LOST for w, _, _ in words[max(0, first - 8):first]):
+            kind = "killed"     # «وخسر التنظيم في المواجهات 6 من مسلحيه»: men lost in a fight
         if kind is None and noun_kind in ("fighters", "persons", "migrants"):
             kind = _verb_afar(words, reach, before_kinds)
         if kind is None and noun_kind in ("fighters", "persons", "migrants"):
@@ -439,7 +451,8 @@ def _without_numbers(normalized, words, used, before, persons, duals, span, verb
         if word not in nouns:
             noun = word.strip("،,.;:!?()«»\"'")
             noun = noun[1:] if noun.startswith("و") and noun[1:] in duals else noun
-            nouns[word] = noun, noun in duals or noun in persons or noun in _ONE or noun in _ONE_CASUALTY
+            nouns[word] = noun, (noun in duals or noun in persons or noun in _ONE or noun in _ONE_CASUALTY
+                                 or noun == _ANOTHER)
         noun, may_count = nouns[word]
         if i and noun in _ONE_VEHICLE and (stem(words[i - 1][0]) in _VEHICLE_ACTS or i > 1 and words[
                 i - 1][0].startswith("ال") and stem(words[i - 2][0]) in _VEHICLE_ACTS):
@@ -452,6 +465,8 @@ def _without_numbers(normalized, words, used, before, persons, duals, span, verb
         trigger = before[i - 1] if i else None
         if trigger is None and i > 1 and words[i - 1][0].startswith("ال") and (noun in persons or noun in _ONE):
             trigger = before[i - 2]     # «أوقفت الدورية رجلا»: the subject between
+        if trigger is None and i > 1 and words[i - 1][0] == _ON and noun in persons:
+            trigger = before[i - 2]     # «القبض على مهرب»: the one arrested
         if trigger is None and i > 1 and noun in persons:
             trigger = _verb_afar(words, i, _tables()[0])    # «اعتقلت قواته يوم الأحد قياديا»
         what, which = duals.get(noun, (None, None))
@@ -461,6 +476,12 @@ def _without_numbers(normalized, words, used, before, persons, duals, span, verb
         if trigger is None and (what == "person" or what == "kind" and which in ("fighters", "persons", "migrants")):
             # «إن شخصين قتلا», «جنديين أصيبا»: the verb after the two says what happened to them
             trigger = told_after([w.strip("،,.;:!?()«»\"'") for w, _, _ in words[i + 1:i + 6]], verbs_after)
+        if noun == _ANOTHER:
+            nxt = words[i + 1][0] if i + 1 < len(words) else ""
+            if trigger in _PEOPLE_KINDS and not nxt.startswith("ال") and nxt.strip("،,.") not in persons:
+                a, b = span(words[i][1], words[i][2])
+                out.append(Count(trigger, 1, 1, "exact", start=a, end=b))
+            continue
         if noun in _ONE_CASUALTY:
             if i and words[i - 1][0] == normalize("بين"):
                 continue    # «سقطوا بين قتيل وجريح»: how a number splits, not one more

@@ -397,3 +397,22 @@ def test_one_person_named_by_nationality(text, expected):
 ])
 def test_fighters_and_migrants_named_by_their_number_before_it(text, expected):
     assert _kinds(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # more of them, told by what they are now
+    ("قتل أربعة جنود، ولم يعثر بعد على أربعة آخرين يعدون مفقودين",
+     [("killed", 4, 4, "exact"), ("missing", 4, 4, "exact")]),
+    ("واقتيد خمسة أشخاص مخطوفين", [("abducted", 5, 5, "exact")]),
+    # one more after a casualty word, not «آخر معاقل» (the last)
+    ("فقضى أحد أفراد الوفد وأصيب آخر بجروح بالغة", [("killed", 1, 1, "exact"), ("wounded", 1, 1, "exact")]),
+    ("وسقط آخر معاقل التنظيم", []),
+    # men a side lost in a fight are killed; vehicles lost are not
+    ("وخسر الجيش في الاشتباكات ثلاثة من العسكريين", [("killed", 3, 3, "exact")]),
+    # the one arrested after «القبض على»; people counted by their nationality
+    ("وتم القبض على مهرب في الصحراء", [("arrested", 1, 1, "exact")]),
+    ("واعتقلت الشرطة في نيامي 11 نيجريا", [("arrested", 11, 11, "exact")]),
+], ids=["others-missing", "persons-abducted", "another-wounded", "the-last-stronghold", "lost-men",
+        "arrest-on", "nationality"])
+def test_people_counted_by_what_they_are_or_became(text, expected):
+    assert _kinds(text) == expected
