@@ -872,3 +872,12 @@ def test_a_place_entered_is_where_they_went(sentence, roles):
     events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
     assert [e.type for e in events] == ["movement"]
     assert [(p.role, p.name) for p in events[0].places] == roles
+
+
+@pytest.mark.parametrize("sentence", [
+    "وتبادلت الدورية إطلاق النار مع مسلحين قرب سبها.",
+    "تبادلوا النار مع مجموعة مسلحة في أوباري.",
+    "تبادلت قوات خفر السواحل النار مع عصابة مهربين قبالة زوارة، ولم يصب أحد بأذى.",
+], ids=["exchanged-shooting", "exchanged-fire", "subject-between"])
+def test_an_exchange_of_fire_is_an_attack(sentence):
+    assert _types(sentence) == ["attack"]
