@@ -62,6 +62,7 @@ _THEN = frozenset({"قبل", "وقبل", "بعد", "وبعد", "ذلك", "ثم"}
 _RESPONSIBILITY = frozenset({"مسووليته", "مسووليتها", "مسووليتهم", "المسووليه"})   # normalized
 _NAMED_BY_NUMBER = frozenset({"الكتيبه", "كتيبه", "اللواء", "لواء", "السريه", "سريه", "الفرقه", "فرقه", "رقم"})   # «الكتيبة 166»
 _WHO = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي"})
+_DESCRIBED = frozenset({"وهو", "وهي", "وهم"})   # «المسؤول، وهو من لجنة ...،»: what he is, not who
 _WHILE = frozenset({"بينما", "وبينما", "فيما", "وفيما"})
 # Verbs that announce an event by its verbal noun, with no «أن»: «أعلنت وزارة الداخلية ضبط 500
 # كيلوغرام», «أكد الجيش مقتل 15 مسلحا», «أفاد مصدر طبي بمقتل ثلاثة» (normalized).
@@ -339,7 +340,12 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
             if outlet_words.startswith(lex.outlet_anaphora):
                 interview_outlet = interview_outlet or ctx.article_outlet
             seg.clear()
-    segments = [s for s in segments if s and not (len(segments) > 1 and _when(s))]
+    segments = [s for s in segments if s and not (len(segments) > 1 and (_when(s) or s[0][2] in _DESCRIBED))]
+    for seg in segments[1:]:
+        if (told := _told_to(ctx, [(seg[0][0], seg[0][0], ""), *seg])) is not None and told[0] == 1:
+            interview_outlet = interview_outlet or told[1]   # «المسؤول، وهو من اللجنة، لوكالة ...»
+            seg.clear()
+    segments = [s for s in segments if s]
     quoting = next((i for i, t in enumerate(segments[0][:-2]) if t[2] == "نقلا" and segments[0][i + 1][2] == "عن"),
                    None) if segments and not cited else None
     if quoting:

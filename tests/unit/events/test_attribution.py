@@ -613,3 +613,11 @@ def test_a_time_between_the_verb_and_its_subject_is_no_speaker(text, speaker):
 def test_a_correspondent_speaks_for_the_outlet(text, speaker):
     st = statements(text)[0]
     assert (st.attribution.speaker, st.attribution.source_type) == (speaker, "outlet")
+
+
+def test_a_description_after_the_speaker_is_no_speaker_and_the_outlet_after_it_is_spoken_to():
+    text = ("وأوضح المتحدث، وهو من لجنة مراقبة الوقود في ليبيا وفضل ألا يكشف اسمه، لوكالة الأنباء الألمانية "
+            "أن السفينتين ضبطتا قرب زوارة.")
+    st = statements(text)[0]
+    assert st.attribution.speaker == "المتحدث"
+    assert st.attribution.cited_outlet == "وكالة الأنباء الألمانية"
