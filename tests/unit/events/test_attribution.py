@@ -621,3 +621,8 @@ def test_a_description_after_the_speaker_is_no_speaker_and_the_outlet_after_it_i
     st = statements(text)[0]
     assert st.attribution.speaker == "المتحدث"
     assert st.attribution.cited_outlet == "وكالة الأنباء الألمانية"
+
+
+def test_the_day_a_statement_was_issued_is_no_part_of_its_author():
+    st = statements("قال بيان لوزارة الداخلية في النيجر صدر يوم الجمعة إن مسلحين نصبوا كمينا قرب بيلما.")[0]
+    assert (st.attribution.speaker, st.attribution.source_type) == ("وزارة الداخلية في النيجر", "organisation statement")
