@@ -155,6 +155,10 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
     if not hits:
         return None, False
     has_movement = len(hits) > 1 and any(h.key == "movement" for h in hits)
+    # (one attack named among them, «من بينها هجوم على بلدة الفقهاء», is still an event)
+    tally = any(h.key == "attack" and norm.startswith(_MANY_ATTACKS, h.start) for h in hits) \
+        and not any(h.key == "attack" and norm.startswith(_ONE_ATTACK, h.start) for h in hits) \
+        and _A_PERIOD.search(norm, cs, sentence[1]) is not None
     for hit in hits:
         key = hit.key
         word_start = hit.start - len(hit.prefix)
@@ -211,6 +215,8 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
             continue  # «وقف إطلاق النار»: a ceasefire
         if key == "attack" and not _FEAR.isdisjoint(before[-2:]):
             continue  # «أوصدت المتاجر أبوابها خشية القذائف»: feared, not fired
+        if key == "attack" and tally:
+            continue  # «بلغت حصيلة الهجمات في العام الماضي 4 آلاف قتيل»: a year's tally, no one attack
         if key == "base" and _SEAT.search(norm, max(cs, hit.start - 90), hit.start):
             continue  # «حكومة الوفاق التي تتخذ من طرابلس مقرا»: a government's seat, not a base
         if (key == "base" or key == "presence" and norm.startswith(("معقل", "معاقل"), hit.start)) \
@@ -301,6 +307,11 @@ _WARNED = frozenset({"حذر", "حذرت", "حذروا", "يحذر", "تحذر",
 # normalized words before a base word that make it the target or the landmark of another event
 _AT_A_BASE = frozenset({"قرب", "بالقرب", "باتجاه", "نحو", "طال", "مهاجمه", "استهدف", "استهدفت", "اقتحام",
                         "اقتحم", "اقتحمت", "قصف", "قصفت", "هاجم", "هاجمت", "هاجموا"})
+_MANY_ATTACKS = ("هجمات", "الهجمات", "اعتداءات", "الاعتداءات")    # normalized
+_ONE_ATTACK = ("هجوم", "الهجوم", "اعتداء", "الاعتداء")
+# a span of time many attacks are counted over (normalized)
+_A_PERIOD = re.compile(r"(?<!\w)(?:(?:في|خلال)\s+(?:العام|السنه|الاعوام|السنوات|الاشهر|الشهور)"
+                       r"|منذ\s+(?:عام\s+)?\d{4}|منذ\s+(?:بدايه|مطلع)\s+(?:العام|السنه))(?!\w)")
 _FEAR = frozenset({"خشيه", "خوفا", "تحسبا", "تخوفا", "مخافه"})   # normalized
 _CONTROL = ("قبضت", "سيطر", "يسيطر", "تسيطر")
 _CROSSING = ("تسلل", "يتسلل", "تتسلل", "دخول")

@@ -881,3 +881,13 @@ def test_a_place_entered_is_where_they_went(sentence, roles):
 ], ids=["exchanged-shooting", "exchanged-fire", "subject-between"])
 def test_an_exchange_of_fire_is_an_attack(sentence):
     assert _types(sentence) == ["attack"]
+
+
+@pytest.mark.parametrize(("sentence", "types"), [
+    ("وقد بلغت حصيلة الهجمات في العام الماضي نحو 4 آلاف قتيل في بوركينا فاسو ومالي والنيجر.", []),
+    ("وأودت الهجمات منذ عام 2015 بحياة الآلاف في مالي.", []),
+    ("شن مسلحون هجمات على ثلاث قرى في منطقة تيلابيري في عام 2021.", ["attack"]),
+    ("وتسببت الهجمات على قرى قرب ميناكا الأسبوع الماضي في مقتل 20 مدنيا.", ["attack"]),
+], ids=["a-years-toll", "since-a-year", "attacks-in-a-year", "attacks-last-week"])
+def test_a_tally_of_attacks_over_a_period_is_no_event(sentence, types):
+    assert _types(sentence) == types
