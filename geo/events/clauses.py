@@ -138,6 +138,7 @@ def _smuggled(scan: _Scan, cs: int, ce: int, sentence: tuple[int, int], cue) -> 
 
 # «يصل», «تصل», «يربط»: after «الذي/التي» they describe what a road or a crossing joins.
 _LINKS = ("يصل", "تصل", "يربط", "تربط")
+_GIVES = ("يقدم", "تقدم")
 _SEAT = re.compile(r"(?<!\w)(?:ال)?حكوم\w*(?:\s+\S+){0,6}?\s+و?(?:التي|الذي)\s+(?:تتخذ|يتخذ|اتخذت|اتخذ)(?!\w)")
 
 
@@ -174,8 +175,11 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
         after = lex.not_after.get(key)
         if after is not None and after.match(norm, hit.end + len(hit.suffix) + 1):
             continue
-        if key == "movement" and before[-1:] in (["الذي"], ["التي"]) and norm.startswith(_LINKS, hit.start):
-            continue  # «الطريق الذي يصل الكفرة بالعوينات»: a road described, nobody on the move
+        if key == "movement" and before[-1:] in (["الذي"], ["التي"]) and (
+                norm.startswith(_LINKS, hit.start) or norm.startswith(_GIVES, hit.start) and hit.suffix):
+            # «الطريق الذي يصل الكفرة بالعوينات»: a road described, nobody on the move;
+            # «الدعم الذي تقدمه فرنسا»: support given, not an advance
+            continue
         if key == "attack" and (hit.prefix in ("ل", "لل", "ول", "فل")
                                 and lex.exposure.isdisjoint(w[1:] if w[:1] in "وف" else w for w in before[-5:])
                                 or not lex.purpose.isdisjoint(before[-4:])
@@ -220,7 +224,9 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
         if key == "base" and _SEAT.search(norm, max(cs, hit.start - 90), hit.start):
             continue  # «حكومة الوفاق التي تتخذ من طرابلس مقرا»: a government's seat, not a base
         if (key == "base" or key == "presence" and norm.startswith(("معقل", "معاقل"), hit.start)) \
-                and before[-1:] and (before[-1] in _AT_A_BASE or before[-1].lstrip("وب") in _AT_A_BASE):
+                and before[-1:] and (before[-1] in _AT_A_BASE or before[-1].lstrip("وب") in _AT_A_BASE
+                                     or before[-1] == "علي" and any(w.startswith(_ONE_ATTACK + _MANY_ATTACKS)
+                                                                    for w in before[-3:-1])):
             continue  # «طال مقر البعثة», «قرب معسكر الجوية», «باتجاه معاقل التنظيم»: a target or a landmark
         if key == "base" and has_movement and any(w in _FROM or w in _TO or w == "في" for w in before[-2:]):
             # «انطلقت من مقر الكتيبة», «إلى المعسكر»: the base is where a movement starts or ends.
@@ -352,3 +358,12 @@ def actors_in(scan: _Scan, cs: int, ce: int, skip: tuple[int, int]) -> list[str]
             if group:
                 out.append(group)
     return list(dict.fromkeys(out))
+
+
+_TALLY = re.compile(r"(?<!\w)(?:ال)?(?:هجمات|اعتداءات)(?!\w)")
+
+
+def tallies_a_period(norm: str) -> bool:
+    """A sentence (normalized) that counts many attacks over a span of time: its numbers are
+    the period's, no one incident's («بلغت حصيلة الهجمات في العام الماضي 4 آلاف قتيل»)."""
+    return _TALLY.search(norm) is not None and _A_PERIOD.search(norm) is not None

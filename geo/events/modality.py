@@ -60,8 +60,11 @@ def modality_of(scan: Scan, start: int, end: int, *, sentence_start: int, denied
 
 def _their_plan(scan: Scan, hit, start: int) -> bool:
     """«أوقفت الشرطة 14 شخصا كانوا يستعدون للهجرة»: what those seized had meant to do, told after
-    the seizure, is no plan of the claim's; the arrest is done."""
+    the seizure, is no plan of the claim's; the arrest is done. So is the purpose of a movement told."""
     cut = hit.start - len(hit.prefix)
+    if hit.prefix.endswith("ل") or scan.norm.startswith("ل", cut):
+        # «وصل مسلحون إلى تيلابيري لتنفيذ هجوم»: why they came; the coming is done
+        return any(h.key == "movement" for h in scan.in_range(scan.cue_starts, scan.cues, start, cut))
     return bool(_WERE.search(scan.norm, max(start, cut - 8), cut)) and any(
         h.key == "seizure" for h in scan.in_range(scan.cue_starts, scan.cues, start, cut))
 

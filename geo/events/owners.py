@@ -18,9 +18,11 @@ import dataclasses
 import re
 from bisect import bisect_right
 
+from geo.events.clauses import tallies_a_period
 from geo.events.counts import find_counts
 from geo.models import Count, Event
 from geo.text.furniture import furniture_spans, in_spans
+from geo.text.normalize import normalize
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _SENTENCE_END = re.compile(r"(?<!\d)[.!?؟](?!\d)|\n")
@@ -101,6 +103,8 @@ def with_counts(text: str, events: list[Event], *,
     for start, end in _sentences(text):
         if any(s < end and start < e for s, e in taken) or (furniture and in_spans(start, furniture)):
             continue
+        if tallies_a_period(normalize(text[start:end])):
+            continue    # «بلغت حصيلة الهجمات في العام الماضي 4 آلاف قتيل»: the year's dead, not this attack's
         years = {int(y) for y in _YEAR.findall(text, start, end)}
         for c in find_counts(text, start, end, normalized=normalized):
             owner = _owner(c, events)

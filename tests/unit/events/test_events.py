@@ -891,3 +891,24 @@ def test_an_exchange_of_fire_is_an_attack(sentence):
 ], ids=["a-years-toll", "since-a-year", "attacks-in-a-year", "attacks-last-week"])
 def test_a_tally_of_attacks_over_a_period_is_no_event(sentence, types):
     assert _types(sentence) == types
+
+
+def test_support_given_is_no_advance():
+    assert _types("وعجزت القوات عن لجم العنف رغم الدعم الذي تقدمه فرنسا في مالي.") == []
+    assert _types("وتقدمت القوات نحو سرت.") == ["movement"]
+
+
+def test_a_years_tally_gives_its_dead_to_no_attack():
+    text = ("قتل أربعة جنود في كمين قرب ميناكا. وقد بلغت حصيلة الهجمات في العام الماضي نحو 4 آلاف قتيل "
+            "في مالي والنيجر.")
+    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    assert [(e.type, [(c.kind, c.low) for c in e.counts]) for e in events] == [("attack", [("killed", 4)])]
+
+
+@pytest.mark.parametrize(("sentence", "event_type", "modality"), [
+    ("وصل مسلحون إلى تيلابيري لتنفيذ هجوم على ثكنة.", "movement", "asserted"),
+    ("تسلل مسلحون من مالي إلى النيجر ليشنوا هجمات على مواقع الجيش.", "movement", "asserted"),
+], ids=["came-to-carry-out", "crossed-to-launch"])
+def test_the_purpose_of_a_movement_is_neither_its_type_nor_its_modality(sentence, event_type, modality):
+    events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
+    assert [(e.type, e.modality) for e in events] == [(event_type, modality)]
