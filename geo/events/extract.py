@@ -46,6 +46,8 @@ from geo.models import Article, Attribution, Event, Mention, PlaceRole
 from geo.text.normalize import normalize, original_span
 
 _VIA = frozenset({"عبر", "مرورا", "طول", "طريق", "خلال"})
+_ACROSS = re.compile(r"(?<!\w)[وف]?(?:عبر|تعبر|يعبر|يعبرون|عبروا|عبور|تجتاز|يجتاز|اجتاز|اجتازوا|يتسلل|تتسلل|تسلل|تسللوا)"
+                     r"(?:\s+\S+){0,1}\s+(?:ال)?حدود(?!\w)")    # normalized
 # entering a place names it as the object, with no «إلى»: «دخلت القوات مدينة سبها», «من دخول سرت» (normalized)
 _ENTERING = frozenset(normalize(w) for w in (
     "دخل دخلت دخلوا يدخل يدخلون دخول بدخول لدخول ودخلت ودخلوا ودخل اقتحم اقتحمت اقتحموا اقتحام باقتحام "
@@ -162,8 +164,9 @@ def _complete(scan: _Scan, drafts: list[_Draft]) -> list[_Draft]:
             if any(deports(scan, h) for h in scan.in_range(scan.cue_starts, scan.cues, d.start, d.end)):
                 # «رحّل جهاز الهجرة في الكفرة 40 مهاجرا»: people sent away from where the state holds them
                 d.roles = dict.fromkeys(d.roles, "origin")
-            else:
-                # Moving about inside one area, with no origin, way or destination, is being there.
+            elif not _ACROSS.search(scan.norm, d.start, d.end):
+                # Moving about inside one area, with no origin, way or destination, is being there;
+                # crossing a border is a movement wherever its places stand («تعبر الحدود ذهابا وإيابا»).
                 d.type = "presence"
         if d.type in _ROUTE_TYPES and "origin" not in d.roles.values() and "destination" in d.roles.values() \
                 and previous is not None and previous.sentence == d.sentence and previous.locs \

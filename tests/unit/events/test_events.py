@@ -912,3 +912,9 @@ def test_a_years_tally_gives_its_dead_to_no_attack():
 def test_the_purpose_of_a_movement_is_neither_its_type_nor_its_modality(sentence, event_type, modality):
     events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
     assert [(e.type, e.modality) for e in events] == [(event_type, modality)]
+
+
+def test_crossing_a_border_back_and_forth_is_a_movement_not_a_presence():
+    assert _types("وأضاف أن المجموعات المسلحة تعبر الحدود ذهابا وإيابا لتنفذ هجماتها في بوركينا فاسو والنيجر.") \
+        == ["movement"]
+    assert _types("تتجول عناصر مسلحة في مدينة سبها.") == ["presence"]
