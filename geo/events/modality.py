@@ -33,6 +33,7 @@ _PLACE_OF_IT = re.compile(r"(?<!\w)و?(?:مكان|موقع|مسرح)\s+(?:اله
 # How far before the claim the words that qualify it may stand («قال إنهم يعتزمون ...»).
 _LOOK_BACK = 60
 _ORDER = ("attempted", "planned", "alleged")
+_AT = {"via": "at", "location": "at"}
 _WERE = re.compile(r"(?<!\w)(?:كان|كانت|كانوا|كانا)\s+$")     # «كانوا يستعدون»: their state then
 _WITNESSES = re.compile(r"(?<!\w)(?:و?شهود|شاهد عيان|و?(?:ال)?سكان|و?(?:ال)?أهالي)(?!\w)")
 
@@ -95,7 +96,8 @@ def link_repeats(events: Sequence[Event]) -> list[Event]:
     kinds: dict[tuple, set[str]] = {}     # the kinds of act a claim's tellings have named
     out = list(events)
     for i, event in enumerate(out):
-        places = tuple(sorted({(p.role, p.place_id) for p in event.places if p.place_id}))
+        # a way through and a place where are one: «ضبط مهرب في صحراء غات», «قرب غات»
+        places = tuple(sorted({(_AT.get(p.role, p.role), p.place_id) for p in event.places if p.place_id}))
         if not places:
             continue
         key = (event.type, places, event.denied)

@@ -918,3 +918,11 @@ def test_crossing_a_border_back_and_forth_is_a_movement_not_a_presence():
     assert _types("وأضاف أن المجموعات المسلحة تعبر الحدود ذهابا وإيابا لتنفذ هجماتها في بوركينا فاسو والنيجر.") \
         == ["movement"]
     assert _types("تتجول عناصر مسلحة في مدينة سبها.") == ["presence"]
+
+
+def test_a_seizure_told_at_a_town_and_near_it_is_one_claim():
+    # the headline's place is a way through («قرب زوارة»), the body's where it happened («في زوارة»)
+    text = "ضبط شاحنة وقود مهرب قرب زوارة\nوضبطت دورية أمنية في زوارة شاحنة محملة بالوقود المهرب."
+    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    shown = [e for e in events if not e.same_as]
+    assert [e.type for e in shown] == ["smuggling_route"]
