@@ -258,6 +258,9 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
                     before_verb = []
                 k = j + 1
                 break
+        else:
+            if not any(t[2] in _THAT for t in toks[k:k + 12]):
+                return _according_to(ctx, start, end)   # «وسيلة نقل شائعة»: transport, nobody quoted
     k = _past_when(toks, k)
     phrase_start = toks[k][0] if k < len(toks) else end
     segments: list[list[tuple[int, int, str]]] = [[]]

@@ -217,6 +217,10 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
             continue  # «مستعدون للتنسيق»: an offer, not an event
         if key == "attack" and before and before[-1] in lex.attack_not_before:
             continue  # «وقف إطلاق النار»: a ceasefire
+        if key == "movement" and before[-1:] and before[-1] in _CARRIERS_OF and norm.startswith("نقل", hit.start):
+            continue  # «وسيلة نقل شائعة»: a means of transport, nobody moved
+        if key in ("attack", "seizure", "movement") and not _GENERIC.isdisjoint(before[-3:]):
+            continue  # «إذ يسهل هناك اعتراض السيارات»: what can be done there, not what was
         if key == "attack" and not _FEAR.isdisjoint(before[-2:]):
             continue  # «أوصدت المتاجر أبوابها خشية القذائف»: feared, not fired
         if key == "attack" and tally:
@@ -318,6 +322,8 @@ _ONE_ATTACK = ("هجوم", "الهجوم", "اعتداء", "الاعتداء")
 # a span of time many attacks are counted over (normalized)
 _A_PERIOD = re.compile(r"(?<!\w)(?:(?:في|خلال)\s+(?:العام|السنه|الاعوام|السنوات|الاشهر|الشهور)"
                        r"|منذ\s+(?:عام\s+)?\d{4}|منذ\s+(?:بدايه|مطلع)\s+(?:العام|السنه))(?!\w)")
+_CARRIERS_OF = frozenset({"وسيله", "وسايل", "شركه", "شركات", "شاحنات", "شاحنه"})   # «وسيلة نقل» (normalized)
+_GENERIC = frozenset({"يسهل", "يصعب", "يتعذر", "يستحيل", "ويسهل", "ويصعب"})   # normalized
 _FEAR = frozenset({"خشيه", "خوفا", "تحسبا", "تخوفا", "مخافه"})   # normalized
 _CONTROL = ("قبضت", "سيطر", "يسيطر", "تسيطر")
 _CROSSING = ("تسلل", "يتسلل", "تتسلل", "دخول")

@@ -626,3 +626,10 @@ def test_a_description_after_the_speaker_is_no_speaker_and_the_outlet_after_it_i
 def test_the_day_a_statement_was_issued_is_no_part_of_its_author():
     st = statements("قال بيان لوزارة الداخلية في النيجر صدر يوم الجمعة إن مسلحين نصبوا كمينا قرب بيلما.")[0]
     assert (st.attribution.speaker, st.attribution.source_type) == ("وزارة الداخلية في النيجر", "organisation statement")
+
+
+def test_transport_is_no_quoting():
+    # «نقل» quotes only with «عن» or «أن» after it: «وسيلة نقل شائعة» names nobody
+    assert statements("فالدواب وسيلة نقل شائعة في الصحراء، إذ يسهل هناك اعتراض السيارات.") == [None]
+    st = statements("ونقل التلفزيون الرسمي أن مسلحين هاجموا بوابة في سبها.")[0]
+    assert st is not None and st.attribution.speaker == "التلفزيون الرسمي"

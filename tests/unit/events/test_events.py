@@ -926,3 +926,8 @@ def test_a_seizure_told_at_a_town_and_near_it_is_one_claim():
     events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
     shown = [e for e in events if not e.same_as]
     assert [e.type for e in shown] == ["smuggling_route"]
+
+
+def test_what_can_be_done_somewhere_and_a_means_of_transport_are_no_events():
+    assert _types("فالدواب وسيلة نقل شائعة في صحراء غات، إذ يسهل هناك اعتراض السيارات والآليات.") == []
+    assert _types("اعترضت الدوريات السيارات والآليات في صحراء غات.") == ["attack"]
