@@ -140,7 +140,25 @@ def link_repeats(events: Sequence[Event]) -> list[Event]:
                 and not _dates_differ(out[j], event) and not _tolls_differ(out[j], event)]
         if told:
             out[i] = dataclasses.replace(event, same_as=out[told[-1]].id)
+    # «17 طناً من الحشيش ... في مستودعات نيامي» and «ضبطت الشرطة شحنة حشيش تزن 17 طناً»: the same
+    # number of the same thing at a shared place is one claim told twice
+    places = [{p.place_id for p in e.places if p.place_id} for e in out]
+    heads = {e.same_as for e in out}
+    for i, event in enumerate(out):
+        if event.same_as or not event.counts or event.id in heads:
+            continue    # (a telling others already repeat stays where the earlier rules put it)
+        told = [j for j in range(i) if not out[j].same_as and out[j].type == event.type
+                and out[j].denied == event.denied and places[i] & places[j]
+                and _same_number(out[j], event) and not _dates_differ(out[j], event)]
+        if told:
+            out[i] = dataclasses.replace(event, same_as=out[told[-1]].id)
     return out
+
+
+def _same_number(a: Event, b: Event) -> bool:
+    """Both tellings give one number of two or more of the same kind (and unit)."""
+    return any(x.kind == y.kind and x.unit == y.unit and (x.low, x.high) == (y.low, y.high) and x.low >= 2
+               for x in a.counts for y in b.counts)
 
 
 def _dates_differ(a: Event, b: Event, *, by_year: bool = False) -> bool:

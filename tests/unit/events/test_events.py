@@ -931,3 +931,15 @@ def test_a_seizure_told_at_a_town_and_near_it_is_one_claim():
 def test_what_can_be_done_somewhere_and_a_means_of_transport_are_no_events():
     assert _types("فالدواب وسيلة نقل شائعة في صحراء غات، إذ يسهل هناك اعتراض السيارات والآليات.") == []
     assert _types("اعترضت الدوريات السيارات والآليات في صحراء غات.") == ["attack"]
+
+
+def test_the_same_load_told_twice_with_more_places_once_is_one_claim():
+    text = ("17 طنا من الحشيش القادم من لبنان في مستودعات نيامي كانت في طريقها إلى ليبيا\n"
+            "قالت إدارة مكافحة المخدرات إن الشرطة ضبطت شحنة من الحشيش تزن 17 طنا جاءت من لبنان وكانت وجهتها ليبيا.")
+    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    shown = [e for e in events if not e.same_as]
+    assert [e.type for e in shown] == ["smuggling_route"]
+    # the same load seized at two places the tellings do not share stays two claims
+    text = "ضبطت الجمارك 3 أطنان من الحشيش في ميناء طرابلس. وضبطت دورية 3 أطنان من الحشيش قرب طبرق."
+    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    assert len([e for e in events if not e.same_as]) == 2
