@@ -38,12 +38,23 @@ def told_after(following: list[str], verbs_after) -> str | None:
     """What happened to those counted, told by a verb a few words after them («ثلاثة أشخاص
     أوقفوا»); a verb joined by «و» begins a clause of its own («قارب يقل 100 مهاجر قبالة صبراتة
     وفقد 60 منهم»: the 100 were on board, the 60 are the missing)."""
-    for w in following:
+    for i, w in enumerate(following):
         if w.startswith("و") and lookup(w[1:], verbs_after):
             return None
         if (k := lookup(w, verbs_after)):
             return k
+        if w == _IN and following[i + 1:i + 2] and following[i + 1] in _HANDS:
+            # «وقع 14 عاملا في أيدي خفر السواحل» arrested; «في قبضة الخاطفين» abducted
+            captors = following[i + 2:i + 3]
+            return "abducted" if captors and stem(captors[0]) in _CAPTORS else "arrested"
     return None
+
+
+_IN = normalize("في")
+_HANDS = frozenset(normalize(w) for w in ("قبضة", "أيدي", "يد"))
+_CAPTORS = frozenset(normalize(w) for w in (
+    "الخاطفين", "خاطفين", "الخاطفون", "المسلحين", "مسلحين", "الجماعة", "التنظيم", "داعش", "الإرهابيين",
+    "العصابة", "عصابة", "المتمردين", "الجهاديين"))
 
 
 def _lookup_in(word: str, table: dict) -> str | None:

@@ -49,7 +49,7 @@ _AFTER = {
     # people counted only when something happens to them: «ثلاثة أشخاص أوقفوا»
     "persons": ("شخص شخصا أشخاص مدني مدنيا مدنيين عامل عاملا عمال طفل طفلا أطفال امرأة نساء رجل رجال مواطن "
                 "مواطنين مهرب مهربا مهربين مهربون متهم متهما متهمين مشتبه شاب شابا شبان فتاة فتيات فتى راكب راكبا "
-                "ركاب آخرين آخرون "     # «أربعة آخرين يعدون مفقودين»: more of them
+                "ركاب آخرين آخرون أبناء "     # «أربعة آخرين يعدون مفقودين»: more of them; «9 من أبناء البلدة»
                 "مصريا مصريين تونسيا تونسيين جزائريا جزائريين سودانيا سودانيين تشاديا تشاديين نيجريا نيجريين "
                 "ليبيين مغربيا مغربيين"),     # «11 نيجريا وجزائريين اثنين» (not «ليبيا», «ماليا»: other words)
     "vehicles": ("آلية آليات سيارة سيارات عربة عربات مركبة مركبات شاحنة شاحنات زورق زوارق قارب قوارب "
@@ -112,6 +112,7 @@ _AFTER_VERBS = {
 }
 _OF_THEM = normalize("منهم")
 _ON = normalize("على")
+_FELL = frozenset(normalize(w) for w in ("وقع", "وقعت", "سقط", "سقطت"))   # «وقع ... في قبضة»
 # the state of those counted, told after them: «خمسة أشخاص مخطوفين»
 _HELD = {normalize(w): kind for kind, ws in (("abducted", "مخطوفين مختطفين رهائن"),
                                              ("arrested", "معتقلين موقوفين محتجزين أسرى")) for w in ws.split()}
@@ -492,6 +493,11 @@ def _without_numbers(normalized, words, used, before, persons, duals, span, verb
             continue   # no count can start here: most words
         a, b = span(words[i][1], words[i][2])
         after = [w.strip("،,.;:!?()«»\"'") for w, _, _ in words[i + 1:i + 8]]
+        if trigger is None and noun in persons and i and stem(words[i - 1][0]) in _FELL:
+            # «وقع مهرب سجائر في قبضة السلطات»: one caught
+            if (caught := told_after(after[:5], verbs_after)) in ("arrested", "abducted"):
+                out.append(Count(caught, 1, 1, "exact", start=a, end=b))
+            continue
         if noun in persons and after and after[0] in _ONE_AFTER:
             hedged = after[1:3] == _AT_LEAST
             kind = trigger or told_after(after[1:6], verbs_after)

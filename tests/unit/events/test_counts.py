@@ -416,3 +416,13 @@ def test_fighters_and_migrants_named_by_their_number_before_it(text, expected):
         "arrest-on", "nationality"])
 def test_people_counted_by_what_they_are_or_became(text, expected):
     assert _kinds(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("وهو 14 عاملا أوكرانيا، وقع كله في أيدي خفر السواحل", [("arrested", 14, 14, "exact")]),
+    ("ووقع 9 من أبناء البلدة في قبضة الخاطفين", [("abducted", 9, 9, "exact")]),
+    ("وقع مهرب سجائر اليوم في قبضة السلطات", [("arrested", 1, 1, "exact")]),
+    ("قتل 15 مهاجرا على أيدي مهربين", [("killed", 15, 15, "exact")]),     # by whose hands: no arrest
+], ids=["fell-into-the-hands", "into-the-kidnappers-grip", "one-caught", "at-the-hands-of"])
+def test_those_fallen_into_someones_hands(text, expected):
+    assert _kinds(text) == expected
