@@ -111,6 +111,7 @@ def find_dates(norm: str, *, published: dt.date | None = None) -> list[DateMenti
             found.append(DateMention(at, m.end(), dt.date(y, _MONTHS[mm.group(1)], 1), "month"))
         elif (yw := year_word.search(before)) is not None:
             found.append(DateMention(lo + yw.start(), m.end(), dt.date(y, 1, 1), "year"))
+    weekdays: list[DateMention] = []
     if published is not None:
         for day, number in _WEEKDAYS.items():
             at = norm.find(day)
@@ -119,7 +120,7 @@ def find_dates(norm: str, *, published: dt.date | None = None) -> list[DateMenti
                 head = norm[max(0, at - 1):at]
                 if (not head or not head.isalnum() or (head in "وفب" and (at < 2 or not norm[at - 2].isalnum()))) \
                         and (end >= len(norm) or not norm[end].isalnum()):
-                    found.append(DateMention(at, end, last_weekday(published, number), "day"))
+                    weekdays.append(DateMention(at, end, last_weekday(published, number), "day"))
                 at = norm.find(day, end)
         if "امس" in norm or "البارحه" in norm:
             for m in re.finditer(r"(?<![\w])[وف]?(?:(اول )?امس|البارحه)(?![\w])", norm):
@@ -130,6 +131,9 @@ def find_dates(norm: str, *, published: dt.date | None = None) -> list[DateMenti
             found.extend(_ago(norm, published))
     if "سنوات" in norm or "اعوام" in norm:
         found.extend(DateMention(m.start(), m.end(), None, "year") for m in _past_span().finditer(norm))
+    # «الخميس 15 فبراير»: the date written out is the day; the weekday only names it
+    days = {d.start for d in found if d.precision == "day"}
+    found.extend(w for w in weekdays if not any(w.end < at <= w.end + 3 for at in days))
     found.sort(key=lambda d: d.start)
     return found
 

@@ -167,3 +167,13 @@ def test_ordinal_days_numeric_dates_and_last_night(text, date):
 def test_the_second_in_a_months_name_is_no_ordinal_day():
     (found,) = find_dates(normalize("في كانون الثاني 2016"), published=PUBLISHED)
     assert (found.date, found.precision) == (dt.date(2016, 1, 1), "month")
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("هاجم مسلحون البوابة الخميس 26 يناير", dt.date(2017, 1, 26)),        # a Thursday, not the last one
+    ("هاجم مسلحون البوابة صباح الثلاثاء 24 يناير 2017", dt.date(2017, 1, 24)),
+    ("هاجم مسلحون البوابة يوم الخميس", dt.date(2017, 2, 2)),
+], ids=["weekday-and-day-month", "weekday-and-full-date", "weekday-alone"])
+def test_a_date_written_out_after_its_weekday_is_the_day(text, date):
+    dates = find_dates(normalize(text), published=PUBLISHED)
+    assert dates[0].date == date
