@@ -497,7 +497,13 @@ def _issued_by(words: list[tuple[int, int, str]]) -> int:
 
 def _event_noun(token: str) -> bool:
     """An event told as a verbal noun («ضبط», «بمقتل», «وقوع»), the token normalized."""
-    return token in _EVENT_NOUNS or token[:1] == "ب" and token[1:] in _EVENT_NOUNS
+    if token[:1] == "ب":
+        token = token[1:]
+    if token in _EVENT_NOUNS:
+        return True
+    # «سيطرتها», «مقتلهم»: the noun with its owner («أعلنت القوات سيطرتها على ...»)
+    bare = next((token[:-len(end)] for end in ("هما", "هم", "ها", "ه") if token.endswith(end)), "")
+    return len(bare) > 2 and (bare in _EVENT_NOUNS or bare[-1] == "ت" and bare[:-1] + "ه" in _EVENT_NOUNS)
 
 
 def _is_publisher(ctx: SourceContext, cited: str) -> bool:

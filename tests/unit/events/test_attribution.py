@@ -633,3 +633,12 @@ def test_transport_is_no_quoting():
     assert statements("فالدواب وسيلة نقل شائعة في الصحراء، إذ يسهل هناك اعتراض السيارات.") == [None]
     st = statements("ونقل التلفزيون الرسمي أن مسلحين هاجموا بوابة في سبها.")[0]
     assert st is not None and st.attribution.speaker == "التلفزيون الرسمي"
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("أعلنت قوات الدعم السريع سيطرتها على مدينة الفاشر.", "قوات الدعم السريع"),
+    ("وأكد الجيش مقتلهم في غارة قرب سرت.", "الجيش"),
+], ids=["its-control", "their-killing"])
+def test_an_event_noun_with_its_owner_is_what_was_announced(text, speaker):
+    st = statements(text)[0]
+    assert st is not None and st.attribution.speaker == speaker
