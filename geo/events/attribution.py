@@ -27,6 +27,9 @@ from geo.events.context import SourceContext, Statement
 from geo.events.source_kinds import bare as _bare
 from geo.events.source_kinds import classify as _classify
 from geo.events.source_kinds import surname_key as _surname_key
+from geo.events.announced import ANNOUNCING as _ANNOUNCING
+from geo.events.announced import DENYING as _DENYING
+from geo.events.announced import event_noun as _event_noun
 from geo.events.asides import anonymity_aside as _anonymity_aside
 from geo.events.asides import WHEN_WORDS
 from geo.events.asides import past_when as _past_when
@@ -64,17 +67,6 @@ _NAMED_BY_NUMBER = frozenset({"الكتيبه", "كتيبه", "اللواء", "�
 _WHO = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي"})
 _DESCRIBED = frozenset({"وهو", "وهي", "وهم"})   # «المسؤول، وهو من لجنة ...،»: what he is, not who
 _WHILE = frozenset({"بينما", "وبينما", "فيما", "وفيما"})
-# Verbs that announce an event by its verbal noun, with no «أن»: «أعلنت وزارة الداخلية ضبط 500
-# كيلوغرام», «أكد الجيش مقتل 15 مسلحا», «أفاد مصدر طبي بمقتل ثلاثة» (normalized).
-_DENYING = frozenset(normalize(w) for w in "نفى نفت نفوا كذب كذبت كذبوا دحض دحضت فند فندت".split())
-_ANNOUNCING = frozenset(normalize(w) for w in (
-    "أعلن أعلنت أعلنوا أكد أكدت أكدوا ذكر ذكرت أفاد أفادت أفادوا أورد أوردت رصد رصدت "
-    "نقلت نقل وثقت وثق أحصت أحصى").split()) | _DENYING     # «نفى العميد وجود مسلحين»: what is denied
-# The verbal nouns that tell an event as what was announced (normalized; «ب» allowed before them).
-_EVENT_NOUNS = frozenset(normalize(w) for w in (
-    "مقتل مصرع سقوط وقوع إصابة اصابة ضبط القبض اعتقال توقيف انتشال اختطاف خطف تحرير إحباط "
-    "مصادرة حجز تدمير استهداف شن تنفيذ سيطرة السيطرة وصول دخول انسحاب فرار هروب نشر إرسال تفكيك إطلاق "
-    "إنقاذ اعتراض ترحيل غرق اندلاع تعرض تسلل مداهمة تصفية استعادة وجود تواجد تمركز حصيلة تحييد").split())
 
 
 def find_article_outlet(ctx: SourceContext, *, outlet_hits: list | None = None) -> str:
@@ -493,17 +485,6 @@ def _issued_by(words: list[tuple[int, int, str]]) -> int:
     if words[1][2] in _PUBLISHED_IT:
         return 2
     return 3 if words[1][2] in ("صادر", "الصادر") and words[2][2] == "عن" else 0
-
-
-def _event_noun(token: str) -> bool:
-    """An event told as a verbal noun («ضبط», «بمقتل», «وقوع»), the token normalized."""
-    if token[:1] == "ب":
-        token = token[1:]
-    if token in _EVENT_NOUNS:
-        return True
-    # «سيطرتها», «مقتلهم»: the noun with its owner («أعلنت القوات سيطرتها على ...»)
-    bare = next((token[:-len(end)] for end in ("هما", "هم", "ها", "ه") if token.endswith(end)), "")
-    return len(bare) > 2 and (bare in _EVENT_NOUNS or bare[-1] == "ت" and bare[:-1] + "ه" in _EVENT_NOUNS)
 
 
 def _is_publisher(ctx: SourceContext, cited: str) -> bool:
