@@ -18,7 +18,7 @@ _WORD = re.compile(r"\w+")
 PLACE_TYPES = frozenset({"movement", "base", "presence", "attack"})
 _PLACE_TYPES = PLACE_TYPES
 FROM_WORDS = frozenset({"من", "منها", "منه"})
-TO_WORDS = frozenset({"الي", "نحو", "باتجاه", "صوب", "حتي", "داخل", "لداخل", "ل"})
+TO_WORDS = frozenset({"الي", "نحو", "باتجاه", "صوب", "حتي", "داخل", "لداخل", "ل", "قاصدين", "قاصدا", "قاصده"})
 _FROM, _TO = FROM_WORDS, TO_WORDS
 
 _ABSENCE = frozenset({"غياب", "لغياب", "انعدام"})

@@ -943,3 +943,16 @@ def test_the_same_load_told_twice_with_more_places_once_is_one_claim():
     text = "ضبطت الجمارك 3 أطنان من الحشيش في ميناء طرابلس. وضبطت دورية 3 أطنان من الحشيش قرب طبرق."
     events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
     assert len([e for e in events if not e.same_as]) == 2
+
+
+@pytest.mark.parametrize(("sentence", "event_type", "modality", "roles"), [
+    ("شهدت بلدة كوري بوغري هجوما شنه متمردون.", "attack", "asserted", [("location", "كوري بوغري")]),
+    ("وصل مسلحون جاؤوا من النيجر إلى القطرون.", "movement", "asserted",
+     [("origin", "النيجر"), ("destination", "القطرون")]),
+    ("كانت القافلة تقطع الصحراء قاصدة مدينة سبها.", "movement", "asserted", [("destination", "سبها")]),
+], ids=["a-town-saw-it", "came-from", "heading-for"])
+def test_a_town_that_saw_an_attack_is_no_witness_and_heading_for_a_place_is_going_there(
+        sentence, event_type, modality, roles):
+    events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
+    assert [(e.type, e.modality, [(p.role, p.name) for p in e.places]) for e in events] == \
+        [(event_type, modality, roles)]
