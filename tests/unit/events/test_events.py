@@ -956,3 +956,8 @@ def test_a_town_that_saw_an_attack_is_no_witness_and_heading_for_a_place_is_goin
     events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
     assert [(e.type, e.modality, [(p.role, p.name) for p in e.places]) for e in events] == \
         [(event_type, modality, roles)]
+
+
+def test_controlling_a_road_is_being_there_and_a_control_room_is_nothing():
+    assert _types("تتحكم جماعة مسلحة في الطريق بين سبها وأوباري.") == ["presence"]
+    assert _types("وأغلقت غرفة التحكم في حقل الشرارة.") == []
