@@ -58,11 +58,11 @@ _AFTER = {
 # Units of seized goods (the English name goes to the export).
 _UNITS = {
     "tonnes": "طن أطنان", "kg": "كيلوغرام كيلوغرامات كغ كلغ كيلو كيلوجرام", "grams": "غرام غرامات جرام",
-    "litres": "لتر لترات ليتر ليترات", "barrels": "برميل براميل", "pills": "قرص أقراص حبة حبوب",
+    "litres": "لتر لترات ليتر ليترات", "barrels": "برميل براميل", "pills": "قرص أقراص حبة حبوب كبسولة كبسولات",
     "pieces": ("قطعة قطع مخزن مخازن طلقة طلقات هاتف هواتف منظار مناظير جهاز أجهزة قارورة قوارير رأس رؤوس "
                "رأسا رزمة رزم"),
     "boxes": "صندوق صناديق علبة علب كرتونة كراتين", "sacks": "كيس أكياس جوال أجولة شوال شوالات",
-    "weapons": "بندقية بنادق سلاح أسلحة رشاش رشاشات مسدس مسدسات قنبلة قنابل",
+    "weapons": "بندقية بنادق سلاح أسلحة رشاش رشاشات مسدس مسدسات قنبلة قنابل قاذفة قاذفات",
     "rockets": "صاروخ صواريخ قذيفة قذائف",
 }
 # Goods a seizure lists one by one without a number: «ضبط بندقية ومسدسين وشاحنة» (one, two, one).
@@ -185,6 +185,7 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
         return next(i for i, (_, s, e) in enumerate(words) if s <= offset < e)
 
     people_until = -1     # the last word of the latest count of people something happened to
+    seized_until = -1     # and of the latest goods seized
     people_kind = None
     for q in find_quantities(normalized, words=words):
         first, last = word_at(q.start), word_at(q.end - 1)
@@ -247,6 +248,9 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
             kind = people_kind   # «قتلوا ثلاثة جنود فرنسيين وأربعة عسكريين»: the second were killed too
         if kind is None and noun_kind == "vehicles" and any(stem(w) in _SEIZED_AFTER for w in following[1:6]):
             kind = "seized"   # «أربع شاحنات تحمل وقودا ضُبطت»: the seizure told after the vehicles
+        if kind is None and noun_kind == "vehicles" and counts and counts[-1].kind == "seized" \
+                and words[first][0].startswith("و") and 0 < first - seized_until <= 4:
+            kind = "seized"   # «ضبطت 1200 لتر من الوقود المهرب و3 سيارات»: the vehicles seized too
         if noun_kind in ("killed", "wounded", "missing"):
             kind = noun_kind
         elif unit and kind not in (None, "seized", "arrested"):
@@ -281,6 +285,8 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
                 a, b = span(words[joined[0]][1], words[joined[0]][2])
                 counts.append(Count("vehicles", joined[1], joined[1], "exact", start=a, end=b))
                 used_words.add(joined[0])
+        if kind == "seized":
+            seized_until = last + 1 + (2 if item else 0)
         if kind in _PEOPLE_KINDS:
             people_kind, people_until = kind, last + 1
             # «فقتلوا أربعة من الحراس ومسؤولا محليا»: one more of the same, joined by «و»

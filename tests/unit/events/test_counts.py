@@ -426,3 +426,14 @@ def test_people_counted_by_what_they_are_or_became(text, expected):
 ], ids=["fell-into-the-hands", "into-the-kidnappers-grip", "one-caught", "at-the-hands-of"])
 def test_those_fallen_into_someones_hands(text, expected):
     assert _kinds(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("حجزت وحدات الجيش 12 رشاشا و3 قاذفات صواريخ", [("seized", 12, "weapons"), ("seized", 3, "weapons")]),
+    ("ضبطت 70 كبسولة كوكايين في المطار", [("seized", 70, "pills")]),
+    # vehicles joined to the goods a seizure lists are seized too
+    ("ضبطت دورية 1200 لتر من الوقود المهرب و3 سيارات", [("seized", 1200, "litres"), ("seized", 3, "vehicles")]),
+    ("ووصلت ثلاث شاحنات إلى الحدود", [("vehicles", 3, "")]),
+], ids=["launchers", "capsules", "vehicles-in-the-list", "vehicles-on-their-own"])
+def test_goods_seized_by_their_units(text, expected):
+    assert [(c.kind, c.low, c.unit) for c in find_counts(text)] == expected
