@@ -266,6 +266,14 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
             if not _deploys(scan, hit, sentence[1], sent=True):
                 continue    # «أرسل رسالة»: a letter, not a force
             key = "movement"
+        if key == "found":
+            goods = [h for h in scan.in_range(scan.goods_starts, scan.goods, cs, min(sentence[1], max(ce, hit.end + 80)))
+                     if not norm.startswith(_PEOPLE_CARRIED, h.start)]
+            if not goods or _cue_in(scan, ("attack",), sentence[0], hit.start):
+                # «عثر على جثة»: nothing smuggled found; «سجن كان يحتجز فيه مهاجرون»: people are no
+                # goods found; «عملية تمشيط عثر خلالها على قطعتي سلاح»: the spoils of the attack told
+                continue
+            key = "smuggling_route"
         if key == "neutralise":
             if not _neutralises(scan, hit, sentence[1]):
                 continue    # «تحييد المنشآت النفطية»: kept out of the conflict
@@ -324,6 +332,7 @@ _A_PERIOD = re.compile(r"(?<!\w)(?:(?:في|خلال)\s+(?:العام|السنه|
                        r"|منذ\s+(?:عام\s+)?\d{4}|منذ\s+(?:بدايه|مطلع)\s+(?:العام|السنه))(?!\w)")
 _CARRIERS_OF = frozenset({"وسيله", "وسايل", "شركه", "شركات", "شاحنات", "شاحنه"})   # «وسيلة نقل» (normalized)
 _GENERIC = frozenset({"يسهل", "يصعب", "يتعذر", "يستحيل", "ويسهل", "ويصعب"})   # normalized
+_PEOPLE_CARRIED = ("مهاجر", "المهاجر", "سودانيين", "السودانيين", "افارقه")   # normalized contraband that is people
 _FEAR = frozenset({"خشيه", "خوفا", "تحسبا", "تخوفا", "مخافه"})   # normalized
 _CONTROL = ("قبضت", "سيطر", "يسيطر", "تسيطر")
 _CROSSING = ("تسلل", "يتسلل", "تتسلل", "دخول")

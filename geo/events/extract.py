@@ -102,8 +102,8 @@ def _roles(scan: _Scan, draft: _Draft) -> dict[int, str]:
                 role = "via"
             elif entered > max(came, went) and "في" not in before[entered:] and "origin" not in roles.values():
                 role = "destination"    # (on a journey from somewhere, a land entered is a way through)
-            elif came > went:
-                role = "origin"
+            elif came > went and "في" not in before[came:]:
+                role = "origin"     # (not «ضبط طنين من الحشيش في ميناء مصراتة»: where, after the goods)
             elif went >= 0 or scan.norm.startswith("داخل", loc.start):
                 role = "destination"
             elif q == "between" or before[-1:] in (["في"], ["بين"]) or scan.norm.startswith(("في ", "بين "), loc.start):

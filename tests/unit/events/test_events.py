@@ -961,3 +961,20 @@ def test_a_town_that_saw_an_attack_is_no_witness_and_heading_for_a_place_is_goin
 def test_controlling_a_road_is_being_there_and_a_control_room_is_nothing():
     assert _types("تتحكم جماعة مسلحة في الطريق بين سبها وأوباري.") == ["presence"]
     assert _types("وأغلقت غرفة التحكم في حقل الشرارة.") == []
+
+
+def test_where_goods_were_seized_after_the_from_of_the_goods_is_where():
+    events = extract_events(Article(id="t", text="ضبطت الجمارك نحو طنين من الحشيش في ميناء مصراتة.",
+                                    published=dt.date(2024, 3, 2)))
+    assert [(p.role, p.name) for p in events[0].places] == [("location", "ميناء مصراتة")]
+
+
+@pytest.mark.parametrize(("sentence", "types"), [
+    ("حجزت القوات ما يزيد على 2000 قطعة من الذخيرة قرب أوباري.", ["smuggling_route"]),
+    ("تم العثور على 10 آلاف لتر من الوقود مخبأة في مزرعة قرب زوارة.", ["smuggling_route"]),
+    ("عثر السكان على جثة قرب سبها.", []),
+    ("تظهر المقاطع العثور على سجن سري في الكفرة كان يحتجز فيه مهاجرون.", []),
+    ("شنت القوات عملية تمشيط قرب جانت عثرت خلالها على قطعتي سلاح.", ["attack"]),
+], ids=["impounded-ammunition", "fuel-found", "a-body-found", "a-prison-found", "spoils-of-a-sweep"])
+def test_goods_impounded_or_found_are_a_smuggling_route(sentence, types):
+    assert _types(sentence) == types
