@@ -102,7 +102,8 @@ def _roles(scan: _Scan, draft: _Draft) -> dict[int, str]:
                 role = "via"
             elif entered > max(came, went) and "في" not in before[entered:] and "origin" not in roles.values():
                 role = "destination"    # (on a journey from somewhere, a land entered is a way through)
-            elif came > went and "في" not in before[came:]:
+            elif came > went and not ("في" in before[came:] and scan.in_range(
+                    scan.goods_starts, scan.goods, max(floor, loc.start - 40), loc.start)):
                 role = "origin"     # (not «ضبط طنين من الحشيش في ميناء مصراتة»: where, after the goods)
             elif went >= 0 or scan.norm.startswith("داخل", loc.start):
                 role = "destination"
