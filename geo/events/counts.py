@@ -35,7 +35,7 @@ _BEFORE = {
     "abducted": "اختطاف خطف خطفت خطفوا اختطف اختطفت اختطفوا أسر مخطوفين مختطفين",
     "arrested": ("اعتقال القبض توقيف إيقاف احتجاز اعتقل اعتقلت اعتقلوا أوقف أوقفت حبس موقوفين معتقلين محتجزين "
                  "أودع أودعت"),    # «وأودع 150 متمردا السجن»: put in prison
-    "seized": "ضبط ضبطت مصادرة صادرت حجز حجزت",
+    "seized": "ضبط ضبطت مصادرة صادرت حجز حجزت غنم غنمت غنموا غنمته غنائم حوزة بحوزة حوزتهم بحوزتهم",
 }
 # What was counted: the noun after the number (with or without «من», «ال»).
 _AFTER = {
@@ -60,7 +60,7 @@ _UNITS = {
     "tonnes": "طن أطنان", "kg": "كيلوغرام كيلوغرامات كغ كلغ كيلو كيلوجرام", "grams": "غرام غرامات جرام",
     "litres": "لتر لترات ليتر ليترات", "barrels": "برميل براميل", "pills": "قرص أقراص حبة حبوب كبسولة كبسولات",
     "pieces": ("قطعة قطع مخزن مخازن طلقة طلقات هاتف هواتف منظار مناظير جهاز أجهزة قارورة قوارير رأس رؤوس "
-               "رأسا رزمة رزم"),
+               "رأسا رزمة رزم حزام أحزمة"),
     "boxes": "صندوق صناديق علبة علب كرتونة كراتين", "sacks": "كيس أكياس جوال أجولة شوال شوالات",
     "weapons": "بندقية بنادق سلاح أسلحة رشاش رشاشات مسدس مسدسات قنبلة قنابل قاذفة قاذفات",
     "rockets": "صاروخ صواريخ قذيفة قذائف",
@@ -254,7 +254,9 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
         if noun_kind in ("killed", "wounded", "missing"):
             kind = noun_kind
         elif unit and kind not in (None, "seized", "arrested"):
-            continue   # «فقدان 125 كيلوغراما من الذهب»: goods lost, no one missing
+            if not any(lookup(w, before_kinds) == "seized" for w in preceding):
+                continue   # «فقدان 125 كيلوغراما من الذهب»: goods lost, no one missing
+            kind = "seized"     # «في حوزة القتلى 3 أحزمة ناسفة»: found on the dead, not more dead
         elif kind in (None, "seized", "arrested") and unit:
             kind = "seized"   # «أوقفت صهريجا ينقل 40 ألف لتر»: the load of what was stopped
         elif kind == "seized":

@@ -437,3 +437,12 @@ def test_those_fallen_into_someones_hands(text, expected):
 ], ids=["launchers", "capsules", "vehicles-in-the-list", "vehicles-on-their-own"])
 def test_goods_seized_by_their_units(text, expected):
     assert [(c.kind, c.low, c.unit) for c in find_counts(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("وغنمت القوات 4 سيارات مسلحة و10 بنادق", [("seized", 4, "vehicles"), ("seized", 10, "weapons")]),
+    ("ووجد في حوزة القتلى 3 أحزمة ناسفة", [("seized", 3, "pieces")]),      # found on the dead, not 3 more dead
+    ("فقدان 125 كيلوغراما من الذهب", []),                                    # goods lost, no one missing
+], ids=["spoils", "in-the-possession-of-the-dead", "goods-lost"])
+def test_spoils_and_goods_found_on_people_are_seized(text, expected):
+    assert [(c.kind, c.low, c.unit) for c in find_counts(text)] == expected
