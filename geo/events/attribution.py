@@ -66,6 +66,7 @@ _RESPONSIBILITY = frozenset({"مسووليته", "مسووليتها", "مسوو
 _NAMED_BY_NUMBER = frozenset({"الكتيبه", "كتيبه", "اللواء", "لواء", "السريه", "سريه", "الفرقه", "فرقه", "رقم"})   # «الكتيبة 166»
 _WHO = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي"})
 _DESCRIBED = frozenset({"وهو", "وهي", "وهم"})   # «المسؤول، وهو من لجنة ...،»: what he is, not who
+_BELONGING = ("انتما", "بانتما", "ينتمون", "ينتمي", "تنتمي")    # normalized: «انتمائهم»
 _WHILE = frozenset({"بينما", "وبينما", "فيما", "وفيما"})
 
 
@@ -220,7 +221,9 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
             if words_seen > (13 if kana else 5):   # «وكان X، الذي يقود ...، قد توعد»: a relative clause between
                 break
             bare = _bare(t)
-            if t in lex.hedges or bare in lex.hedges:
+            if (t in lex.hedges or bare in lex.hedges) and not any(
+                    w[2].startswith(_BELONGING) for w in toks[k + 1:k + 3]):
+                # (not «مسلحون يشتبه في انتمائهم إلى التنظيم»: who they are is suspected, not the attack)
                 nxt = toks[k + 1][2] if k + 1 < len(toks) else ""
                 cut = toks[k + 1][1] if nxt in _THAT else e
                 outlet = ctx.article_outlet

@@ -642,3 +642,10 @@ def test_transport_is_no_quoting():
 def test_an_event_noun_with_its_owner_is_what_was_announced(text, speaker):
     st = statements(text)[0]
     assert st is not None and st.attribution.speaker == speaker
+
+
+def test_a_suspected_affiliation_is_no_hedge_on_the_attack():
+    st = statements("أسفر هجوم شنه مسلحون يشتبه في انتمائهم إلى تنظيم الدولة عن مقتل 20 مدنيا قرب ميناكا.")[0]
+    assert st is None or not st.hedged
+    st = statements("ويشتبه في أن مسلحين هاجموا قرية قرب ميناكا.")[0]
+    assert st is not None and st.hedged
