@@ -182,6 +182,7 @@ def classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str, 
                        attribution.publisher, attribution.url)
 
 
+_TALLIES = frozenset({"حصيله", "احصاءات", "احصاييات", "احصاييه", "ارقام"})    # normalized
 _CORRESPONDENT = ("مراسل", "موفد")    # normalized: مراسلنا، مراسلة، مراسلو، موفدنا
 _MEDIA = ("وسايل اعلام", "وسايل الاعلام", "تقارير اعلاميه", "مواقع اخباريه")   # normalized
 
@@ -216,6 +217,17 @@ def _classify(ctx: SourceContext, segments, phrase: str, head: str, outlet: str,
         # «ذكرت وسائل إعلام ليبية»: outlets, unnamed
         name = ctx.original(segments[0][0][0], segments[0][-1][1])
         return Attribution(speaker=name, source_type="outlet", cited_outlet=cited)
+    if bare in _TALLIES:
+        # «وفق حصيلة رسمية», «بحسب أرقام الأمم المتحدة»: figures, official when they say so
+        rest = segments[0][1:]
+        if rest and (rest[0][2] in lex.org_words or _bare(rest[0][2]) in lex.org_words
+                     or ctx.actors_between(rest[0][0], rest[-1][1])):
+            return Attribution(speaker=ctx.original(rest[0][0], rest[-1][1]), source_type="organisation statement",
+                               cited_outlet=cited)
+        name = ctx.original(segments[0][0][0], segments[0][-1][1])
+        official = any(_bare(t[2]).startswith(("رسمي", "حكومي")) for t in rest)
+        return Attribution(speaker=name, source_type="unnamed official" if official else "anonymous",
+                           cited_outlet=cited)
     if bare.startswith(_CORRESPONDENT):
         # «أفاد مراسلنا», «مراسل الوكالة في طرابلس»: the outlet's own reporter, the outlet's word
         name = ctx.original(segments[0][0][0], segments[0][-1][1])

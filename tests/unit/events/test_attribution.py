@@ -649,3 +649,12 @@ def test_a_suspected_affiliation_is_no_hedge_on_the_attack():
     assert st is None or not st.hedged
     st = statements("ويشتبه في أن مسلحين هاجموا قرية قرب ميناكا.")[0]
     assert st is not None and st.hedged
+
+
+@pytest.mark.parametrize(("text", "speaker", "source_type"), [
+    ("لقي 30 شخصا مصرعهم في هجوم قرب تيلابيري، وفق حصيلة رسمية.", "حصيلة رسمية", "unnamed official"),
+    ("قتل 30 شخصا في هجوم قرب تيلابيري، بحسب أرقام الأمم المتحدة.", "الأمم المتحدة", "organisation statement"),
+], ids=["an-official-toll", "the-un-figures"])
+def test_figures_are_no_person(text, speaker, source_type):
+    st = statements(text)[0]
+    assert (st.attribution.speaker, st.attribution.source_type) == (speaker, source_type)
