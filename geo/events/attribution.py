@@ -66,6 +66,7 @@ _RESPONSIBILITY = frozenset({"مسووليته", "مسووليتها", "مسوو
 _NAMED_BY_NUMBER = frozenset({"الكتيبه", "كتيبه", "اللواء", "لواء", "السريه", "سريه", "الفرقه", "فرقه", "رقم"})   # «الكتيبة 166»
 _WHO = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي"})
 _DESCRIBED = frozenset({"وهو", "وهي", "وهم"})   # «المسؤول، وهو من لجنة ...،»: what he is, not who
+_RELAYED = frozenset({"نقل", "نقلت", "تحدث", "تحدثت", "صرح", "صرحت"})   # a relative clause after the speaker
 _BELONGING = ("انتما", "بانتما", "ينتمون", "ينتمي", "تنتمي")    # normalized: «انتمائهم»
 _WHILE = frozenset({"بينما", "وبينما", "فيما", "وفيما"})
 
@@ -366,6 +367,8 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
         interview_outlet = interview_outlet or told_name
         if not segments[0]:
             segments = segments[1:]
+    if segments and (cut := next((i for i, t in enumerate(segments[0]) if i and t[2] in _RELAYED), None)):
+        segments[0] = segments[0][:cut]     # «شهود عيان نقل موقع X أقوالهم», «مسؤول تحدث لـ...»: who they are
     org = ctx.actors_between(phrase_start, phrase_end)
     outlet = interview_outlet or cited or ""
     if cited and any(cited_norm == norm_form for norm_form in lex.outlet_anaphora

@@ -658,3 +658,17 @@ def test_a_suspected_affiliation_is_no_hedge_on_the_attack():
 def test_figures_are_no_person(text, speaker, source_type):
     st = statements(text)[0]
     assert (st.attribution.speaker, st.attribution.source_type) == (speaker, source_type)
+
+
+@pytest.mark.parametrize(("text", "speaker", "source_type", "outlet"), [
+    ("وبحسب شهود عيان نقل موقع «سودان تربيون» أقوالهم، فإن مسلحين هاجموا منقبين قرب الحدود.",
+     "شهود عيان", "witnesses/residents", "موقع سودان تربيون"),
+    ("وقال مسؤول محلي تحدث لـ«الشرق الأوسط» إن مسلحين هاجموا بوابة في سبها.", "مسؤول محلي", "anonymous",
+     "الشرق الأوسط"),
+    ("وفق رواية المعدن محمد عيسى شرف الدين، فإن مسلحين طردوا المنقبين.", "المعدن محمد عيسى شرف الدين",
+     "named person", ""),
+], ids=["witnesses-whose-words-a-site-relayed", "an-official-who-spoke-to", "the-account-of"])
+def test_who_relayed_them_and_whose_account_is_no_part_of_the_speaker(text, speaker, source_type, outlet):
+    st = statements(text)[0]
+    assert (st.attribution.speaker, st.attribution.source_type) == (speaker, source_type)
+    assert outlet in st.attribution.cited_outlet
