@@ -27,6 +27,8 @@ from geo.text.sentences import Span, split_clauses, split_connectives, split_sen
 
 _WORD = re.compile(r"\w+")
 # «قيل إنه قتل»: hearsay with no one behind it.
+# a sentence opening on a verb of opinion («ويرى الخبير أن»، «واعتبر المحلل أن») (normalized)
+_OPINION = re.compile(r"\s*[وف]?(?:يري|تري|يعتقد|تعتقد|يعتبر|تعتبر|راي|رات|اعتبر|اعتبرت|يرون|يعتقدون)\s")
 _HEARSAY = re.compile(r"(?<!\w)[وف]?(?:قيل|يقال)(?!\w)")
 # A piece that starts «بعد ...», «منذ ...» (not «بعد أن» + a verb) tells the background of the event before.
 _BACKGROUND = re.compile(r"(?:بعد|قبل|منذ|عقب|اثر)\s+(?!ان\s)")
@@ -200,6 +202,7 @@ def _part_drafts(scan: _Scan, ctx: SourceContext, voice: Attribution, si: int, p
     denied = _denied_clauses(scan, [(a, b) for a, b, _ in pieces], ns, ne)
     sentence_has_place = any(not skip[0] <= loc.start < skip[1]
                              for loc in scan.in_range(scan.loc_starts, scan.locs, ns, ne))
+    opinion = statement is not None and _OPINION.match(norm, ns) is not None
     hedge = _HEARSAY.search(norm, content, ne)
     hedge_from = hedge.start() if hedge else None
     out: list[Draft] = []
@@ -240,6 +243,8 @@ def _part_drafts(scan: _Scan, ctx: SourceContext, voice: Attribution, si: int, p
             continue
         if kind in ("movement", "route") and _clause_words(scan, cs, ce) & lex.casualty_words:
             continue  # «نقل الجرحى إلى مستشفى»: no troop movement
+        if opinion and kind in ("attack", "movement"):
+            continue  # «ويرى الخبير أن المواجهات ... متكررة»: an analyst's view, no incident told (a presence or a route he describes stays)
         if prev is not None and joined and _BACKGROUND.match(norm, cs) and not locs:
             # «بعد تلقي بلاغات عن تمركز ...»: background to the event before, not one of its own.
             prev.end = ce

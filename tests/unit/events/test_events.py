@@ -978,3 +978,13 @@ def test_where_goods_were_seized_after_the_from_of_the_goods_is_where():
 ], ids=["impounded-ammunition", "fuel-found", "a-body-found", "a-prison-found", "spoils-of-a-sweep"])
 def test_goods_impounded_or_found_are_a_smuggling_route(sentence, types):
     assert _types(sentence) == types
+
+
+@pytest.mark.parametrize(("sentence", "types"), [
+    ("وكان قتال عنيف قد اندلع مساء الأحد جنوب مدينة الكفرة.", ["attack"]),
+    ("ودار قتال ضار بين الجيش والمتمردين قرب الكفرة.", ["attack"]),
+    ("ويرى الخبير العميد محمد الرجباني أن المواجهات بين الجيش والمعارضة في الكفرة متكررة.", []),
+    ("ويرى الباحث أن وجود الجماعة في فزان لا يزال لوجستيا.", ["presence"]),
+], ids=["fierce-fighting", "fighting-raged", "an-analysts-view", "an-analysts-presence"])
+def test_fighting_is_an_attack_and_an_analysts_view_of_fighting_is_none(sentence, types):
+    assert _types(sentence) == types
