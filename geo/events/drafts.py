@@ -202,7 +202,7 @@ def _part_drafts(scan: _Scan, ctx: SourceContext, voice: Attribution, si: int, p
     denied = _denied_clauses(scan, [(a, b) for a, b, _ in pieces], ns, ne)
     sentence_has_place = any(not skip[0] <= loc.start < skip[1]
                              for loc in scan.in_range(scan.loc_starts, scan.locs, ns, ne))
-    opinion = statement is not None and _OPINION.match(norm, ns) is not None
+    opinion = statement is not None and not statement.hedged and _OPINION.match(norm, ns) is not None
     hedge = _HEARSAY.search(norm, content, ne)
     hedge_from = hedge.start() if hedge else None
     out: list[Draft] = []
