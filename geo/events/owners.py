@@ -25,6 +25,7 @@ from geo.text.furniture import furniture_spans, in_spans
 from geo.text.normalize import normalize
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_EARLIER = re.compile(r"(?<!\w)[وف]?سبق\s+(?:أن|ان|ل)")    # «سبق أن»: what happened before this
 _SENTENCE_END = re.compile(r"(?<!\d)[.!?؟](?!\d)|\n")
 
 # The event types a count of each kind describes, most likely first (as the corpus codes them:
@@ -86,8 +87,11 @@ def with_counts(text: str, events: list[Event], *,
         by_sentence.setdefault(sentence_span(text, e.quote_start, e.quote_end, ends=ends), []).append(i)
     counts: dict[int, list[Count]] = {i: [] for i in range(len(events))}
     for (start, end), members in by_sentence.items():
+        earlier = _EARLIER.search(text, start, end)
         for c in find_counts(text, start, end, normalized=normalized):
             owners = [i for i in members if events[i].quote_start <= c.start and c.end <= events[i].quote_end]
+            if not owners and earlier is not None and c.start > earlier.start():
+                continue    # «إذ سبق أن صدوا في سبتمبر هجوما أودى بحياة شخص»: an earlier incident's toll
             if not owners:
                 # outside every quote, a toll goes to an event such a count describes: the
                 # sentence's own, else the report's (not «نُقلوا إلى نيامي» beside the dead)
@@ -106,7 +110,10 @@ def with_counts(text: str, events: list[Event], *,
         if tallies_a_period(normalize(text[start:end])):
             continue    # «بلغت حصيلة الهجمات في العام الماضي 4 آلاف قتيل»: the year's dead, not this attack's
         years = {int(y) for y in _YEAR.findall(text, start, end)}
+        earlier = _EARLIER.search(text, start, end)
         for c in find_counts(text, start, end, normalized=normalized):
+            if earlier is not None and c.start > earlier.start():
+                continue
             owner = _owner(c, events)
             if owner is None or any(_same(o, c) for o in counts[owner]):
                 continue

@@ -209,3 +209,10 @@ def test_a_toll_and_the_ambush_it_was_taken_in_are_one_attack():
     shown = _shown(attacks)
     assert len(shown) == 1
     assert sorted((c.kind, c.low) for c in shown[0].counts) == [("killed", 10), ("vehicles", 4)]
+
+
+def test_an_earlier_incidents_toll_goes_to_no_attack():
+    text = ("قتل 12 منقبا في هجوم على مناجم كوري بوغودي. ويقول الشهود إن هذا ثاني هجوم، إذ سبق أن صدوا "
+            "في سبتمبر الماضي هجوما أودى بحياة شخص وجرح اثنين.")
+    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    assert [sorted((c.kind, c.low) for c in e.counts) for e in events if not e.same_as] == [[("killed", 12)]]
