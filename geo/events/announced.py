@@ -13,12 +13,13 @@ from geo.text.normalize import normalize
 DENYING = frozenset(normalize(w) for w in "نفى نفت نفوا كذب كذبت كذبوا دحض دحضت فند فندت".split())
 ANNOUNCING = frozenset(normalize(w) for w in (
     "أعلن أعلنت أعلنوا أكد أكدت أكدوا ذكر ذكرت أفاد أفادت أفادوا أورد أوردت رصد رصدت "
-    "نقلت نقل وثقت وثق أحصت أحصى").split()) | DENYING     # «نفى العميد وجود مسلحين»: what is denied
+    "نقلت نقل وثقت وثق أحصت أحصى تبنى تبنت").split()) | DENYING     # «نفى العميد وجود مسلحين»: what is denied
 # The verbal nouns that tell an event as what was announced (normalized; «ب» allowed before them).
 EVENT_NOUNS = frozenset(normalize(w) for w in (
     "مقتل مصرع سقوط وقوع إصابة اصابة ضبط القبض اعتقال توقيف انتشال اختطاف خطف تحرير إحباط "
     "مصادرة حجز تدمير استهداف شن تنفيذ سيطرة السيطرة وصول دخول انسحاب فرار هروب نشر إرسال تفكيك إطلاق "
-    "إنقاذ اعتراض ترحيل غرق اندلاع تعرض تسلل مداهمة تصفية استعادة وجود تواجد تمركز حصيلة تحييد").split())
+    "إنقاذ اعتراض ترحيل غرق اندلاع تعرض تسلل مداهمة تصفية استعادة وجود تواجد تمركز حصيلة تحييد "
+    "هجوم هجوما الهجوم تفجير التفجير").split())     # «تبنى التنظيم الهجوم»: the act claimed
 
 
 def event_noun(token: str) -> bool:

@@ -25,6 +25,7 @@ from geo.text.numbers import find_quantities
 _BEFORE = {
     # the dead are also counted by their bodies: «انتشال جثث 12 مهاجرا», «جثماني شابين»
     "killed": ("مقتل قتل قتلت قتلوا يقتل تقتل يقتلون قتلى مصرع لقي لقوا سقوط استشهاد استشهد استشهدت استشهدوا وفاة مات قضى "
+               "قضت قضوا "     # «فقضت على ستة مسلحين»
                "إعدام أعدم أعدمت أعدموا "     # «أعدم التنظيم 21 أسيرا»: executed
                "ضحيته ضحيتها ضحيتهم أرواح توفي توفيت توفوا "     # «راح ضحيته 7 مدنيين», «حصد أرواح 30 شخصا»
                "بحياة ضحايا تصفية تحييد حيدت حيدوا "     # «تحييد 41 من المرتزقة»: the army's word for killing
@@ -35,7 +36,8 @@ _BEFORE = {
     "abducted": "اختطاف خطف خطفت خطفوا اختطف اختطفت اختطفوا أسر مخطوفين مختطفين",
     "arrested": ("اعتقال القبض توقيف إيقاف احتجاز اعتقل اعتقلت اعتقلوا أوقف أوقفت حبس موقوفين معتقلين محتجزين "
                  "أودع أودعت"),    # «وأودع 150 متمردا السجن»: put in prison
-    "seized": "ضبط ضبطت مصادرة صادرت حجز حجزت غنم غنمت غنموا غنمته غنائم حوزة بحوزة حوزتهم بحوزتهم",
+    "seized": ("ضبط ضبطت مصادرة صادرت حجز حجزت غنم غنمت غنموا غنمته غنائم حوزة بحوزة حوزتهم بحوزتهم "
+               "المحجوزات محجوزات المضبوطات مضبوطات"),     # «وشملت المحجوزات 655 هاتفا»
 }
 # What was counted: the noun after the number (with or without «من», «ال»).
 _AFTER = {
@@ -253,6 +255,8 @@ def find_counts(text: str, start: int = 0, end: int | None = None, *,
             kind = "seized"   # «ضبطت 1200 لتر من الوقود المهرب و3 سيارات»: the vehicles seized too
         if noun_kind in ("killed", "wounded", "missing"):
             kind = noun_kind
+        elif noun_kind == "vehicles" and kind in _PEOPLE_KINDS:
+            kind = "vehicles"   # «تسعة عناصر قتلوا و16 سيارة دمرت»: vehicles are no toll
         elif unit and kind not in (None, "seized", "arrested"):
             if not any(lookup(w, before_kinds) == "seized" for w in preceding):
                 continue   # «فقدان 125 كيلوغراما من الذهب»: goods lost, no one missing

@@ -446,3 +446,12 @@ def test_goods_seized_by_their_units(text, expected):
 ], ids=["spoils", "in-the-possession-of-the-dead", "goods-lost"])
 def test_spoils_and_goods_found_on_people_are_seized(text, expected):
     assert [(c.kind, c.low, c.unit) for c in find_counts(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("فقضت على ستة مسلحين ودمرت سيارة", [("killed", 6, ""), ("vehicles", 1, "")]),
+    ("تسعة عناصر قتلوا و16 سيارة تنقل أسلحة دمرت", [("killed", 9, ""), ("vehicles", 16, "")]),
+    ("وشملت المحجوزات في العملية نفسها 655 هاتفا جوالا", [("seized", 655, "pieces")]),
+], ids=["finished-off", "vehicles-are-no-toll", "the-seized-items"])
+def test_killed_by_finishing_off_and_vehicles_never_a_toll(text, expected):
+    assert [(c.kind, c.low, c.unit) for c in find_counts(text)] == expected

@@ -988,3 +988,17 @@ def test_goods_impounded_or_found_are_a_smuggling_route(sentence, types):
 ], ids=["fierce-fighting", "fighting-raged", "an-analysts-view", "an-analysts-presence"])
 def test_fighting_is_an_attack_and_an_analysts_view_of_fighting_is_none(sentence, types):
     assert _types(sentence) == types
+
+
+@pytest.mark.parametrize(("sentence", "types"), [
+    ("وضعت الوحدات العسكرية في منطقة تطاوين يدها على سيارة مشبوهة تنقل مصوغا.", ["smuggling_route"]),
+    ("وقال مصدر طبي إن المرافق الصحية في مصراتة دخلت حالة الطوارئ.", []),
+], ids=["laid-hands-on", "entered-a-state"])
+def test_laying_hands_on_goods_is_a_seizure_and_entering_a_state_is_no_movement(sentence, types):
+    assert _types(sentence) == types
+
+
+def test_a_group_that_claims_an_attack_is_its_source():
+    events = extract_events(Article(id="t", text="تبنى تنظيم داعش هجوما انتحاريا على مجمع المحاكم في مدينة مصراتة.",
+                                    published=dt.date(2024, 3, 2)))
+    assert [(e.type, e.attribution.speaker) for e in events] == [("attack", "تنظيم داعش")]
