@@ -1002,3 +1002,8 @@ def test_a_group_that_claims_an_attack_is_its_source():
     events = extract_events(Article(id="t", text="تبنى تنظيم داعش هجوما انتحاريا على مجمع المحاكم في مدينة مصراتة.",
                                     published=dt.date(2024, 3, 2)))
     assert [(e.type, e.attribution.speaker) for e in events] == [("attack", "تنظيم داعش")]
+
+
+def test_the_seat_of_a_government_or_a_mission_is_no_base():
+    assert _types("وتضم طرابلس مقر رئيس الوزراء فائز السراج وحكومته.") == []
+    assert _types("أنشأ التنظيم مقرا لقيادته في جبال الهروج.") == ["base"]
