@@ -66,6 +66,7 @@ _RESPONSIBILITY = frozenset({"مسووليته", "مسووليتها", "مسوو
 _NAMED_BY_NUMBER = frozenset({"الكتيبه", "كتيبه", "اللواء", "لواء", "السريه", "سريه", "الفرقه", "فرقه", "رقم"})   # «الكتيبة 166»
 _WHO = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي"})
 _DESCRIBED = frozenset({"وهو", "وهي", "وهم"})   # «المسؤول، وهو من لجنة ...،»: what he is, not who
+_FINDINGS = frozenset({"تفتيش", "التفتيش", "التحقيقات", "تحقيقات", "التحريات", "تحريات", "الفحص", "المعاينه"})
 _RELAYED = frozenset({"نقل", "نقلت", "تحدث", "تحدثت", "صرح", "صرحت"})   # a relative clause after the speaker
 _BELONGING = ("انتما", "بانتما", "ينتمون", "ينتمي", "تنتمي")    # normalized: «انتمائهم»
 _WHILE = frozenset({"بينما", "وبينما", "فيما", "وفيما"})
@@ -334,6 +335,9 @@ def _attribution(ctx: SourceContext, start: int, end: int, width: int):
         phrase_start, phrase_end = before_verb[0][0], before_verb[-1][1]
     for seg in segments:
         if seg and _bare(seg[0][2]) in _ACCORDING_HEADS and len(seg) > 1:
+            if segments[0] and _bare(segments[0][0][2]) in _FINDINGS:
+                segments[0] = seg[1:]   # «وكشف تفتيش السيارة، حسب الوزارة، أن»: the ministry tells what was found
+                continue
             # «، بحسب الصحيفة،» names the outlet, not the speaker.
             outlet_words = ctx.norm[seg[1][0]:seg[-1][1]]
             if outlet_words.startswith(lex.outlet_anaphora):

@@ -1007,3 +1007,11 @@ def test_a_group_that_claims_an_attack_is_its_source():
 def test_the_seat_of_a_government_or_a_mission_is_no_base():
     assert _types("وتضم طرابلس مقر رئيس الوزراء فائز السراج وحكومته.") == []
     assert _types("أنشأ التنظيم مقرا لقيادته في جبال الهروج.") == ["base"]
+
+
+def test_casualties_taken_to_hospital_are_no_movement_and_a_search_tells_through_its_authority():
+    assert _types("ونقلت سيارة إسعاف المصابين ثم سلما إلى الحماية المدنية التي أوصلتهما إلى المستشفى "
+                  "الجهوي ببن قردان.") == []
+    events = extract_events(Article(id="t", text="وكشف تفتيش السيارة، حسب الوزارة، أنها مستعملة في التهريب قرب بن قردان.",
+                                    published=dt.date(2024, 3, 2)))
+    assert [e.attribution.speaker for e in events] == ["الوزارة"]
