@@ -266,6 +266,10 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
             if not _deploys(scan, hit, sentence[1], sent=True):
                 continue    # «أرسل رسالة»: a letter, not a force
             key = "movement"
+        if key == "takeover":
+            if not _TAKEN_PLACE.match(norm, hit.end + len(hit.suffix)):
+                continue    # «استحوذوا كذلك على مركبة»: a thing taken, not ground
+            key = "presence"
         if key == "found":
             goods = [h for h in scan.in_range(scan.goods_starts, scan.goods, cs, min(sentence[1], max(ce, hit.end + 80)))
                      if not norm.startswith(_PEOPLE_CARRIED, h.start)]
@@ -332,6 +336,9 @@ _A_PERIOD = re.compile(r"(?<!\w)(?:(?:في|خلال)\s+(?:العام|السنه|
                        r"|منذ\s+(?:عام\s+)?\d{4}|منذ\s+(?:بدايه|مطلع)\s+(?:العام|السنه))(?!\w)")
 _CARRIERS_OF = frozenset({"وسيله", "وسايل", "شركه", "شركات", "شاحنات", "شاحنه"})   # «وسيلة نقل» (normalized)
 _GENERIC = frozenset({"يسهل", "يصعب", "يتعذر", "يستحيل", "ويسهل", "ويصعب"})   # normalized
+# ground taken: «على مناجم الذهب», «على منطقة», «على مدينة» (normalized)
+_TAKEN_PLACE = re.compile(r"(?:\s+[^\s.،,]+){0,7}?\s+علي\s+(?:ال)?(?:مناجم|منجم|منطقه|مناطق|مدينه|مدن|بلده|قريه|حقل|حقول|مواقع|موقع|"
+                          r"معسكر|قاعده|مطار|ميناء|معبر|منفذ|طريق|اراضي|الاراضي)")
 _PEOPLE_CARRIED = ("مهاجر", "المهاجر", "سودانيين", "السودانيين", "افارقه")   # normalized contraband that is people
 _FEAR = frozenset({"خشيه", "خوفا", "تحسبا", "تخوفا", "مخافه"})   # normalized
 _CONTROL = ("قبضت", "سيطر", "يسيطر", "تسيطر")

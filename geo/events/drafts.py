@@ -38,7 +38,7 @@ _ANOTHER = frozenset({"واخري", "واخر", "وثانيه", "وثالثه"})
 _CONTRAST = re.compile(r"(?<!\w)(?:فيما|بينما)\s+$")
 _FAMILY = {"attack": "attack", "movement": "route", "smuggling_route": "route", "route": "route", "smugglers": "route",
            "convoy": "route", "presence": "presence", "deploy": "presence", "send": "route", "base": "base", "other": "other",
-           "seizure": "attack", "boat": "route", "neutralise": "attack", "found": "route"}
+           "seizure": "attack", "boat": "route", "neutralise": "attack", "found": "route", "takeover": "presence"}
 
 
 @dataclass(slots=True)

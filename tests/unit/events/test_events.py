@@ -1015,3 +1015,9 @@ def test_casualties_taken_to_hospital_are_no_movement_and_a_search_tells_through
     events = extract_events(Article(id="t", text="وكشف تفتيش السيارة، حسب الوزارة، أنها مستعملة في التهريب قرب بن قردان.",
                                     published=dt.date(2024, 3, 2)))
     assert [e.attribution.speaker for e in events] == ["الوزارة"]
+
+
+def test_taking_over_ground_is_a_presence_and_taking_a_vehicle_is_not():
+    assert _types("استحوذت مليشيا الدعم السريع في أكتوبر الماضي على مناجم الذهب في منطقة المثلث الحدودي.") \
+        == ["presence"]
+    assert _types("وأضافت الوزارة أن المهاجمين استحوذوا كذلك على مركبة قرب بيلما.") == []
