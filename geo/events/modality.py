@@ -34,7 +34,7 @@ _PLACE_OF_IT = re.compile(r"(?<!\w)و?(?:مكان|موقع|مسرح)\s+(?:اله
 _LOOK_BACK = 60
 _ORDER = ("attempted", "planned", "alleged")
 _AT = {"via": "at", "location": "at"}
-_WERE = re.compile(r"(?<!\w)(?:كان|كانت|كانوا|كانا)\s+$")     # «كانوا يستعدون»: their state then
+_WERE = re.compile(r"(?<!\w)(?:كان|كانت|كانوا|كانا)\s+(?:\S+\s+){0,2}$")     # «كانوا يستعدون»: their state then
 _WITNESSES = re.compile(r"(?<!\w)(?:و?شهود|شاهد عيان|و?(?:ال)?سكان|و?(?:ال)?أهالي)(?!\w)")
 
 
@@ -66,8 +66,8 @@ def _their_plan(scan: Scan, hit, start: int) -> bool:
     if hit.prefix.endswith("ل") or scan.norm.startswith("ل", cut):
         # «وصل مسلحون إلى تيلابيري لتنفيذ هجوم»: why they came; the coming is done
         return any(h.key == "movement" for h in scan.in_range(scan.cue_starts, scan.cues, start, cut))
-    return bool(_WERE.search(scan.norm, max(start, cut - 8), cut)) and any(
-        h.key == "seizure" for h in scan.in_range(scan.cue_starts, scan.cues, start, cut))
+    return bool(_WERE.search(scan.norm, max(start, cut - 30), cut)) and any(
+        h.key in ("seizure", "attack") for h in scan.in_range(scan.cue_starts, scan.cues, start, cut))
 
 
 def sub_type_of(scan: Scan, event_type: str, start: int, end: int) -> str:

@@ -1021,3 +1021,12 @@ def test_taking_over_ground_is_a_presence_and_taking_a_vehicle_is_not():
     assert _types("استحوذت مليشيا الدعم السريع في أكتوبر الماضي على مناجم الذهب في منطقة المثلث الحدودي.") \
         == ["presence"]
     assert _types("وأضافت الوزارة أن المهاجمين استحوذوا كذلك على مركبة قرب بيلما.") == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "وأضاف أن 15 سيارة آتية من ليبيا دمرتها القوات الجوية بينما كانت تحاول اختراق الحدود قرب السلوم.",
+    "قصفت الطائرات مواقع كان المسلحون يستعدون فيها لشن هجوم قرب سرت.",
+], ids=["destroyed-while-trying", "struck-where-they-were-preparing"])
+def test_what_the_targets_were_attempting_is_no_modality_of_the_strike(sentence):
+    events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
+    assert [(e.type, e.modality) for e in events] == [("attack", "asserted")]
