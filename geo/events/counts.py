@@ -114,6 +114,7 @@ _AFTER_VERBS = {
 }
 _OF_THEM = normalize("منهم")
 _ON = normalize("على")
+_ABOUT = frozenset(normalize(w) for w in ("نحو", "حوالي", "حوالى", "قرابة", "زهاء"))
 _FELL = frozenset(normalize(w) for w in ("وقع", "وقعت", "سقط", "سقطت"))   # «وقع ... في قبضة»
 # the state of those counted, told after them: «خمسة أشخاص مخطوفين»
 _HELD = {normalize(w): kind for kind, ws in (("abducted", "مخطوفين مختطفين رهائن"),
@@ -483,6 +484,15 @@ def _without_numbers(normalized, words, used, before, persons, duals, span, verb
         if trigger is None and i > 1 and noun in persons:
             trigger = _verb_afar(words, i, _tables()[0])    # «اعتقلت قواته يوم الأحد قياديا»
         what, which = duals.get(noun, (None, None))
+        hedged = False
+        if trigger is None and what is not None:
+            # «ضبطت الدورية نحو طنين»، «قتل نحو جنديين»: a hedge, then the subject, may stand between
+            j = i - 1
+            if j > 0 and words[j][0] in _ABOUT:
+                j, hedged = j - 1, True
+            if j > 0 and words[j][0].startswith("ال") and before[j] is None:
+                j -= 1
+            trigger = before[j] if j < i - 1 else None
         if what is None and i in marked_duals:
             what, which = "person", None     # «مسلحيْن»: two of those its plural would count
             trigger = trigger or _verb_afar(words, i, _tables()[0])     # «قتل الجيش أمس مسلحيْن»
@@ -524,12 +534,12 @@ def _without_numbers(normalized, words, used, before, persons, duals, span, verb
         if trigger and trigger != "seized" and (what == "person" or noun in persons or
                                                  what == "kind" and which in ("fighters", "persons", "migrants")):
             value = 2 if what else 1
-            out.append(Count(trigger, value, value, "exact", start=a, end=b))
+            out.append(Count(trigger, value, value, "about" if hedged else "exact", start=a, end=b))
             if trigger in _PEOPLE_KINDS:
                 chain, chain_until = trigger, i + _CHAIN_REACH
         elif what == "kind" and which != "persons" and (not trigger or which in ("killed", "wounded", "missing")):
             # «قتيلان»; «سقوط قتيلين»: the noun itself says what happened to them
             out.append(Count(which, 2, 2, "exact", start=a, end=b))
         elif what == "unit" and trigger == "seized":
-            out.append(Count("seized", 2, 2, "exact", unit=which, start=a, end=b))
+            out.append(Count("seized", 2, 2, "about" if hedged else "exact", unit=which, start=a, end=b))
     return out

@@ -455,3 +455,12 @@ def test_spoils_and_goods_found_on_people_are_seized(text, expected):
 ], ids=["finished-off", "vehicles-are-no-toll", "the-seized-items"])
 def test_killed_by_finishing_off_and_vehicles_never_a_toll(text, expected):
     assert [(c.kind, c.low, c.unit) for c in find_counts(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ضبطت الدورية نحو طنين من الحشيش", [("seized", 2, "about", "tonnes")]),
+    ("ضبطت الدورية طنين من الحشيش", [("seized", 2, "exact", "tonnes")]),
+    ("قتل نحو جنديين", [("killed", 2, "about", "")]),
+], ids=["about-two-tonnes-after-the-subject", "two-tonnes-after-the-subject", "about-two-soldiers"])
+def test_a_dual_after_a_hedge_or_the_subject(text, expected):
+    assert [(c.kind, c.low, c.qualifier, c.unit) for c in find_counts(text)] == expected
