@@ -114,6 +114,7 @@ _AFTER_VERBS = {
 }
 _OF_THEM = normalize("منهم")
 _ON = normalize("على")
+_FRACTIONS = {normalize("نصف"): 0.5, normalize("ربع"): 0.25}     # «نصف طن» (a unit must follow)
 _ABOUT = frozenset(normalize(w) for w in ("نحو", "حوالي", "حوالى", "قرابة", "زهاء"))
 _FELL = frozenset(normalize(w) for w in ("وقع", "وقعت", "سقط", "سقطت"))   # «وقع ... في قبضة»
 # the state of those counted, told after them: «خمسة أشخاص مخطوفين»
@@ -474,6 +475,15 @@ def _without_numbers(normalized, words, used, before, persons, duals, span, verb
             a, b = span(words[i][1], words[i][2])
             out.append(Count("vehicles", 1, 1, "exact", start=a, end=b))
             continue
+        if noun in _FRACTIONS and i + 1 < len(words):
+            unit = _tables()[2].get(words[i + 1][0].strip("،,."))
+            back = i - 1 - (i > 1 and words[i - 1][0] in _ABOUT)
+            if unit and back >= 0 and "seized" in (before[back], before[back - 1] if back else None):
+                # «ضبط ما يقارب ربع طن من الحشيش», «نصف طن»: a fraction of the unit
+                a, b = span(words[i][1], words[i + 1][2])
+                out.append(Count("seized", _FRACTIONS[noun], _FRACTIONS[noun],
+                                 "about" if back < i - 1 else "exact", unit=unit, start=a, end=b))
+                continue
         if not may_count and not (i and before[i - 1]) and i not in marked_duals:
             continue   # neither a counted noun nor after a casualty word: most words
         trigger = before[i - 1] if i else None

@@ -464,3 +464,12 @@ def test_killed_by_finishing_off_and_vehicles_never_a_toll(text, expected):
 ], ids=["about-two-tonnes-after-the-subject", "two-tonnes-after-the-subject", "about-two-soldiers"])
 def test_a_dual_after_a_hedge_or_the_subject(text, expected):
     assert [(c.kind, c.low, c.qualifier, c.unit) for c in find_counts(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ضبطت القوات نصف طن من الكوكايين", [("seized", 0.5, "exact", "tonnes")]),
+    ("ضبط نحو ربع طن من الحشيش", [("seized", 0.25, "about", "tonnes")]),
+    ("وكان نصف المهاجرين من السودان", []),
+], ids=["half-a-tonne", "about-a-quarter-tonne", "half-of-them"])
+def test_a_fraction_of_a_unit_seized(text, expected):
+    assert [(c.kind, c.low, c.qualifier, c.unit) for c in find_counts(text)] == expected
