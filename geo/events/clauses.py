@@ -382,7 +382,7 @@ def actors_in(scan: _Scan, cs: int, ce: int, skip: tuple[int, int]) -> list[str]
     return list(dict.fromkeys(out))
 
 
-_TALLY = re.compile(r"(?<!\w)(?:ال)?(?:هجمات|اعتداءات)(?!\w)")
+_TALLY = re.compile(r"(?<!\w)(?:" + "|".join(_MANY_ATTACKS) + r")(?!\w)")
 
 
 def tallies_a_period(norm: str) -> bool:

@@ -26,9 +26,9 @@ from geo.models import Article, Attribution
 from geo.text.sentences import Span, split_clauses, split_connectives, split_sentences
 
 _WORD = re.compile(r"\w+")
-# «قيل إنه قتل»: hearsay with no one behind it.
 # a sentence opening on a verb of opinion («ويرى الخبير أن»، «واعتبر المحلل أن») (normalized)
 _OPINION = re.compile(r"\s*[وف]?(?:يري|تري|يعتقد|تعتقد|يعتبر|تعتبر|راي|رات|اعتبر|اعتبرت|يرون|يعتقدون)\s")
+# «قيل إنه قتل»: hearsay with no one behind it.
 _HEARSAY = re.compile(r"(?<!\w)[وف]?(?:قيل|يقال)(?!\w)")
 # A piece that starts «بعد ...», «منذ ...» (not «بعد أن» + a verb) tells the background of the event before.
 _BACKGROUND = re.compile(r"(?:بعد|قبل|منذ|عقب|اثر)\s+(?!ان\s)")

@@ -22,7 +22,7 @@ from geo.events.clauses import tallies_a_period
 from geo.events.counts import find_counts
 from geo.models import Count, Event
 from geo.text.furniture import furniture_spans, in_spans
-from geo.text.normalize import normalize
+from geo.text.normalize import normalize, normalized_slice
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _EARLIER = re.compile(r"(?<!\w)[وف]?سبق\s+(?:أن|ان|ل)")    # «سبق أن»: what happened before this
@@ -107,7 +107,8 @@ def with_counts(text: str, events: list[Event], *,
     for start, end in _sentences(text):
         if any(s < end and start < e for s, e in taken) or (furniture and in_spans(start, furniture)):
             continue
-        if tallies_a_period(normalize(text[start:end])):
+        sentence = normalized_slice(text, *normalized, start, end)[0] if normalized else normalize(text[start:end])
+        if tallies_a_period(sentence):
             continue    # «بلغت حصيلة الهجمات في العام الماضي 4 آلاف قتيل»: the year's dead, not this attack's
         years = {int(y) for y in _YEAR.findall(text, start, end)}
         earlier = _EARLIER.search(text, start, end)

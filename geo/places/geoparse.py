@@ -197,17 +197,16 @@ class Geoparser:
         forms = name_forms(m.name)
         if not any(f in lex.common_words for f in forms):
             return True
-        if not q.cue_kinds and not m.name.startswith("ال") and " " not in m.name:
+        if not q.cue_kinds:
             nxt = normalized[m.end:m.end + 24].split()[:1]
-            if (nxt and nxt[0].startswith("ال") and nxt[0] not in NOT_DEFINITE
+            definite = bool(nxt) and nxt[0].startswith("ال") and nxt[0] not in NOT_DEFINITE
+            if (definite and not m.name.startswith("ال") and " " not in m.name
                     and normalized[m.end:m.end + 1] == " "):
                 # «قرب معسكر الجوية»: a common noun in construct with the next word; only a
                 # list of places beside it («الجزائر ومالي والنيجر») makes it a name.
                 return None
-        nxt = normalized[m.end:m.end + 16].split()[:1]
-        if not q.cue_kinds and nxt and nxt[0].startswith("ال") and nxt[0].endswith(("ي", "يه")) \
-                and nxt[0] not in NOT_DEFINITE:
-            return None     # «قبالة الساحل الشرقي»: a common noun described, not a name
+            if definite and nxt[0].endswith(("ي", "يه")):
+                return None     # «قبالة الساحل الشرقي»: a common noun described, not a name
         if q.qualifier != "none":
             return True
         if q.cue_kinds:
