@@ -442,9 +442,14 @@ def test_cue_forms_give_their_type(text, event_type):
     assert [e.type for e in events_of(text, [mention(text, "سرت")])] == [event_type]
 
 
+def _events(text: str):
+    """The events our own report gives, published on 2 March 2024."""
+    return extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+
+
 def _types(text: str) -> list[str]:
     """The types of the events our own one-line report gives, in order."""
-    return [e.type for e in extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))]
+    return [e.type for e in _events(text)]
 
 
 @pytest.mark.parametrize("sentence", [
@@ -492,7 +497,7 @@ def test_a_boat_packed_with_people_on_the_move_is_a_smuggling_route():
 def test_a_place_in_a_despite_clause_is_not_where_the_event_was():
     text = ("تدور اشتباكات بين قبيلتين في مدينة سبها.\n"
             "وتجدد القتال في المدينة بعد عام من الهدوء، على الرغم من اتفاق رعته إيطاليا في أبريل.")
-    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    events = _events(text)
     assert {p.name for e in events for p in e.places} == {"سبها"}
 
 
@@ -552,7 +557,7 @@ def test_shelling_feared_and_drones_listed_are_no_attack():
 
 def test_a_place_told_in_an_aside_between_the_subject_and_the_fighting_is_where_it_is():
     text = "تخوض وحدات من الجيش التشادي، دفع بها شمالا إلى منطقة تيبستي، معارك مع تشكيلات محلية."
-    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    events = _events(text)
     assert [(e.type, [p.name for p in e.places]) for e in events] == [("attack", ["منطقة تيبستي"])]
 
 
@@ -639,7 +644,7 @@ def test_the_sentence_right_after_a_statement_goes_on_telling_it():
     text = ("وقال مصدر عسكري إن مسلحين هاجموا بوابة قرب سبها فجر الأحد. "
             "وانسحب المهاجمون بعد ذلك إلى أوباري.\n"
             "ويشهد الجنوب الليبي منذ سنوات فراغا أمنيا. وانتشرت قوات الجيش في الكفرة.")
-    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    events = _events(text)
     speakers = {e.type + ":" + e.places[0].name: e.attribution.speaker for e in events if e.places}
     assert speakers["attack:سبها"] == speakers["movement:أوباري"] == "مصدر عسكري"
     assert speakers["presence:الكفرة"] == ""     # far from any statement: the outlet's own voice
@@ -648,7 +653,7 @@ def test_the_sentence_right_after_a_statement_goes_on_telling_it():
 @pytest.mark.parametrize("opening", ["وكانت قوات الجيش قد انتشرت", "وسبق أن انتشرت قوات الجيش", "ومنذ عام 2019 تنتشر قوات الجيش"])
 def test_the_story_so_far_after_a_statement_is_the_outlets_own_voice(opening):
     text = f"وقال مصدر عسكري إن مسلحين هاجموا بوابة قرب سبها فجر الأحد. {opening} في الكفرة."
-    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    events = _events(text)
     speakers = {e.type + ":" + e.places[0].name: e.attribution.speaker for e in events if e.places}
     assert speakers == {"attack:سبها": "مصدر عسكري", "presence:الكفرة": ""}
 
@@ -658,7 +663,7 @@ def test_the_story_so_far_after_a_statement_is_the_outlets_own_voice(opening):
     "وقال المتحدث إن الجيش يتأهب لنشر قوات في مدينة سبها.",
 ])
 def test_what_is_yet_to_be_done_is_planned(sentence):
-    events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
+    events = _events(sentence)
     assert events and {e.modality for e in events} == {"planned"}
 
 
@@ -684,18 +689,18 @@ def test_a_date_of_what_came_after_the_attack_or_of_another_attack_is_not_taken(
 
 def test_a_claim_told_by_a_correspondent_and_witnesses_together_was_seen():
     text = "وقال مراسل الوكالة وشهود عيان إن مواجهات عنيفة اندلعت في مدينة سبها فجر الأحد."
-    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    events = _events(text)
     assert [e.modality for e in events] == ["observed"]
     # a housing office («إدارة الإسكان») is no resident
     text = "وقال مسؤول في إدارة الإسكان إن مواجهات عنيفة اندلعت في مدينة سبها فجر الأحد."
-    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    events = _events(text)
     assert [e.modality for e in events] == ["reported"]
 
 
 def test_a_speaker_named_later_in_the_claims_own_sentence_is_its_source():
     text = ("وفي تطور آخر، تعرضت أحياء في مدينة سبها لقصف عنيف ليل الاثنين، "
             "وقال سكان إنهم سمعوا انفجارات قوية.")
-    (event,) = [e for e in extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    (event,) = [e for e in _events(text)
                 if e.type == "attack"]
     assert (event.attribution.speaker, event.modality) == ("سكان", "observed")
 
@@ -703,13 +708,13 @@ def test_a_speaker_named_later_in_the_claims_own_sentence_is_its_source():
 def test_the_first_speaker_going_on_in_the_same_sentence_is_no_second_speaker():
     text = ("نفى عميد البلدية، علي الطاهر، وجود أي تجمعات مسلحة في مدينة سبها، "
             "وقال في كلمة مصورة إن الأوضاع مستقرة.")
-    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    events = _events(text)
     assert events and {e.attribution.speaker for e in events} == {"علي الطاهر"}
 
 
 def test_a_denial_told_by_its_noun_names_the_denier():
     text = "نفى عميد البلدية علي الطاهر وجود مسلحين في مدينة سبها."
-    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    events = _events(text)
     assert [(e.type, e.attribution.speaker, e.modality) for e in events] == [("presence", "علي الطاهر", "denied")]
 
 
@@ -718,7 +723,7 @@ def test_a_denial_told_by_its_noun_names_the_denier():
     ("واندلعت اشتباكات بين مسلحين في مرزق.", "armed clash"),
 ])
 def test_the_kind_of_attack_is_read_from_its_words(sentence, sub_type):
-    events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
+    events = _events(sentence)
     assert [(e.type, e.sub_type) for e in events] == [("attack", sub_type)]
 
 
@@ -727,7 +732,7 @@ def test_the_kind_of_attack_is_read_from_its_words(sentence, sub_type):
     "وتعمل الدوريات على منع تهريب الوقود عبر منطقة غات.",
 ])
 def test_fighting_or_preventing_smuggling_is_a_topic_not_a_route(sentence):
-    events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
+    events = _events(sentence)
     assert "smuggling_route" not in [e.type for e in events]
 
 
@@ -747,7 +752,7 @@ def test_the_story_so_far_in_a_report_that_cites_an_outlet_is_asserted():
     text = ("وذكرت قناة «الوطنية» أن الهدوء عاد إلى مدينة سبها صباح اليوم.\n"
             "ويشهد الجنوب توترا منذ أشهر.\n"
             "وكانت مواجهات مسلحة قد اندلعت في مدينة أوباري مساء أول أمس.")
-    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    events = _events(text)
     (attack,) = [e for e in events if e.type == "attack"]
     assert attack.modality == "asserted"
 
@@ -763,14 +768,14 @@ def test_seizures_of_other_drugs_are_a_smuggling_route(sentence):
 
 def test_the_place_of_an_attack_told_before_is_no_attack_of_its_own():
     text = "قتل 12 جنديا في هجوم على قاعدة قرب مدينة سبها.\nويقع مكان الهجوم قرب مدينة أوباري."
-    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    events = _events(text)
     assert [e.type for e in events if not e.same_as] == ["attack"]
 
 
 def test_a_state_of_things_for_years_is_the_outlets_background_not_the_last_speakers():
     text = ("وقال المتحدث باسم خفر السواحل إن دورية أنقذت 90 مهاجرا قبالة مدينة زوارة.\n"
             "ويتسلل آلاف المهاجرين منذ سنوات عبر الحدود الجنوبية نحو مدينة سبها.")
-    events = [e for e in extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2))) if not e.same_as]
+    events = [e for e in _events(text) if not e.same_as]
     assert [(e.type, e.modality) for e in events] == [("smuggling_route", "reported"), ("smuggling_route", "asserted")]
 
 
@@ -794,14 +799,14 @@ def test_an_attack_suffered_after_and_or_a_village_burned_is_an_attack(sentence)
 
 def test_the_scene_of_an_attack_told_before_with_and_is_no_attack_of_its_own():
     text = "قتل 12 جنديا في هجوم على قاعدة قرب مدينة سبها.\nومسرح الهجوم بلدة قرب مدينة أوباري."
-    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    events = _events(text)
     assert [e.type for e in events if not e.same_as] == ["attack"]
 
 
 def test_a_second_speaker_after_a_time_aside_mid_sentence_speaks_for_what_follows_only():
     text = ("وفي 20 يونيو الماضي، قتل مسلحون 71 مدنيا في قرية قرب مدينة سبها، وقبل ذلك، في مارس الماضي، "
             "أعلنت وزارة الداخلية أن مسلحين قتلوا 44 مدنيا في مسجد قرب مدينة أوباري.")
-    attacks = [e for e in extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2))) if not e.same_as]
+    attacks = [e for e in _events(text) if not e.same_as]
     said = {e.places[0].name: e.attribution.speaker for e in attacks}
     assert said["أوباري"] == "وزارة الداخلية"
 
@@ -816,8 +821,7 @@ def test_irregular_migration_without_the_article_is_a_smuggling_route():
 
 
 def test_a_report_refuted_is_a_denied_claim():
-    (event,) = [e for e in extract_events(Article(id="t", text="ودحضت الكتيبة الأنباء التي تحدثت عن دخول مسلحين إلى مدينة سبها.",
-                                                  published=dt.date(2024, 3, 2))) if not e.same_as]
+    (event,) = [e for e in _events("ودحضت الكتيبة الأنباء التي تحدثت عن دخول مسلحين إلى مدينة سبها.") if not e.same_as]
     assert event.denied and event.attribution.speaker == "الكتيبة"
 
 
@@ -827,7 +831,7 @@ def test_a_report_refuted_is_a_denied_claim():
     ("وأعلنت هيئة الأركان تحييد عشرات المسلحين قرب ميناكا.", (20, 99)),
 ], ids=["digits", "about-a-word", "dozens"])
 def test_neutralising_a_number_is_an_attack_that_killed_them(sentence, killed):
-    events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
+    events = _events(sentence)
     assert [e.type for e in events] == ["attack"]
     assert [(c.kind, c.low, c.high) for c in events[0].counts] == [("killed", *killed)]
     assert events[0].attribution.source_type == "organisation statement"
@@ -845,7 +849,7 @@ def test_neutralising_a_facility_is_keeping_it_out_of_the_conflict():
 ], ids=["some-of-them-to", "some-of-a-group-to", "made-up-of-to", "from-it-toward"])
 def test_the_nearest_of_from_and_to_gives_a_place_its_role(sentence, roles):
     # «من» inside «عدد من المسلحين» is no origin: the direction word nearest the place decides
-    events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
+    events = _events(sentence)
     assert [e.type for e in events] == ["movement"]
     assert [(p.role, p.name) for p in events[0].places] == roles
 
@@ -857,7 +861,7 @@ def test_the_nearest_of_from_and_to_gives_a_place_its_role(sentence, roles):
     ("قالت الشرطة إن مسلحين في سبها كانوا يعتزمون تنفيذ هجوم على مقرها.", "planned"),
 ], ids=["arrested-who-were-preparing", "arrested-who-intended", "foiled", "intended-no-arrest"])
 def test_what_those_arrested_meant_to_do_is_no_plan_of_the_arrest(sentence, modality):
-    events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
+    events = _events(sentence)
     assert [e.modality for e in events] == [modality]
 
 
@@ -869,7 +873,7 @@ def test_what_those_arrested_meant_to_do_is_no_plan_of_the_arrest(sentence, moda
      [("origin", "النيجر"), ("via", "ليبيا"), ("via", "ممر السلفادور"), ("destination", "غات")]),
 ], ids=["entered-the-city", "managed-to-enter", "entered-on-the-way"])
 def test_a_place_entered_is_where_they_went(sentence, roles):
-    events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
+    events = _events(sentence)
     assert [e.type for e in events] == ["movement"]
     assert [(p.role, p.name) for p in events[0].places] == roles
 
@@ -901,7 +905,7 @@ def test_support_given_is_no_advance():
 def test_a_years_tally_gives_its_dead_to_no_attack():
     text = ("قتل أربعة جنود في كمين قرب ميناكا. وقد بلغت حصيلة الهجمات في العام الماضي نحو 4 آلاف قتيل "
             "في مالي والنيجر.")
-    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    events = _events(text)
     assert [(e.type, [(c.kind, c.low) for c in e.counts]) for e in events] == [("attack", [("killed", 4)])]
 
 
@@ -910,7 +914,7 @@ def test_a_years_tally_gives_its_dead_to_no_attack():
     ("تسلل مسلحون من مالي إلى النيجر ليشنوا هجمات على مواقع الجيش.", "movement", "asserted"),
 ], ids=["came-to-carry-out", "crossed-to-launch"])
 def test_the_purpose_of_a_movement_is_neither_its_type_nor_its_modality(sentence, event_type, modality):
-    events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
+    events = _events(sentence)
     assert [(e.type, e.modality) for e in events] == [(event_type, modality)]
 
 
@@ -923,7 +927,7 @@ def test_crossing_a_border_back_and_forth_is_a_movement_not_a_presence():
 def test_a_seizure_told_at_a_town_and_near_it_is_one_claim():
     # the headline's place is a way through («قرب زوارة»), the body's where it happened («في زوارة»)
     text = "ضبط شاحنة وقود مهرب قرب زوارة\nوضبطت دورية أمنية في زوارة شاحنة محملة بالوقود المهرب."
-    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    events = _events(text)
     shown = [e for e in events if not e.same_as]
     assert [e.type for e in shown] == ["smuggling_route"]
 
@@ -936,12 +940,12 @@ def test_what_can_be_done_somewhere_and_a_means_of_transport_are_no_events():
 def test_the_same_load_told_twice_with_more_places_once_is_one_claim():
     text = ("17 طنا من الحشيش القادم من لبنان في مستودعات نيامي كانت في طريقها إلى ليبيا\n"
             "قالت إدارة مكافحة المخدرات إن الشرطة ضبطت شحنة من الحشيش تزن 17 طنا جاءت من لبنان وكانت وجهتها ليبيا.")
-    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    events = _events(text)
     shown = [e for e in events if not e.same_as]
     assert [e.type for e in shown] == ["smuggling_route"]
     # the same load seized at two places the tellings do not share stays two claims
     text = "ضبطت الجمارك 3 أطنان من الحشيش في ميناء طرابلس. وضبطت دورية 3 أطنان من الحشيش قرب طبرق."
-    events = extract_events(Article(id="t", text=text, published=dt.date(2024, 3, 2)))
+    events = _events(text)
     assert len([e for e in events if not e.same_as]) == 2
 
 
@@ -953,7 +957,7 @@ def test_the_same_load_told_twice_with_more_places_once_is_one_claim():
 ], ids=["a-town-saw-it", "came-from", "heading-for"])
 def test_a_town_that_saw_an_attack_is_no_witness_and_heading_for_a_place_is_going_there(
         sentence, event_type, modality, roles):
-    events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
+    events = _events(sentence)
     assert [(e.type, e.modality, [(p.role, p.name) for p in e.places]) for e in events] == \
         [(event_type, modality, roles)]
 
@@ -964,8 +968,7 @@ def test_controlling_a_road_is_being_there_and_a_control_room_is_nothing():
 
 
 def test_where_goods_were_seized_after_the_from_of_the_goods_is_where():
-    events = extract_events(Article(id="t", text="ضبطت الجمارك نحو طنين من الحشيش في ميناء مصراتة.",
-                                    published=dt.date(2024, 3, 2)))
+    events = _events("ضبطت الجمارك نحو طنين من الحشيش في ميناء مصراتة.")
     assert [(p.role, p.name) for p in events[0].places] == [("location", "ميناء مصراتة")]
 
 
@@ -999,8 +1002,7 @@ def test_laying_hands_on_goods_is_a_seizure_and_entering_a_state_is_no_movement(
 
 
 def test_a_group_that_claims_an_attack_is_its_source():
-    events = extract_events(Article(id="t", text="تبنى تنظيم داعش هجوما انتحاريا على مجمع المحاكم في مدينة مصراتة.",
-                                    published=dt.date(2024, 3, 2)))
+    events = _events("تبنى تنظيم داعش هجوما انتحاريا على مجمع المحاكم في مدينة مصراتة.")
     assert [(e.type, e.attribution.speaker) for e in events] == [("attack", "تنظيم داعش")]
 
 
@@ -1012,8 +1014,7 @@ def test_the_seat_of_a_government_or_a_mission_is_no_base():
 def test_casualties_taken_to_hospital_are_no_movement_and_a_search_tells_through_its_authority():
     assert _types("ونقلت سيارة إسعاف المصابين ثم سلما إلى الحماية المدنية التي أوصلتهما إلى المستشفى "
                   "الجهوي ببن قردان.") == []
-    events = extract_events(Article(id="t", text="وكشف تفتيش السيارة، حسب الوزارة، أنها مستعملة في التهريب قرب بن قردان.",
-                                    published=dt.date(2024, 3, 2)))
+    events = _events("وكشف تفتيش السيارة، حسب الوزارة، أنها مستعملة في التهريب قرب بن قردان.")
     assert [e.attribution.speaker for e in events] == ["الوزارة"]
 
 
@@ -1028,5 +1029,5 @@ def test_taking_over_ground_is_a_presence_and_taking_a_vehicle_is_not():
     "قصفت الطائرات مواقع كان المسلحون يستعدون فيها لشن هجوم قرب سرت.",
 ], ids=["destroyed-while-trying", "struck-where-they-were-preparing"])
 def test_what_the_targets_were_attempting_is_no_modality_of_the_strike(sentence):
-    events = extract_events(Article(id="t", text=sentence, published=dt.date(2024, 3, 2)))
+    events = _events(sentence)
     assert [(e.type, e.modality) for e in events] == [("attack", "asserted")]
