@@ -242,7 +242,8 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
             # other people seized or arrested are an attack (an arrest by force);
             # «عملية الضبط» alone is a topic.
             near = min(sentence[1], max(ce, hit.end + 80))
-            if scan.in_range(scan.goods_starts, scan.goods, cs, near) or _cue_in(scan, ("smugglers",), hit.end, near) \
+            if scan.in_range(scan.goods_starts, scan.goods, cs, near) or _MEASURE.search(norm, hit.end, near) \
+                    or _cue_in(scan, ("smugglers",), hit.end, near) \
                     or _cue_in(scan, ("boat",), *sentence) or any(
                         h.key == "movement" and norm.startswith(_CROSSING, h.start)
                         for h in scan.in_range(scan.cue_starts, scan.cues, hit.end, near)):
@@ -271,8 +272,9 @@ def clause_type(scan: _Scan, cs: int, ce: int, has_place: bool, sentence: tuple[
                 continue    # «استحوذوا كذلك على مركبة»: a thing taken, not ground
             key = "presence"
         if key == "found":
-            goods = [h for h in scan.in_range(scan.goods_starts, scan.goods, cs, min(sentence[1], max(ce, hit.end + 80)))
-                     if not norm.startswith(_PEOPLE_CARRIED, h.start)]
+            near = min(sentence[1], max(ce, hit.end + 80))
+            goods = [h for h in scan.in_range(scan.goods_starts, scan.goods, cs, near)
+                     if not norm.startswith(_PEOPLE_CARRIED, h.start)] or _MEASURE.search(norm, hit.end, near)
             if not goods or _cue_in(scan, ("attack",), sentence[0], hit.start):
                 # «عثر على جثة»: nothing smuggled found; «سجن كان يحتجز فيه مهاجرون»: people are no
                 # goods found; «عملية تمشيط عثر خلالها على قطعتي سلاح»: the spoils of the attack told
@@ -339,6 +341,10 @@ _GENERIC = frozenset({"يسهل", "يصعب", "يتعذر", "يستحيل", "و�
 # ground taken: «على مناجم الذهب», «على منطقة», «على مدينة» (normalized)
 _TAKEN_PLACE = re.compile(r"(?:\s+[^\s.،,]+){0,7}?\s+علي\s+(?:ال)?(?:مناجم|منجم|منطقه|مناطق|مدينه|مدن|بلده|قريه|حقل|حقول|مواقع|موقع|"
                           r"معسكر|قاعده|مطار|ميناء|معبر|منفذ|طريق|اراضي|الاراضي)")
+# A quantity of goods by weight, volume or pills («ضبط 20 ألف لتر من المحروقات», «أكثر من طن من
+# الكيف»): whatever the goods are called, a seizure measured so is contraband caught (normalized).
+_MEASURE = re.compile(r"(?<!\w)(?:طن|طنا|طنين|طنان|اطنان|كيلوغرام\w*|كيلوجرام\w*|كلغ|كغ|غرام\w*|جرام\w*|"
+                      r"لتر|لترا|لترات|ليتر|ليترا|ليترات|برميل|برميلا|براميل|قرص|قرصا|اقراص)(?!\w)")
 _PEOPLE_CARRIED = ("مهاجر", "المهاجر", "سودانيين", "السودانيين", "افارقه")   # normalized contraband that is people
 _FEAR = frozenset({"خشيه", "خوفا", "تحسبا", "تخوفا", "مخافه"})   # normalized
 _CONTROL = ("قبضت", "سيطر", "يسيطر", "تسيطر")

@@ -116,6 +116,11 @@ _OF_THEM = normalize("منهم")
 _ON = normalize("على")
 _FRACTIONS = {normalize("نصف"): 0.5, normalize("ربع"): 0.25}     # «نصف طن» (a unit must follow)
 _ABOUT = frozenset(normalize(w) for w in ("نحو", "حوالي", "حوالى", "قرابة", "زهاء"))
+# one of a unit, told without a number after a seizure («حجز أكثر من طن») and the hedges before it
+_ONE_UNIT = frozenset(normalize(w) for w in ("طن", "كيلوغرام", "كيلو", "لتر", "ليتر", "برميل"))
+_UNIT_HEDGES = {tuple(normalize(w) for w in pair.split()): hedge for pair, hedge in (
+    ("أكثر من", "more than"), ("يزيد على", "more than"), ("تزيد على", "more than"), ("يزيد عن", "more than"),
+    ("تزيد عن", "more than"), ("يقارب", "about"), ("يناهز", "about"))}
 _FELL = frozenset(normalize(w) for w in ("وقع", "وقعت", "سقط", "سقطت"))   # «وقع ... في قبضة»
 # the state of those counted, told after them: «خمسة أشخاص مخطوفين»
 _HELD = {normalize(w): kind for kind, ws in (("abducted", "مخطوفين مختطفين رهائن"),
@@ -483,6 +488,16 @@ def _without_numbers(normalized, words, used, before, persons, duals, span, verb
                 a, b = span(words[i][1], words[i + 1][2])
                 out.append(Count("seized", _FRACTIONS[noun], _FRACTIONS[noun],
                                  "about" if back < i - 1 else "exact", unit=unit, start=a, end=b))
+                continue
+        if noun in _ONE_UNIT and i > 1 and i - 1 not in used and words[i - 1][0] not in _FRACTIONS:
+            hedge = _UNIT_HEDGES.get((words[i - 2][0], words[i - 1][0])) or (
+                "about" if words[i - 1][0] in _ABOUT else None)
+            back = i - 1 - (hedge is not None) - (hedge == "more than")
+            if back >= 0 and "seized" in before[max(0, back - 5):back + 1]:
+                # «حجز أكثر من طن من الكيف», «صادرت كمية كوكايين تزيد على طن»: one of the unit, hedged
+                a, b = span(words[back + 1][1], words[i][2])
+                out.append(Count("seized", 1, None if hedge == "more than" else 1, hedge or "exact",
+                                 unit=_tables()[2][noun], start=a, end=b))
                 continue
         if not may_count and not (i and before[i - 1]) and i not in marked_duals:
             continue   # neither a counted noun nor after a casualty word: most words

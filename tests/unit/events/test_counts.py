@@ -473,3 +473,13 @@ def test_a_dual_after_a_hedge_or_the_subject(text, expected):
 ], ids=["half-a-tonne", "about-a-quarter-tonne", "half-of-them"])
 def test_a_fraction_of_a_unit_seized(text, expected):
     assert [(c.kind, c.low, c.qualifier, c.unit) for c in find_counts(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("حجزت وحدات الجيش أكثر من طن من الكيف المعالج", [("seized", 1, None, "more than", "tonnes")]),
+    ("صادرت القوات كمية كوكايين تزيد على طن", [("seized", 1, None, "more than", "tonnes")]),
+    ("ضبطت دورية نحو طن من الحشيش", [("seized", 1, 1, "about", "tonnes")]),
+    ("وزن الشحنة أكثر من طن", []),
+], ids=["more-than-a-tonne", "a-quantity-over-a-tonne", "about-a-tonne", "no-seizure"])
+def test_one_unit_seized_without_a_number(text, expected):
+    assert [(c.kind, c.low, c.high, c.qualifier, c.unit) for c in find_counts(text)] == expected

@@ -984,6 +984,18 @@ def test_goods_impounded_or_found_are_a_smuggling_route(sentence, types):
 
 
 @pytest.mark.parametrize(("sentence", "types"), [
+    ("ضبطت مصالح الأمن 20 ألف لتر من مادة مجهولة كانت موجهة إلى مالي عبر برج باجي مختار.", ["smuggling_route"]),
+    ("حجزت وحدات الجيش نحو 300 كيلوغرام من مادة بيضاء قرب تمنراست.", ["smuggling_route"]),
+    ("حجزت الجمارك 5 أطنان من الدقيق المدعم بمعبر الذهيبة.", ["smuggling_route"]),
+    ("أوقفت الشرطة شاحنة محملة بكوابل النحاس في طريقها إلى مصراتة.", ["smuggling_route"]),
+    ("اعتقلت قوة أمنية ثلاثة مطلوبين في حي الأندلس بطرابلس.", ["attack"]),
+], ids=["litres-of-anything", "kilograms-of-anything", "subsidised-flour", "copper-cable", "people-arrested"])
+def test_goods_measured_or_named_make_a_seizure_a_smuggling_route(sentence, types):
+    # a quantity by weight or volume is goods whatever they are called; people seized stay an arrest
+    assert _types(sentence) == types
+
+
+@pytest.mark.parametrize(("sentence", "types"), [
     ("وكان قتال عنيف قد اندلع مساء الأحد جنوب مدينة الكفرة.", ["attack"]),
     ("ودار قتال ضار بين الجيش والمتمردين قرب الكفرة.", ["attack"]),
     ("ويرى الخبير العميد محمد الرجباني أن المواجهات بين الجيش والمعارضة في الكفرة متكررة.", []),
